@@ -1,0 +1,326 @@
+package org.distvault.storage.catalog;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.name.DistfileName;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The distvault catalog: expected distfiles, stored blobs, the digest index, append-only logs and
+ * a small state area, in one RocksDB database under {@code DATA/index/}.
+ *
+ * <p>Every write is durable when its method returns (synced WAL). Log appends from many threads
+ * are group-committed (see {@link #append}). Counts for gauges are maintained with every write
+ * and cost nothing to read ({@link #stats}).
+ *
+ * <p>Thread-safe. {@link #close} waits for calls in flight; afterwards every method throws
+ * {@link IllegalStateException} ("catalog is closed"), never touching the closed database. No
+ * iterator escapes: listings return materialised pages. Only one process can open a directory
+ * ({@link CatalogLockedException}).
+ */
+public final class Catalog implements AutoCloseable {
+  /** Expectations per synced WriteBatch in {@link #upsertAll}. */
+  static final int UPSERT_CHUNK = 1000;
+
+  /** Largest page any listing returns. */
+  public static final int MAX_PAGE = 10_000;
+
+  private final RocksStore store;
+  private final Records records;
+  private final Logs logs;
+  private final Guard guard;
+
+  private Catalog(RocksStore store, Records records, Logs logs) {
+    this.store = store;
+    this.records = records;
+    this.logs = logs;
+    this.guard = new Guard(store.dir.toString());
+  }
+
+  /** Opens or creates the catalog in {@code dir}; log entries are timed by the system clock. */
+  public static Catalog open(Path dir) {
+    return open(dir, Clock.systemUTC());
+  }
+
+  /**
+   * Opens or creates the catalog in {@code dir} (normally {@code DATA/index}).
+   *
+   * @param clock times log entries
+   * @throws CatalogLockedException when another process (or this one) has it open
+   * @throws CatalogException when RocksDB cannot open it or stored counters are unreadable
+   */
+  public static Catalog open(Path dir, Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    RocksStore store = RocksStore.open(dir.toAbsolutePath().normalize());
+    try {
+      return new Catalog(store, new Records(store), new Logs(store, clock));
+    } catch (RocksDBException | RuntimeException e) {
+      store.close();
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new CatalogException("cannot open catalog " + store.dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The catalog directory. */
+  public Path directory() {
+    return store.dir;
+  }
+
+  // ---- expected distfiles ----
+
+  /** Records one expectation; see {@link #upsertAll}. */
+  public UpsertSummary upsert(ExpectedDistfile expected) {
+    return upsertAll(List.of(expected));
+  }
+
+  /**
+   * Records expectations, e.g. a whole manifest. An expectation of the same content as an
+   * existing variant of the name (the identity rule of {@link Variants}: no conflicting size or
+   * digest and at least one shared digest) merges into it: new digests and a size are added,
+   * PKGPATHs united, new URLs appended. Otherwise it becomes a new variant. A PKGPATH stays on
+   * one variant per name: the latest upsert takes it from any other variant.
+   *
+   * <p>Entries are written in synced chunks of {@value #UPSERT_CHUNK}; each chunk is atomic, the
+   * whole call is not. Upserts are idempotent, so after a crash the same input can be replayed.
+   * A bound variant whose expectations grow is unbound unless its blob satisfies them too.
+   */
+  public UpsertSummary upsertAll(Iterable<ExpectedDistfile> expected) {
+    UpsertSummary total = UpsertSummary.NONE;
+    List<ExpectedDistfile> chunk = new ArrayList<>(UPSERT_CHUNK);
+    for (ExpectedDistfile e : expected) {
+      chunk.add(Objects.requireNonNull(e, "expected distfile"));
+      if (chunk.size() == UPSERT_CHUNK) {
+        total = total.plus(upsertChunk(chunk));
+        chunk.clear();
+      }
+    }
+    return chunk.isEmpty() ? total : total.plus(upsertChunk(chunk));
+  }
+
+  private UpsertSummary upsertChunk(List<ExpectedDistfile> chunk) {
+    return guard.call("upsert", () -> records.upsert(chunk));
+  }
+
+  /** Everything expected under {@code name}: all its variants. */
+  public Optional<DistfileRecord> distfile(DistfileName name) {
+    return guard.call("read distfile", () -> records.distfile(name));
+  }
+
+  /** Chooses the variant a request for {@code name} means; rules in {@link Resolution#of}. */
+  public Resolution resolve(DistfileName name, Optional<String> pkgpath) {
+    Objects.requireNonNull(pkgpath, "pkgpath");
+    return guard.call("resolve", () -> Resolution.of(name, records.distfile(name).orElse(null), pkgpath));
+  }
+
+  /** Up to {@code limit} distfile records in name byte order, after {@code after} if given. */
+  public List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit) {
+    checkLimit(limit);
+    return guard.call("list distfiles", () -> records.listDistfiles(after, limit));
+  }
+
+  /** Records the last prefetch outcome of a variant. */
+  public void recordOutcome(VariantRef variant, PrefetchOutcome outcome) {
+    recordOutcomes(Map.of(variant, outcome));
+  }
+
+  /**
+   * Records prefetch outcomes in one synced batch.
+   *
+   * @throws IllegalArgumentException naming an unknown distfile or variant; nothing is written
+   */
+  public void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) {
+    guard.call("record outcomes", () -> {
+      records.recordOutcomes(outcomes);
+      return null;
+    });
+  }
+
+  /**
+   * Binds a variant to a stored blob, after the blob store verified it. The blob must satisfy the
+   * variant: every expected digest was computed for the blob and matches, and the size matches.
+   * A variant bound to another blob is re-bound.
+   *
+   * @throws IllegalArgumentException when the variant or blob is unknown or they do not match
+   */
+  public void bind(VariantRef variant, Digest sha512) {
+    requireSha512(sha512);
+    guard.call("bind", () -> {
+      records.bind(variant, sha512);
+      return null;
+    });
+  }
+
+  // ---- blobs ----
+
+  /**
+   * Records a stored blob and indexes every digest of it, atomically. Recording a known blob
+   * again adds new digests, keeps the first storage time and the latest verification time.
+   *
+   * @return the record as stored
+   * @throws IllegalArgumentException when it conflicts with the stored record (size or a digest)
+   */
+  public BlobRecord putBlob(BlobRecord blob) {
+    return guard.call("put blob", () -> records.putBlob(blob));
+  }
+
+  public Optional<BlobRecord> blob(Digest sha512) {
+    requireSha512(sha512);
+    return guard.call("read blob", () -> records.blob(sha512));
+  }
+
+  /**
+   * Blobs with this digest, of any algorithm: one, none, or (for a SHA-1 collision) several.
+   */
+  public List<BlobRecord> blobsByDigest(Digest digest) {
+    return guard.call("find blob by digest", () -> records.blobsByDigest(digest));
+  }
+
+  /** Up to {@code limit} blob records in SHA-512 order, after {@code after} if given. */
+  public List<BlobRecord> listBlobs(Optional<Digest> after, int limit) {
+    checkLimit(limit);
+    after.ifPresent(Catalog::requireSha512);
+    return guard.call("list blobs", () -> records.listBlobs(after, limit));
+  }
+
+  /** Notes that a blob was re-hashed and found intact; false when the blob is unknown. */
+  public boolean markVerified(Digest sha512, Instant when) {
+    requireSha512(sha512);
+    return guard.call("mark verified", () -> records.markVerified(sha512, when));
+  }
+
+  /**
+   * Forgets a blob (e.g. scrub found it corrupt): drops its record and digest-index entries and
+   * unbinds every variant bound to it, in one atomic write. Unknown blobs are ignored.
+   *
+   * @return the variants that were unbound
+   */
+  public List<VariantRef> removeBlob(Digest sha512) {
+    requireSha512(sha512);
+    return guard.call("remove blob", () -> records.removeBlob(sha512));
+  }
+
+  // ---- counts ----
+
+  /**
+   * Current counts. Maintained in memory and in the catalog with every write (in the same
+   * batch), so reading them costs no I/O: fit for a metrics gauge.
+   */
+  public CatalogStats stats() {
+    return guard.call("stats", records::stats);
+  }
+
+  /** Recomputes the counts with a full scan, stores and returns them (for checks and repair). */
+  public CatalogStats recount() {
+    return guard.call("recount", records::recount);
+  }
+
+  // ---- logs ----
+
+  /**
+   * Appends an entry to a log and returns its cursor once the entry is durable (synced WAL).
+   * Concurrent appends share one fsync (group commit); cursors increase without holes and an
+   * entry is never visible before one with a smaller cursor.
+   *
+   * @throws IllegalArgumentException when the payload is larger than 1 MiB
+   * @throws CatalogException when the write failed; then the entry was not stored
+   */
+  public long append(LogKind kind, byte[] payload) {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(payload, "payload");
+    return guard.call("append", () -> logs.append(kind, payload));
+  }
+
+  /** Appends {@code value} encoded as JSON (UTF-8); see {@link #append}. */
+  public long appendJson(LogKind kind, Object value) {
+    return append(kind, Codec.write(value));
+  }
+
+  /** Up to {@code limit} entries with a cursor greater than {@code afterCursor}, oldest first. */
+  public List<LogEntry> read(LogKind kind, long afterCursor, int limit) {
+    Objects.requireNonNull(kind, "kind");
+    checkLimit(limit);
+    if (afterCursor < 0) {
+      throw new IllegalArgumentException("cursor must not be negative, got " + afterCursor);
+    }
+    return guard.call("read log", () -> logs.read(kind, afterCursor, limit));
+  }
+
+  /** The cursor of the newest entry of a log, 0 when it is empty. */
+  public long lastCursor(LogKind kind) {
+    return guard.call("last cursor", () -> logs.lastCursor(kind));
+  }
+
+  /** Synced log batches written since open (for measuring group commit). */
+  long logGroups() {
+    return guard.call("log groups", logs::groups);
+  }
+
+  // ---- state ----
+
+  /** Stores a state value (e.g. the mode or the seal) durably. */
+  public void putState(String key, byte[] value) {
+    byte[] k = Codec.utf8(Objects.requireNonNull(key, "key"));
+    byte[] v = Objects.requireNonNull(value, "value").clone();
+    guard.call("put state " + key, () -> {
+      try (WriteBatch wb = new WriteBatch()) {
+        wb.put(store.state, k, v);
+        store.writeSynced(wb);
+      }
+      return null;
+    });
+  }
+
+  /** Stores {@code value} as JSON; see {@link #putState}. */
+  public void putStateJson(String key, Object value) {
+    putState(key, Codec.write(value));
+  }
+
+  public Optional<byte[]> state(String key) {
+    byte[] k = Codec.utf8(Objects.requireNonNull(key, "key"));
+    return guard.call("read state " + key, () -> Optional.ofNullable(store.db.get(store.state, k)));
+  }
+
+  /** Reads a state value stored as JSON. */
+  public <T> Optional<T> stateJson(String key, Class<T> type) {
+    return state(key).map(v -> Codec.read(v, type, "state " + key));
+  }
+
+  // ---- lifecycle ----
+
+  /**
+   * Waits for calls in flight, stops the log committer and closes RocksDB. Idempotent; later
+   * calls of any other method throw {@link IllegalStateException}.
+   */
+  @Override
+  public void close() {
+    guard.close(() -> {
+      logs.stop();
+      store.close();
+    });
+  }
+
+  static Digest requireSha512(Digest d) {
+    Objects.requireNonNull(d, "sha512");
+    if (d.algorithm() != DigestAlgorithm.SHA512) {
+      throw new IllegalArgumentException("a blob is named by its SHA-512, not by " + d);
+    }
+    return d;
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new IllegalArgumentException("page limit must be 1.." + MAX_PAGE + ", got " + limit);
+    }
+  }
+}

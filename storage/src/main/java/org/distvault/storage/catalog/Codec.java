@@ -1,0 +1,235 @@
+package org.distvault.storage.catalog;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.digest.Digests;
+import org.distvault.storage.name.DistfileName;
+
+/**
+ * The stored form of catalog keys (binary, ordered) and values (JSON, for debuggability).
+ *
+ * <p>Keys, per column family:
+ *
+ * <ul>
+ *   <li>{@code distfiles}: the name's UTF-8 bytes, exactly as pkgsrc writes it;
+ *   <li>{@code blobs}: the 64 SHA-512 bytes;
+ *   <li>{@code digests}: algorithm code (1 byte), digest bytes, then the blob's SHA-512 (one key
+ *       per blob, so even a SHA-1 collision keeps both blobs findable);
+ *   <li>{@code bindings}: SHA-512, name UTF-8, variant id (4 bytes big-endian): which variants
+ *       are bound to a blob;
+ *   <li>{@code logs}: log kind code (1 byte), cursor (8 bytes big-endian); the value is the
+ *       commit time in epoch milliseconds (8 bytes) followed by the payload;
+ *   <li>{@code state} and {@code meta}: UTF-8 strings.
+ * </ul>
+ *
+ * Values are JSON with lower-case hex digests keyed by URL name and ISO-8601 instants. Unknown
+ * JSON fields are ignored so that a newer catalog stays readable.
+ */
+final class Codec {
+  static final int SHA512_BYTES = 64;
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .defaultPropertyInclusion(JsonInclude.Value.construct(
+              JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
+  private Codec() {}
+
+  // ---- JSON forms (plain types only, so Jackson needs no extra modules) ----
+
+  record OutcomeJson(String status, String reason, String at, String url) {}
+
+  record VariantJson(
+      int id,
+      Long size,
+      Map<String, String> digests,
+      Set<String> pkgpaths,
+      List<String> urls,
+      OutcomeJson lastOutcome,
+      String blob) {}
+
+  record DistfileJson(List<VariantJson> variants) {}
+
+  record BlobJson(long size, Map<String, String> digests, String storedAt, String lastVerifiedAt) {}
+
+  // ---- distfiles ----
+
+  static byte[] distfileKey(DistfileName name) {
+    return name.utf8();
+  }
+
+  static DistfileName distfileName(byte[] key) {
+    return DistfileName.of(new String(key, StandardCharsets.UTF_8));
+  }
+
+  static byte[] encode(DistfileRecord r) {
+    List<VariantJson> vs = new ArrayList<>();
+    for (Variant v : r.variants()) {
+      OutcomeJson o =
+          v.lastOutcome()
+              .map(p -> new OutcomeJson(p.status().name(), p.reason(), p.at().toString(),
+                  p.url().orElse(null)))
+              .orElse(null);
+      vs.add(new VariantJson(v.id(), v.size().isPresent() ? v.size().getAsLong() : null,
+          v.digests().toHexMap(), v.pkgpaths(), v.urls(), o, v.blob().map(Digest::hex).orElse(null)));
+    }
+    return write(new DistfileJson(vs));
+  }
+
+  static DistfileRecord decodeDistfile(byte[] key, byte[] value) {
+    String what = "distfile " + new String(key, StandardCharsets.UTF_8);
+    try {
+      return decodeDistfile(distfileName(key), read(value, DistfileJson.class, what));
+    } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
+      throw new CatalogException("corrupt catalog value for " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static DistfileRecord decodeDistfile(DistfileName name, DistfileJson j) {
+    List<Variant> vs = new ArrayList<>();
+    for (VariantJson v : j.variants()) {
+      Optional<PrefetchOutcome> o =
+          Optional.ofNullable(v.lastOutcome())
+              .map(p -> new PrefetchOutcome(PrefetchOutcome.Status.valueOf(p.status()), p.reason(),
+                  Instant.parse(p.at()), Optional.ofNullable(p.url())));
+      vs.add(new Variant(v.id(), v.size() == null ? OptionalLong.empty() : OptionalLong.of(v.size()),
+          Digests.fromHex(v.digests()), v.pkgpaths(), v.urls(), o,
+          Optional.ofNullable(v.blob()).map(h -> Digest.fromHex(DigestAlgorithm.SHA512, h))));
+    }
+    return new DistfileRecord(name, vs);
+  }
+
+  // ---- blobs and the digest index ----
+
+  static byte[] blobKey(Digest sha512) {
+    return sha512.bytes();
+  }
+
+  static byte[] encode(BlobRecord b) {
+    return write(new BlobJson(b.size(), b.digests().toHexMap(), b.storedAt().toString(),
+        b.lastVerifiedAt().toString()));
+  }
+
+  static BlobRecord decodeBlob(byte[] key, byte[] value) {
+    String what = "blob " + HexFormat.of().formatHex(key);
+    try {
+      BlobJson j = read(value, BlobJson.class, what);
+      return new BlobRecord(Digest.of(DigestAlgorithm.SHA512, key), j.size(),
+          Digests.fromHex(j.digests()), Instant.parse(j.storedAt()), Instant.parse(j.lastVerifiedAt()));
+    } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
+      throw new CatalogException("corrupt catalog value for " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The stable one-byte code of an algorithm in digest-index keys. */
+  static byte algorithmCode(DigestAlgorithm a) {
+    return switch (a) {
+      case SHA512 -> 1;
+      case SHA256 -> 2;
+      case BLAKE2S -> 3;
+      case SHA1 -> 4;
+      case RMD160 -> 5;
+    };
+  }
+
+  /** The prefix of every digest-index key for this digest. */
+  static byte[] digestPrefix(Digest d) {
+    byte[] bytes = d.bytes();
+    return ByteBuffer.allocate(1 + bytes.length).put(algorithmCode(d.algorithm())).put(bytes).array();
+  }
+
+  static byte[] digestKey(Digest d, Digest sha512) {
+    return concat(digestPrefix(d), sha512.bytes());
+  }
+
+  /** The blob SHA-512 at the end of a digest-index key. */
+  static Digest digestKeyBlob(byte[] key) {
+    return Digest.of(DigestAlgorithm.SHA512, Arrays.copyOfRange(key, key.length - SHA512_BYTES, key.length));
+  }
+
+  // ---- bindings (blob -> variants bound to it) ----
+
+  static byte[] bindingKey(Digest sha512, VariantRef ref) {
+    byte[] name = ref.name().utf8();
+    return ByteBuffer.allocate(SHA512_BYTES + name.length + 4)
+        .put(sha512.bytes()).put(name).putInt(ref.variantId()).array();
+  }
+
+  static VariantRef bindingRef(byte[] key) {
+    String name = new String(key, SHA512_BYTES, key.length - SHA512_BYTES - 4, StandardCharsets.UTF_8);
+    int id = ByteBuffer.wrap(key, key.length - 4, 4).getInt();
+    return new VariantRef(DistfileName.of(name), id);
+  }
+
+  // ---- logs ----
+
+  static byte[] logKey(LogKind kind, long cursor) {
+    return ByteBuffer.allocate(9).put(kind.code()).putLong(cursor).array();
+  }
+
+  static long logCursor(byte[] key) {
+    return ByteBuffer.wrap(key, 1, 8).getLong();
+  }
+
+  static byte[] logValue(Instant at, byte[] payload) {
+    return ByteBuffer.allocate(8 + payload.length).putLong(at.toEpochMilli()).put(payload).array();
+  }
+
+  static LogEntry decodeLog(LogKind kind, byte[] key, byte[] value) {
+    Instant at = Instant.ofEpochMilli(ByteBuffer.wrap(value, 0, 8).getLong());
+    return new LogEntry(kind, logCursor(key), at, Arrays.copyOfRange(value, 8, value.length));
+  }
+
+  // ---- generic ----
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  static byte[] write(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot encode " + value.getClass().getSimpleName()
+          + " as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  static <T> T read(byte[] value, Class<T> type, String what) {
+    try {
+      return JSON.readValue(value, type);
+    } catch (IOException e) {
+      throw new CatalogException("corrupt catalog value for " + what + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package org.distvault.storage.catalog;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Appends log entries durably with one fsync per group of concurrent appends, not one per
+ * append.
+ *
+ * <p>Appenders put a request on a queue and wait. A single committer thread takes everything
+ * queued (up to {@link #MAX_GROUP} entries), assigns each entry the next cursor of its log,
+ * writes them all in one WriteBatch with a synced WAL, and then releases the appenders. While
+ * one group is being synced the next one gathers, so the more appenders there are, the larger
+ * each group. Because one thread assigns cursors and writes the groups in order, an entry
+ * becomes visible only after every entry with a smaller cursor: a reader paging by cursor never
+ * skips one that commits late. (RocksDB's own write grouping would batch concurrent synced
+ * writes too, but then cursors would be assigned before the write and could become visible out
+ * of order.)
+ *
+ * <p>Thread-safe. The committer thread only touches the database while the catalog is open:
+ * {@link Catalog} stops it (after every appender has returned) before closing RocksDB.
+ */
+final class GroupCommitter {
+  /** Most entries in one synced batch; bounds batch memory under a flood. */
+  static final int MAX_GROUP = 4096;
+
+  /** Largest payload accepted; log entries are small records, not files. */
+  static final int MAX_PAYLOAD = 1 << 20;
+
+  private record Request(LogKind kind, byte[] payload, CompletableFuture<Long> done) {}
+
+  private static final Request STOP = new Request(null, null, null);
+
+  private final RocksStore store;
+  private final Clock clock;
+  private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+  /** Next cursor to assign per log kind; only the committer thread uses it. */
+  private final long[] last;
+  /** Last durable cursor per log kind, for readers. */
+  private final AtomicLongArray durable;
+  private final LongAdder groups = new LongAdder();
+  private final Thread thread;
+
+  /** Starts the committer, continuing each log after {@code lastCursors[kind.ordinal()]}. */
+  GroupCommitter(RocksStore store, Clock clock, long[] lastCursors) {
+    this.store = store;
+    this.clock = clock;
+    this.last = lastCursors.clone();
+    this.durable = new AtomicLongArray(lastCursors);
+    this.thread = new Thread(this::run, "catalog-log-committer " + store.dir);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * Appends and returns the entry's cursor once it is durable.
+   *
+   * @throws CatalogException when the write failed; the entry was not stored
+   * @throws IllegalArgumentException when the payload exceeds {@link #MAX_PAYLOAD}
+   */
+  long append(LogKind kind, byte[] payload) {
+    if (payload.length > MAX_PAYLOAD) {
+      throw new IllegalArgumentException(
+          kind + " log entry of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
+    }
+    Request r = new Request(kind, payload.clone(), new CompletableFuture<>());
+    queue.add(r);
+    try {
+      // join() is not interruptible on purpose: the caller must learn whether the entry is durable.
+      return r.done.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof CatalogException c) {
+        throw c;
+      }
+      throw new CatalogException("log append failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** The cursor of the newest durable entry of a log, 0 when it is empty. */
+  long lastCursor(LogKind kind) {
+    return durable.get(kind.ordinal());
+  }
+
+  /** Synced batches written so far (entries per batch = appends / groups). */
+  long groups() {
+    return groups.sum();
+  }
+
+  /** Stops the committer once the queue is empty. Call only when no append is in flight. */
+  void stop() {
+    queue.add(STOP);
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        // Closing must not return while the thread may still use the database.
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    List<Request> group = new ArrayList<>();
+    boolean stopping = false;
+    while (!stopping) {
+      group.clear();
+      group.add(take());
+      queue.drainTo(group, MAX_GROUP - 1);
+      stopping = group.removeIf(r -> r == STOP);
+      if (!group.isEmpty()) {
+        commit(group);
+      }
+    }
+  }
+
+  private Request take() {
+    while (true) {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        // Nobody interrupts this private thread; keep serving until STOP arrives.
+        Thread.interrupted();
+      }
+    }
+  }
+
+  private void commit(List<Request> group) {
+    long[] before = last.clone();
+    long[] cursors = new long[group.size()];
+    Instant now = clock.instant();
+    try (WriteBatch wb = new WriteBatch()) {
+      for (int i = 0; i < group.size(); i++) {
+        Request r = group.get(i);
+        cursors[i] = ++last[r.kind().ordinal()];
+        wb.put(store.logs, Codec.logKey(r.kind(), cursors[i]), Codec.logValue(now, r.payload()));
+      }
+      store.writeSynced(wb);
+    } catch (RocksDBException | RuntimeException | Error e) {
+      // Nothing of this group is stored: give the cursors back and tell every appender. The
+      // thread keeps serving later groups (an Error would otherwise leave appenders waiting).
+      System.arraycopy(before, 0, last, 0, last.length);
+      CatalogException failure =
+          new CatalogException("catalog " + store.dir + ": log append failed: " + e, e);
+      group.forEach(r -> r.done().completeExceptionally(failure));
+      return;
+    }
+    for (int k = 0; k < last.length; k++) {
+      durable.set(k, last[k]);
+    }
+    groups.increment();
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).done().complete(cursors[i]);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package org.distvault.storage.catalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The open RocksDB instance of a catalog with its column families and options: it owns every
+ * native handle and closes them in the safe order (column family handles, database, options).
+ *
+ * <p>Not guarded itself: only {@link Catalog} uses it, and only under its lifecycle guard.
+ */
+final class RocksStore implements AutoCloseable {
+  /** Info LOG files kept: every open rotates the LOG, so unbounded they pile up. */
+  private static final int KEEP_INFO_LOGS = 5;
+
+  private static final long MAX_INFO_LOG_BYTES = 8L << 20;
+
+  private static final List<String> FAMILIES =
+      List.of("distfiles", "blobs", "digests", "bindings", "logs", "state", "meta");
+
+  final Path dir;
+  final RocksDB db;
+  final ColumnFamilyHandle distfiles;
+  final ColumnFamilyHandle blobs;
+  final ColumnFamilyHandle digests;
+  final ColumnFamilyHandle bindings;
+  final ColumnFamilyHandle logs;
+  final ColumnFamilyHandle state;
+  final ColumnFamilyHandle meta;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final List<ColumnFamilyHandle> handles;
+  private final WriteOptions synced;
+
+  private RocksStore(Path dir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+      List<ColumnFamilyHandle> handles) {
+    this.dir = dir;
+    this.db = db;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.handles = handles;
+    // handles.get(0) is the default family, which the catalog does not use.
+    this.distfiles = handles.get(1);
+    this.blobs = handles.get(2);
+    this.digests = handles.get(3);
+    this.bindings = handles.get(4);
+    this.logs = handles.get(5);
+    this.state = handles.get(6);
+    this.meta = handles.get(7);
+    this.synced = new WriteOptions().setSync(true);
+  }
+
+  /**
+   * Opens (creating if needed) the catalog database in {@code dir}.
+   *
+   * @throws CatalogLockedException when another process (or this one) has it open
+   * @throws CatalogException for any other failure, naming the directory
+   */
+  static RocksStore open(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new CatalogException("cannot create catalog directory " + dir + ": " + e, e);
+    }
+    RocksDB.loadLibrary();
+    DBOptions dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setKeepLogFileNum(KEEP_INFO_LOGS)
+            .setMaxLogFileSize(MAX_INFO_LOG_BYTES)
+            .setInfoLogLevel(InfoLogLevel.INFO_LEVEL);
+    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    for (String f : FAMILIES) {
+      descriptors.add(new ColumnFamilyDescriptor(Codec.utf8(f), cfOptions));
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try {
+      RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+      return new RocksStore(dir, db, dbOptions, cfOptions, handles);
+    } catch (RocksDBException e) {
+      handles.forEach(ColumnFamilyHandle::close);
+      cfOptions.close();
+      dbOptions.close();
+      if (isLockError(e)) {
+        throw new CatalogLockedException(dir, e);
+      }
+      throw new CatalogException("cannot open catalog " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * RocksDB reports a held LOCK file as an IOError: "While lock file: …/LOCK: Resource
+   * temporarily unavailable" from another process, "lock hold by current process" from this one.
+   */
+  private static boolean isLockError(RocksDBException e) {
+    Status s = e.getStatus();
+    String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return (s == null || s.getCode() == Status.Code.IOError) && msg.contains("lock");
+  }
+
+  /** Writes a batch with a synced WAL: when this returns the batch survives a crash. */
+  void writeSynced(WriteBatch batch) throws RocksDBException {
+    db.write(synced, batch);
+  }
+
+  /** Closes handles, then the database, then the options; call once. */
+  @Override
+  public void close() {
+    handles.forEach(ColumnFamilyHandle::close);
+    try {
+      db.closeE();
+    } catch (RocksDBException e) {
+      throw new CatalogException("closing catalog " + dir + " failed: " + e.getMessage(), e);
+    } finally {
+      synced.close();
+      cfOptions.close();
+      dbOptions.close();
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package org.distvault.storage.catalog;
+
+/**
+ * What a batch upsert did.
+ *
+ * @param entries expectations applied
+ * @param created new variants (a new name, or new content under a known name)
+ * @param merged expectations merged into an existing variant of the same content
+ */
+public record UpsertSummary(long entries, long created, long merged) {
+  static final UpsertSummary NONE = new UpsertSummary(0, 0, 0);
+
+  UpsertSummary plus(UpsertSummary o) {
+    return new UpsertSummary(entries + o.entries, created + o.created, merged + o.merged);
+  }
+}
