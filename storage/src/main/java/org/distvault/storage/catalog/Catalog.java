@@ -105,7 +105,12 @@ public final class Catalog implements AutoCloseable {
         chunk.clear();
       }
     }
-    return chunk.isEmpty() ? total : total.plus(upsertChunk(chunk));
+    if (chunk.isEmpty()) {
+      // Still through the guard, so that even an empty upsert fails on a closed catalog.
+      UpsertSummary done = total;
+      return guard.call("upsert", () -> done);
+    }
+    return total.plus(upsertChunk(chunk));
   }
 
   private UpsertSummary upsertChunk(List<ExpectedDistfile> chunk) {

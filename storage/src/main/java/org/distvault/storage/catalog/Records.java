@@ -203,9 +203,14 @@ final class Records {
         // Delete the index entry even if the record disagrees: it must not outlive the blob.
         wb.delete(s.bindings, key);
         VariantRef ref = Codec.bindingRef(key);
-        DistfileRecord r = after.containsKey(ref.name()) ? after.get(ref.name()) : loadOne(ref.name(), before);
-        Optional<Variant> v = r.variant(ref.variantId()).filter(x -> x.blob().equals(Optional.of(sha512)));
+        DistfileRecord r = after.get(ref.name());
+        if (r == null) {
+          r = before.containsKey(ref.name()) ? before.get(ref.name()) : distfile(ref.name()).orElse(null);
+        }
+        Optional<Variant> v = Optional.ofNullable(r).flatMap(x -> x.variant(ref.variantId()))
+            .filter(x -> x.blob().equals(Optional.of(sha512)));
         if (v.isPresent()) {
+          before.putIfAbsent(r.name(), r);
           after.put(r.name(), r.with(v.get().withBlob(Optional.empty())));
           unbound.add(ref);
         }

@@ -42,6 +42,7 @@ class CatalogLifecycleTest {
     List<Executable> calls = List.of(
         () -> c.upsert(expected("b.tgz", 1, BORON, "x/b")),
         () -> c.upsertAll(List.of(expected("b.tgz", 1, BORON, "x/b"))),
+        () -> c.upsertAll(List.of()),
         () -> c.distfile(name("a.tgz")),
         () -> c.resolve(name("a.tgz"), Optional.empty()),
         () -> c.listDistfiles(Optional.empty(), 10),
