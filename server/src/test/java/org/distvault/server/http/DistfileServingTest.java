@@ -229,6 +229,7 @@ class DistfileServingTest {
     assertEquals(304, r.statusCode());
     assertEquals(corpus.etag(TestCorpus.PLAIN), r.header("ETag"));
     assertEquals(TestCorpus.STORED_AT_HTTP, r.header("Last-Modified"));
+    assertNull(r.header("Content-Length"));
     assertEquals(0, r.asByteArray().length);
   }
 
@@ -293,6 +294,14 @@ class DistfileServingTest {
     assertEquals(200, r.statusCode());
     assertArrayEquals(corpus.bytes(name), r.asByteArray());
     assertEquals(List.of("name " + name), source.calls());
+  }
+
+  @Test
+  void queryStringIsIgnored() {
+    Response r = http().get("/distfiles/" + TestCorpus.MYSQL + "?mirror=1");
+    assertEquals(200, r.statusCode());
+    assertArrayEquals(corpus.bytes(TestCorpus.MYSQL), r.asByteArray());
+    assertEquals(List.of("name " + TestCorpus.MYSQL), source.calls());
   }
 
   @Test
