@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
@@ -57,7 +58,7 @@ public final class DirectoryBlobSource implements BlobSource {
     Map<Digest, ServableBlob> byDigest = new HashMap<>();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(root)) {
-      files = walk.filter(p -> Files.isRegularFile(p)).sorted().toList();
+      files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
     }
     for (Path file : files) {
       String relative = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
