@@ -1,0 +1,108 @@
+package org.distvault.server.http;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Serves one {@link ServableBlob} for a GET or HEAD: the same headers, validators, conditional
+ * requests and byte ranges for every serving route.
+ *
+ * <p>Always sends {@code ETag} (strong, the quoted SHA-512 hex), {@code Last-Modified} and
+ * {@code Accept-Ranges: bytes}. {@code If-None-Match}/{@code If-Modified-Since} give 304 (see
+ * {@link BlobValidators}); on GET a single {@code Range} gives 206 with {@code Content-Range}, or 416
+ * with {@code Content-Range: bytes *}{@code /size} when it selects nothing, and {@code If-Range}
+ * decides whether the range applies (see {@link RangeSelection}; several ranges are served whole).
+ * Bodies, whole or partial, go out zero-copy through {@link FileTransfer}. Stateless and thread-safe.
+ */
+public final class BlobResponder {
+  /** {@code Content-Type} of every blob: distfiles are opaque bytes to the cache. */
+  static final String CONTENT_TYPE = "application/octet-stream";
+
+  /**
+   * Answers the exchange with {@code blob}. Must run on a worker thread: it opens the file.
+   *
+   * @throws IOException if the file cannot be opened or its size is not the blob's size; nothing
+   *     has been sent then, and the caller answers with an error
+   */
+  public void respond(HttpServerExchange exchange, ServableBlob blob) throws IOException {
+    HeaderMap in = exchange.getRequestHeaders();
+    BlobValidators validators = BlobValidators.of(blob);
+    boolean get = exchange.getRequestMethod().equals(Methods.GET);
+
+    if (validators.notModified(values(in.get(Headers.IF_NONE_MATCH)), in.getFirst(Headers.IF_MODIFIED_SINCE))) {
+      putValidators(exchange, validators);
+      exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+      exchange.endExchange();
+      return;
+    }
+    // RFC 9110 §14.2: GET is the only method with range semantics; HEAD describes the whole blob.
+    RangeSelection selection = get && validators.ifRangeHolds(in.getFirst(Headers.IF_RANGE))
+        ? RangeSelection.of(in.getFirst(Headers.RANGE), blob.size())
+        : new RangeSelection.Whole();
+    if (selection instanceof RangeSelection.Unsatisfiable) {
+      putValidators(exchange, validators);
+      exchange.getResponseHeaders().put(Headers.CONTENT_RANGE, "bytes */" + blob.size());
+      OneLineReply.send(exchange, StatusCodes.REQUEST_RANGE_NOT_SATISFIABLE,
+          "range not satisfiable: the file has " + blob.size() + " bytes");
+      return;
+    }
+    long start = 0;
+    long length = blob.size();
+    int status = StatusCodes.OK;
+    String contentRange = null;
+    if (selection instanceof RangeSelection.Partial partial) {
+      start = partial.first();
+      length = partial.length();
+      status = StatusCodes.PARTIAL_CONTENT;
+      contentRange = "bytes " + partial.first() + "-" + partial.last() + "/" + blob.size();
+    }
+
+    FileChannel file = get ? open(blob) : null;
+    putValidators(exchange, validators);
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CONTENT_TYPE);
+    if (contentRange != null) {
+      exchange.getResponseHeaders().put(Headers.CONTENT_RANGE, contentRange);
+    }
+    if (file == null) {
+      exchange.setResponseContentLength(length);
+      exchange.endExchange();
+      return;
+    }
+    FileTransfer.start(exchange, file, start, length);
+  }
+
+  private static FileChannel open(ServableBlob blob) throws IOException {
+    FileChannel file = FileChannel.open(blob.file(), StandardOpenOption.READ);
+    try {
+      long actual = file.size();
+      if (actual != blob.size()) {
+        throw new IOException(
+            "stored blob " + blob.file() + " has " + actual + " bytes, expected " + blob.size());
+      }
+      return file;
+    } catch (IOException e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  private static void putValidators(HttpServerExchange exchange, BlobValidators validators) {
+    HeaderMap out = exchange.getResponseHeaders();
+    out.put(Headers.ETAG, validators.etag());
+    out.put(Headers.LAST_MODIFIED, validators.lastModifiedHeader());
+    out.put(Headers.ACCEPT_RANGES, "bytes");
+  }
+
+  private static List<String> values(HeaderValues values) {
+    return values == null ? List.of() : List.copyOf(values);
+  }
+}

@@ -1,0 +1,32 @@
+package org.distvault.server.http;
+
+import java.io.IOException;
+import java.util.Optional;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.name.DistfileName;
+
+/**
+ * What the serving layer needs from the store: the blob a distfile name maps to, and the blob a
+ * digest addresses.
+ *
+ * <p>Implementations return only blobs that are stored and verified; an empty result is a miss.
+ * Names arrive validated ({@link DistfileName}) and are lookup keys only: an implementation must
+ * never build a filesystem path from them. Implementations are expected to be safe for concurrent
+ * use; calls come from Undertow worker threads and may block.
+ */
+public interface BlobSource {
+  /** Finds the blob stored under a DISTDIR-relative name (the {@code /distfiles/} route). */
+  Optional<ServableBlob> find(DistfileName name) throws IOException;
+
+  /**
+   * Finds the blob a package expects under a name (the {@code /pkg/<cat>/<pkg>/} route). When two
+   * packages expect different content under one bare name, this picks the one {@code pkgPath}
+   * expects. The default ignores the package.
+   */
+  default Optional<ServableBlob> find(PkgPath pkgPath, DistfileName name) throws IOException {
+    return find(name);
+  }
+
+  /** Finds the blob with this digest, of any supported algorithm (the {@code /by-hash/} route). */
+  Optional<ServableBlob> findByHash(Digest digest) throws IOException;
+}

@@ -1,0 +1,129 @@
+package org.distvault.server.http;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+import org.distvault.storage.name.DistfileName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+
+/**
+ * The handler for the public serving routes ({@code /distfiles/}, {@code /pkg/}, {@code /run/},
+ * {@code /by-hash/}): checks the request line, looks the blob up in a {@link BlobSource} and
+ * hands it to the {@link BlobResponder}.
+ *
+ * <p>The path is taken from {@link HttpServerExchange#getRequestURI()}, the raw target without the
+ * query string. It is not {@code getRequestPath()}, which drops {@code ;...} (Undertow parses that
+ * as path parameters) and is decoded unless {@code DECODE_URL} is off. Every request, on a serving
+ * route or not, is checked by {@link RequestTargetParser} first: hostile targets get 400 with a
+ * one-line reason and never reach the {@code BlobSource}. CONNECT and absolute-form targets
+ * ({@code GET http://host/...}) get 400; other methods than GET and HEAD on a serving route get 405
+ * with {@code Allow: GET, HEAD}. Paths outside the serving routes go to {@code next}. Misses get 404
+ * with a one-line body. Lookups and file opens run on a worker thread, never on an IO thread.
+ */
+public final class DistfileRoutes implements HttpHandler {
+  private static final Logger log = LoggerFactory.getLogger(DistfileRoutes.class);
+  private static final HttpHandler NO_SUCH_ROUTE = exchange -> OneLineReply.send(exchange,
+      StatusCodes.NOT_FOUND,
+      "no such route: use /distfiles/<name>, /pkg/<category>/<package>/<name> or /by-hash/<alg>/<hex>");
+
+  private final BlobSource source;
+  private final HttpHandler next;
+  private final RequestTargetParser parser = new RequestTargetParser();
+  private final BlobResponder responder = new BlobResponder();
+
+  /** Routes over {@code source}; other paths get 404. */
+  public DistfileRoutes(BlobSource source) {
+    this(source, NO_SUCH_ROUTE);
+  }
+
+  /** Routes over {@code source}; well-formed paths outside the serving routes go to {@code next}. */
+  public DistfileRoutes(BlobSource source, HttpHandler next) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.next = Objects.requireNonNull(next, "next");
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    HttpString method = exchange.getRequestMethod();
+    if (method.equals(Methods.CONNECT)) {
+      OneLineReply.send(exchange, StatusCodes.BAD_REQUEST, "CONNECT is not supported: this is not a proxy");
+      return;
+    }
+    if (exchange.isHostIncludedInRequestURI()) {
+      OneLineReply.send(exchange, StatusCodes.BAD_REQUEST,
+          "absolute-form request target not accepted: send only the path");
+      return;
+    }
+    Optional<RequestTarget> target;
+    try {
+      target = parser.parse(exchange.getRequestURI());
+    } catch (BadRequestTargetException e) {
+      OneLineReply.send(exchange, StatusCodes.BAD_REQUEST, "bad request path: " + e.getMessage());
+      return;
+    }
+    if (target.isEmpty()) {
+      next.handleRequest(exchange);
+      return;
+    }
+    if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+      exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+      OneLineReply.send(exchange, StatusCodes.METHOD_NOT_ALLOWED, method + " not allowed: use GET or HEAD");
+      return;
+    }
+    RequestTarget found = target.get();
+    exchange.dispatch(worker -> serve(worker, found));
+  }
+
+  private void serve(HttpServerExchange exchange, RequestTarget target) {
+    try {
+      Optional<ServableBlob> blob = lookup(target);
+      if (blob.isPresent()) {
+        responder.respond(exchange, blob.get());
+      } else {
+        OneLineReply.send(exchange, StatusCodes.NOT_FOUND, missMessage(target));
+      }
+    } catch (IOException e) {
+      log.warn("cannot serve {}: {}", exchange.getRequestURI(), e.toString());
+      if (exchange.isResponseStarted()) {
+        IoUtils.safeClose(exchange.getConnection());
+        return;
+      }
+      exchange.getResponseHeaders().clear();
+      OneLineReply.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "cannot read the stored blob (see the server log)");
+    }
+  }
+
+  private Optional<ServableBlob> lookup(RequestTarget target) throws IOException {
+    if (target instanceof HashRequest hash) {
+      return source.findByHash(hash.digest());
+    }
+    DistfileRequest request = (DistfileRequest) target;
+    for (DistfileName name : request.candidates()) {
+      Optional<ServableBlob> blob = request.pkgPath().isPresent()
+          ? source.find(request.pkgPath().get(), name)
+          : source.find(name);
+      if (blob.isPresent()) {
+        return blob;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String missMessage(RequestTarget target) {
+    if (target instanceof HashRequest hash) {
+      return "no stored blob has " + hash.digest().algorithm().urlName() + " " + hash.digest().hex();
+    }
+    DistfileRequest request = (DistfileRequest) target;
+    return "not in the cache: " + request.rawName()
+        + request.decodedName().map(d -> " (nor, decoded, " + d + ")").orElse("")
+        + request.pkgPath().map(p -> " for " + p).orElse("");
+  }
+}

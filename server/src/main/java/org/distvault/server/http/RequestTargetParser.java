@@ -1,0 +1,179 @@
+package org.distvault.server.http;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.name.DistfileName;
+
+/**
+ * Parses the raw (not percent-decoded) path of a request target into a {@link RequestTarget}.
+ *
+ * <p>Routes: {@code /distfiles/<name>}, {@code /pkg/<cat>/<pkg>/<name>}, the same two under
+ * {@code /run/<id>/}, and {@code /by-hash/<alg>/<hex>}, where {@code <name>} is
+ * {@code [DIST_SUBDIR/]file} and may contain several {@code /}.
+ *
+ * <p>Every path is checked before routing, so hostile input is refused before anything is looked
+ * up: it must start with {@code /}, be at most {@link #MAX_PATH_LENGTH} bytes of printable ASCII
+ * without backslashes, and no segment may be empty, be {@code .} or {@code ..} (raw or
+ * percent-encoded), contain an invalid percent escape, or decode to invalid UTF-8, an encoded
+ * {@code /} or {@code \}, NUL or another control character. Stateless and thread-safe.
+ */
+public final class RequestTargetParser {
+  /** Longest accepted raw path in bytes (the longest real distfile name is ~120 bytes). */
+  public static final int MAX_PATH_LENGTH = 4096;
+
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /**
+   * Parses a raw path.
+   *
+   * @param rawPath the request path exactly as sent, without the query string
+   * @return the target, or empty when the path is well-formed but not one of the serving routes
+   * @throws BadRequestTargetException with a one-line reason for hostile or malformed paths
+   */
+  public Optional<RequestTarget> parse(String rawPath) throws BadRequestTargetException {
+    if (rawPath.equals("/")) {
+      return Optional.empty();
+    }
+    List<Segment> segments = segments(rawPath);
+    return switch (segments.get(0).raw()) {
+      case "distfiles", "pkg" -> Optional.of(distfile(Optional.empty(), segments));
+      case "run" -> Optional.of(run(segments.subList(1, segments.size())));
+      case "by-hash" -> Optional.of(byHash(segments.subList(1, segments.size())));
+      default -> Optional.empty();
+    };
+  }
+
+  /** One path segment, raw and percent-decoded. */
+  private record Segment(String raw, String decoded) {}
+
+  private static List<Segment> segments(String rawPath) throws BadRequestTargetException {
+    if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
+      throw new BadRequestTargetException("request target must be a path starting with '/'");
+    }
+    if (rawPath.length() > MAX_PATH_LENGTH) {
+      throw new BadRequestTargetException(
+          "request path longer than " + MAX_PATH_LENGTH + " bytes");
+    }
+    for (int i = 0; i < rawPath.length(); i++) {
+      char c = rawPath.charAt(i);
+      if (c == '\\') {
+        throw new BadRequestTargetException("backslash in request path");
+      }
+      if (c <= 0x20 || c >= 0x7f) {
+        throw new BadRequestTargetException(
+            String.format("byte 0x%02x in request path (only printable ASCII; percent-encode the rest)", (int) c & 0xff));
+      }
+    }
+    List<Segment> segments = new ArrayList<>();
+    for (String raw : rawPath.substring(1).split("/", -1)) {
+      segments.add(segment(raw));
+    }
+    return segments;
+  }
+
+  private static Segment segment(String raw) throws BadRequestTargetException {
+    if (raw.isEmpty()) {
+      throw new BadRequestTargetException("empty path segment ('//' or a trailing '/')");
+    }
+    String decoded = PercentDecoder.decode(raw);
+    if (decoded.equals(".") || decoded.equals("..")) {
+      throw new BadRequestTargetException("'" + decoded + "' path segment");
+    }
+    for (int i = 0; i < decoded.length(); i++) {
+      char c = decoded.charAt(i);
+      if (c == '/') {
+        throw new BadRequestTargetException("percent-encoded '/' inside a path segment");
+      }
+      if (c == '\\') {
+        throw new BadRequestTargetException("percent-encoded backslash in request path");
+      }
+      if (c == 0) {
+        throw new BadRequestTargetException("percent-encoded NUL in request path");
+      }
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+        throw new BadRequestTargetException(
+            String.format("percent-encoded control character U+%04X in request path", (int) c));
+      }
+    }
+    return new Segment(raw, decoded);
+  }
+
+  private static DistfileRequest run(List<Segment> rest) throws BadRequestTargetException {
+    if (rest.isEmpty() || !RUN_ID.matcher(rest.get(0).raw()).matches()) {
+      throw new BadRequestTargetException("run id must be 1-64 of A-Z a-z 0-9 . _ -");
+    }
+    String runId = rest.get(0).raw();
+    List<Segment> route = rest.subList(1, rest.size());
+    if (route.isEmpty() || !(route.get(0).raw().equals("distfiles") || route.get(0).raw().equals("pkg"))) {
+      throw new BadRequestTargetException("expected /run/<id>/distfiles/... or /run/<id>/pkg/...");
+    }
+    return distfile(Optional.of(runId), route);
+  }
+
+  /** {@code route} starts with the {@code distfiles} or {@code pkg} segment. */
+  private static DistfileRequest distfile(Optional<String> runId, List<Segment> route)
+      throws BadRequestTargetException {
+    boolean pkgRoute = route.get(0).raw().equals("pkg");
+    Optional<PkgPath> pkgPath = Optional.empty();
+    List<Segment> name = route.subList(1, route.size());
+    if (pkgRoute) {
+      if (route.size() < 3 || !PkgPath.isValidPart(route.get(1).decoded())
+          || !PkgPath.isValidPart(route.get(2).decoded())) {
+        throw new BadRequestTargetException(
+            "expected /pkg/<category>/<package>/<name> with a valid PKGPATH");
+      }
+      pkgPath = Optional.of(new PkgPath(route.get(1).decoded(), route.get(2).decoded()));
+      name = route.subList(3, route.size());
+    }
+    if (name.isEmpty()) {
+      throw new BadRequestTargetException("missing distfile name");
+    }
+    String raw = join(name, Segment::raw);
+    String decoded = join(name, Segment::decoded);
+    DistfileName rawName = name(raw, "distfile name");
+    DistfileName decodedName = name(decoded, "percent-decoded distfile name");
+    return new DistfileRequest(
+        runId, pkgPath, rawName,
+        decodedName.equals(rawName) ? Optional.empty() : Optional.of(decodedName));
+  }
+
+  private static HashRequest byHash(List<Segment> rest) throws BadRequestTargetException {
+    if (rest.size() != 2) {
+      throw new BadRequestTargetException("expected /by-hash/<algorithm>/<hex>");
+    }
+    DigestAlgorithm algorithm = DigestAlgorithm.byName(rest.get(0).decoded())
+        .orElseThrow(() -> new BadRequestTargetException(
+            "unknown digest algorithm; use one of " + Arrays.stream(DigestAlgorithm.values())
+                .map(DigestAlgorithm::urlName).toList()));
+    try {
+      return new HashRequest(Digest.fromHex(algorithm, rest.get(1).decoded()));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestTargetException(e.getMessage());
+    }
+  }
+
+  private static DistfileName name(String name, String what) throws BadRequestTargetException {
+    String problem = DistfileName.problem(name);
+    if (problem != null) {
+      throw new BadRequestTargetException("invalid " + what + ": " + problem);
+    }
+    return DistfileName.of(name);
+  }
+
+  private static String join(List<Segment> segments, Function<Segment, String> part) {
+    StringBuilder b = new StringBuilder();
+    for (Segment s : segments) {
+      if (b.length() > 0) {
+        b.append('/');
+      }
+      b.append(part.apply(s));
+    }
+    return b.toString();
+  }
+}
