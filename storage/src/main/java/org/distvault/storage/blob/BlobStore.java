@@ -148,8 +148,13 @@ public final class BlobStore implements Closeable {
     Path temp = tmpDir.resolve("ingest-" + UUID.randomUUID() + ".part");
     FileChannel channel =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    // A blob that fits in one chunk gains nothing from worker threads, only hand-off costs.
+    HashingMode mode =
+        expected.size().isPresent() && expected.size().getAsLong() <= ChunkDigester.CHUNK_SIZE
+            ? HashingMode.SINGLE_THREAD
+            : options.hashing();
     ChunkDigester digester =
-        ChunkDigester.create(options.hashing(), expected.algorithmsToCompute(), digestThreads);
+        ChunkDigester.create(mode, expected.algorithmsToCompute(), digestThreads);
     try {
       return new BlobWriter(this, expected, options.maxBlobSize(), temp, channel, digester);
     } catch (IOException | RuntimeException e) {

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * What one scrub of the blob store found.
  *
- * @param checked blob files re-hashed (clean or not)
- * @param bytes bytes re-hashed
+ * @param checked files at valid blob paths that were re-hashed, clean or not
+ * @param bytes the bytes of those files
  * @param corrupt files moved to quarantine, in the order found
  * @param skipped entries left alone: directories that are not buckets (e.g. {@code lost+found})
  */
