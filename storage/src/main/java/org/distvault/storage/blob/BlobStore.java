@@ -3,12 +3,9 @@ package org.distvault.storage.blob;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -16,8 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -51,15 +46,13 @@ public final class BlobStore implements Closeable {
   private final Path dataDir;
   private final BlobLayout layout;
   private final Path tmpDir;
-  private final Path quarantineDir;
+  private final Quarantine quarantine;
   private final BlobStoreOptions options;
   private final FileChannel lockChannel;
   private final StoreRecovery.Result recovery;
   private final ExecutorService digestThreads;
   /** Serialises check-then-rename per SHA-512 (by stripe) so that a duplicate sees the first. */
   private final Object[] stripes = new Object[STRIPES];
-  /** Serialises picking a free name in the quarantine. */
-  private final Object quarantineLock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BlobStore(Path dataDir, BlobStoreOptions options, FileChannel lockChannel)
@@ -67,7 +60,7 @@ public final class BlobStore implements Closeable {
     this.dataDir = dataDir;
     this.layout = BlobLayout.of(dataDir);
     this.tmpDir = dataDir.resolve("tmp");
-    this.quarantineDir = dataDir.resolve("quarantine");
+    this.quarantine = new Quarantine(dataDir, tmpDir, options.clock());
     this.options = options;
     this.lockChannel = lockChannel;
     this.recovery = StoreRecovery.cleanTmp(tmpDir);
@@ -99,7 +92,8 @@ public final class BlobStore implements Closeable {
     Fsync.directory(blobs);
     Fsync.directory(data);
     FileChannel lockChannel =
-        FileChannel.open(blobs.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel.open(
+            blobs.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       FileLock lock = lockChannel.tryLock();
       if (lock == null) {
@@ -198,13 +192,8 @@ public final class BlobStore implements Closeable {
 
   /** The size of the blob with this SHA-512, if stored. */
   public OptionalLong size(Digest sha512) throws IOException {
-    try {
-      return OptionalLong.of(
-          Files.readAttributes(layout.path(sha512), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-              .size());
-    } catch (NoSuchFileException e) {
-      return OptionalLong.empty();
-    }
+    BasicFileAttributes attrs = attributesOrNull(layout.path(sha512));
+    return attrs == null ? OptionalLong.empty() : OptionalLong.of(attrs.size());
   }
 
   /**
@@ -215,7 +204,8 @@ public final class BlobStore implements Closeable {
   public Optional<FileChannel> open(Digest sha512) throws IOException {
     try {
       return Optional.of(
-          FileChannel.open(layout.path(sha512), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+          FileChannel.open(
+              layout.path(sha512), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -231,7 +221,7 @@ public final class BlobStore implements Closeable {
     checkOpen();
     Path file = layout.path(sha512);
     synchronized (stripe(sha512)) {
-      return quarantineFile(file, null, sha512.hex(), reason);
+      return quarantine.move(file, null, sha512.hex(), reason);
     }
   }
 
@@ -244,12 +234,8 @@ public final class BlobStore implements Closeable {
     }
   }
 
-  Path tmpDir() {
-    return tmpDir;
-  }
-
-  Path quarantineDir() {
-    return quarantineDir;
+  Quarantine quarantine() {
+    return quarantine;
   }
 
   Object stripe(Digest sha512) {
@@ -273,10 +259,11 @@ public final class BlobStore implements Closeable {
           return new StoredBlob(sha512, size, digests, target);
         }
         // The name promises this content; what sits there is not it. Keep it for inspection.
-        quarantineFile(
+        quarantine.move(
             target, existing.fileKey(), sha512.hex(),
             "replaced by a verified ingest of " + size + " bytes; the stored file had "
-                + existing.size() + " bytes" + (existing.isRegularFile() ? "" : " and was not a regular file"));
+                + existing.size() + " bytes"
+                + (existing.isRegularFile() ? "" : " and was not a regular file"));
       }
       Path leaf = target.getParent();
       Files.createDirectories(leaf);
@@ -289,75 +276,8 @@ public final class BlobStore implements Closeable {
     return new StoredBlob(sha512, size, digests, target);
   }
 
-  /**
-   * Moves {@code file} into the quarantine as {@code name} (or {@code name.N}) with a reason file,
-   * unless it vanished or, when {@code fileKey} is given, was replaced since it was examined.
-   */
-  Optional<Path> quarantineFile(Path file, Object fileKey, String name, String why)
-      throws IOException {
-    String reason = why.replaceAll("[\\r\\n]+", " ");
-    synchronized (quarantineLock) {
-      BasicFileAttributes attrs = attributesOrNull(file);
-      if (attrs == null || (fileKey != null && !fileKey.equals(attrs.fileKey()))) {
-        return Optional.empty();
-      }
-      Path dest = freeQuarantineName(name);
-      Path reasonTemp = tmpDir.resolve("reason-" + UUID.randomUUID() + ".part");
-      try {
-        writeSynced(reasonTemp, reasonText(file, attrs.size(), reason));
-        Files.move(file, dest, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(
-            reasonTemp, dest.resolveSibling(dest.getFileName() + ".reason"),
-            StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(reasonTemp);
-      }
-      Fsync.directory(quarantineDir);
-      Fsync.directory(file.getParent());
-      log.warn("quarantined {} as {}: {}", file, dest, reason);
-      return Optional.of(dest);
-    }
-  }
-
-  private Path freeQuarantineName(String name) throws IOException {
-    for (int i = 0; i < 10_000; i++) {
-      String candidate = i == 0 ? name : name + "." + i;
-      Path p = quarantineDir.resolve(candidate);
-      if (attributesOrNull(p) == null && attributesOrNull(p.resolveSibling(candidate + ".reason")) == null) {
-        return p;
-      }
-    }
-    throw new FileSystemException(quarantineDir.toString(), null, "no free name for " + name);
-  }
-
-  private String reasonText(Path file, long size, String reason) {
-    return "file: " + dataDir.relativize(file) + "\n"
-        + "size: " + size + "\n"
-        + "quarantined: " + options.clock().instant() + "\n"
-        + "reason: " + reason + "\n";
-  }
-
-  private static void writeSynced(Path p, String text) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer bb = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-      while (bb.hasRemaining()) {
-        ch.write(bb);
-      }
-      ch.force(true);
-    }
-  }
-
-  /** Makes a temp file read-only (0444) before it is published. */
-  static void makeReadOnly(Path p) throws IOException {
-    PosixFileAttributeView posix = Files.getFileAttributeView(p, PosixFileAttributeView.class);
-    if (posix != null) {
-      posix.setPermissions(PosixFilePermissions.fromString("r--r--r--"));
-    } else if (!p.toFile().setReadOnly()) {
-      throw new FileSystemException(p.toString(), null, "cannot make read-only");
-    }
-  }
-
-  private static BasicFileAttributes attributesOrNull(Path p) throws IOException {
+  /** The attributes of {@code p} itself (links not followed), or null if it does not exist. */
+  static BasicFileAttributes attributesOrNull(Path p) throws IOException {
     try {
       return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {

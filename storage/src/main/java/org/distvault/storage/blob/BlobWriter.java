@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Objects;
 import org.distvault.storage.digest.Digests;
@@ -31,9 +34,9 @@ import org.distvault.storage.digest.Digests;
  * the algorithm, expected and actual) and also deletes the temp file. After any failure the writer
  * is spent.
  *
- * <p><b>Warning:</b> unlike most output streams, {@link #close()} <em>discards</em> what was written
- * unless {@link #commit()} came first; a wrapping stream that closes it therefore aborts the
- * ingest. Not thread-safe: one thread writes (it may hand off hashing to workers internally).
+ * <p><b>Warning:</b> unlike most output streams, {@link #close()} <em>discards</em> what was
+ * written unless {@link #commit()} came first; a wrapping stream that closes it therefore aborts
+ * the ingest. Not thread-safe: one thread writes (it may hand off hashing to workers internally).
  */
 public final class BlobWriter extends OutputStream {
   private enum State {
@@ -129,7 +132,7 @@ public final class BlobWriter extends OutputStream {
       }
       computed.verify(expectation.digests());
       // Verified first, so rejected content never costs a disk flush; the mode change rides along.
-      BlobStore.makeReadOnly(temp);
+      makeReadOnly(temp);
       channel.force(true);
       channel.close();
       StoredBlob blob = store.publish(temp, flushed, computed);
@@ -203,9 +206,20 @@ public final class BlobWriter extends OutputStream {
     }
   }
 
+  /** Makes a temp file read-only (0444) before it is published. */
+  private static void makeReadOnly(Path p) throws IOException {
+    PosixFileAttributeView posix = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+    if (posix != null) {
+      posix.setPermissions(PosixFilePermissions.fromString("r--r--r--"));
+    } else if (!p.toFile().setReadOnly()) {
+      throw new FileSystemException(p.toString(), null, "cannot make read-only");
+    }
+  }
+
   private void checkOpen() {
     if (state != State.OPEN) {
-      throw new IllegalStateException("BlobWriter used after " + state.name().toLowerCase(Locale.ROOT));
+      throw new IllegalStateException(
+          "BlobWriter used after " + state.name().toLowerCase(Locale.ROOT));
     }
   }
 }

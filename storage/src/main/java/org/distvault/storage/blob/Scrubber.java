@@ -133,7 +133,7 @@ public final class Scrubber {
         Path file, BasicFileAttributes attrs, Optional<Digest> expected, Optional<Digest> actual,
         String reason) throws IOException {
       String name = expected.map(Digest::hex).orElse("invalid-" + file.getFileName());
-      Optional<Path> moved = store.quarantineFile(file, attrs.fileKey(), name, reason);
+      Optional<Path> moved = store.quarantine().move(file, attrs.fileKey(), name, reason);
       if (moved.isEmpty()) {
         return; // replaced or removed since it was examined: the next scrub looks again
       }
@@ -153,7 +153,8 @@ public final class Scrubber {
 
     private Digest hash(Path file) throws IOException {
       MultiDigester d = MultiDigester.of(DigestAlgorithm.SHA512);
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      try (FileChannel ch =
+          FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer bb = ByteBuffer.wrap(buffer);
         while (ch.read(bb.clear()) >= 0) {
           d.update(bb.flip());

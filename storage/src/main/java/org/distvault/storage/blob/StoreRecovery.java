@@ -64,7 +64,8 @@ public final class StoreRecovery {
   /** Deletes a file, link or directory tree without following links; returns the bytes freed. */
   private static long deleteTree(Path p) throws IOException {
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      long size = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+      long size =
+          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
       Files.delete(p);
       return size;
     }

@@ -54,7 +54,7 @@ class BlobLayoutTest {
         "/data/blobs/sha512/dd/" + ABC, // one level missing
         "/data/blobs/sha512/dd/af/00/" + ABC, // one level too many
         "/data/blobs/sha256/dd/af/" + ABC, // other root
-        "/data/blobs/sha512/DD/AF/" + "DDAF35A193617ABACC417349AE20413112E6FA4E89A97EA20A9EEEE64B55D39A"
+        "/data/blobs/sha512/DD/AF/DDAF35A193617ABACC417349AE20413112E6FA4E89A97EA20A9EEEE64B55D39A"
             + "2192992A274FC1A836BA3C23A3FEEBBD454D4423643CE80E2A9AC94FA54CA49F", // upper case
         "/data/blobs/sha512/dd/af/" + "ddaf", // too short
         "/data/blobs/sha512/dd/af/" + ABC + "0", // too long

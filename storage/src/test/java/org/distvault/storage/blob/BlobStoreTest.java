@@ -87,8 +87,7 @@ class BlobStoreTest {
     byte[] content = TestContent.bytes(1, SIZE);
     Digest sha512 = digest(DigestAlgorithm.SHA512, content);
 
-    StoredBlob blob =
-        store.ingest(new ByteArrayInputStream(content), Expectation.of(SIZE, modernDistinfo(content)));
+    StoredBlob blob = ingest(store, content, Expectation.of(SIZE, modernDistinfo(content)));
 
     assertEquals(sha512, blob.sha512());
     assertEquals(SIZE, blob.size());
@@ -137,7 +136,8 @@ class BlobStoreTest {
     BlobStore store = open(mode);
     StoredBlob blob =
         store.ingest(new ByteArrayInputStream(TestContent.bytes(3, 1000)), Expectation.none());
-    assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(blob.path())));
+    assertEquals(
+        "r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(blob.path())));
   }
 
   @ParameterizedTest
@@ -206,7 +206,7 @@ class BlobStoreTest {
     DigestMismatchException e =
         assertThrows(
             DigestMismatchException.class,
-            () -> store.ingest(new ByteArrayInputStream(content), expected));
+            () -> ingest(store, content, expected));
 
     assertEquals(wantExpected, e.expected());
     assertEquals(wantActual, e.actual());
@@ -227,7 +227,7 @@ class BlobStoreTest {
     SizeMismatchException e =
         assertThrows(
             SizeMismatchException.class,
-            () -> store.ingest(new ByteArrayInputStream(content), Expectation.of(SIZE + 1, modernDistinfo(content))));
+            () -> ingest(store, content, Expectation.of(SIZE + 1, modernDistinfo(content))));
 
     assertEquals(SIZE + 1, e.expected());
     assertEquals(SIZE, e.actual());
@@ -246,7 +246,7 @@ class BlobStoreTest {
     SizeMismatchException e =
         assertThrows(
             SizeMismatchException.class,
-            () -> store.ingest(new ByteArrayInputStream(content), Expectation.of(SIZE - 1, Digests.empty())));
+            () -> ingest(store, content, Expectation.of(SIZE - 1, Digests.empty())));
     assertEquals(SIZE - 1, e.expected());
     assertEquals(SIZE, e.actual());
     assertTrue(e.actualIsLowerBound());
@@ -311,11 +311,11 @@ class BlobStoreTest {
       throws IOException {
     BlobStore store = open(mode);
     byte[] content = TestContent.bytes(9, SIZE);
-    StoredBlob first = store.ingest(new ByteArrayInputStream(content), Expectation.none());
+    StoredBlob first = ingest(store, content, Expectation.none());
     Object inode = Files.readAttributes(first.path(), BasicFileAttributes.class).fileKey();
 
     StoredBlob second =
-        store.ingest(new ByteArrayInputStream(content), Expectation.of(SIZE, modernDistinfo(content)));
+        ingest(store, content, Expectation.of(SIZE, modernDistinfo(content)));
 
     assertEquals(first.path(), second.path());
     assertEquals(first.sha512(), second.sha512());
@@ -339,7 +339,7 @@ class BlobStoreTest {
       for (int i = 0; i < threads; i++) {
         results.add(pool.submit(() -> {
           start.await();
-          return store.ingest(new ByteArrayInputStream(content), Expectation.of(SIZE, modernDistinfo(content)));
+          return ingest(store, content, Expectation.of(SIZE, modernDistinfo(content)));
         }));
       }
       start.countDown();
@@ -365,20 +365,21 @@ class BlobStoreTest {
     Files.createDirectories(target.getParent());
     Files.write(target, "truncated".getBytes(StandardCharsets.US_ASCII));
 
-    StoredBlob blob = store.ingest(new ByteArrayInputStream(content), Expectation.none());
+    StoredBlob blob = ingest(store, content, Expectation.none());
 
     assertArrayEquals(content, Files.readAllBytes(blob.path()));
     Path quarantined = data.resolve("quarantine").resolve(sha512.hex());
     assertEquals("truncated", Files.readString(quarantined));
     assertTrue(Files.readString(data.resolve("quarantine").resolve(sha512.hex() + ".reason"))
-        .contains("reason: replaced by a verified ingest of " + SIZE + " bytes; the stored file had 9 bytes\n"));
+        .contains("reason: replaced by a verified ingest of " + SIZE
+            + " bytes; the stored file had 9 bytes\n"));
   }
 
   @Test
   void openContainsAndSizeServeStoredBlobsOnly() throws IOException {
     BlobStore store = open(HashingMode.THREAD_PER_ALGORITHM);
     byte[] content = TestContent.bytes(12, SIZE);
-    StoredBlob blob = store.ingest(new ByteArrayInputStream(content), Expectation.none());
+    StoredBlob blob = ingest(store, content, Expectation.none());
     Digest absent = wrong(blob.sha512());
 
     assertTrue(store.contains(blob.sha512()));
@@ -395,7 +396,7 @@ class BlobStoreTest {
   void quarantineMovesTheBlobAsideWithItsReason() throws IOException {
     BlobStore store = open(HashingMode.THREAD_PER_ALGORITHM);
     byte[] content = TestContent.bytes(13, 1000);
-    StoredBlob blob = store.ingest(new ByteArrayInputStream(content), Expectation.none());
+    StoredBlob blob = ingest(store, content, Expectation.none());
     String hex = blob.sha512().hex();
 
     Optional<Path> moved = store.quarantine(blob.sha512(), "upstream re-rolled\nthe tarball");
@@ -414,10 +415,12 @@ class BlobStoreTest {
     assertEquals(Optional.empty(), store.quarantine(blob.sha512(), "again"));
 
     // The same content again, quarantined again, lands beside the first under a new name.
-    store.ingest(new ByteArrayInputStream(content), Expectation.none());
+    ingest(store, content, Expectation.none());
     assertEquals(Optional.of(q.resolve(hex + ".1")), store.quarantine(blob.sha512(), "twice"));
     assertEquals(
-        List.of(q.resolve(hex), q.resolve(hex + ".1"), q.resolve(hex + ".1.reason"), q.resolve(hex + ".reason")),
+        List.of(
+            q.resolve(hex), q.resolve(hex + ".1"), q.resolve(hex + ".1.reason"),
+            q.resolve(hex + ".reason")),
         entries(q));
     assertEquals(List.of(), entries(data.resolve("tmp")));
   }
@@ -455,6 +458,11 @@ class BlobStoreTest {
     try (BlobStore again = BlobStore.open(data)) {
       assertEquals(List.of(), again.recovery().removed());
     }
+  }
+
+  private static StoredBlob ingest(BlobStore store, byte[] content, Expectation expected)
+      throws IOException {
+    return store.ingest(new ByteArrayInputStream(content), expected);
   }
 
   private void assertNothingStored() {

@@ -80,7 +80,7 @@ class CrashConsistencyTest {
         verifyEveryBlob(store, verified);
         for (Map.Entry<Long, String> c : committed.entrySet()) {
           Digest sha512 = Digest.fromHex(DigestAlgorithm.SHA512, c.getValue());
-          assertTrue(store.contains(sha512), "acknowledged blob of seed " + c.getKey() + " is present");
+          assertTrue(store.contains(sha512), "acknowledged blob of seed " + c.getKey());
           assertEquals(CrashIngestMain.sizeOf(c.getKey()), Files.size(store.layout().path(sha512)));
         }
       }
@@ -95,7 +95,7 @@ class CrashConsistencyTest {
     assertTrue(committed.size() >= MIN_ROUNDS / 4, "commits happened: " + committed.size());
   }
 
-  /** Starts a child, waits until it is ready (or has committed once), kills it, returns its output. */
+  /** Starts a child, waits until it is ready (or committed once), kills it; returns its output. */
   private List<String> runAndKill(Path data, int round, boolean afterCommit, Random random)
       throws Exception {
     long firstSeed = round * 1001L; // alternates the hashing mode

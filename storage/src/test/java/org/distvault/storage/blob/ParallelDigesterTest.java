@@ -46,7 +46,8 @@ class ParallelDigesterTest {
   @Test
   void abortReleasesTheWorkers() throws Exception {
     ParallelDigester parallel =
-        new ParallelDigester(EnumSet.of(DigestAlgorithm.SHA512, DigestAlgorithm.BLAKE2S), executor, 2, 1 << 20);
+        new ParallelDigester(
+            EnumSet.of(DigestAlgorithm.SHA512, DigestAlgorithm.BLAKE2S), executor, 2, 1 << 20);
     parallel.hash(parallel.buffer(), 1 << 20);
     parallel.abort();
     parallel.abort();

@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -110,7 +111,7 @@ class ScrubberTest {
     assertEquals(List.of(misplaced, link, stray).stream().sorted().toList(), paths);
     for (CorruptBlob c : report.corrupt()) {
       assertEquals(Optional.empty(), c.expected());
-      assertFalse(Files.exists(c.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS), c.path().toString());
+      assertFalse(Files.exists(c.path(), LinkOption.NOFOLLOW_LINKS), c.path().toString());
       assertTrue(c.quarantinedAs().getFileName().toString().startsWith("invalid-"));
     }
     CorruptBlob strayReport =
