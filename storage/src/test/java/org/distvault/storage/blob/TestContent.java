@@ -21,7 +21,7 @@ import org.distvault.storage.digest.DigestAlgorithm;
  * Deterministic test content and reference digests computed without the code under test (JDK
  * {@link MessageDigest} and Bouncy Castle directly).
  */
-final class TestContent {
+public final class TestContent {
   private TestContent() {}
 
   /** {@code size} pseudo-random bytes, the same for the same seed. */
@@ -64,7 +64,7 @@ final class TestContent {
   }
 
   /** Regular files (and links) anywhere under {@code dir}, sorted. */
-  static List<Path> filesUnder(Path dir) {
+  public static List<Path> filesUnder(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
     } catch (IOException e) {
@@ -73,7 +73,7 @@ final class TestContent {
   }
 
   /** Entries directly in {@code dir}, sorted. */
-  static List<Path> entries(Path dir) {
+  public static List<Path> entries(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {
       return new ArrayList<>(s.sorted().toList());
     } catch (IOException e) {

@@ -1,13 +1,17 @@
-package org.distvault.storage.blob;
+package org.distvault.storage.vault;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.distvault.storage.blob.BlobStoreOptions;
+import org.distvault.storage.blob.Expectation;
+import org.distvault.storage.blob.HashingMode;
+import org.distvault.storage.blob.StoredBlob;
 
 /**
- * The child JVM of {@link CrashConsistencyTest}: opens the store (which cleans {@code DATA/tmp/}),
- * prints {@code ready}, then ingests large deterministic contents one after another, printing
+ * The child JVM of {@link VaultCrashTest}: opens the vault (which cleans {@code DATA/tmp/} and
+ * reconciles the catalog), prints {@code ready}, then ingests large deterministic contents one after another, printing
  * {@code committed <seed> <sha512 hex>} after each, until it is killed.
  *
  * <p>Arguments: data directory, first seed, number of contents.
@@ -20,8 +24,8 @@ public final class CrashIngestMain {
     long firstSeed = Long.parseLong(args[1]);
     int count = Integer.parseInt(args[2]);
     HashingMode mode = HashingMode.values()[(int) (firstSeed % HashingMode.values().length)];
-    try (BlobStore store = BlobStore.open(data, BlobStoreOptions.defaults().withHashing(mode))) {
-      System.out.println("ready " + store.recovery().removed().size());
+    try (Vault store = Vault.open(data, BlobStoreOptions.defaults().withHashing(mode))) {
+      System.out.println("ready " + store.recovery().tmpRemoved());
       System.out.flush();
       for (long seed = firstSeed; seed < firstSeed + count; seed++) {
         long size = sizeOf(seed);

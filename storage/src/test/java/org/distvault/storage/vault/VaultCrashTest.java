@@ -1,4 +1,4 @@
-package org.distvault.storage.blob;
+package org.distvault.storage.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,17 +27,20 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.distvault.storage.blob.TestContent;
+import org.distvault.storage.catalog.BlobRecord;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a child JVM with SIGKILL at random points while it ingests 64-128 MiB contents, many
- * times, and checks after each kill that start-up empties {@code DATA/tmp/} and that every blob
- * file present is whole: it hashes to its own name.
+ * Kills a child JVM with SIGKILL at random points while it ingests 64-128 MiB contents through a
+ * {@link Vault}, many times, and checks after each kill that start-up empties {@code DATA/tmp/},
+ * that every blob file present is whole (it hashes to its own name), and that the catalog
+ * records exactly the blob files.
  */
-class CrashConsistencyTest {
+class VaultCrashTest {
   /** Fewest kills, however long they take. */
   private static final int MIN_ROUNDS = 15;
   /** Most kills; past {@link #MIN_ROUNDS} the test stops once the time budget is spent. */
@@ -54,6 +57,7 @@ class CrashConsistencyTest {
     Set<Path> verified = new HashSet<>();
     Map<Long, String> committed = new HashMap<>();
     int roundsWithLeftovers = 0;
+    int recoveredRecords = 0;
     long start = System.nanoTime();
     int round = 0;
     for (; round < MAX_ROUNDS; round++) {
@@ -74,23 +78,25 @@ class CrashConsistencyTest {
         roundsWithLeftovers++;
       }
 
-      try (BlobStore store = BlobStore.open(data)) {
-        assertEquals(leftovers, store.recovery().removed().size(), "round " + round);
+      try (Vault vault = Vault.open(data)) {
+        assertEquals(leftovers, vault.recovery().tmpRemoved(), "round " + round);
         assertEquals(List.of(), TestContent.entries(data.resolve("tmp")), "round " + round);
-        verifyEveryBlob(store, verified);
+        recoveredRecords += vault.recovery().recorded().size();
+        verifyEveryBlob(vault, verified);
         for (Map.Entry<Long, String> c : committed.entrySet()) {
           Digest sha512 = Digest.fromHex(DigestAlgorithm.SHA512, c.getValue());
-          assertTrue(store.contains(sha512), "acknowledged blob of seed " + c.getKey());
-          assertEquals(CrashIngestMain.sizeOf(c.getKey()), Files.size(store.layout().path(sha512)));
+          assertTrue(vault.blobs().contains(sha512), "acknowledged blob of seed " + c.getKey());
+          assertEquals(CrashIngestMain.sizeOf(c.getKey()), Files.size(vault.blobs().layout().path(sha512)));
+          assertTrue(vault.catalog().blob(sha512).isPresent(), "catalog records seed " + c.getKey());
         }
       }
       assertEquals(List.of(), TestContent.entries(data.resolve("quarantine")));
     }
     System.out.printf(
         "%d kills in %d s: %d interrupted an ingest (leftovers in tmp), %d acknowledged commits,"
-            + " %d blobs verified%n",
+            + " %d blobs verified, %d recorded at start-up after a kill between rename and catalog%n",
         round, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), roundsWithLeftovers,
-        committed.size(), verified.size());
+        committed.size(), verified.size(), recoveredRecords);
     assertTrue(roundsWithLeftovers > 0, "some kill interrupted an ingest mid-way");
     assertTrue(committed.size() >= MIN_ROUNDS / 4, "commits happened: " + committed.size());
   }
@@ -161,10 +167,18 @@ class CrashConsistencyTest {
     }
   }
 
-  /** Hashes every blob not verified before and checks it names its own content, read-only. */
-  private static void verifyEveryBlob(BlobStore store, Set<Path> verified) throws Exception {
-    for (Path p : TestContent.filesUnder(store.layout().root())) {
-      Optional<Digest> named = store.layout().digestAt(p);
+  /**
+   * Hashes every blob not verified before and checks it names its own content, read-only, and
+   * that the catalog records exactly the blob files, with their sizes.
+   */
+  private static void verifyEveryBlob(Vault vault, Set<Path> verified) throws Exception {
+    Set<Digest> files = new HashSet<>();
+    for (Path p : TestContent.filesUnder(vault.blobs().layout().root())) {
+      Optional<Digest> named = vault.blobs().layout().digestAt(p);
+      files.add(named.orElseThrow(() -> new AssertionError("valid blob path: " + p)));
+      BlobRecord record =
+          vault.catalog().blob(named.get()).orElseThrow(() -> new AssertionError("recorded: " + p));
+      assertEquals(Files.size(p), record.size(), "recorded size of " + p);
       assertTrue(named.isPresent(), "valid blob path: " + p);
       assertTrue(Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS), p.toString());
       assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
@@ -172,6 +186,11 @@ class CrashConsistencyTest {
         assertEquals(named.get().hex(), sha512Hex(p), "blob content matches its name: " + p);
       }
     }
+    Set<Digest> recorded = new HashSet<>();
+    for (BlobRecord b : vault.catalog().listBlobs(Optional.empty(), 10_000)) {
+      recorded.add(b.sha512());
+    }
+    assertEquals(files, recorded, "catalog blob records equal the blob files");
   }
 
   private static String sha512Hex(Path p) throws Exception {
