@@ -206,7 +206,8 @@ public final class ServerClient implements BlobSink {
     HttpURLConnection c = open(method, path);
     c.setRequestProperty("Content-Type", contentType);
     c.setDoOutput(true);
-    c.setFixedLengthStreamingMode(body.length);
+    // No streaming mode for these small bodies: in streaming mode the JDK drops the body of a
+    // 401 reply, and with it the server's one-line reason.
     try {
       try (OutputStream out = c.getOutputStream()) {
         out.write(body);

@@ -141,6 +141,7 @@ final class JobRun {
       try {
         ctx.sink().put(blob, job.entries());
       } catch (SinkUnavailableException e) {
+        fail("delivery refused: " + e.getMessage(), result.finalUrl().toString());
         throw e;
       } catch (IOException e) {
         fail("delivery failed: " + e.getMessage(), result.finalUrl().toString());

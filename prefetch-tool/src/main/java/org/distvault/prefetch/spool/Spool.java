@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,8 @@ public final class Spool implements Closeable {
     FileLock lock;
     try {
       lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // held by this very JVM
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
