@@ -274,7 +274,7 @@ public final class ContractServer implements AutoCloseable {
 
   private static Digests digests(JsonNode node) {
     Map<String, String> m = new HashMap<>();
-    node.fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+    node.properties().forEach(f -> m.put(f.getKey(), f.getValue().asText()));
     return Digests.fromHex(m);
   }
 
