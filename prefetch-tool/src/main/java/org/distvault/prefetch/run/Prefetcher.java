@@ -87,7 +87,7 @@ public final class Prefetcher {
         }
         runs.add(new JobRun(ctx, job, idx));
       }
-      progress.start(missing.size(), jobs.stream().mapToLong(j -> j.size().orElse(0) * j.entries().size()).sum());
+      progress.start(missing.size(), jobs.stream().mapToLong(j -> j.size().orElse(0)).sum());
       try {
         execute(ctx, runs);
       } finally {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -229,16 +230,29 @@ public final class HostScheduler {
       running--;
       if (ticket != null) {
         h.running--;
-        long now = System.nanoTime();
-        h.limit.bytes(h.pendingBytes.getAndSet(0));
-        if (ticket.trouble) {
-          h.limit.trouble(now);
-          h.consecutiveTrouble++;
-          h.notBefore = Math.max(h.notBefore, now + backoff(h.consecutiveTrouble, ticket.retryAfter, h));
-        } else if (ticket.success) {
-          h.limit.success(now);
-          h.consecutiveTrouble = 0;
-        }
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Applies a task's report at once, not when the task ends: a task that queues its own retry
+   * before returning must find the host's backoff already in force.
+   */
+  private void report(Host h, boolean trouble, Instant retryAfter) {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      h.limit.bytes(h.pendingBytes.getAndSet(0));
+      if (trouble) {
+        h.limit.trouble(now);
+        h.consecutiveTrouble++;
+        h.notBefore = Math.max(h.notBefore, now + backoff(h.consecutiveTrouble, retryAfter, h));
+      } else {
+        h.limit.success(now);
+        h.consecutiveTrouble = 0;
       }
       changed.signalAll();
     } finally {
@@ -294,12 +308,10 @@ public final class HostScheduler {
     }
   }
 
-  /** The ticket of one running task. */
-  private static final class Ticket implements HostTicket {
+  /** The ticket of one running task; the first of succeeded/trouble counts. */
+  private final class Ticket implements HostTicket {
     private final Host host;
-    volatile boolean success;
-    volatile boolean trouble;
-    volatile Instant retryAfter;
+    private final AtomicBoolean reported = new AtomicBoolean();
 
     Ticket(Host host) {
       this.host = host;
@@ -312,13 +324,16 @@ public final class HostScheduler {
 
     @Override
     public void succeeded() {
-      success = true;
+      if (reported.compareAndSet(false, true)) {
+        report(host, false, null);
+      }
     }
 
     @Override
     public void trouble(Optional<Instant> retryAfter) {
-      trouble = true;
-      this.retryAfter = retryAfter.orElse(null);
+      if (reported.compareAndSet(false, true)) {
+        report(host, true, retryAfter.orElse(null));
+      }
     }
   }
 }

@@ -158,6 +158,28 @@ class HostSchedulerTest {
   }
 
   @Test
+  void aRetryQueuedByTheFailingTaskItselfWaitsForRetryAfter() throws InterruptedException {
+    HostScheduler s = new HostScheduler(BASE.withJobs(4, 2).withInitialPerHost(2), Clock.systemUTC());
+    List<Long> starts = new CopyOnWriteArrayList<>();
+    s.submit("busy:80", task(t -> {
+      starts.add(System.nanoTime());
+      t.trouble(Optional.of(Instant.now().plusMillis(700)));
+      s.submit("busy:80", task(t2 -> {
+        starts.add(System.nanoTime());
+        t2.succeeded();
+      }));
+      try {
+        Thread.sleep(200); // still running: the host has a free slot, but must stay closed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    s.runAll();
+    long gapMillis = (starts.get(1) - starts.get(0)) / 1_000_000;
+    assertTrue(gapMillis >= 600, "retry started " + gapMillis + " ms after the 429");
+  }
+
+  @Test
   void troubleWithoutRetryAfterBacksOffAndHalvesTheLimit() throws InterruptedException {
     HostScheduler s = new HostScheduler(BASE.withJobs(4, 2).withInitialPerHost(2), Clock.systemUTC());
     List<Long> starts = new CopyOnWriteArrayList<>();
