@@ -3,7 +3,6 @@ package org.distvault.prefetch.deliver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.distvault.storage.catalog.ExpectedDistfile;
 import org.distvault.storage.digest.Digest;
 
@@ -45,9 +44,5 @@ public record Outcome(
 
   public static Outcome present(ExpectedDistfile entry) {
     return new Outcome(entry, Status.PRESENT, null, 0, Duration.ZERO, null, null, List.of());
-  }
-
-  public Optional<String> reasonText() {
-    return Optional.ofNullable(reason);
   }
 }
