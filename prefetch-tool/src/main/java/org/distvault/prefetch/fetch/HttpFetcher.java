@@ -24,6 +24,8 @@ import javax.net.ssl.SSLException;
  * timeout, i.e. exactly the idle timeout we want ("no bytes for N seconds"), without a watchdog
  * thread. Redirects are followed here, not by the JDK, so they can be bounded and loops named.
  * The URL path is sent as written in the manifest (pkgsrc never re-encodes distfile names).
+ * Known JDK behaviour: when a connection fails before the status line arrives, HttpURLConnection
+ * silently sends the GET once more; an upstream may therefore count two requests for one attempt.
  *
  * <p>Thread-safe: every call opens its own connection (the JDK pools keep-alive sockets).
  */
