@@ -1,0 +1,30 @@
+package org.distvault.prefetch.deliver;
+
+import java.io.IOException;
+import java.util.BitSet;
+import java.util.List;
+import org.distvault.prefetch.spool.VerifiedBlob;
+import org.distvault.storage.catalog.ExpectedDistfile;
+
+/**
+ * The destination of a prefetch run: the cache server, or a directory. Implementations are safe
+ * for concurrent use (workers deliver in parallel).
+ */
+public interface BlobSink {
+
+  /**
+   * Which entries the destination already holds with the expected content.
+   *
+   * @return a set whose bit {@code i} is on when {@code entries.get(i)} is present
+   */
+  BitSet have(List<ExpectedDistfile> entries) throws IOException;
+
+  /**
+   * Delivers a verified blob as the content of {@code entries} (all expecting that content).
+   * May move {@code blob.file()} away; the caller deletes it if it is still there.
+   */
+  void put(VerifiedBlob blob, List<ExpectedDistfile> entries) throws IOException;
+
+  /** Records finished outcomes ({@link Outcome.Status#OK} and {@link Outcome.Status#FAILED}). */
+  void recordOutcomes(List<Outcome> outcomes) throws IOException;
+}

@@ -1,0 +1,116 @@
+package org.distvault.prefetch.run;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.util.Map;
+import org.distvault.prefetch.deliver.Attempt;
+import org.distvault.prefetch.deliver.Outcome;
+
+/**
+ * Writes a {@link PrefetchReport} as JSON and as pbulk's per-package failure list.
+ *
+ * <p>JSON: {@code {"started","seconds","cleanedSpoolFiles","summary":{entries,ok,present,failed,bytes},
+ * "runErrors":[...],"outcomes":[{"name","pkgpaths","status":"ok|present|failed","reason","bytes",
+ * "millis","url","sha512","attempts":[{"url","error","kind","retry"}]}]}}. The failure list has one
+ * line per failed distfile and package: {@code PKGPATH<TAB>distfile<TAB>reason} ({@code -} when
+ * the manifest named no package).
+ */
+public final class ReportWriter {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private ReportWriter() {}
+
+  /** Writes the JSON report; does not close {@code out}. */
+  public static void writeJson(PrefetchReport report, OutputStream out) throws IOException {
+    try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeStringField("started", report.started().toString());
+      g.writeNumberField("seconds", report.elapsed().toMillis() / 1000.0);
+      g.writeNumberField("cleanedSpoolFiles", report.cleanedSpoolFiles());
+      PrefetchReport.Summary s = report.summary();
+      g.writeObjectFieldStart("summary");
+      g.writeNumberField("entries", s.entries());
+      g.writeNumberField("ok", s.ok());
+      g.writeNumberField("present", s.present());
+      g.writeNumberField("failed", s.failed());
+      g.writeNumberField("bytes", s.bytes());
+      g.writeStringField("result", report.result().name().toLowerCase(java.util.Locale.ROOT));
+      g.writeEndObject();
+      g.writeArrayFieldStart("runErrors");
+      for (String e : report.runErrors()) {
+        g.writeString(e);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("outcomes");
+      for (Outcome o : report.outcomes()) {
+        writeOutcome(g, o);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeRaw('\n');
+    }
+  }
+
+  private static void writeOutcome(JsonGenerator g, Outcome o) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", o.entry().name().value());
+    g.writeArrayFieldStart("pkgpaths");
+    for (String p : o.entry().pkgpaths()) {
+      g.writeString(p);
+    }
+    g.writeEndArray();
+    g.writeStringField("status", o.status().name().toLowerCase(java.util.Locale.ROOT));
+    if (o.reason() != null) {
+      g.writeStringField("reason", o.reason());
+    }
+    g.writeNumberField("bytes", o.bytes());
+    g.writeNumberField("millis", o.elapsed().toMillis());
+    if (o.url() != null) {
+      g.writeStringField("url", o.url());
+    }
+    if (o.sha512() != null) {
+      g.writeStringField("sha512", o.sha512().hex());
+    }
+    g.writeObjectFieldStart("digests");
+    for (Map.Entry<String, String> d : o.entry().digests().toHexMap().entrySet()) {
+      g.writeStringField(d.getKey(), d.getValue());
+    }
+    g.writeEndObject();
+    g.writeArrayFieldStart("attempts");
+    for (Attempt a : o.attempts()) {
+      g.writeStartObject();
+      g.writeStringField("url", a.url());
+      g.writeStringField("error", a.error());
+      g.writeStringField("kind", a.kind().name());
+      g.writeStringField("retry", a.retry().name());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /** Writes {@code PKGPATH<TAB>distfile<TAB>reason} lines for every failure; does not close {@code out}. */
+  public static void writeFailureList(PrefetchReport report, Writer out) throws IOException {
+    for (Outcome o : report.failures()) {
+      String reason = oneLine(o.reason());
+      if (o.entry().pkgpaths().isEmpty()) {
+        out.write("-\t" + o.entry().name().value() + "\t" + reason + "\n");
+      }
+      for (String pkgpath : o.entry().pkgpaths()) {
+        out.write(pkgpath + "\t" + o.entry().name().value() + "\t" + reason + "\n");
+      }
+    }
+    out.flush();
+  }
+
+  /** Tabs and line breaks would break the line format: turn them into spaces. */
+  static String oneLine(String s) {
+    return s.replaceAll("[\\t\\r\\n]+", " ");
+  }
+}
