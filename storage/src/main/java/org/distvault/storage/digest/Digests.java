@@ -1,7 +1,10 @@
 package org.distvault.storage.digest;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,24 +67,16 @@ public final class Digests {
 
   /** Lower-case hex by URL name, in algorithm order: the JSON form. */
   public Map<String, String> toHexMap() {
-    Map<String, String> m = new java.util.LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
     byAlgorithm.forEach((a, d) -> m.put(a.urlName(), d.hex()));
     return m;
   }
 
   /** This set plus {@code other}; a conflicting digest for one algorithm is an error. */
   public Digests merge(Digests other) {
-    EnumMap<DigestAlgorithm, Digest> m = new EnumMap<>(DigestAlgorithm.class);
-    m.putAll(byAlgorithm);
-    for (Digest d : other.byAlgorithm.values()) {
-      Digest old = m.put(d.algorithm(), d);
-      if (old != null && !old.equals(d)) {
-        throw new IllegalArgumentException(
-            "two different " + d.algorithm().distinfoName() + " digests: " + old.hex() + " and "
-                + d.hex());
-      }
-    }
-    return new Digests(m);
+    List<Digest> all = new ArrayList<>(byAlgorithm.values());
+    all.addAll(other.byAlgorithm.values());
+    return of(all);
   }
 
   /**
