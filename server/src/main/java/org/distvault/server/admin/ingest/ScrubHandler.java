@@ -26,13 +26,24 @@ import org.distvault.storage.vault.Vault;
  * what can no longer be served. Thread-safe.
  */
 public final class ScrubHandler implements HttpHandler {
-  private final Vault vault;
+  /** Runs one scrub; {@link Vault#scrub} outside tests. */
+  @FunctionalInterface
+  interface ScrubRun {
+    ScrubReport run() throws IOException;
+  }
+
+  private final ScrubRun scrub;
   private final IngestListener listener;
   private final AtomicBoolean running = new AtomicBoolean();
   private final HttpHandler entry;
 
   public ScrubHandler(Vault vault, IngestListener listener) {
-    this.vault = Objects.requireNonNull(vault, "vault");
+    this(Objects.requireNonNull(vault, "vault")::scrub, listener);
+  }
+
+  /** For tests that must hold a scrub in progress. */
+  ScrubHandler(ScrubRun scrub, IngestListener listener) {
+    this.scrub = Objects.requireNonNull(scrub, "scrub");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.entry =
         new JsonEndpoint("scrub", Methods.POST, 1 << 20, UploadGate.OPEN, listener, this::scrub);
@@ -50,7 +61,7 @@ public final class ScrubHandler implements HttpHandler {
     }
     ScrubReport report;
     try {
-      report = vault.scrub();
+      report = scrub.run();
     } finally {
       running.set(false);
     }
