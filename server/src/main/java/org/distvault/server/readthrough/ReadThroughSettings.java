@@ -30,7 +30,7 @@ public record ReadThroughSettings(
     }
   }
 
-  /** 4 downloads at once, 256 waiting, requests wait up to 5 minutes, a download runs up to 1 hour. */
+  /** 4 downloads at once, 256 waiting; a request waits up to 5 minutes, a download runs 1 hour. */
   public static ReadThroughSettings defaults() {
     return new ReadThroughSettings(4, 256, Duration.ofMinutes(5), Duration.ofHours(1));
   }

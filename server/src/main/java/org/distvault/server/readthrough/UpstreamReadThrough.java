@@ -110,7 +110,8 @@ public final class UpstreamReadThrough implements AutoCloseable {
                 ? new SynchronousQueue<>()
                 : new ArrayBlockingQueue<>(settings.maxQueued()),
             daemonThreads("read-through-"));
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(daemonThreads("read-through-watchdog-"));
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(daemonThreads("read-through-watchdog-"));
   }
 
   /**
@@ -129,8 +130,8 @@ public final class UpstreamReadThrough implements AutoCloseable {
     }
     Optional<Digest> key = strongest(variant);
     if (key.isEmpty()) {
-      return ReadThroughResult.failed(
-          "its manifest entry lists no digest, so content fetched from upstream could not be verified");
+      return ReadThroughResult.failed("its manifest entry lists no digest, so content fetched"
+          + " from upstream could not be verified");
     }
     if (variant.urls().isEmpty()) {
       return ReadThroughResult.failed("no upstream URL is known for it");
@@ -163,8 +164,8 @@ public final class UpstreamReadThrough implements AutoCloseable {
   /** Runs one shared download on a pool thread and hands its result to every waiter. */
   private void lead(Digest key, Flight flight, DistfileName name, Variant variant) {
     Thread self = Thread.currentThread();
-    ScheduledFuture<?> stop =
-        watchdog.schedule(self::interrupt, settings.maxFetchTime().toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> stop = watchdog.schedule(
+        self::interrupt, settings.maxFetchTime().toMillis(), TimeUnit.MILLISECONDS);
     ReadThroughResult result;
     try {
       result = download(flight.leader(), name, variant);

@@ -95,9 +95,13 @@ public final class Upstream implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     server.stop(0);
     pool.shutdownNow();
-    pool.awaitTermination(10, TimeUnit.SECONDS);
+    try {
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

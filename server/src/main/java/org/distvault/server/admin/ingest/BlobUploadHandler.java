@@ -16,7 +16,6 @@ import java.util.Set;
 import org.distvault.storage.blob.BlobTooLargeException;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.SizeMismatchException;
-import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.catalog.BlobRecord;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -70,8 +69,8 @@ public final class BlobUploadHandler implements HttpHandler {
   public BlobUploadHandler(Vault vault, UploadGate gate, IngestListener listener) {
     this.vault = Objects.requireNonNull(vault, "vault");
     this.maxBlobSize = vault.blobs().options().maxBlobSize();
-    // One byte above the store's limit, so that the vault (not Undertow) notices an oversized
-    // chunked body and it is answered with 413 rather than a dropped connection.
+    // One byte above the store's limit: an announced length above it gets this handler's own 413,
+    // and the vault's writer stops a chunked body at the first byte too many.
     long bodyLimit = maxBlobSize == Long.MAX_VALUE ? Long.MAX_VALUE : maxBlobSize + 1;
     this.entry =
         new HttpContinueReadHandler(
@@ -128,7 +127,7 @@ public final class BlobUploadHandler implements HttpHandler {
   }
 
   /** Streams the body through a recording writer; see the class comment for the failures. */
-  private StoredBlob ingest(HttpServerExchange ex, InputStream in, Expectation expectation)
+  private void ingest(HttpServerExchange ex, InputStream in, Expectation expectation)
       throws IOException, ApiException {
     long limit = expectation.size().orElse(maxBlobSize);
     try (Vault.RecordingWriter w = vault.newWriter(expectation)) {
@@ -144,15 +143,13 @@ public final class BlobUploadHandler implements HttpHandler {
           throw JsonEndpoint.readFailure(ex, e, w.count());
         }
         if (n < 0) {
-          return w.commit();
+          w.commit();
+          return;
         }
         w.write(buf, 0, n);
       }
     } catch (DigestMismatchException e) {
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("expected", expectation.digests().toHexMap());
-      extra.put("actual", Map.of(e.actual().algorithm().urlName(), e.actual().hex()));
-      throw new ApiException(422, "mismatch", e.getMessage(), extra);
+      throw mismatch(e, expectation.digests());
     } catch (SizeMismatchException e) {
       throw new ApiException(422, "mismatch", e.getMessage());
     } catch (BlobTooLargeException e) {
@@ -169,16 +166,21 @@ public final class BlobUploadHandler implements HttpHandler {
     try {
       held.digests().verify(expected);
     } catch (DigestMismatchException e) {
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("expected", expected.toHexMap());
-      extra.put("actual", Map.of(e.actual().algorithm().urlName(), e.actual().hex()));
-      throw new ApiException(422, "mismatch", e.getMessage(), extra);
+      throw mismatch(e, expected);
     }
     if (got != held.size()) {
       throw new ApiException(422, "mismatch", "Size mismatch: blob " + held.sha512().hex()
           + " has " + held.size() + " bytes, the upload had " + got);
     }
     return new JsonEndpoint.Reply(200, describe(held), "duplicate");
+  }
+
+  /** 422 with every expected digest and the computed one of the algorithm that differed. */
+  private static ApiException mismatch(DigestMismatchException e, Digests expected) {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("expected", expected.toHexMap());
+    extra.put("actual", Map.of(e.actual().algorithm().urlName(), e.actual().hex()));
+    return new ApiException(422, "mismatch", e.getMessage(), extra);
   }
 
   /** Reads the body to its end and throws it away; returns its length. */

@@ -7,6 +7,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -20,6 +21,13 @@ import org.xnio.IoUtils;
  * and turns the action's {@link Reply} or {@link ApiException} into a JSON response and one
  * {@link IngestListener} call. Anything unexpected becomes a 500 with a one-line error and a log
  * entry.
+ *
+ * <p><b>Server setting this relies on:</b> Undertow checks a <em>chunked</em> body against the
+ * server-wide {@code UndertowOptions.MAX_ENTITY_SIZE} (2 MiB unless set) fixed when the request is
+ * parsed, before any handler runs; {@code setMaxEntitySize} here only governs bodies with a
+ * Content-Length. The server must therefore set that option to {@code -1} (no limit) or to at
+ * least the store's largest blob plus one; each route enforces its own limit ({@link BoundedBody},
+ * the vault's writer).
  */
 final class JsonEndpoint implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(JsonEndpoint.class);
@@ -77,9 +85,8 @@ final class JsonEndpoint implements HttpHandler {
     try {
       if (!method.equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().put(Headers.ALLOW, method.toString());
-        throw new ApiException(405, "bad_request",
-            "method " + exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath()
-                + "; use " + method);
+        throw new ApiException(405, "bad_request", "method " + exchange.getRequestMethod()
+            + " is not allowed on " + exchange.getRequestPath() + "; use " + method);
       }
       Optional<String> refusal = gate.refusal();
       if (refusal.isPresent()) {
@@ -93,7 +100,8 @@ final class JsonEndpoint implements HttpHandler {
       }
       exchange.setMaxEntitySize(maxBodyBytes);
       exchange.startBlocking();
-      Reply reply = action.handle(exchange, new BoundedBody(exchange.getInputStream(), maxBodyBytes));
+      InputStream body = new BoundedBody(exchange.getInputStream(), maxBodyBytes);
+      Reply reply = action.handle(exchange, body);
       if (reply.result() != null) {
         listener.outcome(kind, reply.result());
       }
@@ -101,14 +109,15 @@ final class JsonEndpoint implements HttpHandler {
     } catch (ApiException e) {
       listener.outcome(kind, e.result());
       if (e.status() >= 500) {
-        log.error("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage());
+        log.error("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(),
+            e.getMessage());
       }
       sendOrClose(exchange, e.status(), e.body());
     } catch (IOException | RuntimeException e) {
       log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
       listener.outcome(kind, "error");
-      sendOrClose(exchange, 500, java.util.Map.of("error",
-          JsonReply.oneLine("internal error: " + (e.getMessage() == null ? e.toString() : e.getMessage()))));
+      String what = e.getMessage() == null ? e.toString() : e.getMessage();
+      sendOrClose(exchange, 500, Map.of("error", JsonReply.oneLine("internal error: " + what)));
     }
   }
 

@@ -62,8 +62,7 @@ final class JsonInput {
       throw new IllegalArgumentException("digests must be an object, got " + describe(v));
     }
     Map<String, String> hex = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> d = it.next();
+    for (Map.Entry<String, JsonNode> d : v.properties()) {
       if (!d.getValue().isTextual()) {
         throw new IllegalArgumentException(
             "digest " + d.getKey() + " must be a hex string, got " + describe(d.getValue()));
@@ -97,7 +96,8 @@ final class JsonInput {
       return out;
     }
     if (!v.isArray()) {
-      throw new IllegalArgumentException("pkgpaths must be an array of strings, got " + describe(v));
+      throw new IllegalArgumentException(
+          "pkgpaths must be an array of strings, got " + describe(v));
     }
     for (JsonNode p : v) {
       if (!p.isTextual()) {

@@ -140,8 +140,9 @@ class HaveHandlerTest {
   @Test
   void moreThanTenThousandEntriesIs400() throws Exception {
     ObjectNode[] entries = new ObjectNode[10_001];
+    Digests digests = TestContent.distinfoDigests(held);
     for (int i = 0; i < entries.length; i++) {
-      entries[i] = entry("n" + i + ".tgz", null, TestContent.distinfoDigests(held), null);
+      entries[i] = entry("n" + i + ".tgz", null, digests, null);
     }
     HttpResponse<String> r = have(entries);
     assertEquals(400, r.statusCode());
