@@ -38,6 +38,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(120)
 class BlobUploadHandlerTest {
   @TempDir Path data;
+  @TempDir Path scratch;
   private IngestServer server;
 
   private IngestServer server() throws IOException {
@@ -221,6 +222,27 @@ class BlobUploadHandlerTest {
     HttpResponse<String> r = client.send(HttpRequest.newBuilder(server().uri(path(TestContent.sha512(c))))
         .expectContinue(true).PUT(HttpRequest.BodyPublishers.ofByteArray(c)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(201, r.statusCode(), r.body());
+  }
+
+  @Test
+  void curlUploadsWithExpectContinueAndARefusedOneSendsNoBody() throws Exception {
+    byte[] c = TestContent.bytes(19, 3 << 20);
+    Path file = Files.write(scratch.resolve("upload"), c);
+    assertEquals("201 3145728", curl(file, server().uri(path(TestContent.sha512(c))).toString()).trim());
+    server.goOffline("offline");
+    byte[] other = TestContent.bytes(20, 3 << 20);
+    Files.write(file, other);
+    // curl sends "Expect: 100-continue" for a body this large; the 409 comes before any byte of it.
+    assertEquals("409 0", curl(file, server.uri(path(TestContent.sha512(other))).toString()).trim());
+  }
+
+  /** Uploads {@code file} with curl; returns "status bytes-uploaded". */
+  private static String curl(Path file, String url) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_upload}",
+        "-T", file.toString(), url).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return out;
   }
 
   @Test
