@@ -1,0 +1,98 @@
+package org.distvault.server.admin.ingest;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.catalog.DistfileRecord;
+import org.distvault.storage.catalog.Variant;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.digest.Digests;
+
+/**
+ * Which catalogued variant and which held blob an expectation (size and digests) describes.
+ *
+ * <p>The variant rule is the catalog's content identity (see {@code Catalog#upsertAll}): sizes do
+ * not conflict, every algorithm both list agrees, and they share one, or neither lists any; among
+ * several matches the lowest id wins, as an upsert would merge into it. A blob matches when it was
+ * hashed with every listed algorithm, each digest is equal, and the size (if given) is equal.
+ */
+final class ContentMatch {
+  /** Strongest first: the order in which a listed digest is used to look a blob up. */
+  static final List<DigestAlgorithm> STRENGTH =
+      List.of(DigestAlgorithm.SHA512, DigestAlgorithm.BLAKE2S, DigestAlgorithm.SHA256,
+          DigestAlgorithm.RMD160, DigestAlgorithm.SHA1);
+
+  private ContentMatch() {}
+
+  /** The strongest digest listed, if any. */
+  static Optional<Digest> strongest(Digests digests) {
+    for (DigestAlgorithm a : STRENGTH) {
+      Optional<Digest> d = digests.get(a);
+      if (d.isPresent()) {
+        return d;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The variant of {@code record} (may be null) with this content, lowest id first. */
+  static Optional<Variant> variant(DistfileRecord record, OptionalLong size, Digests digests) {
+    if (record == null) {
+      return Optional.empty();
+    }
+    return record.variants().stream().filter(v -> sameContent(v, size, digests)).findFirst();
+  }
+
+  static boolean sameContent(Variant v, OptionalLong size, Digests digests) {
+    if (v.size().isPresent() && size.isPresent() && v.size().getAsLong() != size.getAsLong()) {
+      return false;
+    }
+    boolean shared = false;
+    for (Map.Entry<DigestAlgorithm, Digest> d : digests.asMap().entrySet()) {
+      Optional<Digest> mine = v.digests().get(d.getKey());
+      if (mine.isPresent()) {
+        if (!mine.get().equals(d.getValue())) {
+          return false;
+        }
+        shared = true;
+      }
+    }
+    return shared || (v.digests().isEmpty() && digests.isEmpty());
+  }
+
+  /** Why {@code blob} is not this content, or empty when it is. */
+  static Optional<String> mismatch(BlobRecord blob, OptionalLong size, Digests digests) {
+    if (size.isPresent() && size.getAsLong() != blob.size()) {
+      return Optional.of("size " + blob.size() + " differs from the expected " + size.getAsLong());
+    }
+    for (Digest want : digests.asMap().values()) {
+      Optional<Digest> got = blob.digests().get(want.algorithm());
+      if (got.isEmpty()) {
+        return Optional.of("the blob was never hashed with " + want.algorithm().distinfoName());
+      }
+      if (!got.get().equals(want)) {
+        return Optional.of(want.algorithm().distinfoName() + " mismatch: expected " + want.hex()
+            + ", got " + got.get().hex());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A held blob with this content: looked up by the strongest listed digest, then checked
+   * against every other listed digest and the size. Empty when no digest is listed.
+   */
+  static Optional<BlobRecord> heldBlob(Catalog catalog, OptionalLong size, Digests digests) {
+    Optional<Digest> key = strongest(digests);
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    return catalog.blobsByDigest(key.get()).stream()
+        .filter(b -> mismatch(b, size, digests).isEmpty())
+        .findFirst();
+  }
+}

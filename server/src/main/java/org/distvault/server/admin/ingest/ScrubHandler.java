@@ -1,0 +1,83 @@
+package org.distvault.server.admin.ingest;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Methods;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.distvault.storage.blob.CorruptBlob;
+import org.distvault.storage.blob.ScrubReport;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.vault.Vault;
+
+/**
+ * {@code POST /api/v1/scrub}: re-hashes every blob now ({@link Vault#scrub}: corrupt blobs are
+ * quarantined and dropped from the catalog, their names unbound) and answers 200 {@code
+ * {"checked":N,"bytes":N,"corrupt":[{"sha512":…,"actual":…,"reason":…}]}} when it is done
+ * ({@code sha512} is what the file's name promised, {@code actual} what its bytes hash to; either
+ * is null when unknown). One scrub at a time: a second request while one runs gets 409 {@code "a
+ * scrub is already running"}. The body is ignored. Allowed in every mode: a scrub only removes
+ * what can no longer be served. Thread-safe.
+ */
+public final class ScrubHandler implements HttpHandler {
+  /** Runs one scrub; {@link Vault#scrub} outside tests. */
+  @FunctionalInterface
+  interface ScrubRun {
+    ScrubReport run() throws IOException;
+  }
+
+  private final ScrubRun scrub;
+  private final IngestListener listener;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final HttpHandler entry;
+
+  public ScrubHandler(Vault vault, IngestListener listener) {
+    this(Objects.requireNonNull(vault, "vault")::scrub, listener);
+  }
+
+  /** For tests that must hold a scrub in progress. */
+  ScrubHandler(ScrubRun scrub, IngestListener listener) {
+    this.scrub = Objects.requireNonNull(scrub, "scrub");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.entry =
+        new JsonEndpoint("scrub", Methods.POST, 1 << 20, UploadGate.OPEN, listener, this::scrub);
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    entry.handleRequest(exchange);
+  }
+
+  private JsonEndpoint.Reply scrub(HttpServerExchange ex, InputStream body)
+      throws IOException, ApiException {
+    if (!running.compareAndSet(false, true)) {
+      throw new ApiException(409, "busy", "a scrub is already running");
+    }
+    ScrubReport report;
+    try {
+      report = scrub.run();
+    } finally {
+      running.set(false);
+    }
+    List<Map<String, Object>> corrupt = new ArrayList<>();
+    for (CorruptBlob c : report.corrupt()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("sha512", c.expected().map(Digest::hex).orElse(null));
+      m.put("actual", c.actual().map(Digest::hex).orElse(null));
+      m.put("reason", c.reason());
+      corrupt.add(m);
+      listener.outcome("scrub", "corrupt");
+    }
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("checked", report.checked());
+    reply.put("bytes", report.bytes());
+    reply.put("corrupt", corrupt);
+    return new JsonEndpoint.Reply(200, reply, "ok");
+  }
+}
