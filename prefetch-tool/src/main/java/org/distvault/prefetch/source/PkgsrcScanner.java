@@ -77,15 +77,15 @@ public final class PkgsrcScanner {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.jobs(), Math.max(1, packages.size())),
         threads());
     try {
-      List<Future<SourceResult>> futures = new ArrayList<>(packages.size());
+      List<Future<PackageEntries.Scanned>> futures = new ArrayList<>(packages.size());
       for (PackageRef ref : packages) {
         futures.add(pool.submit(() -> scanPackage(ref, distinfos)));
       }
       EntryMerger merger = new EntryMerger();
       List<SourceProblem> problems = new ArrayList<>(list.problems());
-      for (Future<SourceResult> f : futures) {
-        SourceResult r = await(f);
-        merger.addAll(r.entries());
+      for (Future<PackageEntries.Scanned> f : futures) {
+        PackageEntries.Scanned r = await(f);
+        r.found().forEach(found -> merger.add(found.entry(), found.mirrorUrls()));
         problems.addAll(r.problems());
       }
       problems.addAll(distinfos.problems());
@@ -136,7 +136,7 @@ public final class PkgsrcScanner {
     return new PackageList(packages, problems);
   }
 
-  private SourceResult scanPackage(PackageRef ref, DistinfoCache distinfos)
+  private PackageEntries.Scanned scanPackage(PackageRef ref, DistinfoCache distinfos)
       throws IOException, InterruptedException {
     String pkgpath = ref.pkgpath();
     Path dir = pkgsrc.resolve(pkgpath);
@@ -179,11 +179,11 @@ public final class PkgsrcScanner {
     return how + "\n" + r.excerpt();
   }
 
-  private static SourceResult failed(ProblemKind kind, String pkgpath, String message) {
-    return new SourceResult(List.of(), List.of(SourceProblem.ofPackage(kind, pkgpath, message)));
+  private static PackageEntries.Scanned failed(ProblemKind kind, String pkgpath, String message) {
+    return PackageEntries.Scanned.failed(SourceProblem.ofPackage(kind, pkgpath, message));
   }
 
-  private static SourceResult await(Future<SourceResult> f) throws IOException, InterruptedException {
+  private static PackageEntries.Scanned await(Future<PackageEntries.Scanned> f) throws IOException, InterruptedException {
     try {
       return f.get();
     } catch (ExecutionException e) {

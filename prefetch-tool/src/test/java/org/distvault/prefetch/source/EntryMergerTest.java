@@ -35,6 +35,16 @@ class EntryMergerTest {
   }
 
   @Test
+  void mirrorUrlsComeAfterEveryPackagesOwnUrls() {
+    EntryMerger m = new EntryMerger();
+    m.add(e("f.tgz", 10, Map.of("SHA1", SHA1_A), "a/one", "http://up1/f.tgz"), List.of("http://mirror/f.tgz"));
+    m.add(e("f.tgz", 10, Map.of("SHA1", SHA1_A), "b/two", "http://up2/f.tgz", "http://mirror/f.tgz"),
+        List.of("http://mirror2/f.tgz"));
+    assertEquals(List.of("http://up1/f.tgz", "http://up2/f.tgz", "http://mirror/f.tgz", "http://mirror2/f.tgz"),
+        m.entries().get(0).urls());
+  }
+
+  @Test
   void differentDigestOrSizeOrNoCommonAlgorithmStaysApart() {
     EntryMerger m = new EntryMerger();
     m.add(e("v2.1.0.tar.gz", 10, Map.of("SHA1", SHA1_A), "wip/pheanstalk"));
