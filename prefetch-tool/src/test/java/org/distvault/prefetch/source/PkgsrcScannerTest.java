@@ -89,6 +89,8 @@ class PkgsrcScannerTest {
                 "https://docs.example.org/libfoo/libfoo-docs-1.0.tar.gz", BACKUP + "libfoo-docs-1.0.tar.gz"),
             fx("nosum-1.0.tar.gz", Set.of("devel/nosum"),
                 "https://nosum.example.org/nosum-1.0.tar.gz", BACKUP + "nosum-1.0.tar.gz"),
+            fx("odd-1.0.tar.gz", Set.of("devel/oddsites"),
+                "https://ok.example/odd/odd-1.0.tar.gz", BACKUP + "odd-1.0.tar.gz"),
             fx("snapshot-data-1.0.tar.gz", Set.of("devel/snapshot"),
                 "https://snapshot.example.org/snapshot-data-1.0.tar.gz", BACKUP + "snapshot-data-1.0.tar.gz"),
             fx("sounds-2.0/sounds-2.0.tar.gz", Set.of("games/sounds"),
@@ -121,7 +123,13 @@ class PkgsrcScannerTest {
             "PKG_FAIL_REASON devel/licensed",
             "PKG_SKIP_REASON devel/linux-only",
             "NO_CHECKSUM devel/nosum",
-            "NOT_CHECKSUMMED devel/snapshot"),
+            "UNVERIFIABLE devel/oddsites",
+            "BAD_SITE devel/oddsites",
+            "BAD_SITE devel/oddsites",
+            "BAD_SITE devel/oddsites",
+            "NOT_CHECKSUMMED devel/snapshot",
+            "NOT_CHECKSUMMED devel/unverified",
+            "DISTINFO_SYNTAX " + fixture.resolve("devel/oddsites/distinfo") + ":3"),
         kinds(r));
     SourceProblem broken = r.problems().get(0);
     assertEquals(Optional.of("devel/broken"), broken.pkgpath());
@@ -134,9 +142,20 @@ class PkgsrcScannerTest {
         r.problems().get(2).message());
     assertEquals("no checksum for 'extra-1.0.tar.gz' in " + fixture.resolve("devel/nosum/distinfo"),
         r.problems().get(3).message());
+    assertEquals("'md5only-1.0.tar.gz' has no digest distvault can compute in "
+        + fixture.resolve("devel/oddsites/distinfo") + " (only MD5)", r.problems().get(4).message());
+    // The backquoted getsite.sh command of SITES.odd-1.0.tar.gz, word by word.
+    assertTrue(r.problems().get(5).message().startsWith("site '`sh' dropped: '`shodd-1.0.tar.gz' is not a usable URL"),
+        r.problems().get(5).message());
+    assertEquals("site '" + fixture.resolve("devel/oddsites/files/getsite.sh") + "' dropped: '"
+        + fixture.resolve("devel/oddsites/files/getsite.sh") + "odd-1.0.tar.gz' is not a usable URL: not absolute (no scheme)",
+        r.problems().get(6).message());
     assertEquals("'snapshot-latest.tar.gz' is fetched but never checksummed by pkgsrc (IGNOREFILES): not prefetched",
-        r.problems().get(4).message());
-    assertEquals(Set.of("devel/broken", "devel/nosum"), r.failedPkgpaths());
+        r.problems().get(8).message());
+    assertEquals("NO_CHECKSUM is set: pkgsrc verifies none of 'unverified-1.0.tar.gz', so they are not prefetched",
+        r.problems().get(9).message());
+    assertEquals(Optional.of("devel/oddsites"), r.problems().get(10).pkgpath());
+    assertEquals(Set.of("devel/broken", "devel/nosum", "devel/oddsites"), r.failedPkgpaths());
   }
 
   @Test
