@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Which packages.</b> {@link #scanTree()} visits what pbulk's full scan visits: the
  * {@code SUBDIR} list of the top-level Makefile gives the categories, each category Makefile's
  * {@code SUBDIR} its packages ({@code make show-subdir-var VARNAME=SUBDIR}), so packages left
- * out of a category's SUBDIR are not visited. {@link #scan(PackageList)} visits exactly the
+ * out of a category's SUBDIR are not visited; each package is scanned with its default settings
+ * only (pbulk finds the other MULTI_VERSION variants with {@code make pbulk-index}, which this
+ * does not run: give a presolve file for those). {@link #scan(PackageList)} visits exactly the
  * listed packages (pbulk's limited scan), once per multi-version variant.
  *
  * <p><b>Per package.</b> One {@code bmake show-vars} run in the package directory (see {@link
