@@ -24,7 +24,8 @@ public final class ObservingHandler implements HttpHandler {
     RouteKind route = RouteKind.of(exchange.getRequestURI());
     exchange.addExchangeCompleteListener((done, nextListener) -> {
       try {
-        observer.completed(route, done.getStatusCode(), done.getResponseBytesSent(), System.nanoTime() - start);
+        FileTransfer body = done.getAttachment(FileTransfer.KEY);
+        observer.completed(route, done.getStatusCode(), body == null ? 0 : body.sent(), System.nanoTime() - start);
       } finally {
         nextListener.proceed();
       }

@@ -11,8 +11,8 @@ public interface RequestObserver {
    *
    * @param route the route family of the request path
    * @param status the response status sent
-   * @param bodyBytes response bytes written (the body; 0 for HEAD and 304)
+   * @param blobBytes bytes of a stored blob sent as the body (0 for HEAD, 304, errors, text replies)
    * @param nanos from the request reaching the handler to the end of the response
    */
-  void completed(RouteKind route, int status, long bodyBytes, long nanos);
+  void completed(RouteKind route, int status, long blobBytes, long nanos);
 }

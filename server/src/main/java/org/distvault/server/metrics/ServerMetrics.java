@@ -93,10 +93,10 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
 
   /**
    * Counts one finished request: {@code distvault_requests_total{route,outcome}}, its duration
-   * and, for blobs served (200 and 206 on the serving routes), the body bytes.
+   * and the bytes of a blob sent as its body.
    */
   @Override
-  public void completed(RouteKind route, int status, long bodyBytes, long nanos) {
+  public void completed(RouteKind route, int status, long blobBytes, long nanos) {
     Counter.builder("distvault.requests")
         .description("HTTP requests by route family and outcome")
         .tags("route", route.label(), "outcome", outcome(route, status))
@@ -111,8 +111,8 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
             Duration.ofSeconds(600))
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
-    if (route.serving() && (status == 200 || status == 206) && bodyBytes > 0) {
-      bytesServed.increment(bodyBytes);
+    if (blobBytes > 0) {
+      bytesServed.increment(blobBytes);
     }
   }
 
