@@ -4,6 +4,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.AdminRoutes;
 import org.distvault.server.admin.BearerAuth;
@@ -55,7 +56,7 @@ final class Routes {
       String adminToken,
       IngestHandlers ingest,
       Clock clock,
-      java.util.function.Supplier<String> scrape) {}
+      Supplier<String> scrape) {}
 
   /** The admin route table. */
   static List<AdminRoute> adminTable(Parts p) {
