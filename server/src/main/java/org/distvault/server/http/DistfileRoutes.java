@@ -7,6 +7,7 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.storage.name.DistfileName;
@@ -25,16 +26,22 @@ import org.xnio.IoUtils;
  * route or not, is checked by {@link RequestTargetParser} first: hostile targets get 400 with a
  * one-line reason and never reach the {@code BlobSource}. CONNECT and absolute-form targets
  * ({@code GET http://host/...}) get 400; other methods than GET and HEAD on a serving route get 405
- * with {@code Allow: GET, HEAD}. Paths outside the serving routes go to {@code next}. Misses get 404
- * with a one-line body. Lookups and file opens run on a worker thread, never on an IO thread.
+ * with {@code Allow: GET, HEAD}. Paths outside the serving routes go to {@code next}. Misses go to
+ * the {@link MissHandler} (by default: 404 with a one-line body), on the worker thread and before
+ * anything is sent. Lookups and file opens run on a worker thread, never on an IO thread.
  */
 public final class DistfileRoutes implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(DistfileRoutes.class);
-  private static final HttpHandler NO_SUCH_ROUTE = exchange -> OneLineReply.send(exchange,
+  /** The answer for paths outside every route: 404 naming the routes that exist. */
+  public static final HttpHandler NO_SUCH_ROUTE = exchange -> OneLineReply.send(exchange,
       StatusCodes.NOT_FOUND,
       "no such route: use /distfiles/<name>, /pkg/<category>/<package>/<name> or /by-hash/<alg>/<hex>");
 
+  /** The miss handler when none is given: 404 saying what was not found. */
+  public static final MissHandler PLAIN_MISS = miss -> MissAnswer.notFound(missMessage(miss.target()));
+
   private final BlobSource source;
+  private final MissHandler misses;
   private final HttpHandler next;
   private final RequestTargetParser parser = new RequestTargetParser();
   private final BlobResponder responder = new BlobResponder();
@@ -46,7 +53,16 @@ public final class DistfileRoutes implements HttpHandler {
 
   /** Routes over {@code source}; well-formed paths outside the serving routes go to {@code next}. */
   public DistfileRoutes(BlobSource source, HttpHandler next) {
+    this(source, PLAIN_MISS, next);
+  }
+
+  /**
+   * Routes over {@code source}; misses go to {@code misses}; well-formed paths outside the serving
+   * routes go to {@code next}.
+   */
+  public DistfileRoutes(BlobSource source, MissHandler misses, HttpHandler next) {
     this.source = Objects.requireNonNull(source, "source");
+    this.misses = Objects.requireNonNull(misses, "misses");
     this.next = Objects.requireNonNull(next, "next");
   }
 
@@ -83,14 +99,27 @@ public final class DistfileRoutes implements HttpHandler {
   }
 
   private void serve(HttpServerExchange exchange, RequestTarget target) {
+    Optional<ServableBlob> blob;
     try {
-      Optional<ServableBlob> blob = lookup(target);
-      if (blob.isPresent()) {
-        responder.respond(exchange, blob.get());
-      } else {
-        OneLineReply.send(exchange, StatusCodes.NOT_FOUND, missMessage(target));
+      blob = lookup(target);
+      if (blob.isEmpty()) {
+        MissAnswer answer = misses.answer(miss(exchange, target));
+        if (answer instanceof MissAnswer.Reply reply) {
+          OneLineReply.send(exchange, reply.status(), reply.line());
+          return;
+        }
+        blob = Optional.of(((MissAnswer.Serve) answer).blob());
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // Lookup or miss handling failed (e.g. a violation could not be recorded): nothing was sent.
+      log.error("cannot answer {}: {}", exchange.getRequestURI(), e.toString(), e);
+      OneLineReply.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR,
+          "cannot answer this request now: " + e.getMessage() + " (see the server log)");
+      return;
+    }
+    try {
+      responder.respond(exchange, blob.get());
+    } catch (IOException | RuntimeException e) {
       log.warn("cannot serve {}: {}", exchange.getRequestURI(), e.toString());
       if (exchange.isResponseStarted()) {
         IoUtils.safeClose(exchange.getConnection());
@@ -99,6 +128,14 @@ public final class DistfileRoutes implements HttpHandler {
       exchange.getResponseHeaders().clear();
       OneLineReply.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "cannot read the stored blob (see the server log)");
     }
+  }
+
+  private static Miss miss(HttpServerExchange exchange, RequestTarget target) {
+    InetSocketAddress source = exchange.getSourceAddress();
+    String client = source == null || source.getAddress() == null
+        ? "unknown" : source.getAddress().getHostAddress();
+    return new Miss(target, exchange.getRequestMethod().toString(), exchange.getRequestURI(), client,
+        Optional.ofNullable(exchange.getRequestHeaders().getFirst(Headers.USER_AGENT)));
   }
 
   private Optional<ServableBlob> lookup(RequestTarget target) throws IOException {
@@ -117,7 +154,8 @@ public final class DistfileRoutes implements HttpHandler {
     return Optional.empty();
   }
 
-  private static String missMessage(RequestTarget target) {
+  /** The one-line reason of a miss when nothing more is known: what was looked for. */
+  public static String missMessage(RequestTarget target) {
     if (target instanceof HashRequest hash) {
       return "no stored blob has " + hash.digest().algorithm().urlName() + " " + hash.digest().hex();
     }

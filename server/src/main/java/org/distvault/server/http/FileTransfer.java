@@ -2,7 +2,9 @@ package org.distvault.server.http;
 
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,12 @@ import org.xnio.channels.StreamSinkChannel;
  * One zero-copy response body: a slice of an open file pumped into the response channel with
  * {@code FileChannel.transferTo} (sendfile on Linux), driven by write readiness.
  *
+ * <p>The first {@link #HEAD_BYTES} (at most) are read into a buffer and written with the response
+ * headers; the rest goes out with {@code transferFrom}. That split is needed: while the headers are
+ * unwritten, Undertow's {@code HttpResponseConduit.transferFrom} ignores both its position and its
+ * count and writes a whole pooled buffer read from the channel's current position, so a short
+ * range would be followed by stray file bytes on a kept-alive connection.
+ *
  * <p>The first round runs on the thread that starts it; when the socket is full the pump parks on
  * the channel's write listener and returns, so a slow client holds no worker thread. The file
  * channel is owned by this object and closed when the exchange completes for any reason (done,
@@ -22,16 +30,27 @@ import org.xnio.channels.StreamSinkChannel;
 final class FileTransfer implements ChannelListener<StreamSinkChannel>, ExchangeCompletionListener {
   private static final Logger log = LoggerFactory.getLogger(FileTransfer.class);
 
+  /** The transfer of an exchange's body, if it has one: lets observers count the bytes sent. */
+  static final AttachmentKey<FileTransfer> KEY = AttachmentKey.create(FileTransfer.class);
+
+  /** Bytes written with the headers before zero-copy takes over. */
+  static final int HEAD_BYTES = 8 * 1024;
+
   private final HttpServerExchange exchange;
   private final FileChannel file;
+  private final long start;
   private final long end;
-  private long position;
+  private final ByteBuffer head;
+  // Written by the thread pumping the transfer, read by observers when the exchange completes.
+  private volatile long position;
 
-  private FileTransfer(HttpServerExchange exchange, FileChannel file, long start, long end) {
+  private FileTransfer(HttpServerExchange exchange, FileChannel file, long start, long end, ByteBuffer head) {
     this.exchange = exchange;
     this.file = file;
+    this.start = start;
     this.position = start;
     this.end = end;
+    this.head = head;
   }
 
   /**
@@ -40,31 +59,56 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
    */
   static void start(HttpServerExchange exchange, FileChannel file, long start, long length)
       throws IOException {
+    ByteBuffer head;
     try {
-      // Undertow's HttpResponseConduit.transferFrom ignores its position argument while the
-      // response headers are unwritten and reads from the channel's own position instead.
-      file.position(start);
+      head = readHead(file, start, (int) Math.min(length, HEAD_BYTES));
     } catch (IOException e) {
       IoUtils.safeClose(file);
       throw e;
     }
-    FileTransfer transfer = new FileTransfer(exchange, file, start, start + length);
+    FileTransfer transfer = new FileTransfer(exchange, file, start, start + length, head);
     exchange.addExchangeCompleteListener(transfer);
+    exchange.putAttachment(KEY, transfer);
     exchange.setResponseContentLength(length);
     transfer.handleEvent(exchange.getResponseChannel());
+  }
+
+  private static ByteBuffer readHead(FileChannel file, long start, int size) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(size);
+    while (head.hasRemaining()) {
+      if (file.read(head, start + head.position()) < 0) {
+        throw new IOException("file ended at byte " + (start + head.position()) + " while being served");
+      }
+    }
+    return head.flip();
+  }
+
+  /**
+   * File bytes handed to the connection so far (Undertow's own count of bytes sent is not usable:
+   * it counts what the quirk above read, not what the response carries).
+   */
+  long sent() {
+    return position - start;
   }
 
   @Override
   public void handleEvent(StreamSinkChannel channel) {
     try {
+      while (head.hasRemaining()) {
+        int written = channel.write(head);
+        if (written == 0) {
+          park(channel);
+          return;
+        }
+        position += written;
+      }
       while (position < end) {
         long sent = channel.transferFrom(file, position, end - position);
         if (sent == 0) {
           if (file.size() < end) {
             throw new IOException("file shrank to " + file.size() + " bytes while being served");
           }
-          channel.getWriteSetter().set(this);
-          channel.resumeWrites();
+          park(channel);
           return;
         }
         position += sent;
@@ -78,6 +122,12 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
       IoUtils.safeClose(file);
       IoUtils.safeClose(exchange.getConnection());
     }
+  }
+
+  /** Waits for the socket to take more. */
+  private void park(StreamSinkChannel channel) {
+    channel.getWriteSetter().set(this);
+    channel.resumeWrites();
   }
 
   @Override

@@ -3,9 +3,14 @@ package org.distvault.server.http;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import org.xnio.Options;
 import java.net.URI;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
 
 /**
  * A running Undertow HTTP listener configured for distfile serving; closing it stops the server.
@@ -14,14 +19,27 @@ import java.net.URI;
  * and {@link DistfileRoutes} decodes them itself. Undertow's own parser still answers some hostile
  * request lines with an empty 400 before any handler runs (raw backslash, control or non-ASCII
  * bytes, {@code #}, invalid percent escapes).
+ *
+ * <p>Closing is graceful: new requests get 503, requests in flight (including file transfers) get
+ * up to {@link ServingConfig#drainTimeout()} to finish, then the listener and the worker threads
+ * are stopped, waiting at most as long again for tasks still running. After {@link #close}
+ * returns no handler starts again. Thread-safe; {@code close} is idempotent.
  */
 public final class HttpServing implements AutoCloseable {
-  private final Undertow undertow;
-  private final InetSocketAddress address;
+  private static final Logger log = LoggerFactory.getLogger(HttpServing.class);
 
-  private HttpServing(Undertow undertow, InetSocketAddress address) {
+  private final Undertow undertow;
+  private final GracefulShutdownHandler gate;
+  private final InetSocketAddress address;
+  private final Duration drainTimeout;
+  private boolean closed;
+
+  private HttpServing(
+      Undertow undertow, GracefulShutdownHandler gate, InetSocketAddress address, Duration drainTimeout) {
     this.undertow = undertow;
+    this.gate = gate;
     this.address = address;
+    this.drainTimeout = drainTimeout;
   }
 
   /** Serves the distfile routes over {@code source}. */
@@ -32,6 +50,7 @@ public final class HttpServing implements AutoCloseable {
   /** Starts a listener running {@code handler}, e.g. a {@link DistfileRoutes} chained to more routes. */
   public static HttpServing start(HttpHandler handler, ServingConfig config) {
     int timeoutMillis = (int) config.idleTimeout().toMillis();
+    GracefulShutdownHandler gate = new GracefulShutdownHandler(handler);
     Undertow undertow = Undertow.builder()
         .addHttpListener(config.port(), config.host())
         .setServerOption(UndertowOptions.DECODE_URL, false)
@@ -41,11 +60,13 @@ public final class HttpServing implements AutoCloseable {
         .setSocketOption(Options.WRITE_TIMEOUT, timeoutMillis)
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, timeoutMillis)
-        .setHandler(handler)
+        // Bounds how long Undertow.stop() waits for worker tasks after the drain.
+        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) config.drainTimeout().toMillis())
+        .setHandler(gate)
         .build();
     undertow.start();
     InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    return new HttpServing(undertow, bound);
+    return new HttpServing(undertow, gate, bound, config.drainTimeout());
   }
 
   /** The bound address, with the real port when 0 was asked for. */
@@ -55,11 +76,32 @@ public final class HttpServing implements AutoCloseable {
 
   /** {@code http://host:port/}. */
   public URI baseUri() {
-    return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + "/");
+    String host = address.getAddress().getHostAddress();
+    if (address.getAddress() instanceof Inet6Address) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + address.getPort() + "/");
   }
 
+  /**
+   * Stops taking requests, waits for those in flight (bounded by the drain timeout), then stops
+   * the listener and the worker threads.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    gate.shutdown();
+    try {
+      if (!gate.awaitShutdown(drainTimeout.toMillis())) {
+        log.warn("requests still running after {} s: stopping anyway", drainTimeout.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("interrupted while draining requests: stopping now");
+    }
     undertow.stop();
   }
 }

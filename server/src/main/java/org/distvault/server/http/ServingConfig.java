@@ -11,20 +11,33 @@ import java.util.Objects;
  * @param idleTimeout how long a connection may make no progress before it is closed: waiting for
  *     the next request on a kept-alive connection, for the request headers, or for the client to
  *     take more response bytes; the last one frees the open file of a client that stopped reading
+ * @param drainTimeout how long closing waits for requests in flight to finish before it cuts them
  */
-public record ServingConfig(String host, int port, Duration idleTimeout) {
+public record ServingConfig(String host, int port, Duration idleTimeout, Duration drainTimeout) {
   /** Idle timeout when none is given (nginx's {@code send_timeout} defaults to 60 s). */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+
+  /** Drain timeout when none is given: long enough for misses and small files, short for systemd. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   public ServingConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    if (drainTimeout.isNegative() || drainTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("drain timeout must be between 0 and ~24 days: " + drainTimeout);
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
     if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("idle timeout must be between 1 ms and ~24 days: " + idleTimeout);
     }
+  }
+
+  /** The given listener and idle timeout, with the default drain timeout. */
+  public ServingConfig(String host, int port, Duration idleTimeout) {
+    this(host, port, idleTimeout, DEFAULT_DRAIN_TIMEOUT);
   }
 
   /** Loopback only, on {@code port} (0 for any free port), default idle timeout. */

@@ -1,0 +1,185 @@
+package org.distvault.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.distvault.server.admin.AdminRoute;
+import org.distvault.server.admin.IngestHandlers;
+import org.distvault.server.admin.TokenFile;
+import org.distvault.server.http.HttpServing;
+import org.distvault.server.http.VaultBlobSource;
+import org.distvault.server.metrics.ServerMetrics;
+import org.distvault.server.mode.Actor;
+import org.distvault.server.mode.ModeMissHandler;
+import org.distvault.server.mode.ModeService;
+import org.distvault.server.mode.OfflineMissPolicy;
+import org.distvault.server.mode.OnlineMissPolicy;
+import org.distvault.server.mode.ReadThrough;
+import org.distvault.server.violation.MissAnalyzer;
+import org.distvault.server.violation.ViolationLog;
+import org.distvault.server.violation.ViolationRecorder;
+import org.distvault.storage.vault.Vault;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running distvault server: builds the object graph by hand (constructor injection, no
+ * framework) and owns its lifecycle.
+ *
+ * <p>{@link #start} opens the vault (catalog and blobs) on the data directory, reads or creates
+ * the admin token file, loads the mode (setting the requested one, audited), builds the metrics,
+ * the violation recorder, the miss policies and the routes, and starts listening. {@link #close}
+ * stops in the reverse order: stop taking requests and drain those in flight (bounded), stop the
+ * HTTP workers, release the metrics, then close the vault. The catalog refuses calls once
+ * closed, so even a request cut off by the drain timeout cannot touch a closed RocksDB.
+ *
+ * <p>Thread-safe; {@code close} is idempotent.
+ */
+public final class DistvaultServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DistvaultServer.class);
+
+  private final ServerConfig config;
+  private final Vault vault;
+  private final TokenFile token;
+  private final ModeService modes;
+  private final PrometheusMeterRegistry registry;
+  private final ServerMetrics metrics;
+  private final ViolationRecorder violations;
+  private final List<AdminRoute> adminRoutes;
+  private final HttpServing http;
+  private boolean closed;
+
+  private DistvaultServer(ServerConfig config, Vault vault, TokenFile token, ModeService modes,
+      PrometheusMeterRegistry registry, ServerMetrics metrics, ViolationRecorder violations,
+      List<AdminRoute> adminRoutes, HttpServing http) {
+    this.config = config;
+    this.vault = vault;
+    this.token = token;
+    this.modes = modes;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.violations = violations;
+    this.adminRoutes = adminRoutes;
+    this.http = http;
+  }
+
+  /**
+   * Starts a server.
+   *
+   * @throws IOException when the data directory or the token file cannot be used, or the address
+   *     cannot be bound; everything opened so far is closed again
+   */
+  public static DistvaultServer start(ServerConfig config) throws IOException {
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      Vault vault = Vault.open(config.dataDir());
+      opened.add(vault);
+      if (!vault.recovery().clean()) {
+        log.warn("start-up repaired {}: {}", vault.dataDir(), vault.recovery());
+      }
+      TokenFile token = TokenFile.loadOrCreate(config.tokenFile());
+      ModeService modes = ModeService.open(vault.catalog(), config.clock(), config.mode(),
+          Actor.local("serve"));
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      opened.add(0, registry::close);
+      ServerMetrics metrics = new ServerMetrics(registry, vault.catalog()::stats, modes::current);
+      opened.add(0, metrics);
+      ViolationRecorder violations = new ViolationRecorder(vault.catalog(), ViolationLog.in(vault.dataDir()),
+          metrics::violationRecorded);
+      int copied = violations.catchUpFile();
+      if (copied > 0) {
+        log.warn("copied {} violations a crash kept from {}", copied, ViolationLog.in(vault.dataDir()).file());
+      }
+      MissAnalyzer analyzer = new MissAnalyzer(vault);
+      if (config.upstream()) {
+        log.info("--upstream: online read-through is not built yet; online misses are answered 404");
+      }
+      ModeMissHandler misses = new ModeMissHandler(modes, List.of(
+          new OnlineMissPolicy(analyzer, ReadThrough.DISABLED),
+          new OfflineMissPolicy(analyzer, violations, config.clock())));
+      IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics);
+      Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
+          metrics, token.token(), ingest, config.clock(), registry::scrape);
+      List<AdminRoute> adminRoutes = Routes.adminTable(parts);
+      HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes), config.serving());
+      log.info("distvault serving {} on {} ({} mode)", vault.dataDir(), http.baseUri(), modes.current());
+      return new DistvaultServer(config, vault, token, modes, registry, metrics, violations, adminRoutes, http);
+    } catch (IOException | RuntimeException e) {
+      for (AutoCloseable c : opened) {
+        try {
+          c.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The bound address (the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    return http.address();
+  }
+
+  /** {@code http://host:port/}. */
+  public URI baseUri() {
+    return http.baseUri();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public Vault vault() {
+    return vault;
+  }
+
+  public TokenFile token() {
+    return token;
+  }
+
+  public ModeService modes() {
+    return modes;
+  }
+
+  public ViolationRecorder violations() {
+    return violations;
+  }
+
+  /** The admin route table, ingest routes included. */
+  public List<AdminRoute> adminRoutes() {
+    return adminRoutes;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Stops serving (drains requests in flight, bounded by the config's drain timeout), then closes
+   * the metrics and the vault.
+   */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("stopping: draining requests (at most {} s)", config.drainTimeout().toSeconds());
+    try {
+      http.close();
+    } finally {
+      try {
+        metrics.close();
+        registry.close();
+      } finally {
+        vault.close();
+        log.info("stopped; {} closed", vault.dataDir());
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package org.distvault.server;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import org.distvault.server.admin.AdminRoute;
+import org.distvault.server.admin.AdminRoutes;
+import org.distvault.server.admin.BearerAuth;
+import org.distvault.server.admin.IngestHandlers;
+import org.distvault.server.admin.JsonExchange;
+import org.distvault.server.admin.ModeResource;
+import org.distvault.server.admin.OnSuccess;
+import org.distvault.server.admin.StatsResource;
+import org.distvault.server.admin.ViolationsResource;
+import org.distvault.server.http.BlobSource;
+import org.distvault.server.http.DistfileRoutes;
+import org.distvault.server.http.MissHandler;
+import org.distvault.server.http.ObservingHandler;
+import org.distvault.server.http.TextEndpoint;
+import org.distvault.server.metrics.ServerMetrics;
+import org.distvault.server.mode.ModeService;
+import org.distvault.server.violation.ViolationRecorder;
+import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.vault.Vault;
+
+/**
+ * The one place where URLs meet handlers.
+ *
+ * <pre>
+ * every request   ObservingHandler (metrics) -> DistfileRoutes (request-line checks)
+ * /distfiles/, /pkg/, /run/&lt;id&gt;/..., /by-hash/   served from the vault; misses to the mode's policy
+ * /metrics, /healthz                             no token
+ * /api/...                                       BearerAuth -> AdminRoutes (table below)
+ * anything else                                  404
+ * </pre>
+ */
+final class Routes {
+  /** Body limits of the ingest routes (the contract: blobs up to 16 GiB; manifests of 100,000s of lines). */
+  static final long BLOB_BODY = 16L << 30;
+  static final long MANIFEST_BODY = 2L << 30;
+  static final long HAVE_BODY = 64L << 20;
+  static final long OUTCOMES_BODY = 256L << 20;
+
+  private Routes() {}
+
+  /** The parts the routes are built from. */
+  record Parts(
+      Vault vault,
+      BlobSource blobs,
+      MissHandler misses,
+      ModeService modes,
+      ViolationRecorder violations,
+      ServerMetrics metrics,
+      String adminToken,
+      IngestHandlers ingest,
+      Clock clock,
+      Supplier<String> scrape) {}
+
+  /** The admin route table. */
+  static List<AdminRoute> adminTable(Parts p) {
+    ModeResource mode = new ModeResource(p.modes());
+    ViolationsResource violations = new ViolationsResource(p.violations());
+    Catalog catalog = p.vault().catalog();
+    long small = JsonExchange.SMALL_BODY;
+    return List.of(
+        AdminRoute.exact("GET", "/api/v1/mode", small, mode.get()),
+        AdminRoute.exact("PUT", "/api/v1/mode", small, mode.put()),
+        AdminRoute.exact("GET", "/api/v1/seal", small, mode.seal()),
+        AdminRoute.exact("GET", "/api/v1/violations", small, violations.list()),
+        AdminRoute.exact("GET", "/api/v1/report", small, violations.report()),
+        AdminRoute.exact("GET", "/api/v1/stats", small, new StatsResource(catalog, p.modes(), p.violations())),
+        // ---- ingest routes: handlers from org.distvault.server.admin.ingest, see ingestHandlers() ----
+        new AdminRoute("PUT", "/api/v1/blobs/sha512/", true, BLOB_BODY, p.ingest().blobUpload()),
+        AdminRoute.exact("POST", "/api/v1/manifest", MANIFEST_BODY, p.ingest().manifestUpload()),
+        AdminRoute.exact("POST", "/api/v1/have", HAVE_BODY, p.ingest().have()),
+        AdminRoute.exact("POST", "/api/v1/outcomes", OUTCOMES_BODY, p.ingest().outcomes()),
+        AdminRoute.exact("POST", "/api/v1/scrub", small,
+            new OnSuccess(p.ingest().scrub(), () -> p.metrics().scrubFinished(p.clock().instant()))));
+  }
+
+  /**
+   * The admin ingest handlers.
+   *
+   * <p><b>LEAD: wire the ingest handlers here</b> once {@code org.distvault.server.admin.ingest}
+   * is merged. Each takes {@code (Vault vault, UploadGate gate, IngestListener listener)}:
+   *
+   * <pre>
+   * UploadGate gate = modes::uploadRefusal;          // offline -> 409 with its one-line reason
+   * IngestListener listener = metrics::ingestOutcome; // distvault_ingest_total{kind,result}
+   * return new IngestHandlers(
+   *     new BlobUploadHandler(vault, gate, listener),     // PUT  /api/v1/blobs/sha512/&lt;hex&gt;
+   *     new ManifestUploadHandler(vault, gate, listener), // POST /api/v1/manifest
+   *     new HaveHandler(vault, gate, listener),           // POST /api/v1/have
+   *     new OutcomesHandler(vault, gate, listener),       // POST /api/v1/outcomes
+   *     new ScrubHandler(vault, gate, listener));         // POST /api/v1/scrub
+   * </pre>
+   *
+   * Authentication ({@link BearerAuth}) and the body limit of each route are applied around them.
+   * Until then every ingest route answers 501.
+   */
+  static IngestHandlers ingestHandlers(Vault vault, ModeService modes, ServerMetrics metrics) {
+    return IngestHandlers.placeholders();
+  }
+
+  /** The root handler. */
+  static HttpHandler root(Parts p, List<AdminRoute> adminTable) {
+    HttpHandler admin = new BearerAuth(p.adminToken(), new AdminRoutes(adminTable));
+    HttpHandler metrics = new TextEndpoint("text/plain; version=0.0.4; charset=utf-8", p.scrape());
+    HttpHandler health = new TextEndpoint("application/json",
+        () -> "{\"status\":\"ok\",\"mode\":\"" + p.modes().current().wireName() + "\",\"blobs\":"
+            + p.vault().catalog().stats().blobs() + "}\n");
+    HttpHandler other = (HttpServerExchange exchange) -> {
+      String path = exchange.getRequestURI();
+      if (path.equals("/metrics")) {
+        metrics.handleRequest(exchange);
+      } else if (path.equals("/healthz")) {
+        health.handleRequest(exchange);
+      } else if (AdminRoutes.covers(path)) {
+        admin.handleRequest(exchange);
+      } else {
+        DistfileRoutes.NO_SUCH_ROUTE.handleRequest(exchange);
+      }
+    };
+    return new ObservingHandler(new DistfileRoutes(p.blobs(), p.misses(), other), p.metrics());
+  }
+}

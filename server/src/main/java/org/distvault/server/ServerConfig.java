@@ -1,0 +1,78 @@
+package org.distvault.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.distvault.server.http.ServingConfig;
+import org.distvault.server.mode.Mode;
+
+/**
+ * How to run a distvault server ({@code distvault serve}).
+ *
+ * @param dataDir the data directory (blobs, catalog, logs, default token file)
+ * @param host the address to listen on
+ * @param port the TCP port; 0 picks a free one
+ * @param mode the mode to set at start, if given; otherwise the persisted one (online for a new store)
+ * @param adminTokenFile the admin token file; empty for {@code DATA/admin.token}
+ * @param upstream whether online misses may be fetched from upstream (read-through; not built yet)
+ * @param drainTimeout how long stopping waits for requests in flight
+ * @param clock times violations, mode changes and seals
+ */
+public record ServerConfig(
+    Path dataDir,
+    String host,
+    int port,
+    Optional<Mode> mode,
+    Optional<Path> adminTokenFile,
+    boolean upstream,
+    Duration drainTimeout,
+    Clock clock) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+
+  public ServerConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(adminTokenFile, "adminTokenFile");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    Objects.requireNonNull(clock, "clock");
+    new ServingConfig(host, port, ServingConfig.DEFAULT_IDLE_TIMEOUT, drainTimeout); // validates
+  }
+
+  /**
+   * The defaults of {@code serve} for {@code dataDir}: 127.0.0.1:8080, the persisted mode, the
+   * default token file, no upstream, the default drain timeout, the UTC clock.
+   */
+  public static ServerConfig defaults(Path dataDir) {
+    return new ServerConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, Optional.empty(), Optional.empty(), false,
+        ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC());
+  }
+
+  /** This config with the mode to set at start. */
+  public ServerConfig withMode(Mode m) {
+    return new ServerConfig(dataDir, host, port, Optional.of(m), adminTokenFile, upstream, drainTimeout, clock);
+  }
+
+  /** This config with another token file. */
+  public ServerConfig withTokenFile(Path file) {
+    return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock);
+  }
+
+  /** This config listening on {@code p} (0: any free port). */
+  public ServerConfig withPort(int p) {
+    return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock);
+  }
+
+  /** The token file to use: the given one or {@code DATA/admin.token}. */
+  public Path tokenFile() {
+    return adminTokenFile.orElse(dataDir.resolve("admin.token"));
+  }
+
+  ServingConfig serving() {
+    return new ServingConfig(host, port, ServingConfig.DEFAULT_IDLE_TIMEOUT, drainTimeout);
+  }
+}

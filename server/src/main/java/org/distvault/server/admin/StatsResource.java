@@ -1,0 +1,48 @@
+package org.distvault.server.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.StatusCodes;
+import java.util.Objects;
+import org.distvault.server.mode.ModeService;
+import org.distvault.server.violation.ViolationRecorder;
+import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.catalog.CatalogStats;
+
+/**
+ * {@code GET /api/v1/stats}: {@code {"mode":...,"blobs":N,"blobBytes":N,"distfiles":{"present":N,
+ * "missing":N,"failed":N,"names":N,"variants":N},"violations":N}}.
+ */
+public final class StatsResource implements HttpHandler {
+  private final Catalog catalog;
+  private final ModeService modes;
+  private final ViolationRecorder violations;
+
+  public StatsResource(Catalog catalog, ModeService modes, ViolationRecorder violations) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.modes = Objects.requireNonNull(modes, "modes");
+    this.violations = Objects.requireNonNull(violations, "violations");
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) {
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(this);
+      return;
+    }
+    CatalogStats s = catalog.stats();
+    ObjectNode o = JsonExchange.object();
+    o.put("mode", modes.current().wireName());
+    o.put("blobs", s.blobs());
+    o.put("blobBytes", s.blobBytes());
+    ObjectNode d = o.putObject("distfiles");
+    d.put("present", s.present());
+    d.put("missing", s.missing());
+    d.put("failed", s.failed());
+    d.put("names", s.names());
+    d.put("variants", s.variants());
+    o.put("violations", violations.lastCursor());
+    JsonExchange.send(exchange, StatusCodes.OK, o);
+  }
+}

@@ -1,0 +1,144 @@
+package org.distvault.server.admin;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin token file: the token is its first line (surrounding whitespace trimmed).
+ *
+ * <p>{@link #loadOrCreate} creates a missing file with a random token (32 random bytes as hex),
+ * readable by its owner only (0600), atomically: the file appears with its permissions already
+ * set and never holds a partial token. An existing file readable or writable by others is
+ * refused (like ssh refuses such keys); one readable by the group is used with a warning.
+ */
+public final class TokenFile {
+  private static final Logger log = LoggerFactory.getLogger(TokenFile.class);
+
+  /** Shorter tokens are used but warned about. */
+  static final int MIN_LENGTH = 16;
+
+  private final Path file;
+  private final String token;
+  private final boolean created;
+
+  private TokenFile(Path file, String token, boolean created) {
+    this.file = file;
+    this.token = token;
+    this.created = created;
+  }
+
+  /**
+   * Reads the token from {@code file}, creating the file with a new random token if missing.
+   *
+   * @throws BadTokenFileException naming the file and the problem (unsafe permissions, empty)
+   * @throws IOException when it cannot be read or created
+   */
+  public static TokenFile loadOrCreate(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
+    if (!Files.exists(file)) {
+      try {
+        return create(file);
+      } catch (FileAlreadyExistsException e) {
+        log.info("token file {} appeared while creating it: reading it", file);
+      }
+    }
+    return load(file);
+  }
+
+  /**
+   * Reads the token from an existing {@code file} (the client side: {@code --token-file}).
+   *
+   * @throws BadTokenFileException naming the file and the problem
+   */
+  public static TokenFile load(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new BadTokenFileException("token file " + file + " does not exist or is not a regular file");
+    }
+    checkPermissions(file);
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    String token = lines.isEmpty() ? "" : lines.get(0).strip();
+    if (token.isEmpty()) {
+      throw new BadTokenFileException("token file " + file + " is empty: its first line must be the token");
+    }
+    if (token.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      throw new BadTokenFileException("token in " + file + " contains whitespace or control characters");
+    }
+    if (token.length() < MIN_LENGTH) {
+      log.warn("the token in {} has only {} characters: use at least {}", file, token.length(), MIN_LENGTH);
+    }
+    return new TokenFile(file, token, false);
+  }
+
+  private static TokenFile create(Path file) throws IOException {
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+    Path tmp = Files.createTempFile(dir, ".admin-token", ".tmp", PosixFilePermissions.asFileAttribute(ownerOnly));
+    try {
+      Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+      // createLink fails if the file exists: never overwrite a token someone else just wrote.
+      Files.createLink(file, tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    log.info("created admin token file {} (mode 0600)", file);
+    return new TokenFile(file, token, true);
+  }
+
+  private static void checkPermissions(Path file) throws IOException {
+    Set<PosixFilePermission> p;
+    try {
+      p = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      log.warn("cannot check the permissions of {} on this file system", file);
+      return;
+    }
+    if (p.contains(PosixFilePermission.OTHERS_READ) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new BadTokenFileException("token file " + file + " is accessible by other users ("
+          + PosixFilePermissions.toString(p) + "): run chmod 600 " + file);
+    }
+    if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.GROUP_WRITE)) {
+      log.warn("token file {} is accessible by its group ({}): consider chmod 600",
+          file, PosixFilePermissions.toString(p));
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The secret. Never log it. */
+  public String token() {
+    return token;
+  }
+
+  /** Whether this call created the file. */
+  public boolean created() {
+    return created;
+  }
+
+  /** The token's public identity for logs and audit entries; see {@link TokenId}. */
+  public String id() {
+    return TokenId.of(token);
+  }
+
+  @Override
+  public String toString() {
+    return "TokenFile[" + file + ", " + id() + "]";
+  }
+}

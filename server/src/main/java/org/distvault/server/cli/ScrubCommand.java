@@ -1,0 +1,35 @@
+package org.distvault.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code distvault scrub}: has the server re-hash every blob now. */
+@Command(
+    name = "scrub",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Has the server re-hash every stored blob now.",
+        "Calls POST /api/v1/scrub. Corrupt blobs are quarantined and dropped from the catalog. Prints the",
+        "server's JSON report on stdout and a summary on stderr. Exit 1 when corruption was found."})
+final class ScrubCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ServerOptions server;
+
+  @Override
+  public Integer call() throws CliException {
+    JsonNode report = AdminClient.parse(server.client().send("POST", "api/v1/scrub", "{}"), "scrub");
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(report.toString());
+    out.flush();
+    int corrupt = report.path("corrupt").size();
+    spec.commandLine().getErr().println("scrub: checked " + report.path("checked").asLong() + " blobs ("
+        + report.path("bytes").asLong() + " bytes), " + corrupt + " corrupt");
+    return corrupt == 0 ? ExitCode.OK : ExitCode.FAILED;
+  }
+}

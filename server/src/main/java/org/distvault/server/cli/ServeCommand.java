@@ -1,0 +1,126 @@
+package org.distvault.server.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.distvault.server.DistvaultServer;
+import org.distvault.server.ServerConfig;
+import org.distvault.server.admin.BadTokenFileException;
+import org.distvault.server.mode.Mode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code distvault serve}: runs the server until SIGTERM or SIGINT, then stops gracefully. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the distfile cache server until SIGTERM or SIGINT.",
+        "Serves /distfiles/, /pkg/<PKGPATH>/, /by-hash/, the admin API under /api/v1/, /metrics and /healthz.",
+        "Prints the listening URL, the admin token file and the MASTER_SITE_OVERRIDE line for the build",
+        "hosts' mk.conf on stdout; logs go to stderr. On SIGTERM/SIGINT it stops taking requests, drains",
+        "those in flight (--drain-timeout) and closes the store."})
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data", paramLabel = "DIR", defaultValue = "./data",
+      description = "Data directory: blobs, catalog, logs (default: ${DEFAULT-VALUE})")
+  Path data;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+      converter = ListenAddress.Converter.class,
+      description = "Address to listen on; port 0 picks a free one (default: ${DEFAULT-VALUE})")
+  ListenAddress listen;
+
+  @Option(names = "--mode", paramLabel = "online|offline", converter = ModeConverter.class,
+      description = "Set this mode at start (audited); default: keep the stored mode (a new store starts online)")
+  Mode mode;
+
+  @Option(names = "--admin-token-file", paramLabel = "FILE",
+      description = "Admin token file; created with a random token, mode 0600, if missing (default: DATA/admin.token)")
+  Path adminTokenFile;
+
+  @Option(names = "--upstream", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Allow online read-through from upstream URLs (not built yet: online misses are 404s). "
+          + "Offline mode never connects anywhere.")
+  boolean upstream;
+
+  @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "On shutdown, how long to wait for requests in flight (default: ${DEFAULT-VALUE})")
+  long drainSeconds;
+
+  @Override
+  public Integer call() throws CliException {
+    if (drainSeconds < 0) {
+      throw new CliException(ExitCode.USAGE, "--drain-timeout must not be negative");
+    }
+    ServerConfig config = new ServerConfig(data.toAbsolutePath().normalize(), listen.host(), listen.port(),
+        Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream, Duration.ofSeconds(drainSeconds),
+        Clock.systemUTC());
+    DistvaultServer server;
+    try {
+      server = DistvaultServer.start(config);
+    } catch (BadTokenFileException e) {
+      throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.USAGE, "cannot use --data " + config.dataDir() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // e.g. the data directory is locked by a running server, or the address is in use
+      throw new CliException(ExitCode.FAILED, "cannot start on " + config.dataDir() + " listening on "
+          + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (IOException | RuntimeException e) {
+        log.error("error while stopping: {}", e.toString(), e);
+      } finally {
+        stopped.countDown();
+      }
+    }, "distvault-stop"));
+    PrintWriter out = spec.commandLine().getOut();
+    URI url = server.baseUri();
+    out.println("listening " + url + " mode=" + server.modes().current().wireName() + " data=" + config.dataDir());
+    out.println("admin token file: " + server.token().file().toAbsolutePath()
+        + (server.token().created() ? " (created)" : ""));
+    out.println("# for mk.conf on the build hosts:");
+    out.println("MASTER_SITE_OVERRIDE= " + publicBase(url, listen.host()) + "pkg/${PKGPATH}/");
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return ExitCode.OK;
+  }
+
+  /** The base URL build hosts use: the host name instead of a wildcard address. */
+  private static String publicBase(URI url, String listenHost) {
+    boolean wildcard = listenHost.equals("0.0.0.0") || listenHost.equals("::") || listenHost.equals("0:0:0:0:0:0:0:0");
+    if (!wildcard) {
+      return url.toString();
+    }
+    String name;
+    try {
+      name = InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (UnknownHostException e) {
+      name = "THIS-HOST";
+    }
+    return "http://" + name + ":" + url.getPort() + "/";
+  }
+}

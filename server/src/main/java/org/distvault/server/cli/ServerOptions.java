@@ -1,0 +1,27 @@
+package org.distvault.server.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options of every subcommand that talks to a running server. */
+final class ServerOptions {
+  @Option(names = "--server", required = true, paramLabel = "URL",
+      description = "The distvault server, e.g. http://cache:8080")
+  String server;
+
+  @Option(names = "--token-file", required = true, paramLabel = "FILE",
+      description = "File whose first line is the admin token (serve's DATA/admin.token)")
+  Path tokenFile;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+      description = "How long one request may take (default: ${DEFAULT-VALUE})")
+  long timeoutSeconds;
+
+  AdminClient client() throws CliException {
+    if (timeoutSeconds < 1) {
+      throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
+    }
+    return AdminClient.of(server, tokenFile, Duration.ofSeconds(timeoutSeconds));
+  }
+}

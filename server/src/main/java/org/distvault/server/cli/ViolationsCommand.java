@@ -1,0 +1,91 @@
+package org.distvault.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code distvault violations}: lists the recorded violations after a cursor. */
+@Command(
+    name = "violations",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Lists the recorded violations (offline misses), oldest first.",
+        "Output on stdout: text (one tab-separated line each: cursor, time, kind, packages, name, client,",
+        "reason) or json (one object per line). The last line on stderr gives the cursor to pass as",
+        "--since next time."})
+final class ViolationsCommand implements Callable<Integer> {
+  /** Bounds the paging loop: 10,000 pages of 10,000 violations. */
+  static final int MAX_PAGES = 10_000;
+
+  @Spec CommandSpec spec;
+
+  @Mixin ServerOptions server;
+
+  @Option(names = "--since", paramLabel = "CURSOR", defaultValue = "0",
+      description = "Only violations after this cursor (default: ${DEFAULT-VALUE}, all)")
+  long since;
+
+  @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
+      description = "Output format (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = "--run", paramLabel = "ID", description = "Only violations of this bulk-build run (/run/<ID>/ URLs)")
+  String run;
+
+  @Override
+  public Integer call() throws CliException {
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new CliException(ExitCode.USAGE, "--format must be text or json, got '" + format + "'");
+    }
+    if (since < 0) {
+      throw new CliException(ExitCode.USAGE, "--since must not be negative");
+    }
+    if (run != null && !run.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new CliException(ExitCode.USAGE, "--run must be 1-64 of A-Z a-z 0-9 . _ -");
+    }
+    AdminClient client = server.client();
+    PrintWriter out = spec.commandLine().getOut();
+    long cursor = since;
+    long count = 0;
+    for (int page = 0; page < MAX_PAGES; page++) {
+      String query = "api/v1/violations?limit=10000&since=" + cursor + (run == null ? "" : "&run=" + run);
+      JsonNode reply = AdminClient.parse(client.get(query), "violations");
+      for (JsonNode v : reply.path("violations")) {
+        out.println(format.equals("json") ? v.toString() : text(v));
+        count++;
+      }
+      long next = reply.path("next").asLong(cursor);
+      if (next <= cursor) {
+        break;
+      }
+      cursor = next;
+    }
+    out.flush();
+    spec.commandLine().getErr().println("violations: " + count + " listed; next cursor: " + cursor);
+    return ExitCode.OK;
+  }
+
+  private static String text(JsonNode v) {
+    List<String> pkgs = new ArrayList<>();
+    if (v.hasNonNull("pkgpath")) {
+      pkgs.add(v.get("pkgpath").asText());
+    } else {
+      v.path("pkgpaths").forEach(p -> pkgs.add(p.asText()));
+    }
+    return String.join("\t",
+        v.path("cursor").asText(),
+        v.path("time").asText(),
+        v.path("kind").asText(),
+        pkgs.isEmpty() ? "-" : String.join(",", pkgs),
+        v.path("name").asText(),
+        v.path("client").asText(),
+        v.path("reason").asText());
+  }
+}

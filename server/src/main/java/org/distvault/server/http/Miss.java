@@ -1,0 +1,25 @@
+package org.distvault.server.http;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A request on a serving route that the {@link BlobSource} could not answer, with what is known
+ * about who asked: the input of a {@link MissHandler}.
+ *
+ * @param target the parsed request target (names, PKGPATH and run id of the URL)
+ * @param method the request method, {@code GET} or {@code HEAD}
+ * @param path the request path exactly as sent, without the query string
+ * @param client the client's IP address as text
+ * @param userAgent the {@code User-Agent} header, if sent
+ */
+public record Miss(
+    RequestTarget target, String method, String path, String client, Optional<String> userAgent) {
+  public Miss {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(userAgent, "userAgent");
+  }
+}

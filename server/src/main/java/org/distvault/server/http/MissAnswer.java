@@ -1,0 +1,28 @@
+package org.distvault.server.http;
+
+import java.util.Objects;
+
+/** What a {@link MissHandler} decided: reply with a status and one line, or serve a blob after all. */
+public sealed interface MissAnswer {
+  /** A plain-text reply whose body is one line saying why (normally 404). */
+  record Reply(int status, String line) implements MissAnswer {
+    public Reply {
+      Objects.requireNonNull(line, "line");
+      if (status < 400 || status > 599) {
+        throw new IllegalArgumentException("a miss is answered with an error status, got " + status);
+      }
+    }
+  }
+
+  /** The blob was obtained after all (e.g. fetched from upstream and verified): serve it. */
+  record Serve(ServableBlob blob) implements MissAnswer {
+    public Serve {
+      Objects.requireNonNull(blob, "blob");
+    }
+  }
+
+  /** A 404 with {@code line} as its body. */
+  static MissAnswer notFound(String line) {
+    return new Reply(404, line);
+  }
+}

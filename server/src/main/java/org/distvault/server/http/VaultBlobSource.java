@@ -1,0 +1,49 @@
+package org.distvault.server.http;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.vault.Vault;
+
+/**
+ * The {@link BlobSource} of the real server: names are resolved by the catalog (the PKGPATH of a
+ * {@code /pkg/} request chooses among variants), digests through its digest index, and the file
+ * is the blob store's.
+ *
+ * <p>Thread-safe (the {@link Vault} is). After the vault is closed every lookup throws
+ * {@link IllegalStateException}, which the routes answer with 500.
+ */
+public final class VaultBlobSource implements BlobSource {
+  private final Vault vault;
+
+  public VaultBlobSource(Vault vault) {
+    this.vault = Objects.requireNonNull(vault, "vault");
+  }
+
+  @Override
+  public Optional<ServableBlob> find(DistfileName name) {
+    return locate(name, Optional.empty());
+  }
+
+  @Override
+  public Optional<ServableBlob> find(PkgPath pkgPath, DistfileName name) {
+    return locate(name, Optional.of(pkgPath.toString()));
+  }
+
+  @Override
+  public Optional<ServableBlob> findByHash(Digest digest) {
+    return vault.findByDigest(digest).map(this::servable);
+  }
+
+  private Optional<ServableBlob> locate(DistfileName name, Optional<String> pkgpath) {
+    Vault.Located located = vault.locate(name, pkgpath);
+    return located.blob().map(this::servable);
+  }
+
+  private ServableBlob servable(BlobRecord blob) {
+    return new ServableBlob(
+        blob.sha512(), blob.size(), vault.blobs().layout().path(blob.sha512()), blob.storedAt());
+  }
+}

@@ -1,0 +1,215 @@
+package org.distvault.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Pattern;
+import org.distvault.server.http.RequestObserver;
+import org.distvault.server.http.RouteKind;
+import org.distvault.server.mode.Mode;
+import org.distvault.server.violation.ViolationKind;
+import org.distvault.storage.catalog.CatalogStats;
+
+/**
+ * Every metric distvault exports, and the only place that names them. Meters are registered on
+ * the injected registry when this is built; nothing here is static.
+ *
+ * <p>Labels stay bounded: route families, outcomes, kinds and states come from closed sets;
+ * distfile names, clients and PKGPATHs are never labels. Ingest labels from callers are checked
+ * against {@code [a-z_-]{1,32}} and replaced by {@code other} otherwise.
+ *
+ * <p>Thread-safe. {@link #close} releases the JVM GC listener.
+ */
+public final class ServerMetrics implements RequestObserver, AutoCloseable {
+  private static final Pattern LABEL = Pattern.compile("[a-z_-]{1,32}");
+
+  private final MeterRegistry registry;
+  private final Counter bytesServed;
+  private final Counter scrubCorrupt;
+  private final AtomicLong lastScrubSeconds = new AtomicLong();
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
+  /**
+   * Registers every meter.
+   *
+   * @param stats the catalog counts, read at each scrape (cheap: kept in memory)
+   * @param mode the mode in force, read at each scrape
+   */
+  public ServerMetrics(MeterRegistry registry, Supplier<CatalogStats> stats, Supplier<Mode> mode) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(stats, "stats");
+    Objects.requireNonNull(mode, "mode");
+    bytesServed = Counter.builder("distvault.bytes.served")
+        .description("Response body bytes sent on the serving routes (distfiles, pkg, by_hash)")
+        .register(registry);
+    scrubCorrupt = Counter.builder("distvault.scrub.corrupt")
+        .description("Blobs a scrub found corrupt (quarantined and dropped from the catalog)")
+        .register(registry);
+    Gauge.builder("distvault.last.scrub.timestamp", lastScrubSeconds, AtomicLong::doubleValue)
+        .description("When the last scrub finished, in Unix seconds (0: none since start)")
+        .baseUnit("seconds")
+        .register(registry);
+    for (Mode m : Mode.values()) {
+      Gauge.builder("distvault.mode", () -> mode.get() == m ? 1 : 0)
+          .description("1 for the mode in force, 0 for the others")
+          .tag("mode", m.wireName())
+          .register(registry);
+    }
+    statsGauge("distvault.blobs", "Verified blobs stored", stats, CatalogStats::blobs);
+    statsGauge("distvault.blob.bytes", "Total size of the stored blobs in bytes", stats, CatalogStats::blobBytes);
+    distfilesGauge("present", stats, CatalogStats::present);
+    distfilesGauge("missing", stats, CatalogStats::missing);
+    distfilesGauge("failed", stats, CatalogStats::failed);
+    for (ViolationKind k : ViolationKind.values()) {
+      violations(k);
+    }
+    for (String result : new String[] {"ok", "failed"}) {
+      upstreamFetch(result);
+    }
+    for (String[] kr : new String[][] {{"blob", "created"}, {"blob", "duplicate"}, {"blob", "mismatch"}}) {
+      ingest(kr[0], kr[1]);
+    }
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /**
+   * Counts one finished request: {@code distvault_requests_total{route,outcome}}, its duration
+   * and the bytes of a blob sent as its body.
+   */
+  @Override
+  public void completed(RouteKind route, int status, long blobBytes, long nanos) {
+    Counter.builder("distvault.requests")
+        .description("HTTP requests by route family and outcome")
+        .tags("route", route.label(), "outcome", outcome(route, status))
+        .register(registry)
+        .increment();
+    Timer.builder("distvault.request.duration")
+        .description("Time from the request reaching distvault to the end of its response")
+        .tag("route", route.label())
+        .serviceLevelObjectives(
+            Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+            Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60),
+            Duration.ofSeconds(600))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+    if (blobBytes > 0) {
+      bytesServed.increment(blobBytes);
+    }
+  }
+
+  /** The outcome label of a status: what it means on that route family. */
+  static String outcome(RouteKind route, int status) {
+    if (route.serving()) {
+      switch (status) {
+        case 200: return "hit";
+        case 206: return "partial";
+        case 304: return "not_modified";
+        case 404: return "miss";
+        case 416: return "range_not_satisfiable";
+        default: break;
+      }
+    }
+    if (status >= 200 && status < 300) {
+      return "ok";
+    }
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 401 -> "unauthorized";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 409 -> "conflict";
+      case 413 -> "too_large";
+      case 422 -> "unprocessable";
+      case 501 -> "not_implemented";
+      case 503 -> "unavailable";
+      default -> status >= 500 ? "error" : "other";
+    };
+  }
+
+  /** Counts a recorded violation: {@code distvault_violations_total{kind}}. */
+  public void violationRecorded(ViolationKind kind) {
+    violations(kind).increment();
+  }
+
+  /**
+   * Counts an admin ingest outcome, e.g. ({@code blob}, {@code created}): {@code
+   * distvault_ingest_total{kind,result}}. The listener of the ingest handlers. For kind {@code
+   * scrub}, result {@code corrupt} also counts {@code distvault_scrub_corrupt_total}.
+   */
+  public void ingestOutcome(String kind, String result) {
+    ingest(kind, result).increment();
+    if ("scrub".equals(kind) && "corrupt".equals(result)) {
+      scrubCorrupt.increment();
+    }
+  }
+
+  /** A scrub finished at {@code at}: sets {@code distvault_last_scrub_timestamp_seconds}. */
+  public void scrubFinished(Instant at) {
+    lastScrubSeconds.set(at.getEpochSecond());
+  }
+
+  /** Counts an upstream fetch of online read-through: {@code distvault_upstream_fetch_total{result}}. */
+  public void upstreamFetch(String result, long count) {
+    upstreamFetch(result).increment(count);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+  }
+
+  private Counter violations(ViolationKind kind) {
+    return Counter.builder("distvault.violations")
+        .description("Offline misses recorded as violations, by kind")
+        .tag("kind", kind.wireName())
+        .register(registry);
+  }
+
+  private Counter ingest(String kind, String result) {
+    return Counter.builder("distvault.ingest")
+        .description("Admin ingest outcomes (blob uploads, manifests, outcomes) by kind and result")
+        .tags("kind", label(kind), "result", label(result))
+        .register(registry);
+  }
+
+  private Counter upstreamFetch(String result) {
+    return Counter.builder("distvault.upstream.fetch")
+        .description("Online read-through fetches from upstream by result")
+        .tag("result", label(result))
+        .register(registry);
+  }
+
+  private void statsGauge(String name, String help, Supplier<CatalogStats> stats, ToDoubleFunction<CatalogStats> f) {
+    Gauge.builder(name, () -> f.applyAsDouble(stats.get())).description(help).register(registry);
+  }
+
+  private void distfilesGauge(String state, Supplier<CatalogStats> stats, ToDoubleFunction<CatalogStats> f) {
+    Gauge.builder("distvault.distfiles", () -> f.applyAsDouble(stats.get()))
+        .description("Expected distfile variants by state")
+        .tag("state", state)
+        .register(registry);
+  }
+
+  private static String label(String value) {
+    return value != null && LABEL.matcher(value).matches() ? value : "other";
+  }
+}

@@ -1,0 +1,202 @@
+package org.distvault.server.mode;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.catalog.LogKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's mode: kept in memory for every request, persisted in the catalog's state area
+ * (key {@code mode}, and {@code seal} for the last seal) so a restart keeps it, and every change
+ * audited in the catalog's audit log with who, from where, when and why.
+ *
+ * <p>Switching to offline first makes the new mode visible (uploads are refused from then on),
+ * then computes the {@link Seal}, writes the audit entry, then the state; if any of that fails
+ * the old mode is restored and the change fails. Thread-safe: changes are serialised, reads are
+ * lock-free.
+ */
+public final class ModeService {
+  private static final Logger log = LoggerFactory.getLogger(ModeService.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String MODE_KEY = "mode";
+  static final String SEAL_KEY = "seal";
+
+  private final Catalog catalog;
+  private final Clock clock;
+  private volatile ModeState state;
+  private volatile Optional<Seal> lastSeal;
+
+  private ModeService(Catalog catalog, Clock clock, ModeState state, Optional<Seal> lastSeal) {
+    this.catalog = catalog;
+    this.clock = clock;
+    this.state = state;
+    this.lastSeal = lastSeal;
+  }
+
+  /**
+   * Loads the persisted mode. A store that never had one starts in {@code requested}, else
+   * online (recorded and audited as a change by {@code actor}); a persisted mode other than
+   * {@code requested} is changed to it, audited likewise.
+   */
+  public static ModeService open(Catalog catalog, Clock clock, Optional<Mode> requested, Actor actor) {
+    Objects.requireNonNull(requested, "requested");
+    Optional<Seal> seal = catalog.state(SEAL_KEY).map(ModeService::readSeal);
+    Optional<ModeState> stored = catalog.state(MODE_KEY).map(b -> readMode(b, seal));
+    if (stored.isEmpty()) {
+      ModeService fresh = new ModeService(catalog, clock,
+          new ModeState(Mode.ONLINE, clock.instant(), actor.id(), Optional.empty(), Optional.empty()), seal);
+      fresh.apply(requested.orElse(Mode.ONLINE), actor, Optional.of("new store"), Optional.empty());
+      return fresh;
+    }
+    ModeService service = new ModeService(catalog, clock, stored.get(), seal);
+    if (requested.isPresent() && requested.get() != stored.get().mode()) {
+      service.change(requested.get(), actor, Optional.of("--mode " + requested.get() + " at start-up"));
+    }
+    return service;
+  }
+
+  /** The mode in force now. */
+  public Mode current() {
+    return state.mode();
+  }
+
+  /** The mode in force now and the change that set it. */
+  public ModeState state() {
+    return state;
+  }
+
+  /** The last seal ever computed (also after going online again), if any. */
+  public Optional<Seal> lastSeal() {
+    return lastSeal;
+  }
+
+  /**
+   * Why uploads are refused now, or empty when they are accepted: the upload gate of the admin
+   * ingest routes ({@code modeService::uploadRefusal}).
+   */
+  public Optional<String> uploadRefusal() {
+    return current() == Mode.OFFLINE
+        ? Optional.of("distvault is offline (sealed): uploads are refused")
+        : Optional.empty();
+  }
+
+  /**
+   * Sets the mode. Setting the mode in force changes nothing and records nothing.
+   *
+   * @return the state after the change
+   * @throws RuntimeException when the seal, the audit entry or the state could not be stored; the
+   *     old mode stays in force then
+   */
+  public synchronized ModeState change(Mode to, Actor actor, Optional<String> reason) {
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(actor, "actor");
+    if (to == state.mode()) {
+      return state;
+    }
+    return apply(to, actor, reason, Optional.of(state.mode()));
+  }
+
+  private synchronized ModeState apply(Mode to, Actor actor, Optional<String> reason, Optional<Mode> from) {
+    ModeState before = state;
+    Instant now = clock.instant();
+    // Visible first, so that no upload starts while the seal is computed.
+    state = new ModeState(to, now, actor.id(), reason, Optional.empty());
+    try {
+      Optional<Seal> seal = to == Mode.OFFLINE
+          ? Optional.of(SealCalculator.compute(catalog, now))
+          : Optional.empty();
+      ModeState after = new ModeState(to, now, actor.id(), reason, seal);
+      catalog.append(LogKind.AUDIT, auditEntry(from, after, actor));
+      seal.ifPresent(s -> catalog.putState(SEAL_KEY, writeSeal(s)));
+      catalog.putState(MODE_KEY, writeMode(after));
+      state = after;
+      if (seal.isPresent()) {
+        lastSeal = seal;
+      }
+      log.info("mode {} -> {} by {} from {}{}{}", from.map(Mode::wireName).orElse("(new store)"), to,
+          actor.id(), actor.client(), reason.map(r -> ": " + r).orElse(""),
+          seal.map(s -> "; seal " + s.digest() + " over " + s.entries() + " entries").orElse(""));
+      return after;
+    } catch (RuntimeException e) {
+      state = before;
+      throw e;
+    }
+  }
+
+  // ---- stored forms (JSON, ISO-8601 times) ----
+
+  private static byte[] auditEntry(Optional<Mode> from, ModeState after, Actor actor) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("time", after.changedAt().toString());
+    o.put("action", "mode");
+    o.put("from", from.map(Mode::wireName).orElse(null));
+    o.put("to", after.mode().wireName());
+    o.put("by", actor.id());
+    o.put("client", actor.client());
+    o.put("reason", after.reason().orElse(null));
+    after.seal().ifPresent(s -> o.set("seal", sealNode(s)));
+    return bytes(o);
+  }
+
+  static ObjectNode sealNode(Seal s) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("digest", s.digest());
+    o.put("entries", s.entries());
+    o.put("at", s.at().toString());
+    return o;
+  }
+
+  private static byte[] writeSeal(Seal s) {
+    return bytes(sealNode(s));
+  }
+
+  private static Seal readSeal(byte[] b) {
+    ObjectNode o = node(b, SEAL_KEY);
+    return new Seal(o.path("digest").asText(), o.path("entries").asLong(), Instant.parse(o.path("at").asText()));
+  }
+
+  private static byte[] writeMode(ModeState s) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("mode", s.mode().wireName());
+    o.put("changedAt", s.changedAt().toString());
+    o.put("changedBy", s.changedBy());
+    o.put("reason", s.reason().orElse(null));
+    return bytes(o);
+  }
+
+  private static ModeState readMode(byte[] b, Optional<Seal> seal) {
+    ObjectNode o = node(b, MODE_KEY);
+    Mode mode = Mode.byWireName(o.path("mode").asText())
+        .orElseThrow(() -> new IllegalStateException("stored mode is unreadable: " + o));
+    Optional<String> reason = o.hasNonNull("reason") ? Optional.of(o.get("reason").asText()) : Optional.empty();
+    return new ModeState(mode, Instant.parse(o.path("changedAt").asText()), o.path("changedBy").asText(),
+        reason, mode == Mode.OFFLINE ? seal : Optional.empty());
+  }
+
+  private static byte[] bytes(ObjectNode o) {
+    try {
+      return JSON.writeValueAsBytes(o);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ObjectNode node(byte[] b, String key) {
+    try {
+      if (JSON.readTree(b) instanceof ObjectNode o) {
+        return o;
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("stored " + key + " is not JSON: " + e.getMessage(), e);
+    }
+    throw new IllegalStateException("stored " + key + " is not a JSON object");
+  }
+}

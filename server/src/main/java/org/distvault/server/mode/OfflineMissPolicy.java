@@ -1,0 +1,45 @@
+package org.distvault.server.mode;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import org.distvault.server.http.DistfileRequest;
+import org.distvault.server.http.Miss;
+import org.distvault.server.http.MissAnswer;
+import org.distvault.server.violation.MissAnalyzer;
+import org.distvault.server.violation.MissDiagnosis;
+import org.distvault.server.violation.Violation;
+import org.distvault.server.violation.ViolationRecorder;
+
+/**
+ * Misses while sealed: every one is a violation, recorded durably before the 404 is sent, whose
+ * one-line body says why the file is missing.
+ *
+ * <p>It has no way to reach the network: it holds only the catalog reader and the recorder.
+ */
+public final class OfflineMissPolicy implements MissPolicy {
+  private final MissAnalyzer analyzer;
+  private final ViolationRecorder recorder;
+  private final Clock clock;
+
+  public OfflineMissPolicy(MissAnalyzer analyzer, ViolationRecorder recorder, Clock clock) {
+    this.analyzer = Objects.requireNonNull(analyzer, "analyzer");
+    this.recorder = Objects.requireNonNull(recorder, "recorder");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public Mode mode() {
+    return Mode.OFFLINE;
+  }
+
+  /** Records the violation (returns once it is durable), then answers 404. */
+  @Override
+  public MissAnswer answer(Miss miss) {
+    MissDiagnosis d = analyzer.diagnose(miss.target());
+    Optional<String> run = miss.target() instanceof DistfileRequest r ? r.runId() : Optional.empty();
+    recorder.record(new Violation(0, clock.instant(), d.kind(), miss.path(), d.name(), d.pkgpath(),
+        d.pkgpaths(), run, miss.client(), miss.userAgent(), miss.method(), d.reason()));
+    return MissAnswer.notFound(d.line());
+  }
+}

@@ -1,0 +1,91 @@
+package org.distvault.server.violation;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.distvault.server.http.DistfileRequest;
+import org.distvault.server.http.HashRequest;
+import org.distvault.server.http.PkgPath;
+import org.distvault.server.http.RequestTarget;
+import org.distvault.storage.catalog.PrefetchOutcome;
+import org.distvault.storage.catalog.Resolution;
+import org.distvault.storage.catalog.Variant;
+import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.vault.Vault;
+
+/**
+ * Explains a miss from the catalog: catalogued but not stored ({@code not-prefetched}, with the
+ * recorded prefetch failure), in no manifest ({@code unknown}), or several variants and nothing
+ * to choose ({@code ambiguous}).
+ *
+ * <p>Names are tried as the serving routes try them: as sent, then percent-decoded; the first one
+ * the catalog knows explains the miss. Reads only the catalog; thread-safe.
+ */
+public final class MissAnalyzer {
+  private final Vault vault;
+
+  public MissAnalyzer(Vault vault) {
+    this.vault = Objects.requireNonNull(vault, "vault");
+  }
+
+  /** Explains why {@code target} found nothing. */
+  public MissDiagnosis diagnose(RequestTarget target) {
+    if (target instanceof HashRequest hash) {
+      String alg = hash.digest().algorithm().urlName();
+      String name = "by-hash/" + alg + "/" + hash.digest().hex();
+      String reason = "no stored blob has this " + alg + " digest";
+      return new MissDiagnosis(ViolationKind.UNKNOWN, name, Optional.empty(), List.of(), reason,
+          "unknown: " + name + ": " + reason, Optional.empty());
+    }
+    DistfileRequest request = (DistfileRequest) target;
+    Optional<String> pkgpath = request.pkgPath().map(PkgPath::toString);
+    for (DistfileName name : request.candidates()) {
+      Resolution r = vault.locate(name, pkgpath).resolution();
+      if (r.match() != Resolution.Match.UNKNOWN) {
+        return known(request.rawName().value(), r, pkgpath);
+      }
+    }
+    String name = request.rawName().value();
+    return new MissDiagnosis(ViolationKind.UNKNOWN, name, pkgpath, List.of(), "in no manifest",
+        "unknown: " + name + " is in no manifest" + pkgpath.map(p -> " (requested for " + p + ")").orElse(""),
+        Optional.empty());
+  }
+
+  private static MissDiagnosis known(String name, Resolution r, Optional<String> pkgpath) {
+    if (r.variant().isEmpty()) {
+      TreeSet<String> all = new TreeSet<>();
+      r.variants().forEach(v -> all.addAll(v.pkgpaths()));
+      String reason = r.variants().size() + " variants with different content"
+          + (all.isEmpty() ? "" : " (expected by " + String.join(", ", all) + ")")
+          + ": request it as /pkg/<PKGPATH>/" + name;
+      return new MissDiagnosis(ViolationKind.AMBIGUOUS, name, pkgpath, List.copyOf(all), reason,
+          "ambiguous: " + name + " has " + reason, Optional.empty());
+    }
+    Variant v = r.variant().get();
+    List<String> pkgpaths = List.copyOf(v.pkgpaths());
+    List<String> blamed = pkgpath.map(List::of).orElse(pkgpaths);
+    String reason = reason(v);
+    String line = "not-prefetched: " + (blamed.isEmpty() ? "" : String.join(",", blamed) + " ")
+        + name + " was not prefetched: " + reason;
+    return new MissDiagnosis(ViolationKind.NOT_PREFETCHED, name, pkgpath, pkgpaths, reason, line,
+        Optional.of(v));
+  }
+
+  private static String reason(Variant v) {
+    if (v.blob().isPresent()) {
+      // Bound, yet the lookup found no blob record: the blob was dropped in between (scrub).
+      return "its blob " + v.blob().get().hex().substring(0, 16) + "... is no longer stored";
+    }
+    Optional<PrefetchOutcome> last = v.lastOutcome();
+    if (last.isEmpty()) {
+      return "no prefetch attempt recorded";
+    }
+    PrefetchOutcome o = last.get();
+    if (o.failed()) {
+      String url = o.url().filter(u -> !o.reason().contains(u)).map(u -> " (last tried " + u + ")").orElse("");
+      return o.reason() + url;
+    }
+    return "prefetched at " + o.at() + " but no longer stored (dropped by a scrub?)";
+  }
+}

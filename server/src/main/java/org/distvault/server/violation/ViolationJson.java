@@ -1,0 +1,110 @@
+package org.distvault.server.violation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JSON form of a {@link Violation}, the same in the catalog, the JSON-lines log and the admin
+ * API: {@code {"cursor":N,"time":"ISO-8601","kind":"not-prefetched","path":...,"name":...,
+ * "pkgpath":...|null,"pkgpaths":[...],"run":...|null,"client":"ip","userAgent":...|null,
+ * "method":"GET","reason":...}}. The catalog payload omits the cursor (the log assigns it).
+ */
+public final class ViolationJson {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ViolationJson() {}
+
+  /** The violation as a JSON object; with the cursor unless it is 0. */
+  public static ObjectNode toNode(Violation v) {
+    ObjectNode o = JSON.createObjectNode();
+    if (v.cursor() > 0) {
+      o.put("cursor", v.cursor());
+    }
+    o.put("time", v.time().toString());
+    o.put("kind", v.kind().wireName());
+    o.put("path", v.path());
+    o.put("name", v.name());
+    o.put("pkgpath", v.pkgpath().orElse(null));
+    ArrayNode pkgpaths = o.putArray("pkgpaths");
+    v.pkgpaths().forEach(pkgpaths::add);
+    o.put("run", v.run().orElse(null));
+    o.put("client", v.client());
+    o.put("userAgent", v.userAgent().orElse(null));
+    o.put("method", v.method());
+    o.put("reason", v.reason());
+    return o;
+  }
+
+  /** One line of JSON (UTF-8, no newline). */
+  public static byte[] toBytes(Violation v) {
+    try {
+      return JSON.writeValueAsBytes(toNode(v));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode violation " + v.name(), e);
+    }
+  }
+
+  /**
+   * Reads a stored violation.
+   *
+   * @param cursor the log position it was read from (overrides any cursor in the payload)
+   * @throws IllegalArgumentException naming what is wrong when the payload is not a violation
+   */
+  public static Violation fromBytes(long cursor, byte[] payload) {
+    JsonNode o;
+    try {
+      o = JSON.readTree(payload);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("violation " + cursor + " is not JSON: " + e.getMessage(), e);
+    }
+    if (o == null || !o.isObject()) {
+      throw new IllegalArgumentException("violation " + cursor + " is not a JSON object: "
+          + new String(payload, StandardCharsets.UTF_8));
+    }
+    ViolationKind kind = ViolationKind.byWireName(text(o, "kind").orElse(""))
+        .orElseThrow(() -> new IllegalArgumentException("violation " + cursor + " has an unknown kind"));
+    List<String> pkgpaths = new ArrayList<>();
+    o.path("pkgpaths").forEach(p -> pkgpaths.add(p.asText()));
+    return new Violation(
+        cursor,
+        Instant.parse(text(o, "time").orElseThrow(() -> missing(cursor, "time"))),
+        kind,
+        text(o, "path").orElse(""),
+        text(o, "name").orElse(""),
+        text(o, "pkgpath"),
+        pkgpaths,
+        text(o, "run"),
+        text(o, "client").orElse(""),
+        text(o, "userAgent"),
+        text(o, "method").orElse(""),
+        text(o, "reason").orElse(""));
+  }
+
+  /** The cursor of a JSON line of the log file, 0 if it has none. */
+  static long cursorOf(String line) {
+    try {
+      JsonNode o = JSON.readTree(line);
+      return o != null && o.has("cursor") ? o.get("cursor").asLong() : 0;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<String> text(JsonNode o, String field) {
+    JsonNode n = o.get(field);
+    return n == null || n.isNull() ? Optional.empty() : Optional.of(n.asText());
+  }
+
+  private static IllegalArgumentException missing(long cursor, String field) {
+    return new IllegalArgumentException("violation " + cursor + " has no " + field);
+  }
+}

@@ -1,0 +1,135 @@
+package org.distvault.server.violation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+/**
+ * The JSON-lines copy of the violations log for log shippers: {@code DATA/log/violations.jsonl},
+ * one {@link ViolationJson} object (with its cursor) per line.
+ *
+ * <p>The catalog is the record; this file is a copy written after it. Each append opens the file
+ * in append mode and closes it again, so a log rotation that moves the file away is picked up at
+ * the next violation (violations are rare). Lines of concurrent appends may appear out of cursor
+ * order. Thread-safe.
+ */
+public final class ViolationLog {
+  /** How much of the file's end {@link #catchUp} reads to find the cursors already copied. */
+  static final int TAIL_BYTES = 1 << 20;
+
+  /** More lines than requests a server runs at once: how far out of order lines can be. */
+  static final int REORDER_SLACK = 256;
+
+  private final Path file;
+
+  public ViolationLog(Path file) {
+    this.file = Objects.requireNonNull(file, "file");
+  }
+
+  /** {@code DATA/log/violations.jsonl}. */
+  public static ViolationLog in(Path dataDir) {
+    return new ViolationLog(dataDir.resolve("log").resolve("violations.jsonl"));
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Appends one recorded violation as one line (a single write). */
+  public synchronized void append(Violation recorded) throws IOException {
+    byte[] json = ViolationJson.toBytes(recorded);
+    ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+    Files.createDirectories(file.getParent());
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      while (line.hasRemaining()) {
+        ch.write(line);
+      }
+    }
+  }
+
+  /**
+   * Copies the violations a crash kept from reaching the file: those recorded in the catalog after
+   * the last line of the file, or among its last lines but missing from them. Only entries in
+   * flight when the process died can be missing, and they are at the end. A missing or empty file
+   * (new store, or rotated away) is left as it is: history is not copied again.
+   *
+   * @param lastCursor the newest cursor in the catalog
+   * @param read reads the catalog entries after a cursor, oldest first (one page)
+   * @return how many lines were appended
+   */
+  public synchronized int catchUp(long lastCursor, LongFunction<List<Violation>> read) throws IOException {
+    List<String> tail = tailLines();
+    Set<Long> seen = new HashSet<>();
+    long min = Long.MAX_VALUE;
+    // Lines of concurrent appends may be out of order: start after the first few lines of the
+    // tail, whose neighbours may lie before it, and skip every cursor the tail holds.
+    int skip = tail.size() > 2 * REORDER_SLACK ? REORDER_SLACK : 0;
+    for (int i = 0; i < tail.size(); i++) {
+      long c = cursorOf(tail.get(i));
+      if (c > 0) {
+        seen.add(c);
+        if (i >= skip) {
+          min = Math.min(min, c);
+        }
+      }
+    }
+    if (seen.isEmpty() || min == Long.MAX_VALUE) {
+      return 0;
+    }
+    int appended = 0;
+    long after = min;
+    for (int guard = 0; guard < 1_000_000 && after < lastCursor; guard++) {
+      List<Violation> page = read.apply(after);
+      if (page.isEmpty()) {
+        break;
+      }
+      for (Violation v : page) {
+        if (!seen.contains(v.cursor())) {
+          append(v);
+          appended++;
+        }
+        after = v.cursor();
+      }
+    }
+    return appended;
+  }
+
+  /** The complete lines in the last {@link #TAIL_BYTES} of the file (the first may be cut: dropped). */
+  private List<String> tailLines() throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      long from = Math.max(0, size - TAIL_BYTES);
+      ByteBuffer buf = ByteBuffer.allocate((int) (size - from));
+      for (int n = 0; n >= 0 && buf.hasRemaining(); ) {
+        n = ch.read(buf, from + buf.position());
+      }
+      String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+      List<String> lines = List.of(text.split("\n", -1));
+      int first = from > 0 ? 1 : 0;
+      // The last element is what follows the final newline: a line cut by a crash, or "".
+      return lines.subList(Math.min(first, lines.size()), Math.max(first, lines.size() - 1));
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+  }
+
+  private static long cursorOf(String line) {
+    try {
+      return ViolationJson.cursorOf(line);
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      return 0; // a damaged line: not counted as copied, so its entry is copied again
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package org.distvault.server;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import org.distvault.storage.blob.Expectation;
+import org.distvault.storage.blob.StoredBlob;
+import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.catalog.DistfileRecord;
+import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.catalog.PrefetchOutcome;
+import org.distvault.storage.catalog.Variant;
+import org.distvault.storage.catalog.VariantRef;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.digest.Digests;
+import org.distvault.storage.digest.MultiDigester;
+import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.vault.Vault;
+
+/**
+ * Fills a real vault the way prefetch does: manifests upserted into the catalog, verified blobs
+ * ingested and bound, failed prefetch outcomes recorded.
+ */
+final class Catalogue {
+  static final Instant PREFETCHED_AT = Instant.parse("2026-11-20T08:00:00Z");
+
+  private final Vault vault;
+
+  Catalogue(Vault vault) {
+    this.vault = vault;
+  }
+
+  /** Deterministic pseudo-random content. */
+  static byte[] content(long seed, int size) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** The SHA-512 and BLAKE2s of {@code bytes}, as a modern distinfo lists them. */
+  static Digests distinfoDigests(byte[] bytes) {
+    MultiDigester d = MultiDigester.of(EnumSet.of(DigestAlgorithm.SHA512, DigestAlgorithm.BLAKE2S));
+    d.update(bytes, 0, bytes.length);
+    return d.finish();
+  }
+
+  static String sha256Hex(byte[] bytes) {
+    MultiDigester d = MultiDigester.of(EnumSet.of(DigestAlgorithm.SHA256));
+    d.update(bytes, 0, bytes.length);
+    return d.finish().get(DigestAlgorithm.SHA256).orElseThrow().hex();
+  }
+
+  static String sha512Hex(byte[] bytes) {
+    return distinfoDigests(bytes).get(DigestAlgorithm.SHA512).orElseThrow().hex();
+  }
+
+  /** A manifest line: {@code name} expected by {@code pkgpath} with this content, from {@code urls}. */
+  Variant expect(String name, String pkgpath, byte[] bytes, String... urls) {
+    Catalog c = vault.catalog();
+    c.upsert(new ExpectedDistfile(DistfileName.of(name), OptionalLong.of(bytes.length), distinfoDigests(bytes),
+        Set.of(pkgpath), List.of(urls)));
+    return variantFor(name, pkgpath);
+  }
+
+  /** Catalogued, ingested and bound: a hit. */
+  Variant present(String name, String pkgpath, byte[] bytes) throws IOException {
+    Variant v = expect(name, pkgpath, bytes, "https://upstream.invalid/" + name);
+    StoredBlob blob = vault.ingest(new ByteArrayInputStream(bytes), Expectation.of(bytes.length, v.digests()));
+    vault.catalog().bind(new VariantRef(DistfileName.of(name), v.id()), blob.sha512());
+    return variantFor(name, pkgpath);
+  }
+
+  /** Catalogued, prefetch failed with {@code reason} (last URL {@code url}): a not-prefetched miss. */
+  Variant failed(String name, String pkgpath, byte[] bytes, String url, String reason) {
+    Variant v = expect(name, pkgpath, bytes, url);
+    vault.catalog().recordOutcome(new VariantRef(DistfileName.of(name), v.id()),
+        PrefetchOutcome.failed(reason, PREFETCHED_AT, url));
+    return variantFor(name, pkgpath);
+  }
+
+  Variant variantFor(String name, String pkgpath) {
+    DistfileRecord r = vault.catalog().distfile(DistfileName.of(name)).orElseThrow();
+    return r.variantFor(pkgpath).orElseThrow();
+  }
+
+  static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,81 @@
+package org.distvault.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import org.distvault.server.bench.DirectoryBlobSource;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several short ranges pipelined on one kept-alive connection: each response carries exactly its
+ * bytes and nothing follows it (Undertow's buffered first transfer once wrote a whole buffer of
+ * file bytes after a short range, corrupting the next response).
+ */
+class KeepAliveRangeTest {
+  @TempDir static Path dir;
+  static TestCorpus corpus;
+  static HttpServing serving;
+
+  @BeforeAll
+  static void start() throws IOException {
+    corpus = TestCorpus.create(dir);
+    serving = HttpServing.serve(DirectoryBlobSource.scan(dir, EnumSet.of(DigestAlgorithm.SHA256)),
+        ServingConfig.loopback(0));
+  }
+
+  @AfterAll
+  static void stop() {
+    serving.close();
+  }
+
+  @Test
+  void pipelinedShortRangesEachCarryExactlyTheirBytes() throws IOException {
+    byte[] all = corpus.bytes(TestCorpus.PLAIN);
+    int[][] ranges = {{0, 99}, {200, 299}, {5, 9}, {299_000, 299_999}, {1000, 20_999}};
+    StringBuilder requests = new StringBuilder();
+    for (int i = 0; i < ranges.length; i++) {
+      requests.append("GET /distfiles/").append(TestCorpus.PLAIN).append(" HTTP/1.1\r\nHost: x\r\nRange: bytes=")
+          .append(ranges[i][0]).append('-').append(ranges[i][1]).append("\r\n")
+          .append(i == ranges.length - 1 ? "Connection: close\r\n" : "").append("\r\n");
+    }
+    byte[] raw;
+    try (Socket socket = new Socket("127.0.0.1", serving.address().getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.ISO_8859_1));
+      raw = readAll(socket.getInputStream());
+    }
+    int at = 0;
+    for (int[] r : ranges) {
+      String rest = new String(raw, at, raw.length - at, StandardCharsets.ISO_8859_1);
+      assertEquals("HTTP/1.1 206", rest.substring(0, 12), "response for bytes " + r[0] + "-" + r[1]);
+      int headEnd = rest.indexOf("\r\n\r\n");
+      int length = r[1] - r[0] + 1;
+      assertEquals(true, rest.substring(0, headEnd).contains("Content-Length: " + length));
+      int bodyStart = at + headEnd + 4;
+      assertArrayEquals(Arrays.copyOfRange(all, r[0], r[1] + 1), Arrays.copyOfRange(raw, bodyStart, bodyStart + length));
+      at = bodyStart + length;
+    }
+    assertEquals(raw.length, at, "bytes after the last response");
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    for (int n; (n = in.read(buffer)) >= 0; ) {
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+}

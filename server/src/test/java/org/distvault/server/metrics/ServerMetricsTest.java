@@ -1,0 +1,54 @@
+package org.distvault.server.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.distvault.server.http.RouteKind;
+import org.distvault.server.mode.Mode;
+import org.distvault.storage.catalog.CatalogStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Label mapping and cardinality bounds of the metrics. */
+class ServerMetricsTest {
+  @ParameterizedTest
+  @CsvSource({
+      "DISTFILES,200,hit", "PKG,206,partial", "BY_HASH,304,not_modified", "PKG,404,miss",
+      "DISTFILES,416,range_not_satisfiable", "DISTFILES,400,bad_request", "PKG,405,method_not_allowed",
+      "PKG,500,error", "ADMIN,200,ok", "ADMIN,201,ok", "ADMIN,401,unauthorized", "ADMIN,404,not_found",
+      "ADMIN,409,conflict", "ADMIN,413,too_large", "ADMIN,422,unprocessable", "ADMIN,501,not_implemented",
+      "OTHER,404,not_found", "METRICS,200,ok", "HEALTH,503,unavailable", "ADMIN,418,other"})
+  void outcomeOfAStatusDependsOnTheRouteFamily(RouteKind route, int status, String outcome) {
+    assertEquals(outcome, ServerMetrics.outcome(route, status));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "/distfiles/a.tgz,DISTFILES", "/pkg/devel/cmake/c.tgz,PKG", "/run/r1/pkg/a/b/c.tgz,PKG",
+      "/run/r1/distfiles/x.tgz,DISTFILES", "/run/r1/other/x,OTHER", "/by-hash/sha256/ab,BY_HASH",
+      "/api/v1/mode,ADMIN", "/metrics,METRICS", "/metrics/x,OTHER", "/healthz,HEALTH", "/,OTHER",
+      "/favicon.ico,OTHER"})
+  void routeFamilyOfAPath(String path, RouteKind kind) {
+    assertEquals(kind, RouteKind.of(path));
+  }
+
+  @Test
+  void ingestLabelsOutsideTheAllowedShapeBecomeOther() {
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (ServerMetrics m = new ServerMetrics(r, () -> new CatalogStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
+      m.ingestOutcome("blob", "created");
+      m.ingestOutcome("Blob Upload!", "../etc");
+      m.ingestOutcome("scrub", "corrupt");
+      m.scrubFinished(java.time.Instant.ofEpochSecond(1_790_000_000L));
+      String s = r.scrape();
+      assertEquals(true, s.contains("distvault_ingest_total{kind=\"blob\",result=\"created\"} 1.0"), s);
+      assertEquals(true, s.contains("distvault_ingest_total{kind=\"other\",result=\"other\"} 1.0"), s);
+      assertEquals(true, s.contains("distvault_scrub_corrupt_total 1.0"), s);
+      assertEquals(true, s.contains("distvault_last_scrub_timestamp_seconds 1.79E9"), s);
+    } finally {
+      r.close();
+    }
+  }
+}
