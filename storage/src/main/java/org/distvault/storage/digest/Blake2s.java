@@ -22,7 +22,8 @@ import java.nio.ByteOrder;
  *       across it, the fence makes them go through memory. The obvious version, with all 16
  *       words in local variables for all ten rounds, needs more registers than x86-64 has,
  *       and C2 spills it so badly that it ran 2.5 times <em>slower</em> than this (and slower
- *       than Bouncy Castle's loop over arrays). The fences emit no instruction on x86.
+ *       than Bouncy Castle's loop over arrays). The fences emit no instruction on x86 (on
+ *       AArch64 each is a barrier instruction; not measured there).
  *   <li>The rounds are split over two methods of about 5,400 bytecodes each: a method of more
  *       than 8,000 bytecodes is never compiled by HotSpot ({@code -XX:HugeMethodLimit}).
  * </ul>
