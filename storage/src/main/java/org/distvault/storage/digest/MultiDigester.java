@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -37,8 +38,16 @@ public final class MultiDigester {
     return hashers.keySet();
   }
 
+  /**
+   * Hashes {@code len} bytes of {@code buf} from {@code off}.
+   *
+   * @throws IndexOutOfBoundsException if the range is not inside {@code buf}; nothing is hashed
+   */
   public void update(byte[] buf, int off, int len) {
     checkNotFinished();
+    // Check here, not in each hasher: Bouncy Castle hashes the bytes in range before it fails,
+    // and ignores a negative length, which would leave the digests and byteCount() apart.
+    Objects.checkFromIndexSize(off, len, buf.length);
     for (Hasher h : hashers.values()) {
       h.update(buf, off, len);
     }
@@ -47,6 +56,7 @@ public final class MultiDigester {
 
   /** Consumes the remaining bytes of a heap buffer. */
   public void update(ByteBuffer buf) {
+    checkNotFinished();
     if (!buf.hasArray()) {
       byte[] copy = new byte[buf.remaining()];
       buf.get(copy);
