@@ -19,6 +19,11 @@ import org.distvault.server.mode.ModeService;
 import org.distvault.server.mode.OfflineMissPolicy;
 import org.distvault.server.mode.OnlineMissPolicy;
 import org.distvault.server.mode.ReadThrough;
+import org.distvault.server.readthrough.ReadThroughSettings;
+import org.distvault.server.readthrough.ServingReadThrough;
+import org.distvault.server.readthrough.UpstreamReadThrough;
+import org.distvault.prefetch.fetch.FetchSettings;
+import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.server.violation.MissAnalyzer;
 import org.distvault.server.violation.ViolationLog;
 import org.distvault.server.violation.ViolationRecorder;
@@ -50,12 +55,13 @@ public final class DistvaultServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final ViolationRecorder violations;
   private final List<AdminRoute> adminRoutes;
+  private final AutoCloseable upstream;
   private final HttpServing http;
   private boolean closed;
 
   private DistvaultServer(ServerConfig config, Vault vault, TokenFile token, ModeService modes,
       PrometheusMeterRegistry registry, ServerMetrics metrics, ViolationRecorder violations,
-      List<AdminRoute> adminRoutes, HttpServing http) {
+      List<AdminRoute> adminRoutes, AutoCloseable upstream, HttpServing http) {
     this.config = config;
     this.vault = vault;
     this.token = token;
@@ -64,6 +70,7 @@ public final class DistvaultServer implements AutoCloseable {
     this.metrics = metrics;
     this.violations = violations;
     this.adminRoutes = adminRoutes;
+    this.upstream = upstream;
     this.http = http;
   }
 
@@ -95,11 +102,19 @@ public final class DistvaultServer implements AutoCloseable {
         log.warn("copied {} violations a crash kept from {}", copied, ViolationLog.in(vault.dataDir()).file());
       }
       MissAnalyzer analyzer = new MissAnalyzer(vault);
+      ReadThrough readThrough = ReadThrough.DISABLED;
+      AutoCloseable upstream = () -> {};
       if (config.upstream()) {
-        log.info("--upstream: online read-through is not built yet; online misses are answered 404");
+        UpstreamReadThrough fetcher = new UpstreamReadThrough(vault,
+            SchemeFetcher.standard(FetchSettings.defaults(), config.clock()),
+            ReadThroughSettings.defaults(), config.clock(), result -> metrics.upstreamFetch(result, 1));
+        opened.add(0, fetcher);
+        upstream = fetcher;
+        readThrough = new ServingReadThrough(vault, fetcher);
+        log.info("--upstream: online misses of catalogued distfiles are fetched from their upstream URLs");
       }
       ModeMissHandler misses = new ModeMissHandler(modes, List.of(
-          new OnlineMissPolicy(analyzer, ReadThrough.DISABLED),
+          new OnlineMissPolicy(analyzer, readThrough),
           new OfflineMissPolicy(analyzer, violations, config.clock())));
       IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics);
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
@@ -107,7 +122,8 @@ public final class DistvaultServer implements AutoCloseable {
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
       HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes), config.serving());
       log.info("distvault serving {} on {} ({} mode)", vault.dataDir(), http.baseUri(), modes.current());
-      return new DistvaultServer(config, vault, token, modes, registry, metrics, violations, adminRoutes, http);
+      return new DistvaultServer(config, vault, token, modes, registry, metrics, violations, adminRoutes,
+          upstream, http);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -174,12 +190,24 @@ public final class DistvaultServer implements AutoCloseable {
       http.close();
     } finally {
       try {
+        closeUpstream();
         metrics.close();
         registry.close();
       } finally {
         vault.close();
         log.info("stopped; {} closed", vault.dataDir());
       }
+    }
+  }
+
+  /** Stops read-through downloads before the vault they write into is closed. */
+  private void closeUpstream() throws IOException {
+    try {
+      upstream.close();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("stopping read-through: " + e.getMessage(), e);
     }
   }
 }

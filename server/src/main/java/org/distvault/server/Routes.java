@@ -1,5 +1,12 @@
 package org.distvault.server;
 
+import org.distvault.server.admin.ingest.BlobUploadHandler;
+import org.distvault.server.admin.ingest.HaveHandler;
+import org.distvault.server.admin.ingest.IngestListener;
+import org.distvault.server.admin.ingest.ManifestUploadHandler;
+import org.distvault.server.admin.ingest.OutcomesHandler;
+import org.distvault.server.admin.ingest.ScrubHandler;
+import org.distvault.server.admin.ingest.UploadGate;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
@@ -81,27 +88,19 @@ final class Routes {
   }
 
   /**
-   * The admin ingest handlers.
-   *
-   * <p><b>LEAD: wire the ingest handlers here</b> once {@code org.distvault.server.admin.ingest}
-   * is merged. Each takes {@code (Vault vault, UploadGate gate, IngestListener listener)}:
-   *
-   * <pre>
-   * UploadGate gate = modes::uploadRefusal;          // offline -> 409 with its one-line reason
-   * IngestListener listener = metrics::ingestOutcome; // distvault_ingest_total{kind,result}
-   * return new IngestHandlers(
-   *     new BlobUploadHandler(vault, gate, listener),     // PUT  /api/v1/blobs/sha512/&lt;hex&gt;
-   *     new ManifestUploadHandler(vault, gate, listener), // POST /api/v1/manifest
-   *     new HaveHandler(vault, gate, listener),           // POST /api/v1/have
-   *     new OutcomesHandler(vault, gate, listener),       // POST /api/v1/outcomes
-   *     new ScrubHandler(vault, gate, listener));         // POST /api/v1/scrub
-   * </pre>
-   *
-   * Authentication ({@link BearerAuth}) and the body limit of each route are applied around them.
-   * Until then every ingest route answers 501.
+   * The admin ingest handlers, refused (409) while the mode refuses uploads and counted in
+   * {@code distvault_ingest_total{kind,result}}. Authentication ({@link BearerAuth}) and the body
+   * limit of each route are applied around them.
    */
   static IngestHandlers ingestHandlers(Vault vault, ModeService modes, ServerMetrics metrics) {
-    return IngestHandlers.placeholders();
+    UploadGate gate = modes::uploadRefusal;
+    IngestListener listener = metrics::ingestOutcome;
+    return new IngestHandlers(
+        new BlobUploadHandler(vault, gate, listener),
+        new ManifestUploadHandler(vault, gate, listener),
+        new HaveHandler(vault, gate, listener),
+        new OutcomesHandler(vault, gate, listener),
+        new ScrubHandler(vault, listener));
   }
 
   /** The root handler. */

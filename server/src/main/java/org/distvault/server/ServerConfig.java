@@ -62,6 +62,11 @@ public record ServerConfig(
     return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock);
   }
 
+  /** This config with online read-through from upstream URLs on or off. */
+  public ServerConfig withUpstream(boolean on) {
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, on, drainTimeout, clock);
+  }
+
   /** This config listening on {@code p} (0: any free port). */
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock);

@@ -15,6 +15,11 @@ final class TestServer implements AutoCloseable {
     this.server = server;
   }
 
+  /** Wraps a server started with a config of the test's own. */
+  static TestServer of(DistvaultServer server) {
+    return new TestServer(server);
+  }
+
   /** Starts on {@code data} (any free port), keeping the stored mode. */
   static TestServer start(Path data) throws IOException {
     return new TestServer(DistvaultServer.start(ServerConfig.defaults(data).withPort(0)));

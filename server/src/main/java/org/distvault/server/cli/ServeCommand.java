@@ -54,8 +54,9 @@ final class ServeCommand implements Callable<Integer> {
       description = "Admin token file; created with a random token, mode 0600, if missing (default: DATA/admin.token)")
   Path adminTokenFile;
 
-  @Option(names = "--upstream", negatable = true, defaultValue = "false", fallbackValue = "true",
-      description = "Allow online read-through from upstream URLs (not built yet: online misses are 404s). "
+  @Option(names = "--upstream", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Online read-through (default on): an online miss of a catalogued distfile is fetched "
+          + "from its upstream URLs, verified, stored and served. --no-upstream answers 404 instead. "
           + "Offline mode never connects anywhere.")
   boolean upstream;
 

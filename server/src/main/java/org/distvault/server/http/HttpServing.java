@@ -54,6 +54,9 @@ public final class HttpServing implements AutoCloseable {
     Undertow undertow = Undertow.builder()
         .addHttpListener(config.port(), config.host())
         .setServerOption(UndertowOptions.DECODE_URL, false)
+        // Chunked uploads are checked against this server-wide limit while parsing; each admin
+        // route enforces its own body limit, so the server-wide one is lifted.
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
         // UndertowOptions.IDLE_TIMEOUT has no effect on HTTP/1.1 connections in Undertow 2.4.4 (the
         // idle conduit is installed without a timeout). XNIO's WRITE_TIMEOUT must be a socket
         // option to reach accepted connections; it cuts a client that stops reading.

@@ -42,6 +42,8 @@ public final class OnlineMissPolicy implements MissPolicy {
       if (fetched.isPresent()) {
         return new MissAnswer.Serve(fetched.get());
       }
+      // A failed read-through recorded its reason as the prefetch outcome: answer with that.
+      d = analyzer.diagnose(miss.target());
     }
     log.info("miss (online): {} from {}: {}", miss.path(), miss.client(), d.line());
     return MissAnswer.notFound(d.line());

@@ -100,10 +100,11 @@ class ClientCommandsIT {
   }
 
   @Test
-  void scrubIsAFailedJobWhileTheRouteIsAPlaceholder() {
+  void scrubOfAnIntactStoreSucceeds() throws IOException {
     CliRun r = CliRun.of("scrub", "--server", url, "--token-file", tokenFile);
-    assertEquals(1, r.code(), r.toString());
-    assertTrue(r.err().contains("HTTP 501: not implemented yet: POST /api/v1/scrub"), r.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(0, JSON.readTree(r.out()).path("corrupt").size(), r.toString());
+    assertTrue(r.err().matches("(?s)scrub: checked \\d+ blobs \\(\\d+ bytes\\), 0 corrupt\\s*"), r.toString());
   }
 
   @Test

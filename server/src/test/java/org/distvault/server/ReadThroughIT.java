@@ -1,0 +1,96 @@
+package org.distvault.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.distvault.server.mode.Mode;
+import org.distvault.server.testing.Upstream;
+import org.distvault.storage.catalog.Variant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Online read-through through the whole server ({@code serve --upstream}): a catalogued miss is
+ * fetched once, verified, stored and served; wrong upstream bytes are never served; and a sealed
+ * server opens no connection even with {@code --upstream} given.
+ */
+class ReadThroughIT {
+  @TempDir Path data;
+
+  @Test
+  void onlineMissOfACataloguedFileIsFetchedOnceVerifiedStoredAndServed() throws Exception {
+    byte[] content = Catalogue.content(31, 200_000);
+    try (Upstream upstream = new Upstream().on("/dl/rt-1.0.tar.gz", Upstream.file(content));
+        TestServer s = start(Mode.ONLINE)) {
+      s.catalogue().expect("rt-1.0.tar.gz", "devel/rt", content, upstream.url("/dl/rt-1.0.tar.gz"));
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          answers.add(pool.submit(() -> s.http().get("/pkg/devel/rt/rt-1.0.tar.gz")));
+        }
+        for (Future<Response> f : answers) {
+          Response r = f.get(60, TimeUnit.SECONDS);
+          assertEquals(200, r.statusCode(), r.asString());
+          assertArrayEquals(content, r.asByteArray());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(1, upstream.requests("/dl/rt-1.0.tar.gz"), "one shared download");
+      Variant v = s.catalogue().variantFor("rt-1.0.tar.gz", "devel/rt");
+      assertTrue(v.blob().isPresent(), "bound after the fetch");
+      // Served from the store from now on.
+      assertArrayEquals(content, s.http().get("/distfiles/rt-1.0.tar.gz").asByteArray());
+      assertEquals(1, upstream.requests("/dl/rt-1.0.tar.gz"));
+      String metrics = s.http().get("/metrics").asString();
+      assertTrue(metrics.contains("distvault_upstream_fetch_total{result=\"ok\"} 1.0"), metrics);
+    }
+  }
+
+  @Test
+  void wrongUpstreamBytesAreNeverServedAndTheReasonIsRecorded() throws Exception {
+    byte[] content = Catalogue.content(32, 50_000);
+    byte[] wrong = Catalogue.content(33, 50_000);
+    try (Upstream upstream = new Upstream().on("/bad/w-1.0.tar.gz", Upstream.file(wrong));
+        TestServer s = start(Mode.ONLINE)) {
+      String url = upstream.url("/bad/w-1.0.tar.gz");
+      s.catalogue().expect("w-1.0.tar.gz", "devel/w", content, url);
+      Response r = s.http().get("/pkg/devel/w/w-1.0.tar.gz");
+      assertEquals(404, r.statusCode());
+      assertTrue(r.asString().contains("mismatch"), r.asString());
+      assertEquals(0, s.server.vault().catalog().stats().blobs(), "nothing stored");
+      Variant v = s.catalogue().variantFor("w-1.0.tar.gz", "devel/w");
+      String reason = v.lastOutcome().orElseThrow().reason();
+      assertTrue(reason.contains(url) && reason.contains("mismatch"), reason);
+    }
+  }
+
+  @Test
+  void sealedServerWithUpstreamGivenOpensNoConnection() throws Exception {
+    byte[] content = Catalogue.content(34, 10_000);
+    try (CountingUpstream upstream = new CountingUpstream();
+        TestServer s = start(Mode.OFFLINE)) {
+      s.catalogue().expect("sealed-1.0.tar.gz", "devel/sealed", content, upstream.url("sealed-1.0.tar.gz"));
+      Response r = s.http().get("/pkg/devel/sealed/sealed-1.0.tar.gz");
+      assertEquals(404, r.statusCode());
+      assertTrue(r.asString().startsWith("not-prefetched:"), r.asString());
+      assertEquals(0, upstream.accepted(), "no outbound connection while offline");
+    }
+  }
+
+  private TestServer start(Mode mode) throws IOException {
+    return TestServer.of(DistvaultServer.start(
+        ServerConfig.defaults(data).withPort(0).withMode(mode).withUpstream(true)));
+  }
+}
