@@ -34,7 +34,7 @@ import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;
 
 /**
- * A small server that follows /work/api-contract.md for the routes the prefetch tool uses
+ * A small server that follows the admin API of README.md for the routes the prefetch tool uses
  * ({@code POST /api/v1/have}, {@code PUT /api/v1/blobs/sha512/<hex>}, {@code POST
  * /api/v1/outcomes}), storing blobs in a directory. A real HTTP server for ServerClient's tests,
  * until the distvault server exists.
