@@ -1,4 +1,4 @@
-package org.distvault.server.http;
+package org.distvault.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,16 +7,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.distvault.server.bench.DirectoryBlobSource;
-import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.server.mode.Mode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The fetch tools pkgsrc drives, run as real processes with the arguments {@code mk/fetch} gives
- * them, download from the serving routes, including a resumed download. A client whose binary is
- * missing is skipped (CI installs curl, wget and tnftp).
+ * them, download from a sealed distvault server (the whole server over a real vault) through the
+ * {@code MASTER_SITE_OVERRIDE} layouts, including a DIST_SUBDIR name, a literal {@code %2B} name
+ * and a resumed download. A client whose binary is missing is skipped (CI installs curl, wget and
+ * tnftp).
  */
-class FetchClientsTest {
+class FetchClientsIT {
   /** A fetch tool with its pkgsrc arguments (fetch.mk: BEFORE_ARGS, RESUME_ARGS, OUTPUT_ARGS). */
   enum Client {
     CURL("curl") {
@@ -85,28 +89,38 @@ class FetchClientsTest {
     }
   }
 
+  private static final String PLAIN = "plain-1.0.tar.gz";
+  private static final String MYSQL = "mysql%2B%2B-3.3.0.tar.gz";
+  private static final String SUBDIR = "firefox-l10n-57.0.2/ach.xpi";
+  private static final Map<String, byte[]> CONTENT = Map.of(
+      PLAIN, Catalogue.content(101, 300_000),
+      MYSQL, Catalogue.content(102, 70_000),
+      SUBDIR, Catalogue.content(103, 90_000));
+
   @TempDir static Path dir;
   @TempDir Path downloads;
-  static TestCorpus corpus;
-  static HttpServing serving;
+  static TestServer server;
 
+  /** The whole server over a real vault, the corpus catalogued, stored and bound per package. */
   @BeforeAll
   static void start() throws IOException {
-    corpus = TestCorpus.create(dir.resolve("store"));
-    serving = HttpServing.serve(
-        DirectoryBlobSource.scan(corpus.root(), EnumSet.noneOf(DigestAlgorithm.class)), ServingConfig.loopback(0));
+    server = TestServer.start(dir.resolve("data"), Mode.OFFLINE);
+    server.catalogue().present(PLAIN, "devel/plain", CONTENT.get(PLAIN));
+    server.catalogue().present(MYSQL, "databases/mysql", CONTENT.get(MYSQL));
+    server.catalogue().present(SUBDIR, "www/firefox-l10n", CONTENT.get(SUBDIR));
   }
 
   @AfterAll
-  static void stop() {
-    serving.close();
+  static void stop() throws IOException {
+    server.close();
   }
 
   /** Runs the client to completion (at most 60 s) and returns its combined output. */
   private String fetch(Client client, String path, Path out, boolean resume) throws Exception {
     assumeTrue(client.installed(), client.binary + " is not installed");
-    String url = serving.baseUri().resolve(path).toString();
-    assertEquals(serving.baseUri() + path.substring(1), url, "the URL must be used exactly as written");
+    URI base = server.server.baseUri();
+    String url = base.resolve(path).toString();
+    assertEquals(base + path.substring(1), url, "the URL must be used exactly as written");
     ProcessBuilder pb = new ProcessBuilder(client.command(url, out, resume)).redirectErrorStream(true)
         .redirectOutput(downloads.resolve(client.binary + ".log").toFile()).directory(downloads.toFile());
     for (String proxy : List.of("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")) {
@@ -125,11 +139,11 @@ class FetchClientsTest {
 
   static Stream<Arguments> downloads() {
     List<String[]> routes = List.of(
-        new String[] {"/distfiles/" + TestCorpus.PLAIN, TestCorpus.PLAIN},
-        new String[] {"/distfiles/" + TestCorpus.SUBDIR, TestCorpus.SUBDIR},
-        new String[] {"/pkg/databases/mysql/" + TestCorpus.MYSQL, TestCorpus.MYSQL},
-        new String[] {"/pkg/www/firefox-l10n/" + TestCorpus.SUBDIR, TestCorpus.SUBDIR},
-        new String[] {"/run/bulk-1/pkg/devel/plain/" + TestCorpus.PLAIN, TestCorpus.PLAIN});
+        new String[] {"/distfiles/" + PLAIN, PLAIN},
+        new String[] {"/distfiles/" + SUBDIR, SUBDIR},
+        new String[] {"/pkg/databases/mysql/" + MYSQL, MYSQL},
+        new String[] {"/pkg/www/firefox-l10n/" + SUBDIR, SUBDIR},
+        new String[] {"/run/bulk-1/pkg/devel/plain/" + PLAIN, PLAIN});
     return Arrays.stream(Client.values()).flatMap(c -> routes.stream().map(r -> Arguments.of(c, r[0], r[1])));
   }
 
@@ -138,23 +152,26 @@ class FetchClientsTest {
   void clientDownloadsTheExactBytes(Client client, String path, String name) throws Exception {
     Path out = downloads.resolve("out.bin");
     fetch(client, path, out, false);
-    assertArrayEquals(corpus.bytes(name), Files.readAllBytes(out));
+    assertArrayEquals(CONTENT.get(name), Files.readAllBytes(out));
     if (client == Client.CURL) {
       // --remote-time sets the file's time from Last-Modified.
-      assertEquals(TestCorpus.STORED_AT.getEpochSecond(), Files.getLastModifiedTime(out).toInstant().getEpochSecond());
+      String lastModified = server.http().head(path).header("Last-Modified");
+      assertEquals(
+          ZonedDateTime.parse(lastModified, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond(),
+          Files.getLastModifiedTime(out).toInstant().getEpochSecond());
     }
   }
 
   @ParameterizedTest
   @EnumSource(Client.class)
   void clientResumesATruncatedDownloadWithItsResumeFlag(Client client) throws Exception {
-    byte[] source = corpus.bytes(TestCorpus.PLAIN);
+    byte[] source = CONTENT.get(PLAIN);
     int have = 100_000;
     // The partial file holds zeros where the source has random bytes: if the client fetched the
     // whole file again instead of resuming, the zeros would be gone.
-    Path out = downloads.resolve(TestCorpus.PLAIN);
+    Path out = downloads.resolve(PLAIN);
     Files.write(out, new byte[have]);
-    String log = fetch(client, "/pkg/devel/plain/" + TestCorpus.PLAIN, out, true);
+    String log = fetch(client, "/pkg/devel/plain/" + PLAIN, out, true);
     if (client == Client.WGET) {
       // wget -c given a 200 skips the bytes it has and appends the rest, so the bytes alone
       // cannot tell a resumed download from a full one.
