@@ -98,6 +98,25 @@ public final class Prefetcher {
     }
   }
 
+  /**
+   * Plans the prefetch of {@code entries} without downloading: one batched {@link BlobSink#have}
+   * call, then the downloads for what is missing, deduplicated by content as {@link #run} does.
+   *
+   * @throws SinkUnavailableException when the destination cannot answer which entries it holds
+   */
+  public PrefetchPlan plan(List<ExpectedDistfile> entries) throws IOException {
+    BitSet present = sink.have(entries);
+    List<ExpectedDistfile> missing = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (!present.get(i)) {
+        missing.add(entries.get(i));
+      }
+    }
+    List<DownloadJob> jobs = Planner.plan(missing);
+    return new PrefetchPlan(entries.size(), entries.size() - missing.size(), missing.size(), jobs.size(),
+        jobs.stream().mapToLong(j -> j.size().orElse(0)).sum());
+  }
+
   private void execute(Context ctx, List<JobRun> runs) throws InterruptedException {
     try {
       for (JobRun r : runs) {

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.distvault.prefetch.client.ServerClient;
 import org.distvault.server.admin.TokenFile;
 
 /**
@@ -71,6 +72,30 @@ final class AdminClient {
   String send(String method, String path, String json) throws CliException {
     return send(request(path).header("Content-Type", "application/json")
         .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+  }
+
+  /**
+   * POSTs the file {@code body} (streamed, not read into memory) to {@code path} and returns the
+   * 2xx body.
+   */
+  String post(String path, String contentType, Path body) throws CliException {
+    HttpRequest.BodyPublisher file;
+    try {
+      file = HttpRequest.BodyPublishers.ofFile(body);
+    } catch (java.io.FileNotFoundException e) {
+      throw new CliException(ExitCode.FAILED, "cannot read " + body + ": " + e.getMessage(), e);
+    }
+    return send(request(path).header("Content-Type", contentType).POST(file).build());
+  }
+
+  /**
+   * The prefetch tool's client of the same server and token, for blob uploads, presence checks
+   * and outcomes.
+   *
+   * @param readTimeout how long the server may stay silent while answering (it re-hashes uploads)
+   */
+  ServerClient blobSink(Duration readTimeout) {
+    return new ServerClient(base, token, Duration.ofSeconds(10), readTimeout);
   }
 
   private HttpRequest.Builder request(String path) {

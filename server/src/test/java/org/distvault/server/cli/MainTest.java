@@ -15,13 +15,13 @@ class MainTest {
     CliRun r = CliRun.of("--help");
     assertEquals(0, r.code(), r.toString());
     assertTrue(r.out().startsWith("Usage: distvault "), r.toString());
-    for (String sub : new String[] {"serve", "mode", "violations", "scrub"}) {
+    for (String sub : new String[] {"serve", "mode", "prefetch", "manifest", "violations", "scrub"}) {
       assertTrue(r.out().contains("\n  " + sub + " "), sub + " missing: " + r);
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"serve", "mode", "violations", "scrub"})
+  @ValueSource(strings = {"serve", "mode", "prefetch", "manifest", "violations", "scrub"})
   void everySubcommandHasHelp(String sub) {
     CliRun r = CliRun.of(sub, "--help");
     assertEquals(0, r.code(), r.toString());

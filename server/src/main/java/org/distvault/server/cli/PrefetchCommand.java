@@ -1,0 +1,300 @@
+package org.distvault.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.distvault.prefetch.deliver.Outcome;
+import org.distvault.prefetch.deliver.SinkUnavailableException;
+import org.distvault.prefetch.fetch.FetchSettings;
+import org.distvault.prefetch.fetch.SchemeFetcher;
+import org.distvault.prefetch.manifest.ManifestWriter;
+import org.distvault.prefetch.run.ConsoleProgress;
+import org.distvault.prefetch.run.PrefetchConfig;
+import org.distvault.prefetch.run.PrefetchPlan;
+import org.distvault.prefetch.run.PrefetchReport;
+import org.distvault.prefetch.run.Prefetcher;
+import org.distvault.prefetch.run.ReportWriter;
+import org.distvault.prefetch.source.SourceProblem;
+import org.distvault.prefetch.source.SourceResult;
+import org.distvault.prefetch.throttle.ThrottleSettings;
+import org.distvault.storage.catalog.ExpectedDistfile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code distvault prefetch}: fills the cache before a bulk build. Builds the expected distfiles
+ * from one input, uploads them as the server's manifest, downloads what the server does not hold
+ * (verified, one download per content), delivers it, and reports per distfile and per package.
+ */
+@Command(
+    name = "prefetch",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Fills a running (online) distvault server with the distfiles a bulk build",
+        "will need. Input: one of --manifest, --distinfo with --site, or --pkgsrc.",
+        "The entries are uploaded as the server's manifest (so offline violations",
+        "name packages and carry failure reasons); then every distfile the server",
+        "does not hold is downloaded from its URLs in order, verified against its",
+        "size and digests, and uploaded, each content once. Progress and a summary",
+        "go to stderr, the JSON report to --report (default stdout), pbulk's",
+        "failure list to --failures.",
+        "Exit 0 when every distfile is in the cache, 1 when anything failed",
+        "(distfiles, or packages the input could not describe), 2 for bad usage",
+        "or bad input."})
+final class PrefetchCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(PrefetchCommand.class);
+
+  /** Failures named one by one on stderr; the report and --failures have them all. */
+  static final int LISTED_FAILURES = 20;
+  /** Plain progress lines when stderr is not a terminal: one per this interval. */
+  static final Duration PLAIN_PROGRESS = Duration.ofSeconds(10);
+
+  @Spec CommandSpec spec;
+
+  @Mixin ServerOptions server;
+
+  @Option(names = "--manifest", paramLabel = "FILE.jsonl",
+      description = "A JSON-lines manifest (as `distvault manifest` writes); refused whole if a line is malformed")
+  Path manifest;
+
+  @Mixin SourceOptions source;
+
+  @Option(names = "--jobs", paramLabel = "N", defaultValue = "8",
+      description = "Downloads at once, in all (default: ${DEFAULT-VALUE})")
+  int jobs;
+
+  @Option(names = "--per-host", paramLabel = "N", defaultValue = "2",
+      description = "Most downloads at once from one host; adapts below this on errors and 429/503 "
+          + "(default: ${DEFAULT-VALUE})")
+  int perHost;
+
+  @Option(names = "--report", paramLabel = "FILE.json", description = "Write the JSON report here (default: stdout)")
+  Path report;
+
+  @Option(names = "--failures", paramLabel = "FILE",
+      description = "Write pbulk's failure list here: PKGPATH<TAB>distfile<TAB>reason per line, distfile '-' for a "
+          + "package the input could not describe; empty when nothing failed")
+  Path failures;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Spool directory for downloads being verified (default: a temporary directory, removed after)")
+  Path workDir;
+
+  @Option(names = "--plan-only",
+      description = "Stop after uploading the manifest and asking the server what it holds: print the plan "
+          + "(JSON on stdout) and exit 0 without downloading")
+  boolean planOnly;
+
+  @Override
+  public Integer call() throws CliException, InterruptedException {
+    if (jobs < 1 || perHost < 1) {
+      throw new CliException(ExitCode.USAGE, "--jobs and --per-host must be at least 1");
+    }
+    EntryInput input = source.forPrefetch(manifest);
+    input.checkExists();
+    if (report != null) {
+      OutputFile.checkWritable("--report", report);
+    }
+    if (failures != null) {
+      OutputFile.checkWritable("--failures", failures);
+    }
+    AdminClient client = server.client();
+    requireOnline(client);
+    SourceResult loaded = input.load();
+    PrintWriter err = spec.commandLine().getErr();
+    SourceProblems.print(loaded.problems(), err);
+    try (WorkDir work = WorkDir.open(workDir)) {
+      uploadManifest(client, input, loaded.entries(), work.path());
+      Clock clock = Clock.systemUTC();
+      PrefetchConfig config = PrefetchConfig.defaults(work.path())
+          .withThrottle(ThrottleSettings.defaults().withJobs(jobs, perHost));
+      Prefetcher prefetcher = new Prefetcher(config, SchemeFetcher.standard(FetchSettings.defaults(), clock),
+          client.blobSink(Duration.ofSeconds(server.timeoutSeconds)), progress(err), clock);
+      if (planOnly) {
+        return plan(prefetcher, loaded);
+      }
+      PrefetchReport result = withInputErrors(run(prefetcher, loaded.entries()), loaded);
+      writeReport(result);
+      if (failures != null) {
+        OutputFile.write("--failures", failures, out -> writeFailures(result, loaded, out));
+      }
+      summarize(result, loaded, err);
+      return result.result().exitCode();
+    }
+  }
+
+  /** Fails before a long scan or upload when the server is sealed: it would refuse everything. */
+  private void requireOnline(AdminClient client) throws CliException {
+    JsonNode mode = AdminClient.parse(client.get("api/v1/mode"), "mode");
+    if ("offline".equals(mode.path("mode").asText())) {
+      throw new CliException(ExitCode.FAILED, "the server at " + server.server + " is offline (sealed) and refuses "
+          + "uploads: switch it online first (distvault mode online --server " + server.server + " --token-file "
+          + server.tokenFile + ")");
+    }
+  }
+
+  /**
+   * Sends the entries as the server's manifest: a {@code --manifest} file as it is, other inputs
+   * written as JSON lines into the work directory first.
+   */
+  private void uploadManifest(AdminClient client, EntryInput input, List<ExpectedDistfile> entries, Path work)
+      throws CliException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    boolean asGiven = input instanceof EntryInput.ManifestFile;
+    Path file = asGiven ? ((EntryInput.ManifestFile) input).file() : work.resolve("manifest-upload.jsonl");
+    try {
+      if (!asGiven) {
+        writeManifest(entries, file);
+      }
+      JsonNode reply = AdminClient.parse(client.post("api/v1/manifest", "application/x-ndjson", file), "manifest");
+      spec.commandLine().getErr().println("prefetch: manifest uploaded: " + reply.path("entries").asLong()
+          + " entries (" + reply.path("created").asLong() + " new, " + reply.path("merged").asLong() + " merged)");
+    } finally {
+      if (!asGiven) {
+        deleteQuietly(file);
+      }
+    }
+  }
+
+  private static void writeManifest(List<ExpectedDistfile> entries, Path file) throws CliException {
+    try (ManifestWriter w = new ManifestWriter(Files.newOutputStream(file))) {
+      for (ExpectedDistfile e : entries) {
+        w.write(e);
+      }
+    } catch (IOException e) {
+      throw new CliException(ExitCode.FAILED, "cannot write the manifest to upload into " + file + ": " + e, e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // In the temporary work directory, which is removed after the run anyway.
+      log.warn("cannot remove {}: {}", file, e.toString());
+    }
+  }
+
+  /** Progress on this command's stderr: redrawn on a terminal, plain lines otherwise. */
+  private static ConsoleProgress progress(PrintWriter err) {
+    boolean tty = System.console() != null;
+    PrintStream stream = new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8);
+    return new ConsoleProgress(stream, tty ? ConsoleProgress.Style.TERMINAL : ConsoleProgress.Style.LINES,
+        tty ? Duration.ofMillis(250) : PLAIN_PROGRESS, System::nanoTime);
+  }
+
+  private int plan(Prefetcher prefetcher, SourceResult loaded) throws CliException {
+    PrefetchPlan p;
+    try {
+      p = prefetcher.plan(loaded.entries());
+    } catch (IOException e) {
+      throw new CliException(ExitCode.FAILED, "cannot ask the server which distfiles it holds: " + e.getMessage(), e);
+    }
+    ObjectNode json = AdminClient.JSON.createObjectNode()
+        .put("entries", p.entries())
+        .put("present", p.present())
+        .put("toFetch", p.toFetch())
+        .put("downloads", p.downloads())
+        .put("knownBytes", p.knownBytes())
+        .put("inputErrors", loaded.errors().size());
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(json.toString());
+    out.flush();
+    spec.commandLine().getErr().println("prefetch: plan: " + p.entries() + " distfiles, " + p.present()
+        + " already in the cache, " + p.toFetch() + " to fetch in " + p.downloads() + " downloads ("
+        + megabytes(p.knownBytes()) + " known); nothing downloaded (--plan-only)");
+    return ExitCode.OK;
+  }
+
+  private static PrefetchReport run(Prefetcher prefetcher, List<ExpectedDistfile> entries)
+      throws CliException, InterruptedException {
+    try {
+      return prefetcher.run(entries);
+    } catch (SinkUnavailableException e) {
+      throw new CliException(ExitCode.FAILED, "the server refuses the prefetch: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.FAILED, "prefetch failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The report with the input's errors (packages that could not be described) as run errors. */
+  private static PrefetchReport withInputErrors(PrefetchReport r, SourceResult loaded) {
+    List<String> errors = new ArrayList<>();
+    for (SourceProblem p : loaded.errors()) {
+      errors.add("input: " + p);
+    }
+    errors.addAll(r.runErrors());
+    return new PrefetchReport(r.started(), r.elapsed(), r.cleanedSpoolFiles(), r.outcomes(), errors);
+  }
+
+  private void writeReport(PrefetchReport result) throws CliException {
+    if (report != null) {
+      OutputFile.write("--report", report, out -> ReportWriter.writeJson(result, out));
+      return;
+    }
+    try (OutputStream out = new WriterOutputStream(spec.commandLine().getOut())) {
+      ReportWriter.writeJson(result, out);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.FAILED, "cannot write the report to stdout: " + e, e);
+    }
+  }
+
+  /** The input's errors first ({@code PKGPATH - reason}), then every failed distfile per package. */
+  private static void writeFailures(PrefetchReport result, SourceResult loaded, OutputStream out) throws IOException {
+    Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    for (SourceProblem p : loaded.errors()) {
+      w.write(SourceProblems.failureLine(p) + "\n");
+    }
+    ReportWriter.writeFailureList(result, w);
+    w.flush();
+  }
+
+  private void summarize(PrefetchReport result, SourceResult loaded, PrintWriter err) {
+    List<Outcome> failed = result.failures();
+    for (int i = 0; i < Math.min(LISTED_FAILURES, failed.size()); i++) {
+      Outcome o = failed.get(i);
+      err.println("failed: " + (o.entry().pkgpaths().isEmpty() ? "-" : String.join(",", o.entry().pkgpaths()))
+          + " " + o.entry().name().value() + ": " + o.reason());
+    }
+    if (failed.size() > LISTED_FAILURES) {
+      err.println("failed: ... and " + (failed.size() - LISTED_FAILURES) + " more (see the report)");
+    }
+    for (String e : result.runErrors()) {
+      if (!e.startsWith("input: ")) {
+        err.println("error: " + e);
+      }
+    }
+    PrefetchReport.Summary s = result.summary();
+    int inputErrors = loaded.errors().size();
+    err.println(String.format(Locale.ROOT, "prefetch: %d distfiles: %d fetched, %d already in the cache, %d failed; "
+            + "%s downloaded in %.1f s%s", s.entries(), s.ok(), s.present(), s.failed(), megabytes(s.bytes()),
+        result.elapsed().toMillis() / 1000.0,
+        inputErrors == 0 ? "" : "; " + inputErrors + " input error" + (inputErrors == 1 ? "" : "s") + " (see above)"));
+    err.flush();
+  }
+
+  private static String megabytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+  }
+}
