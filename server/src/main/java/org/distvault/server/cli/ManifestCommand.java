@@ -58,9 +58,10 @@ final class ManifestCommand implements Callable<Integer> {
     TreeSet<String> packages = new TreeSet<>();
     result.entries().forEach(e -> packages.addAll(e.pkgpaths()));
     int errors = result.errors().size();
+    int notes = result.problems().size() - errors;
     spec.commandLine().getErr().println("manifest: " + result.entries().size() + " distfiles of " + packages.size()
-        + " packages; " + errors + " error" + (errors == 1 ? "" : "s") + ", " + (result.problems().size() - errors)
-        + " notes" + (result.failedPkgpaths().isEmpty() ? "" : "; failed: " + String.join(" ", result.failedPkgpaths())));
+        + " packages; " + errors + " error" + (errors == 1 ? "" : "s") + ", " + notes + " note" + (notes == 1 ? "" : "s")
+        + (result.failedPkgpaths().isEmpty() ? "" : "; failed: " + String.join(" ", result.failedPkgpaths())));
     return errors == 0 ? ExitCode.OK : ExitCode.FAILED;
   }
 

@@ -132,12 +132,13 @@ final class PrefetchCommand implements Callable<Integer> {
       if (planOnly) {
         return plan(prefetcher, loaded);
       }
-      PrefetchReport result = withInputErrors(run(prefetcher, loaded.entries()), loaded);
+      PrefetchReport ran = run(prefetcher, loaded.entries());
+      PrefetchReport result = withInputErrors(ran, loaded);
       writeReport(result);
       if (failures != null) {
         OutputFile.write("--failures", failures, out -> writeFailures(result, loaded, out));
       }
-      summarize(result, loaded, err);
+      summarize(result, ran.runErrors(), loaded.errors().size(), err);
       return result.result().exitCode();
     }
   }
@@ -270,7 +271,8 @@ final class PrefetchCommand implements Callable<Integer> {
     w.flush();
   }
 
-  private void summarize(PrefetchReport result, SourceResult loaded, PrintWriter err) {
+  /** Names the first failures and the run's own errors, then prints the summary line. */
+  private static void summarize(PrefetchReport result, List<String> runErrors, int inputErrors, PrintWriter err) {
     List<Outcome> failed = result.failures();
     for (int i = 0; i < Math.min(LISTED_FAILURES, failed.size()); i++) {
       Outcome o = failed.get(i);
@@ -280,13 +282,10 @@ final class PrefetchCommand implements Callable<Integer> {
     if (failed.size() > LISTED_FAILURES) {
       err.println("failed: ... and " + (failed.size() - LISTED_FAILURES) + " more (see the report)");
     }
-    for (String e : result.runErrors()) {
-      if (!e.startsWith("input: ")) {
-        err.println("error: " + e);
-      }
+    for (String e : runErrors) {
+      err.println("error: " + e);
     }
     PrefetchReport.Summary s = result.summary();
-    int inputErrors = loaded.errors().size();
     err.println(String.format(Locale.ROOT, "prefetch: %d distfiles: %d fetched, %d already in the cache, %d failed; "
             + "%s downloaded in %.1f s%s", s.entries(), s.ok(), s.present(), s.failed(), megabytes(s.bytes()),
         result.elapsed().toMillis() / 1000.0,

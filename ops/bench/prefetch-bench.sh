@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# Prefetch benchmark: `distvault prefetch --manifest` against the hashing limit and a naive
+# `xargs -P8 curl` + `sha512sum -c` baseline, same files, same run; plus the time to plan a
+# 160,000-entry manifest.
+#
+#   ops/bench/prefetch-bench.sh            (from anywhere; needs java, mvn, nginx, curl, openssl, python3)
+#
+# Generates a corpus in a temp dir (2,000 files of 1-16 KiB, 200 of 256 KiB-4 MiB, 4 of 128 MiB;
+# random bytes, deterministic sizes) and its manifest (size, SHA512, BLAKE2s, one nginx URL each),
+# serves it with nginx (a generated config on 127.0.0.1; pid, logs and temp paths under
+# ops/bench/out/prefetch/, never the system config), then in every round:
+#   hash:     `openssl speed -elapsed -multi 2` for BLAKE2s and SHA512 (the rate at which 2 cores
+#             can verify both digests) -> ideal seconds = bytes x (1/rate_blake2s + 1/rate_sha512)
+#   prefetch: a fresh `distvault serve` on a new data dir, then the wall time of
+#             `distvault prefetch --manifest` (JVM start, manifest upload, have, download, verify,
+#             upload into the server, which re-hashes and fsyncs each blob); exit 0 and every
+#             entry ok are checked
+#   naive:    `xargs -P8 -n16 curl` of the same URLs into a directory, then `sha512sum -c`
+# and, as its own phase, the wall time of `prefetch --plan-only` over a generated manifest of
+# PLAN_ENTRIES (160,000) entries whose URLs point to a loopback port nobody listens on: parse,
+# upload the manifest (the server validates and catalogs it), one batched have query, plan.
+# Figures are medians over ROUNDS; the script prints the ratios and the machine's conditions and
+# writes them to ops/bench/out/prefetch/results.txt. Every loop is bounded; loopback only.
+#
+# Environment: SMALL_COUNT (2000), MEDIUM_COUNT (200), LARGE_COUNT (4), LARGE_MIB (128),
+# PLAN_ENTRIES (160000), ROUNDS (3), JOBS (8), PER_HOST (8; one nginx host serves everything, so
+# the default --per-host 2 would measure politeness, not speed; the per-host limit still starts at
+# one connection and grows while throughput rises), JAVA_OPTS (none),
+# OPENSSL_SECS (3), SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP_CORPUS=1.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+out="$repo/ops/bench/out/prefetch"
+small_count=${SMALL_COUNT:-2000}
+medium_count=${MEDIUM_COUNT:-200}
+large_count=${LARGE_COUNT:-4}
+large_mib=${LARGE_MIB:-128}
+plan_entries=${PLAN_ENTRIES:-160000}
+rounds=${ROUNDS:-3}
+jobs=${JOBS:-8}
+per_host=${PER_HOST:-8}
+openssl_secs=${OPENSSL_SECS:-3}
+jar="$repo/server/target/distvault.jar"
+
+need=()
+for tool in java mvn nginx curl openssl python3 xargs sha512sum; do
+  command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "missing: ${need[*]} (Debian: apt-get install -y nginx curl openssl python3 maven openjdk-17-jdk-headless)" >&2
+  exit 2
+fi
+
+mkdir -p "$out"
+work=$(mktemp -d "${TMPDIR:-/tmp}/prefetch-bench.XXXXXX")
+corpus="$work/corpus"
+mkdir -p "$corpus"
+chmod 755 "$work" "$corpus"   # nginx workers run as another user when started as root
+nginx_pid=""
+server_pid=""
+cleanup() {
+  # Only the processes this script started, by their pid.
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
+  if [ "${KEEP_CORPUS:-0}" != 1 ]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+median() { # of the numbers given as arguments
+  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'
+}
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+# The run functions below set $seconds rather than print it: a $(...) subshell would hide the
+# server's pid from the cleanup trap.
+seconds=""
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  echo "== build"
+  (cd "$repo" && mvn -B -q -pl server -am package -DskipTests)
+fi
+[ -f "$jar" ] || { echo "prefetch-bench: $jar is missing (build failed?)" >&2; exit 1; }
+
+nginx_port=$(free_port)
+nginx_url="http://127.0.0.1:$nginx_port"
+
+echo "== corpus in $corpus: $small_count small, $medium_count medium, $large_count x $large_mib MiB"
+python3 - "$corpus" "$work" "$nginx_url" "$small_count" "$medium_count" "$large_count" "$large_mib" <<'EOF'
+import hashlib, json, os, random, sys
+corpus, work, base, small, medium, large, large_mib = sys.argv[1], sys.argv[2], sys.argv[3], *map(int, sys.argv[4:])
+rng = random.Random(20261123)  # sizes are deterministic; contents are random bytes
+files = [("s-%05d.bin" % i, rng.randint(1 << 10, 16 << 10)) for i in range(small)]
+files += [("m-%04d.bin" % i, rng.randint(256 << 10, 4 << 20)) for i in range(medium)]
+files += [("l-%02d.bin" % i, large_mib << 20) for i in range(large)]
+total = 0
+with open(f"{work}/manifest.jsonl", "w") as m, open(f"{work}/urls.txt", "w") as u, open(f"{work}/sums.txt", "w") as s:
+    for i, (name, size) in enumerate(files):
+        sha512, blake2s = hashlib.sha512(), hashlib.blake2s()
+        with open(f"{corpus}/{name}", "wb") as f:
+            left = size
+            while left:
+                block = os.urandom(min(left, 1 << 20))
+                f.write(block); sha512.update(block); blake2s.update(block)
+                left -= len(block)
+        url = f"{base}/distfiles/{name}"
+        m.write(json.dumps({"name": name, "pkgpaths": [f"bench/p{i:05d}"], "size": size,
+                            "digests": {"sha512": sha512.hexdigest(), "blake2s": blake2s.hexdigest()},
+                            "urls": [url]}, separators=(",", ":")) + "\n")
+        u.write(url + "\n")
+        s.write(f"{sha512.hexdigest()}  {name}\n")
+        total += size
+with open(f"{work}/total-bytes", "w") as t:
+    t.write(str(total))
+EOF
+total_bytes=$(cat "$work/total-bytes")
+file_count=$((small_count + medium_count + large_count))
+cat "$corpus"/* > /dev/null   # every run starts with the corpus in the page cache
+
+echo "== nginx on $nginx_url"
+mkdir -p "$out/nginx-temp"
+cat > "$out/nginx.conf" <<EOF
+# Generated by prefetch-bench.sh: loopback only, everything under $out.
+daemon off;
+worker_processes auto;
+pid $out/nginx.pid;
+error_log $out/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  default_type application/octet-stream;
+  types { }
+  client_body_temp_path $out/nginx-temp/client_body;
+  proxy_temp_path $out/nginx-temp/proxy;
+  fastcgi_temp_path $out/nginx-temp/fastcgi;
+  uwsgi_temp_path $out/nginx-temp/uwsgi;
+  scgi_temp_path $out/nginx-temp/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location /distfiles/ { alias $corpus/; }
+  }
+}
+EOF
+nginx -e "$out/nginx-error.log" -p "$out" -c "$out/nginx.conf" &
+nginx_pid=$!
+first=$(head -1 "$work/urls.txt")
+for _ in $(seq 1 40); do
+  curl -fsS -o /dev/null "$first" 2>/dev/null && break
+  sleep 0.25
+done
+curl -fsS "$first" | cmp - "$corpus/$(basename "$first")"
+
+# Starts `distvault serve` on a fresh data dir $1; sets server_pid and server_url.
+start_server() {
+  local data=$1
+  rm -rf "$data"
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  java ${JAVA_OPTS:-} -jar "$jar" serve --data "$data" --listen 127.0.0.1:0 --no-upstream \
+    > "$out/serve.out" 2> "$out/serve.err" &
+  server_pid=$!
+  server_url=""
+  for _ in $(seq 1 120); do
+    server_url=$(awk '/^listening /{print $2}' "$out/serve.out")
+    [ -n "$server_url" ] && break
+    kill -0 "$server_pid" 2>/dev/null || { echo "distvault serve died:" >&2; cat "$out/serve.err" >&2; exit 1; }
+    sleep 0.5
+  done
+  [ -n "$server_url" ] || { echo "distvault serve did not start in 60 s" >&2; exit 1; }
+}
+
+stop_server() {
+  kill "$server_pid"
+  wait "$server_pid" 2>/dev/null || true   # exits 143 on SIGTERM
+  server_pid=""
+}
+
+# The aggregate bytes/s of `openssl speed -elapsed -multi 2` for digest $1.
+openssl_rate() {
+  local file="$out/openssl-$1.txt"
+  openssl speed -elapsed -multi 2 -mr -seconds "$openssl_secs" -bytes 16384 -evp "$1" > "$file" 2>&1 || {
+    echo "openssl speed -evp $1 failed:" >&2; cat "$file" >&2; exit 1; }
+  awk -F: -v alg="$1" '$1 == "+F" && $3 == alg { print $4; exit }' "$file"
+}
+
+prefetch_run() { # round -> $seconds; checks exit 0 and every entry ok
+  local data="$work/data-$1" start end code=0
+  start_server "$data"
+  start=$(now)
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  java ${JAVA_OPTS:-} -jar "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
+    --manifest "$work/manifest.jsonl" --report "$out/report-$1.json" --jobs "$jobs" --per-host "$per_host" \
+    --work-dir "$work/spool" 2> "$out/prefetch-$1.err" || code=$?
+  end=$(now)
+  stop_server
+  if [ "$code" != 0 ]; then echo "prefetch exited $code, see $out/prefetch-$1.err" >&2; tail -5 "$out/prefetch-$1.err" >&2; exit 1; fi
+  python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['summary']; sys.exit(0 if s['ok']==int(sys.argv[2]) else 'not every entry ok: '+str(s))" \
+    "$out/report-$1.json" "$file_count"
+  rm -rf "$data"
+  seconds=$(elapsed "$start" "$end")
+}
+
+naive_run() { # -> $seconds for xargs -P8 curl + sha512sum -c
+  local dir="$work/naive" start end
+  rm -rf "$dir"; mkdir -p "$dir"
+  start=$(now)
+  xargs -P8 -n16 curl -fsS --output-dir "$dir" --remote-name-all < "$work/urls.txt"
+  (cd "$dir" && sha512sum -c --quiet "$work/sums.txt")
+  end=$(now)
+  rm -rf "$dir"
+  seconds=$(elapsed "$start" "$end")
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+ideal=(); prefetch=(); naive=(); blake=(); sha=()
+for r in $(seq 1 "$rounds"); do
+  b=$(openssl_rate blake2s256); s=$(openssl_rate sha512)
+  blake+=("$(python3 -c "print(f'{$b / 1e6:.0f}')")"); sha+=("$(python3 -c "print(f'{$s / 1e6:.0f}')")")
+  ideal+=("$(python3 -c "print(f'{$total_bytes * (1 / $b + 1 / $s):.2f}')")")
+  prefetch_run "$r"; prefetch+=("$seconds")
+  naive_run; naive+=("$seconds")
+  echo "round $r: ideal ${ideal[-1]} s (BLAKE2s ${blake[-1]} MB/s, SHA512 ${sha[-1]} MB/s on 2 cores), prefetch ${prefetch[-1]} s, naive ${naive[-1]} s"
+done
+
+echo "== planning $plan_entries entries"
+dead_port=$(free_port)   # bound and closed again: nothing listens there
+python3 - "$work/plan.jsonl" "$plan_entries" "$dead_port" <<'EOF'
+import json, random, sys
+path, n, port = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rng = random.Random(160000)
+with open(path, "w") as f:
+    for i in range(n):
+        cat = "cat%03d" % (i % 200)
+        name = "dist-%06d-1.%d.tar.gz" % (i, i % 7)
+        f.write(json.dumps({"name": name, "pkgpaths": [f"{cat}/pkg{i // 3:06d}"], "size": rng.randint(1000, 10**8),
+                            "digests": {"sha512": "%0128x" % rng.getrandbits(512), "blake2s": "%064x" % rng.getrandbits(256)},
+                            "urls": [f"http://127.0.0.1:{port}/distfiles/{name}", f"http://127.0.0.1:{port}/mirror/{name}"]},
+                           separators=(",", ":")) + "\n")
+EOF
+plan=()
+for r in $(seq 1 "$rounds"); do
+  data="$work/plan-data-$r"
+  start_server "$data"
+  start=$(now)
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  java ${JAVA_OPTS:-} -jar "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
+    --manifest "$work/plan.jsonl" --plan-only > "$out/plan-$r.json" 2> "$out/plan-$r.err"
+  end=$(now)
+  stop_server
+  rm -rf "$data"
+  python3 -c "import json,sys; p=json.load(open(sys.argv[1])); sys.exit(0 if p['entries']==int(sys.argv[2]) and p['toFetch']==p['entries'] else 'unexpected plan: '+str(p))" \
+    "$out/plan-$r.json" "$plan_entries"
+  plan+=("$(elapsed "$start" "$end")")
+  echo "round $r: plan-only ${plan[-1]} s"
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+mi=$(median "${ideal[@]}"); mp=$(median "${prefetch[@]}"); mn=$(median "${naive[@]}"); mplan=$(median "${plan[@]}")
+{
+  echo "prefetch-bench $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds=$rounds (median)"
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load avg before: $load_before, after: $load_after"
+  echo "java: $(java -version 2>&1 | head -1); $(nginx -v 2>&1); $(openssl version | cut -d' ' -f1-2); JAVA_OPTS='${JAVA_OPTS:-}'"
+  echo "corpus: $file_count files ($small_count x 1-16 KiB, $medium_count x 256 KiB-4 MiB, $large_count x $large_mib MiB), $total_bytes bytes; prefetch --jobs $jobs --per-host $per_host"
+  echo "hashing (openssl speed -elapsed -multi 2, 16 KiB blocks): BLAKE2s $(median "${blake[@]}") MB/s, SHA512 $(median "${sha[@]}") MB/s"
+  printf '%-58s %9s %9s\n' "" seconds "MB/s"
+  for row in "ideal (bytes / 2-core BLAKE2s+SHA512 rate)|$mi" "distvault prefetch --manifest|$mp" "naive: xargs -P8 -n16 curl + sha512sum -c|$mn"; do
+    printf '%-58s %9s %9s\n' "${row%%|*}" "${row##*|}" "$(python3 -c "print(f'{$total_bytes / ${row##*|} / 1e6:.0f}')")"
+  done
+  echo "ratios: prefetch/ideal $(python3 -c "print(f'{$mp / $mi:.2f}')"), prefetch/naive $(python3 -c "print(f'{$mp / $mn:.2f}')") (time; lower is better)"
+  echo "plan-only of $plan_entries entries (parse, upload, have, plan): $mplan s"
+  echo "all runs: ideal ${ideal[*]} | prefetch ${prefetch[*]} | naive ${naive[*]} | plan ${plan[*]}"
+} | tee "$out/results.txt"
