@@ -222,6 +222,8 @@ public final class ContractServer implements AutoCloseable {
       try {
         actual.verify(expected);
       } catch (DigestMismatchException e) {
+        // Like the real server, nothing is left behind by the time the client reads the answer.
+        Files.deleteIfExists(tmp);
         ObjectNode body = JSON.createObjectNode().put("error", e.getMessage());
         body.set("expected", JSON.valueToTree(expected.toHexMap()));
         body.set("actual", JSON.valueToTree(actual.toHexMap()));
