@@ -13,8 +13,14 @@
 #   - nginx from a generated config (loopback, pid/logs/temp under the run's output dir, never the
 #     system config) serving the corpus under the same URLs: /pkg/bench/files/<name> and
 #     /distfiles/<name>;
-#   - both servers checked to return the exact bytes (whole, a range, both routes).
-# Measured, alternating the two servers in every round (the first one alternates too):
+#   - with LAYER=1 (default) a third contender, "layer": the same jar's serving layer alone
+#     (org.distvault.server.bench.ServeDirectoryMain over the corpus: routes, responder and
+#     zero-copy transfer over an in-memory index; no catalog, no metrics, no admin API), so the
+#     gap to nginx splits into what the HTTP layer costs and what the rest of the server adds;
+#   - every server checked to return the exact bytes (whole, a range, both routes);
+#   - warm-up, not counted: one large round and WARMUP_SECONDS (10) of small requests each, and as
+#     long of misses, so that the JIT has compiled the hot paths.
+# Measured, the contenders taking turns in every round (the first one rotates too):
 #   (a) large: BIG_COUNT parallel `curl -o /dev/null` of the big files via /pkg/, wall time -> MB/s
 #   (b) small: wrk with keep-alive, a Lua script rotating over the small files via /pkg/ -> req/s
 #   (c) misses: PUT /api/v1/mode offline, then wrk (MISS_CONNECTIONS=64, MISS_SECONDS=10) asking
@@ -24,11 +30,13 @@
 # Each figure is the median of ROUNDS (3); the ratios ours/nginx are checked against the goals
 # (>= 0.9 large, >= 0.7 small; >= 5000 durable misses/s on 2 cores). The load average (uptime) is
 # logged before and after every measurement, and each server's own CPU time (/proc/PID/stat, user
-# + system) per measurement. Raw outputs go to ops/bench/out/server-bench/<time>/ (gitignored),
+# + system) per measurement, for the JVMs also per thread group (Undertow I/O threads, workers,
+# catalog log committer, JIT, GC). Raw outputs go to ops/bench/out/server-bench/<time>/ (gitignored),
 # the table also to stdout. Everything binds 127.0.0.1; every load loop is bounded (counts, wrk -d).
 #
 # Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (256), SMALL_COUNT (200), WRK_SECONDS (10),
-# WRK_THREADS (2), WRK_CONNECTIONS (32), MISS_SECONDS (10), MISS_CONNECTIONS (64), JAVA_OPTS (none),
+# WRK_THREADS (2), WRK_CONNECTIONS (32), MISS_SECONDS (10), MISS_CONNECTIONS (64), WARMUP_SECONDS (10),
+# LAYER (1; 0 leaves the serving layer out), JAVA_OPTS (none, for both JVMs),
 # SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP=1 to keep the corpus and data dir.
 set -euo pipefail
 shopt -s inherit_errexit   # a failing measurement inside $(...) stops the script
@@ -43,6 +51,9 @@ wrk_threads=${WRK_THREADS:-2}
 wrk_connections=${WRK_CONNECTIONS:-32}
 miss_seconds=${MISS_SECONDS:-10}
 miss_connections=${MISS_CONNECTIONS:-64}
+warmup_seconds=${WARMUP_SECONDS:-10}
+contenders=(nginx ours)
+if [ "${LAYER:-1}" = 1 ]; then contenders+=(layer); fi
 jar="$repo/server/target/distvault.jar"
 pkgpath=bench/files
 
@@ -64,9 +75,11 @@ corpus="$work/corpus"
 data="$work/data"
 nginx_pid=""
 ours_pid=""
+layer_pid=""
 cleanup() {
   # Only the processes this script started, by their pid.
   if [ -n "$ours_pid" ]; then kill "$ours_pid" 2>/dev/null || true; wait "$ours_pid" 2>/dev/null || true; fi
+  if [ -n "$layer_pid" ]; then kill "$layer_pid" 2>/dev/null || true; wait "$layer_pid" 2>/dev/null || true; fi
   if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
   if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
@@ -82,6 +95,17 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 mark() { echo "$(date +%T) $1: $(uptime)" >> "$out/load.txt"; }
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+server_pids() { # contender -> its pids
+  case $1 in
+    nginx) echo "$nginx_pid" $(pgrep -P "$nginx_pid") ;;
+    ours) echo "$ours_pid" ;;
+    layer) echo "$layer_pid" ;;
+  esac
+}
+url_of() {
+  case $1 in nginx) echo "$nginx_url" ;; ours) echo "$ours_url" ;; layer) echo "$layer_url" ;; esac
 }
 
 say "== server-bench $(date -u +%Y-%m-%dT%H:%M:%SZ), output $out"
@@ -197,8 +221,28 @@ for _ in $(seq 1 40); do
   sleep 0.25
 done
 
-say "== correctness: both servers return the exact bytes on both routes"
-for url in "$nginx_url" "$ours_url"; do
+layer_url=""
+if [ -n "${contenders[2]:-}" ]; then
+  say "== serving layer alone: ServeDirectoryMain over the corpus (hashes it at start-up)"
+  # The same jar's HTTP layer (routes, responder, zero-copy transfer) over an in-memory index of
+  # the corpus: no catalog, no metrics. The gap between it and ours is what the rest costs.
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  java ${JAVA_OPTS:-} -cp "$jar" org.distvault.server.bench.ServeDirectoryMain "$corpus" 127.0.0.1:0 \
+    > "$out/layer.out" 2> "$out/layer.err" &
+  layer_pid=$!
+  for _ in $(seq 1 240); do
+    layer_url=$(awk '/^listening /{print $2}' "$out/layer.out")
+    [ -n "$layer_url" ] && break
+    kill -0 "$layer_pid" 2>/dev/null || { echo "the serving layer died:" >&2; cat "$out/layer.err" >&2; exit 1; }
+    sleep 0.5
+  done
+  [ -n "$layer_url" ] || { echo "the serving layer did not start in 120 s" >&2; exit 1; }
+  layer_url=${layer_url%/}
+fi
+
+say "== correctness: every server returns the exact bytes on both routes"
+for who in "${contenders[@]}"; do
+  url=$(url_of "$who")
   curl -fsS "$url/pkg/$pkgpath/big-1.bin" | cmp - "$corpus/big-1.bin"
   curl -fsS "$url/distfiles/big-2.bin" | cmp - "$corpus/big-2.bin"
   curl -fsS -r 1000-2000999 "$url/pkg/$pkgpath/big-2.bin" | cmp - <(tail -c +1001 "$corpus/big-2.bin" | head -c 2000000)
@@ -216,20 +260,44 @@ cpu_ticks() { # total user+system clock ticks of the given pids (a server's own 
   done
   echo "$total"
 }
-server_pids() { # nginx|ours -> its pids
-  if [ "$1" = nginx ]; then echo "$nginx_pid" $(pgrep -P "$nginx_pid"); else echo "$ours_pid"; fi
+# A JVM's CPU ticks per thread group, as "group=ticks ..." (thread names: Undertow's "XNIO-1 I/O-n"
+# and "XNIO-1 task-n", the catalog's "catalog-log-committer", the JIT and GC threads).
+thread_ticks() {
+  python3 - "$1" <<'EOF'
+import os, sys
+pid, groups = sys.argv[1], {}
+for tid in os.listdir(f"/proc/{pid}/task"):
+    try:
+        comm = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+        fields = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        continue  # the thread ended in between
+    g = ("io" if "I/O" in comm else "workers" if "task" in comm else "log-committer" if "catalog-log" in comm
+         else "jit" if "Compiler" in comm else "gc" if "GC" in comm or "G1" in comm else "other")
+    groups[g] = groups.get(g, 0) + int(fields[11]) + int(fields[12])
+print(" ".join(f"{k}={v}" for k, v in sorted(groups.items())))
+EOF
 }
-url_of() { if [ "$1" = nginx ]; then echo "$nginx_url"; else echo "$ours_url"; fi; }
-
-# Runs "$@" (which prints a figure) against server $1 with the load and the server's CPU logged;
-# prints "figure cpu_seconds".
+ticks_diff() { # before after -> "group=seconds ..." for the groups that used CPU
+  python3 - "$1" "$2" "$ticks_per_second" <<'EOF'
+import sys
+a = dict(kv.split("=") for kv in sys.argv[1].split()); b = dict(kv.split("=") for kv in sys.argv[2].split())
+hz = int(sys.argv[3])
+d = {k: (int(v) - int(a.get(k, 0))) / hz for k, v in b.items()}
+print(" ".join(f"{k}={v:.2f}" for k, v in sorted(d.items(), key=lambda kv: -kv[1]) if v > 0))
+EOF
+}
+# Runs "$@" (which prints a figure) against contender $1 for measurement $2 with the load and the
+# server's CPU logged (per thread group for the JVMs, in threads.txt); prints "figure cpu_seconds".
 measure() {
   local who=$1 label=$2; shift 2
-  local before after figure
+  local before after figure threads_before=""
   mark "$label $who before"
+  [ "$who" = nginx ] || threads_before=$(thread_ticks "$(server_pids "$who")")
   before=$(cpu_ticks $(server_pids "$who"))
   figure=$("$@")
   after=$(cpu_ticks $(server_pids "$who"))
+  [ "$who" = nginx ] || echo "$label $who: $(ticks_diff "$threads_before" "$(thread_ticks "$(server_pids "$who")")")" >> "$out/threads.txt"
   mark "$label $who after"
   echo "$figure $(calc "round(($after - $before) / $ticks_per_second, 2)")"
 }
@@ -261,14 +329,18 @@ small_run() { # base URL, raw output file -> requests/s
   awk '/^Requests\/sec:/{printf "%.0f\n", $2}' "$2"
 }
 
-say "== warm-up (not counted)"
-large_run "$nginx_url" > /dev/null; large_run "$ours_url" > /dev/null
-wrk -t"$wrk_threads" -c"$wrk_connections" -d3s -s "$rotate_lua" "$ours_url" > "$out/wrk-warmup-ours.txt"
-wrk -t"$wrk_threads" -c"$wrk_connections" -d3s -s "$rotate_lua" "$nginx_url" > "$out/wrk-warmup-nginx.txt"
+say "== warm-up (not counted; ${warmup_seconds} s of small requests each, so the JVMs compile their hot paths)"
+for who in "${contenders[@]}"; do
+  large_run "$(url_of "$who")" > /dev/null
+  wrk -t"$wrk_threads" -c"$wrk_connections" -d"${warmup_seconds}s" -s "$rotate_lua" "$(url_of "$who")" > "$out/wrk-warmup-$who.txt"
+done
 
-order() { if [ $(($1 % 2)) = 1 ]; then echo nginx ours; else echo ours nginx; fi; }
+order() { # round -> the contenders, rotated by one each round
+  local n=${#contenders[@]} i
+  for i in $(seq 0 $((n - 1))); do printf '%s ' "${contenders[$(( (i + $1 - 1) % n ))]}"; done
+}
 declare -A large small large_cpu small_cpu small_requests
-for who in nginx ours; do large[$who]=""; small[$who]=""; large_cpu[$who]=0; small_cpu[$who]=0; small_requests[$who]=0; done
+for who in "${contenders[@]}"; do large[$who]=""; small[$who]=""; large_cpu[$who]=0; small_cpu[$who]=0; small_requests[$who]=0; done
 loads=()
 for r in $(seq 1 "$rounds"); do
   for who in $(order "$r"); do
@@ -351,7 +423,7 @@ miss_run() { # tag, raw output file -> misses/s (404s per second of wrk's run)
        printf "%.0f\n", v["status404"] / (v["duration_us"] / 1e6)}' "$2"
 }
 # warm-up of the miss path (not counted; its violations are before the first counted cursor)
-wrk -t"$wrk_threads" -c"$miss_connections" -d3s -s "$miss_lua" "$ours_url" -- warmup > "$out/wrk-misses-warmup.txt"
+wrk -t"$wrk_threads" -c"$miss_connections" -d"${warmup_seconds}s" -s "$miss_lua" "$ours_url" -- warmup > "$out/wrk-misses-warmup.txt"
 misses=""; miss_cpu=0; miss_404_total=0; miss_checks=()
 for r in $(seq 1 "$rounds"); do
   loads+=("$(load1)")
@@ -386,20 +458,45 @@ mm=$(median $misses)
 gib_sent=$(calc "$rounds * $big_count * $big_mib / 1024")
 verdict() { if python3 -c "import sys; sys.exit(0 if $1 >= $2 else 1)"; then echo ok; else echo BELOW; fi; }
 lratio=$(calc "round($lo / $ln, 2)"); sratio=$(calc "round($so / $sn, 2)")
+ll=-; llr=-; sl=-; slr=-
+if [ -n "$layer_url" ]; then
+  ll=$(median ${large[layer]}); llr=$(calc "round($ll / $ln, 2)")
+  sl=$(median ${small[layer]}); slr=$(calc "round($sl / $sn, 2)")
+fi
+cpu_per_gib() { calc "round(${large_cpu[$1]} / $gib_sent, 2)"; }
+cpu_per_request() { calc "round(${small_cpu[$1]} * 1e6 / ${small_requests[$1]})"; }
+# Sums threads.txt per measurement kind and contender: where the JVMs spent their CPU.
+thread_summary() {
+  python3 - "$out/threads.txt" <<'EOF'
+import collections, sys
+sums = collections.defaultdict(collections.Counter)
+for line in open(sys.argv[1]):
+    head, _, groups = line.partition(": ")
+    _, _, kind, who = head.split()
+    for kv in groups.split():
+        k, v = kv.split("="); sums[f"{kind} {who}"][k] += float(v)
+for key, c in sums.items():
+    print(f"  {key:13s} " + " ".join(f"{k}={v:.1f}s" for k, v in c.most_common()))
+EOF
+}
 {
-  echo "server-bench $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds=$rounds (median), servers alternated"
+  echo "server-bench $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds=$rounds (median), contenders rotated every round: ${contenders[*]}"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load1 at measurement starts: $(printf '%s ' "${loads[@]}")"
-  echo "uptime at start/end: see $out/load.txt ($(head -1 "$out/load.txt" | sed 's/.*load average/load average/') -> $(tail -1 "$out/load.txt" | sed 's/.*load average/load average/'))"
+  echo "uptime at start -> end: $(head -1 "$out/load.txt" | sed 's/.*load average/load average/') -> $(tail -1 "$out/load.txt" | sed 's/.*load average/load average/') (every measurement: $out/load.txt)"
   echo "java: $(java -version 2>&1 | head -1); JAVA_OPTS='${JAVA_OPTS:-}'; $(nginx -v 2>&1); data dir on $(stat -f -c %T "$work")"
   echo "small: wrk -t$wrk_threads -c$wrk_connections -d${wrk_seconds}s; misses: wrk -t$wrk_threads -c$miss_connections -d${miss_seconds}s"
-  printf '%-48s %10s %10s %7s %8s\n' "" nginx ours ratio goal
-  printf '%-48s %10s %10s %7s %8s\n' "large: $big_count x $big_mib MiB in parallel, MB/s" "$ln" "$lo" "$lratio" ">=0.9 $(verdict "$lratio" 0.9)"
-  printf '%-48s %10s %10s %7s %8s\n' "small: $small_count files 4-64 KiB, keep-alive, req/s" "$sn" "$so" "$sratio" ">=0.7 $(verdict "$sratio" 0.7)"
-  printf '%-48s %10s %10s %7s %8s\n' "offline misses, durable violations/s" "-" "$mm" "-" ">=5000 $(verdict "$mm" 5000)"
-  echo "server CPU per GiB sent (large): nginx $(calc "round(${large_cpu[nginx]} / $gib_sent, 2)") s, ours $(calc "round(${large_cpu[ours]} / $gib_sent, 2)") s"
-  echo "server CPU per small request: nginx $(calc "round(${small_cpu[nginx]} * 1e6 / ${small_requests[nginx]})") us, ours $(calc "round(${small_cpu[ours]} * 1e6 / ${small_requests[ours]})") us"
+  printf '%-46s %8s %8s %6s %10s %8s %6s\n' "" nginx ours ratio goal layer ratio
+  printf '%-46s %8s %8s %6s %10s %8s %6s\n' "large: $big_count x $big_mib MiB in parallel, MB/s" "$ln" "$lo" "$lratio" ">=0.9 $(verdict "$lratio" 0.9)" "$ll" "$llr"
+  printf '%-46s %8s %8s %6s %10s %8s %6s\n' "small: $small_count files 4-64 KiB, keep-alive, req/s" "$sn" "$so" "$sratio" ">=0.7 $(verdict "$sratio" 0.7)" "$sl" "$slr"
+  printf '%-46s %8s %8s %6s %10s %8s %6s\n' "offline misses, durable violations/s" "-" "$mm" "-" ">=5000 $(verdict "$mm" 5000)" "-" "-"
+  echo "(layer: the same jar's serving layer alone, ServeDirectoryMain over the corpus: no catalog, no metrics)"
+  printf 'server CPU per GiB sent (large):'; for who in "${contenders[@]}"; do printf ' %s %s s' "$who" "$(cpu_per_gib "$who")"; done; echo
+  printf 'server CPU per small request:   '; for who in "${contenders[@]}"; do printf ' %s %s us' "$who" "$(cpu_per_request "$who")"; done; echo
   echo "server CPU per miss: ours $(calc "round($miss_cpu * 1e6 / max(1, $miss_404_total))") us"
-  echo "all runs: large nginx${large[nginx]} | ours${large[ours]}; small nginx${small[nginx]} | ours${small[ours]}; misses${misses}"
+  echo "JVM CPU by thread group, summed over the rounds:"
+  thread_summary
+  printf 'all runs:'; for who in "${contenders[@]}"; do printf ' large %s%s;' "$who" "${large[$who]}"; done
+  for who in "${contenders[@]}"; do printf ' small %s%s;' "$who" "${small[$who]}"; done; echo " misses$misses"
   printf 'violations check %s\n' "${miss_checks[@]}"
   echo "violations.jsonl lines: $violations_file_lines; stats at end: $(cat "$out/stats-end.json")"
 } | tee "$out/results.txt"
