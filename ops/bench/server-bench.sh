@@ -395,11 +395,26 @@ function done(summary, latency, requests)
 end
 EOF
 violations_total() { admin GET /api/v1/stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["violations"])'; }
-# Pages through GET /api/v1/violations after a cursor; prints "count distinct_paths bad".
+# Waits (at most 10 s) until the violation count stops moving: when wrk stops at its deadline,
+# requests it gave up on may still be finishing on the server. Prints the count.
+settle() {
+  local last now
+  last=$(violations_total)
+  for _ in $(seq 1 20); do
+    sleep 0.5
+    now=$(violations_total)
+    [ "$now" = "$last" ] && break
+    last=$now
+  done
+  echo "$last"
+}
+# Pages through GET /api/v1/violations after a cursor; prints "count distinct_paths bad" and
+# writes the first unexpected entries (not from this round, or not as requested) to file $3.
 page_violations() {
-  python3 - "$ours_url" "$token" "$1" "$2" <<'EOF'
+  python3 - "$ours_url" "$token" "$1" "$2" "$3" <<'EOF'
 import json, sys, urllib.request
-url, token, since, tag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+url, token, since, tag, unexpected = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+samples = []
 count, paths, bad = 0, set(), 0
 for _ in range(100000):  # bounded: 10,000 per page
     req = urllib.request.Request(f"{url}/api/v1/violations?since={since}&limit=10000",
@@ -412,8 +427,13 @@ for _ in range(100000):  # bounded: 10,000 per page
         paths.add(v["path"])
         ok = (v["kind"] == "unknown" and v["path"].startswith(f"/pkg/bench/missing/miss-{tag}-")
               and v["pkgpath"] == "bench/missing" and v["method"] == "GET" and v["client"] == "127.0.0.1")
-        bad += 0 if ok else 1
+        if not ok:
+            bad += 1
+            if len(samples) < 20:
+                samples.append(json.dumps(v))
     since = page["next"]
+with open(unexpected, "w") as f:
+    f.write("".join(line + "\n" for line in samples))
 print(count, len(paths), bad)
 EOF
 }
@@ -424,17 +444,17 @@ miss_run() { # tag, raw output file -> misses/s (404s per second of wrk's run)
 }
 # warm-up of the miss path (not counted; its violations are before the first counted cursor)
 wrk -t"$wrk_threads" -c"$miss_connections" -d"${warmup_seconds}s" -s "$miss_lua" "$ours_url" -- warmup > "$out/wrk-misses-warmup.txt"
+settle > /dev/null
 misses=""; miss_cpu=0; miss_404_total=0; miss_checks=()
 for r in $(seq 1 "$rounds"); do
   loads+=("$(load1)")
   raw="$out/wrk-misses-$r.txt"
-  since=$(violations_total)
+  since=$(settle)
   res=$(measure ours "round $r misses" miss_run "r$r" "$raw"); read -r fig cpu <<<"$res"
-  sleep 1   # requests wrk gave up on at its deadline may still be finishing on the server
-  until_=$(violations_total)
+  until_=$(settle)
   res=$(awk '/^RESULT/{for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}
        print v["status404"], v["status_other"], v["errors_status"]}' "$raw"); read -r got404 other errors_status <<<"$res"
-  res=$(page_violations "$since" "r$r"); read -r paged distinct bad <<<"$res"
+  res=$(page_violations "$since" "r$r" "$out/unexpected-violations-$r.jsonl"); read -r paged distinct bad <<<"$res"
   recorded=$((until_ - since))
   misses+=" $fig"; miss_cpu=$(calc "$miss_cpu + $cpu"); miss_404_total=$((miss_404_total + got404))
   # wrk stops with requests in flight: the server may have recorded (and answered) a few that wrk
@@ -444,7 +464,7 @@ for r in $(seq 1 "$rounds"); do
      || [ "$recorded" -lt "$got404" ] || [ "$recorded" -gt $((got404 + miss_connections)) ]; then
     check=MISMATCH
   fi
-  miss_checks+=("round $r: 404s $got404, other statuses $other, recorded (stats) $recorded, paged $paged, distinct paths $distinct, unexpected entries $bad -> $check")
+  miss_checks+=("round $r: 404s $got404, other statuses $other, recorded (stats) $recorded, paged $paged, distinct paths $distinct, unexpected entries $bad$([ "$bad" = 0 ] || echo " (see unexpected-violations-$r.jsonl)") -> $check")
   say "round $r misses: $fig misses/s (server CPU $cpu s, load $(load1)); ${miss_checks[-1]}"
 done
 admin GET /api/v1/stats > "$out/stats-end.json"
@@ -489,7 +509,7 @@ EOF
   printf '%-46s %8s %8s %6s %10s %8s %6s\n' "large: $big_count x $big_mib MiB in parallel, MB/s" "$ln" "$lo" "$lratio" ">=0.9 $(verdict "$lratio" 0.9)" "$ll" "$llr"
   printf '%-46s %8s %8s %6s %10s %8s %6s\n' "small: $small_count files 4-64 KiB, keep-alive, req/s" "$sn" "$so" "$sratio" ">=0.7 $(verdict "$sratio" 0.7)" "$sl" "$slr"
   printf '%-46s %8s %8s %6s %10s %8s %6s\n' "offline misses, durable violations/s" "-" "$mm" "-" ">=5000 $(verdict "$mm" 5000)" "-" "-"
-  echo "(layer: the same jar's serving layer alone, ServeDirectoryMain over the corpus: no catalog, no metrics)"
+  [ -z "$layer_url" ] || echo "(layer: the same jar's serving layer alone, ServeDirectoryMain over the corpus: no catalog, no metrics)"
   printf 'server CPU per GiB sent (large):'; for who in "${contenders[@]}"; do printf ' %s %s s' "$who" "$(cpu_per_gib "$who")"; done; echo
   printf 'server CPU per small request:   '; for who in "${contenders[@]}"; do printf ' %s %s us' "$who" "$(cpu_per_request "$who")"; done; echo
   echo "server CPU per miss: ours $(calc "round($miss_cpu * 1e6 / max(1, $miss_404_total))") us"
