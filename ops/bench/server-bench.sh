@@ -437,18 +437,45 @@ with open(unexpected, "w") as f:
 print(count, len(paths), bad)
 EOF
 }
+# The durable rate is bounded by how long the disk takes to sync and how many violations share a
+# sync: the probe times fdatasync on the data dir's file system (what else runs on the machine
+# moves it a lot), and perf, when it can, counts the server's fdatasync calls during each round.
+fsync_probe() { # -> "median_ms p90_ms" of 100 x (512-byte append + fdatasync) in the work dir
+  python3 - "$work/fsync-probe" <<'EOF'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+times = []
+for _ in range(100):
+    t = time.perf_counter(); os.write(fd, b"x" * 512); os.fdatasync(fd); times.append(time.perf_counter() - t)
+os.close(fd); os.unlink(sys.argv[1])
+times.sort()
+print(f"{times[50] * 1e3:.2f} {times[90] * 1e3:.2f}")
+EOF
+}
+use_perf=0
+if [ "${PERF:-1}" = 1 ] && command -v perf >/dev/null 2>&1 \
+   && perf stat -e syscalls:sys_enter_fdatasync -p "$ours_pid" -o /dev/null -- sleep 0.1 2>/dev/null; then
+  use_perf=1
+fi
 miss_run() { # tag, raw output file -> misses/s (404s per second of wrk's run)
+  local perf_pid=""
+  if [ "$use_perf" = 1 ]; then
+    perf stat -x, -e syscalls:sys_enter_fdatasync -p "$ours_pid" -o "${2%.txt}.perf" -- sleep "$miss_seconds" &
+    perf_pid=$!
+  fi
   wrk -t"$wrk_threads" -c"$miss_connections" -d"${miss_seconds}s" -s "$miss_lua" "$ours_url" -- "$1" > "$2"
+  [ -z "$perf_pid" ] || wait "$perf_pid"
   awk '/^RESULT/{for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}
        printf "%.0f\n", v["status404"] / (v["duration_us"] / 1e6)}' "$2"
 }
 # warm-up of the miss path (not counted; its violations are before the first counted cursor)
 wrk -t"$wrk_threads" -c"$miss_connections" -d"${warmup_seconds}s" -s "$miss_lua" "$ours_url" -- warmup > "$out/wrk-misses-warmup.txt"
 settle > /dev/null
-misses=""; miss_cpu=0; miss_404_total=0; miss_checks=()
+misses=""; miss_cpu=0; miss_404_total=0; miss_checks=(); fsyncs=()
 for r in $(seq 1 "$rounds"); do
   loads+=("$(load1)")
   raw="$out/wrk-misses-$r.txt"
+  read -r sync_median sync_p90 <<<"$(fsync_probe)"
   since=$(settle)
   res=$(measure ours "round $r misses" miss_run "r$r" "$raw"); read -r fig cpu <<<"$res"
   until_=$(settle)
@@ -456,6 +483,12 @@ for r in $(seq 1 "$rounds"); do
        print v["status404"], v["status_other"], v["errors_status"]}' "$raw"); read -r got404 other errors_status <<<"$res"
   res=$(page_violations "$since" "r$r" "$out/unexpected-violations-$r.jsonl"); read -r paged distinct bad <<<"$res"
   recorded=$((until_ - since))
+  per_sync=""
+  if [ -s "${raw%.txt}.perf" ]; then
+    syncs=$(awk -F, '/fdatasync/{print $1}' "${raw%.txt}.perf")
+    per_sync=", server fdatasync calls $syncs ($(calc "round($recorded / max(1, $syncs), 1)") violations per sync)"
+  fi
+  fsyncs+=("round $r: probe fdatasync median $sync_median ms, p90 $sync_p90 ms$per_sync")
   misses+=" $fig"; miss_cpu=$(calc "$miss_cpu + $cpu"); miss_404_total=$((miss_404_total + got404))
   # wrk stops with requests in flight: the server may have recorded (and answered) a few that wrk
   # no longer counts, never fewer. So: 0 <= recorded - 404s <= connections, and paging agrees.
@@ -465,7 +498,7 @@ for r in $(seq 1 "$rounds"); do
     check=MISMATCH
   fi
   miss_checks+=("round $r: 404s $got404, other statuses $other, recorded (stats) $recorded, paged $paged, distinct paths $distinct, unexpected entries $bad$([ "$bad" = 0 ] || echo " (see unexpected-violations-$r.jsonl)") -> $check")
-  say "round $r misses: $fig misses/s (server CPU $cpu s, load $(load1)); ${miss_checks[-1]}"
+  say "round $r misses: $fig misses/s (server CPU $cpu s, load $(load1)); ${miss_checks[-1]}; ${fsyncs[-1]}"
 done
 admin GET /api/v1/stats > "$out/stats-end.json"
 curl -fsS "$ours_url/metrics" > "$out/metrics-end.txt"
@@ -518,5 +551,6 @@ EOF
   printf 'all runs:'; for who in "${contenders[@]}"; do printf ' large %s%s;' "$who" "${large[$who]}"; done
   for who in "${contenders[@]}"; do printf ' small %s%s;' "$who" "${small[$who]}"; done; echo " misses$misses"
   printf 'violations check %s\n' "${miss_checks[@]}"
+  printf 'disk sync %s\n' "${fsyncs[@]}"
   echo "violations.jsonl lines: $violations_file_lines; stats at end: $(cat "$out/stats-end.json")"
 } | tee "$out/results.txt"
