@@ -323,8 +323,9 @@ rotate_lua="$out/rotate.lua"
   echo "request = function() i = i % #paths + 1; return wrk.format(\"GET\", paths[i]) end"
 } > "$rotate_lua"
 
-small_run() { # base URL, raw output file -> requests/s
-  wrk -t"$wrk_threads" -c"$wrk_connections" -d"${wrk_seconds}s" -s "$rotate_lua" "$1" > "$2"
+small_run() { # base URL, raw output file -> requests/s (wrk's own CPU time goes to RAW.time)
+  local TIMEFORMAT='%U %S'
+  { time wrk -t"$wrk_threads" -c"$wrk_connections" -d"${wrk_seconds}s" -s "$rotate_lua" "$1" > "$2"; } 2> "${2%.txt}.time"
   if grep -q -e 'Non-2xx' -e 'Socket errors' "$2"; then echo "wrk saw errors against $1:" >&2; cat "$2" >&2; exit 1; fi
   awk '/^Requests\/sec:/{printf "%.0f\n", $2}' "$2"
 }
@@ -339,8 +340,14 @@ order() { # round -> the contenders, rotated by one each round
   local n=${#contenders[@]} i
   for i in $(seq 0 $((n - 1))); do printf '%s ' "${contenders[$(( (i + $1 - 1) % n ))]}"; done
 }
-declare -A large small large_cpu small_cpu small_requests
-for who in "${contenders[@]}"; do large[$who]=""; small[$who]=""; large_cpu[$who]=0; small_cpu[$who]=0; small_requests[$who]=0; done
+declare -A large small large_cpu small_cpu small_requests small_client
+for who in "${contenders[@]}"; do
+  large[$who]=""; small[$who]=""; large_cpu[$who]=0; small_cpu[$who]=0; small_requests[$who]=0; small_client[$who]=0
+done
+client_cpu() { awk '{print $1 + $2}' "${1%.txt}.time"; } # raw wrk output -> wrk's CPU seconds
+# server CPU, client CPU, seconds -> the share of all cores the two got: the rest went to whatever
+# else runs on the machine (on a shared machine, the figures scale with this)
+share() { calc "f'{($1 + $2) / ($(nproc) * $3):.0%}'"; }
 loads=()
 for r in $(seq 1 "$rounds"); do
   for who in $(order "$r"); do
@@ -357,7 +364,8 @@ for r in $(seq 1 "$rounds"); do
     res=$(measure "$who" "round $r small" small_run "$(url_of "$who")" "$raw"); read -r fig cpu <<<"$res"
     small[$who]+=" $fig"; small_cpu[$who]=$(calc "${small_cpu[$who]} + $cpu")
     small_requests[$who]=$((small_requests[$who] + $(awk '/requests in/{print $1}' "$raw")))
-    say "round $r small $who: $fig req/s (server CPU $cpu s, load $(load1))"
+    client=$(client_cpu "$raw"); small_client[$who]=$(calc "${small_client[$who]} + $client")
+    say "round $r small $who: $fig req/s (server CPU $cpu s, wrk CPU $client s: $(share "$cpu" "$client" "$wrk_seconds") of the machine; load $(load1))"
   done
 done
 
@@ -463,7 +471,8 @@ miss_run() { # tag, raw output file -> misses/s (404s per second of wrk's run)
     perf stat -x, -e syscalls:sys_enter_fdatasync -p "$ours_pid" -o "${2%.txt}.perf" -- sleep "$miss_seconds" &
     perf_pid=$!
   fi
-  wrk -t"$wrk_threads" -c"$miss_connections" -d"${miss_seconds}s" -s "$miss_lua" "$ours_url" -- "$1" > "$2"
+  local TIMEFORMAT='%U %S'
+  { time wrk -t"$wrk_threads" -c"$miss_connections" -d"${miss_seconds}s" -s "$miss_lua" "$ours_url" -- "$1" > "$2"; } 2> "${2%.txt}.time"
   [ -z "$perf_pid" ] || wait "$perf_pid"
   awk '/^RESULT/{for (i = 2; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}
        printf "%.0f\n", v["status404"] / (v["duration_us"] / 1e6)}' "$2"
@@ -471,7 +480,7 @@ miss_run() { # tag, raw output file -> misses/s (404s per second of wrk's run)
 # warm-up of the miss path (not counted; its violations are before the first counted cursor)
 wrk -t"$wrk_threads" -c"$miss_connections" -d"${warmup_seconds}s" -s "$miss_lua" "$ours_url" -- warmup > "$out/wrk-misses-warmup.txt"
 settle > /dev/null
-misses=""; miss_cpu=0; miss_404_total=0; miss_checks=(); fsyncs=()
+misses=""; miss_cpu=0; miss_client=0; miss_404_total=0; miss_checks=(); fsyncs=()
 for r in $(seq 1 "$rounds"); do
   loads+=("$(load1)")
   raw="$out/wrk-misses-$r.txt"
@@ -490,6 +499,8 @@ for r in $(seq 1 "$rounds"); do
   fi
   fsyncs+=("round $r: probe fdatasync median $sync_median ms, p90 $sync_p90 ms$per_sync")
   misses+=" $fig"; miss_cpu=$(calc "$miss_cpu + $cpu"); miss_404_total=$((miss_404_total + got404))
+  client=$(client_cpu "$raw"); miss_client=$(calc "$miss_client + $client")
+  machine_share="server CPU $cpu s, wrk CPU $client s: $(share "$cpu" "$client" "$miss_seconds") of the machine"
   # wrk stops with requests in flight: the server may have recorded (and answered) a few that wrk
   # no longer counts, never fewer. So: 0 <= recorded - 404s <= connections, and paging agrees.
   check=ok
@@ -498,7 +509,7 @@ for r in $(seq 1 "$rounds"); do
     check=MISMATCH
   fi
   miss_checks+=("round $r: 404s $got404, other statuses $other, recorded (stats) $recorded, paged $paged, distinct paths $distinct, unexpected entries $bad$([ "$bad" = 0 ] || echo " (see unexpected-violations-$r.jsonl)") -> $check")
-  say "round $r misses: $fig misses/s (server CPU $cpu s, load $(load1)); ${miss_checks[-1]}; ${fsyncs[-1]}"
+  say "round $r misses: $fig misses/s ($machine_share; load $(load1)); ${miss_checks[-1]}; ${fsyncs[-1]}"
 done
 admin GET /api/v1/stats > "$out/stats-end.json"
 curl -fsS "$ours_url/metrics" > "$out/metrics-end.txt"
@@ -545,7 +556,9 @@ EOF
   [ -z "$layer_url" ] || echo "(layer: the same jar's serving layer alone, ServeDirectoryMain over the corpus: no catalog, no metrics)"
   printf 'server CPU per GiB sent (large):'; for who in "${contenders[@]}"; do printf ' %s %s s' "$who" "$(cpu_per_gib "$who")"; done; echo
   printf 'server CPU per small request:   '; for who in "${contenders[@]}"; do printf ' %s %s us' "$who" "$(cpu_per_request "$who")"; done; echo
-  echo "server CPU per miss: ours $(calc "round($miss_cpu * 1e6 / max(1, $miss_404_total))") us"
+  printf 'wrk CPU per small request:      '; for who in "${contenders[@]}"; do printf ' %s %s us' "$who" "$(calc "round(${small_client[$who]} * 1e6 / ${small_requests[$who]})")"; done; echo
+  echo "server CPU per miss: ours $(calc "round($miss_cpu * 1e6 / max(1, $miss_404_total))") us; wrk CPU per miss $(calc "round($miss_client * 1e6 / max(1, $miss_404_total))") us"
+  echo "share of the machine (server + wrk CPU / ($(nproc) cores x duration)) per round: see log.txt; the rest went to other processes"
   echo "JVM CPU by thread group, summed over the rounds:"
   thread_summary
   printf 'all runs:'; for who in "${contenders[@]}"; do printf ' large %s%s;' "$who" "${large[$who]}"; done
