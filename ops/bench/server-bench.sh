@@ -21,8 +21,8 @@
 #   - warm-up, not counted: one large round and WARMUP_SECONDS (10) of small requests each, and as
 #     long of misses, so that the JIT has compiled the hot paths.
 # Measured, the contenders taking turns in every round (the first one rotates too):
-#   (a) large: BIG_COUNT parallel `curl -o /dev/null` of the big files via /pkg/, wall time -> MB/s
-#   (b) small: wrk with keep-alive, a Lua script rotating over the small files via /pkg/ -> req/s
+#   (a) small: wrk with keep-alive, a Lua script rotating over the small files via /pkg/ -> req/s
+#   (b) large: BIG_COUNT parallel `curl -o /dev/null` of the big files via /pkg/, wall time -> MB/s
 #   (c) misses: PUT /api/v1/mode offline, then wrk (MISS_CONNECTIONS=64, MISS_SECONDS=10) asking
 #       distinct names that are in no manifest under /pkg/bench/missing/; every 404 promises a
 #       violation written durably before the answer. Afterwards the violations are paged through
@@ -349,14 +349,8 @@ client_cpu() { awk '{print $1 + $2}' "${1%.txt}.time"; } # raw wrk output -> wrk
 # else runs on the machine (on a shared machine, the figures scale with this)
 share() { calc "f'{($1 + $2) / ($(nproc) * $3):.0%}'"; }
 loads=()
-for r in $(seq 1 "$rounds"); do
-  for who in $(order "$r"); do
-    loads+=("$(load1)")
-    res=$(measure "$who" "round $r large" large_run "$(url_of "$who")"); read -r fig cpu <<<"$res"
-    large[$who]+=" $fig"; large_cpu[$who]=$(calc "${large_cpu[$who]} + $cpu")
-    say "round $r large $who: $fig MB/s (server CPU $cpu s, load $(load1))"
-  done
-done
+# Small first: the JIT is still compiling after the warm-up, and the large figure, a few seconds
+# of wall time each, is the one its CPU use would move most.
 for r in $(seq 1 "$rounds"); do
   for who in $(order "$r"); do
     loads+=("$(load1)")
@@ -366,6 +360,14 @@ for r in $(seq 1 "$rounds"); do
     small_requests[$who]=$((small_requests[$who] + $(awk '/requests in/{print $1}' "$raw")))
     client=$(client_cpu "$raw"); small_client[$who]=$(calc "${small_client[$who]} + $client")
     say "round $r small $who: $fig req/s (server CPU $cpu s, wrk CPU $client s: $(share "$cpu" "$client" "$wrk_seconds") of the machine; load $(load1))"
+  done
+done
+for r in $(seq 1 "$rounds"); do
+  for who in $(order "$r"); do
+    loads+=("$(load1)")
+    res=$(measure "$who" "round $r large" large_run "$(url_of "$who")"); read -r fig cpu <<<"$res"
+    large[$who]+=" $fig"; large_cpu[$who]=$(calc "${large_cpu[$who]} + $cpu")
+    say "round $r large $who: $fig MB/s (server CPU $cpu s, load $(load1))"
   done
 done
 
