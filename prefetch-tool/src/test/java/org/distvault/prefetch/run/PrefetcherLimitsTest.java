@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.distvault.prefetch.deliver.DirectorySink;
 import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.fetch.FetchSettings;
@@ -39,13 +40,38 @@ class PrefetcherLimitsTest {
         new DirectorySink(distdir), progress, Clock.systemUTC());
   }
 
-  /** Serves {@code body}, but the first {@code n} requests wait (at most 10 s) until {@code n} are in progress. */
-  private static Upstream.Behaviour rendezvous(byte[] body, CountDownLatch all) {
-    Upstream.Behaviour file = Upstream.trickle(body, 4, 20);
+  /**
+   * Serves {@code body} slowly, but the first requests wait (at most 10 s) until {@code all} have
+   * arrived. {@code inFlight} counts the requests being answered and {@code max} the most at once:
+   * a request stops counting just before its last byte goes out, so the client cannot start its
+   * next request on the freed slot while the upstream still counts the old one.
+   */
+  private static Upstream.Behaviour rendezvous(
+      byte[] body, CountDownLatch all, AtomicInteger inFlight, AtomicInteger max) {
     return (ex, n) -> {
-      all.countDown();
-      all.await(10, TimeUnit.SECONDS);
-      file.serve(ex, n);
+      max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      boolean counted = true;
+      try {
+        all.countDown();
+        all.await(10, TimeUnit.SECONDS);
+        ex.sendResponseHeaders(200, body.length);
+        int quarter = (body.length - 1) / 4;
+        for (int i = 0; i < 4; i++) {
+          ex.getResponseBody().write(body, i * quarter, quarter);
+          ex.getResponseBody().flush();
+          Thread.sleep(20);
+        }
+        int sent = 4 * quarter;
+        ex.getResponseBody().write(body, sent, body.length - 1 - sent);
+        ex.getResponseBody().flush();
+        inFlight.decrementAndGet();
+        counted = false;
+        ex.getResponseBody().write(body, body.length - 1, 1);
+      } finally {
+        if (counted) {
+          inFlight.decrementAndGet();
+        }
+      }
     };
   }
 
@@ -53,15 +79,17 @@ class PrefetcherLimitsTest {
   void perHostLimitIsReachedButNeverExceededAtTheUpstream() throws Exception {
     try (Upstream up = new Upstream()) {
       CountDownLatch two = new CountDownLatch(2);
+      AtomicInteger inFlight = new AtomicInteger();
+      AtomicInteger max = new AtomicInteger();
       List<ExpectedDistfile> entries = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
         byte[] c = TestFiles.bytes(i, 20_000);
-        up.on("/f" + i, rendezvous(c, two));
+        up.on("/f" + i, rendezvous(c, two, inFlight, max));
         entries.add(TestFiles.entry("f" + i + ".tgz", "cat/p" + i, c, up.url("/f" + i)));
       }
       PrefetchReport r = prefetcher(8, 2, Progress.none()).run(entries);
       assertEquals(12, r.summary().ok());
-      assertEquals(2, up.maxConcurrent(), "per-host limit 2 with 8 global slots");
+      assertEquals(2, max.get(), "per-host limit 2 with 8 global slots");
     }
   }
 
@@ -70,11 +98,14 @@ class PrefetcherLimitsTest {
     try (Upstream slow = new Upstream(); Upstream fast = new Upstream()) {
       CountDownLatch fastDone = new CountDownLatch(10);
       AtomicBoolean slowTimedOut = new AtomicBoolean();
+      AtomicInteger slowInFlight = new AtomicInteger();
+      AtomicInteger slowMax = new AtomicInteger();
       List<ExpectedDistfile> entries = new ArrayList<>();
       List<String> order = Collections.synchronizedList(new ArrayList<>());
       for (int i = 0; i < 3; i++) {
         byte[] c = TestFiles.bytes(100 + i, 40_000);
         slow.on("/s" + i, (ex, n) -> {
+          slowMax.accumulateAndGet(slowInFlight.incrementAndGet(), Math::max);
           ex.sendResponseHeaders(200, c.length);
           ex.getResponseBody().write(c, 0, c.length / 2);
           ex.getResponseBody().flush();
@@ -82,7 +113,11 @@ class PrefetcherLimitsTest {
           if (!fastDone.await(20, TimeUnit.SECONDS)) {
             slowTimedOut.set(true);
           }
-          ex.getResponseBody().write(c, c.length / 2, c.length - c.length / 2);
+          ex.getResponseBody().write(c, c.length / 2, c.length - c.length / 2 - 1);
+          ex.getResponseBody().flush();
+          // Stop counting before the last byte, so the client's next request cannot overlap this one.
+          slowInFlight.decrementAndGet();
+          ex.getResponseBody().write(c, c.length - 1, 1);
         });
         entries.add(TestFiles.entry("s" + i + ".tgz", "slow/p" + i, c, slow.url("/s" + i)));
       }
@@ -116,7 +151,7 @@ class PrefetcherLimitsTest {
       for (int i = 0; i < 10; i++) {
         assertTrue(order.get(i).startsWith("f"), () -> "completion order " + order);
       }
-      assertTrue(slow.maxConcurrent() <= 2, "slow host saw " + slow.maxConcurrent());
+      assertTrue(slowMax.get() <= 2, "slow host saw " + slowMax.get());
     }
   }
 }
