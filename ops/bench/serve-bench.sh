@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Serving benchmark: distvault's serving layer against nginx (sendfile on), same files, same run.
+# The whole server (catalog, metrics, admin API, offline misses) is measured by server-bench.sh,
+# which also runs this serving layer as its "layer" contender; this script is the quick check of
+# the HTTP layer alone.
 #
 #   ops/bench/serve-bench.sh            (from anywhere; needs java, mvn, nginx, curl, wrk)
 #

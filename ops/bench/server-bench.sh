@@ -160,10 +160,12 @@ for _ in $(seq 1 120); do
 done
 [ -n "$ours_url" ] || { echo "our server did not start in 60 s" >&2; exit 1; }
 ours_url=${ours_url%/}
-token=$(head -1 "$data/admin.token")
+# The token goes to curl and python through a file, not their command lines (visible in ps).
+auth_header="$work/auth-header"
+(umask 077; echo "Authorization: Bearer $(head -1 "$data/admin.token")" > "$auth_header")
 admin() { # METHOD PATH [curl args...] -> body on stdout; fails on an HTTP error
   local method=$1 path=$2; shift 2
-  curl -fsS -X "$method" -H "Authorization: Bearer $token" "$@" "$ours_url$path"
+  curl -fsS -X "$method" -H @"$auth_header" "$@" "$ours_url$path"
 }
 
 say "== fill through the admin API"
@@ -421,14 +423,15 @@ settle() {
 # Pages through GET /api/v1/violations after a cursor; prints "count distinct_paths bad" and
 # writes the first unexpected entries (not from this round, or not as requested) to file $3.
 page_violations() {
-  python3 - "$ours_url" "$token" "$1" "$2" "$3" <<'EOF'
+  python3 - "$ours_url" "$auth_header" "$1" "$2" "$3" <<'EOF'
 import json, sys, urllib.request
-url, token, since, tag, unexpected = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+url, since, tag, unexpected = sys.argv[1], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+name, _, value = open(sys.argv[2]).read().strip().partition(": ")
 samples = []
 count, paths, bad = 0, set(), 0
 for _ in range(100000):  # bounded: 10,000 per page
     req = urllib.request.Request(f"{url}/api/v1/violations?since={since}&limit=10000",
-                                 headers={"Authorization": f"Bearer {token}"})
+                                 headers={name: value})
     page = json.load(urllib.request.urlopen(req, timeout=60))
     if not page["violations"]:
         break
