@@ -1,0 +1,130 @@
+package org.distvault.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code java -jar distvault.jar serve} as an operator starts it, on a free loopback port (or the
+ * given {@code --listen}), waiting until it prints its {@code listening} line. Stderr goes to a file.
+ */
+public final class JarServer implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("^listening (http://[^ ]+/) .*");
+
+  private final Process process;
+  private final String url;
+  private final Path stderr;
+  private final List<String> banner;
+
+  private JarServer(Process process, String url, Path stderr, List<String> banner) {
+    this.process = process;
+    this.url = url;
+    this.stderr = stderr;
+    this.banner = banner;
+  }
+
+  /** Starts {@code serve --data DATA --listen 127.0.0.1:0 ARGS...}; scratch holds logs and native libraries. */
+  public static JarServer start(Path data, Path scratch, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("serve", "--data", data.toString()));
+    if (!List.of(args).contains("--listen")) {
+      command.addAll(List.of("--listen", "127.0.0.1:0"));
+    }
+    command.addAll(List.of(args));
+    return start(List.of(), scratch, command);
+  }
+
+  /**
+   * Starts {@code PREFIX... java -jar distvault.jar COMMAND...}; the prefix runs the JVM elsewhere,
+   * e.g. {@code ip netns exec NAME}.
+   */
+  public static JarServer start(List<String> prefix, Path scratch, List<String> command) throws IOException {
+    Path nativeDir = Files.createDirectories(scratch.resolve("native"));
+    Path stderr = scratch.resolve("serve-" + System.nanoTime() + ".stderr");
+    List<String> full = new ArrayList<>(prefix);
+    full.addAll(List.of(OpsPaths.java().toString(), "-Djava.io.tmpdir=" + nativeDir, "-jar", OpsPaths.jar().toString()));
+    full.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(full).redirectError(stderr.toFile());
+    // A killed JVM leaves its extracted librocksdbjni*.so behind: keep it inside the scratch dir.
+    pb.environment().put("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString());
+    Process p = pb.start();
+    boolean started = false;
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String line = out.readLine();
+        if (line == null) {
+          throw new IOException("distvault serve exited before listening: " + Files.readString(stderr));
+        }
+        lines.add(line);
+        Matcher m = LISTENING.matcher(line);
+        if (m.matches()) {
+          for (int j = 0; j < 3; j++) {
+            lines.add(out.readLine());
+          }
+          started = true;
+          // Nothing more is printed on stdout; drain it anyway so the child never blocks.
+          Thread drain = new Thread(() -> drain(p), "jar-server-stdout");
+          drain.setDaemon(true);
+          drain.start();
+          return new JarServer(p, m.group(1), stderr, List.copyOf(lines));
+        }
+      }
+      throw new IOException("no 'listening' line in " + lines);
+    } finally {
+      if (!started) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private static void drain(Process p) {
+    try {
+      p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // The child is gone; nothing to drain.
+    }
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:40123/}, with the trailing slash. */
+  public String url() {
+    return url;
+  }
+
+  /** What {@code serve} printed on stdout before it started serving. */
+  public List<String> banner() {
+    return banner;
+  }
+
+  public String stderr() throws IOException {
+    return Files.readString(stderr);
+  }
+
+  /** SIGTERM, then waits; returns the exit status. */
+  public int terminate() throws InterruptedException {
+    process.toHandle().destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("distvault serve did not stop within 60 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
