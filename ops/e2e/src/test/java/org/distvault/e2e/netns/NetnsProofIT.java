@@ -161,7 +161,7 @@ class NetnsProofIT {
     Files.writeString(pkgsrc.resolve("devel/Makefile"),
         "COMMENT=\tdevel packages\n\nSUBDIR+=\tgone\n\n.include \"../mk/misc/category.mk\"\n");
     Files.writeString(pkgsrc.resolve("devel/gone/Makefile"), "DISTNAME=\tgone-1.0\nCATEGORIES=\tdevel\n"
-        + "MASTER_SITES=\t" + SITE + "\n\n.include \"../../mk/bsd.pkg.mk\"\n");
+        + "MASTER_SITES=\t" + SITE + "\nMASTER_SITE_BACKUP=\n\n.include \"../../mk/bsd.pkg.mk\"\n");
     Files.copy(distfiles.tree().resolve("devel/gone/distinfo"), pkgsrc.resolve("devel/gone/distinfo"));
     Path meta = Files.createDirectories(dir.resolve("bulklog/meta"));
     Path presolve = meta.resolve("presolve");
