@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +19,9 @@ import java.util.regex.Pattern;
  * given {@code --listen}), waiting until it prints its {@code listening} line. Stderr goes to a file.
  */
 public final class JarServer implements AutoCloseable {
+  /** How long a child may take to print its listening line. */
+  private static final long START_SECONDS = 60;
+
   private static final Pattern LISTENING = Pattern.compile("^listening (http://[^ ]+/) .*");
 
   private final Process process;
@@ -56,13 +60,18 @@ public final class JarServer implements AutoCloseable {
     // A killed JVM leaves its extracted librocksdbjni*.so behind: keep it inside the scratch dir.
     pb.environment().put("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString());
     Process p = pb.start();
+    // A child that neither listens nor exits must not hang the test: kill it after a minute,
+    // which ends the readLine below with null.
+    CompletableFuture<Void> watchdog = CompletableFuture.runAsync(
+        p::destroyForcibly, CompletableFuture.delayedExecutor(START_SECONDS, TimeUnit.SECONDS));
     boolean started = false;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         String line = out.readLine();
         if (line == null) {
-          throw new IOException("distvault serve exited before listening: " + Files.readString(stderr));
+          throw new IOException("distvault serve exited (or was killed after " + START_SECONDS
+              + " s) before listening: " + Files.readString(stderr));
         }
         lines.add(line);
         Matcher m = LISTENING.matcher(line);
@@ -71,6 +80,7 @@ public final class JarServer implements AutoCloseable {
             lines.add(out.readLine());
           }
           started = true;
+          watchdog.cancel(false);
           // Nothing more is printed on stdout; drain it anyway so the child never blocks.
           Thread drain = new Thread(() -> drain(p), "jar-server-stdout");
           drain.setDaemon(true);
@@ -81,6 +91,7 @@ public final class JarServer implements AutoCloseable {
       throw new IOException("no 'listening' line in " + lines);
     } finally {
       if (!started) {
+        watchdog.cancel(false);
         p.destroyForcibly();
       }
     }
