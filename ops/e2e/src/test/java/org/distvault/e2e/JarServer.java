@@ -65,7 +65,9 @@ public final class JarServer implements AutoCloseable {
     CompletableFuture<Void> watchdog = CompletableFuture.runAsync(
         p::destroyForcibly, CompletableFuture.delayedExecutor(START_SECONDS, TimeUnit.SECONDS));
     boolean started = false;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
+    // Not closed on success: the drain thread below keeps reading the child's stdout.
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8));
+    try {
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         String line = out.readLine();
@@ -82,7 +84,7 @@ public final class JarServer implements AutoCloseable {
           started = true;
           watchdog.cancel(false);
           // Nothing more is printed on stdout; drain it anyway so the child never blocks.
-          Thread drain = new Thread(() -> drain(p), "jar-server-stdout");
+          Thread drain = new Thread(() -> drain(out), "jar-server-stdout");
           drain.setDaemon(true);
           drain.start();
           return new JarServer(p, m.group(1), stderr, List.copyOf(lines));
@@ -93,13 +95,16 @@ public final class JarServer implements AutoCloseable {
       if (!started) {
         watchdog.cancel(false);
         p.destroyForcibly();
+        out.close();
       }
     }
   }
 
-  private static void drain(Process p) {
-    try {
-      p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+  private static void drain(BufferedReader out) {
+    try (out) {
+      while (out.readLine() != null) {
+        // discard
+      }
     } catch (IOException e) {
       // The child is gone; nothing to drain.
     }
