@@ -54,20 +54,30 @@ final class ErrorList {
     for (String n : names) {
       b.append(n).append('\n');
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      if (ch.size() > 0) {
-        ByteBuffer last = ByteBuffer.allocate(1);
-        ch.read(last, ch.size() - 1);
-        if (last.get(0) != '\n') {
-          b.insert(0, '\n');
-        }
-      }
+    if (!endsWithNewline()) {
+      b.insert(0, '\n');
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
       ByteBuffer buf = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
       ch.force(true);
+    }
+  }
+
+  /** True for a missing or empty file, or one whose last byte is a newline. */
+  private boolean endsWithNewline() throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (ch.size() == 0) {
+        return true;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      ch.read(last, ch.size() - 1);
+      return last.get(0) == '\n';
+    } catch (NoSuchFileException e) {
+      return true;
     }
   }
 
