@@ -158,6 +158,18 @@ class PbulkFailureMarkerTest {
   }
 
   @Test
+  void withoutRequestersEveryRecordOfTheFailedPkgpathIsMarked() throws Exception {
+    SourceResult scanned = scan();
+    // The same entries without the scan's requesters (as a manifest input gives them).
+    SourceResult bare = new SourceResult(scanned.entries(), scanned.problems());
+
+    MarkResult r = marker().mark(bare, report(bare, "thing-compat-py312.tar.gz"));
+
+    assertEquals(List.of("py311-thing-1.0", "py312-thing-1.0"), r.markedNames());
+    assertTrue(log("py311-thing-1.0").contains("Distfile thing-compat-py312.tar.gz could not be prefetched"));
+  }
+
+  @Test
   void namesListedAlreadyAreNotRepeatedAndBuiltOnesAreNotMarked() throws Exception {
     // No newline after the last name: pbulk-build would stop with "Invalid input".
     Files.writeString(meta.resolve("error"), "libfoo-docs-1.0\npy312-thing-1.0");
