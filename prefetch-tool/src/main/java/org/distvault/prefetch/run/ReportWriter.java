@@ -24,8 +24,19 @@ public final class ReportWriter {
 
   private ReportWriter() {}
 
+  /** More top-level fields of the JSON report (e.g. pbulk's marks), written after the others. */
+  @FunctionalInterface
+  public interface ExtraFields {
+    void write(JsonGenerator g) throws IOException;
+  }
+
   /** Writes the JSON report; does not close {@code out}. */
   public static void writeJson(PrefetchReport report, OutputStream out) throws IOException {
+    writeJson(report, g -> { }, out);
+  }
+
+  /** Writes the JSON report with {@code extra} fields at its end; does not close {@code out}. */
+  public static void writeJson(PrefetchReport report, ExtraFields extra, OutputStream out) throws IOException {
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.useDefaultPrettyPrinter();
@@ -52,6 +63,7 @@ public final class ReportWriter {
         writeOutcome(g, o);
       }
       g.writeEndArray();
+      extra.write(g);
       g.writeEndObject();
       g.writeRaw('\n');
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import org.distvault.storage.catalog.ExpectedDistfile;
 import org.distvault.storage.digest.Digest;
@@ -37,19 +38,37 @@ final class EntryMerger {
 
   /** Adds an entry, with mirror URLs to try after every package's own URLs for this content. */
   void add(ExpectedDistfile e, List<String> mirrorUrls) {
+    group(e, mirrorUrls);
+  }
+
+  /** Adds an entry that package {@code by} expects, and remembers that it asked. */
+  void add(ExpectedDistfile e, List<String> mirrorUrls, PackageRef by) {
+    group(e, mirrorUrls).requesters.add(by);
+  }
+
+  private Group group(ExpectedDistfile e, List<String> mirrorUrls) {
     List<Group> groups = byName.computeIfAbsent(e.name(), n -> new ArrayList<>(1));
     for (Group g : groups) {
       if (g.sameContent(e)) {
         g.merge(e, mirrorUrls);
-        return;
+        return g;
       }
     }
-    groups.add(new Group(e, mirrorUrls));
+    Group g = new Group(e, mirrorUrls);
+    groups.add(g);
+    return g;
   }
 
   List<ExpectedDistfile> entries() {
     List<ExpectedDistfile> out = new ArrayList<>();
     byName.forEach((name, groups) -> groups.forEach(g -> out.add(g.toEntry(name))));
+    return out;
+  }
+
+  /** The packages that asked for each entry of {@link #entries()} (those added with a package). */
+  Map<ExpectedDistfile, Set<PackageRef>> requesters() {
+    Map<ExpectedDistfile, Set<PackageRef>> out = new LinkedHashMap<>();
+    byName.forEach((name, groups) -> groups.forEach(g -> out.put(g.toEntry(name), g.requesters)));
     return out;
   }
 
@@ -60,6 +79,7 @@ final class EntryMerger {
     private final TreeSet<String> pkgpaths;
     private final LinkedHashSet<String> urls;
     private final LinkedHashSet<String> mirrorUrls;
+    private final LinkedHashSet<PackageRef> requesters = new LinkedHashSet<>();
 
     Group(ExpectedDistfile e, List<String> mirrors) {
       size = e.size();

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * status and an excerpt of the output, and the others go on.
  *
  * <p><b>Result.</b> Entries from all packages merged per content (see {@link EntryMerger}), in
- * the order of the package list, so the same tree always gives the same manifest.
+ * the order of the package list, so the same tree always gives the same manifest; its {@link
+ * Requesters} say which package (variant) expects each entry and which packages had errors.
  *
  * <p>Thread-safe; each scan uses its own threads and distinfo cache. The scanner writes nothing
  * into the tree.
@@ -85,13 +88,20 @@ public final class PkgsrcScanner {
       }
       EntryMerger merger = new EntryMerger();
       List<SourceProblem> problems = new ArrayList<>(list.problems());
-      for (Future<PackageEntries.Scanned> f : futures) {
-        PackageEntries.Scanned r = await(f);
-        r.found().forEach(found -> merger.add(found.entry(), found.mirrorUrls()));
+      Map<PackageRef, List<SourceProblem>> errors = new LinkedHashMap<>();
+      for (int i = 0; i < futures.size(); i++) {
+        PackageRef ref = packages.get(i);
+        PackageEntries.Scanned r = await(futures.get(i));
+        r.found().forEach(found -> merger.add(found.entry(), found.mirrorUrls(), ref));
         problems.addAll(r.problems());
+        List<SourceProblem> own = r.problems().stream().filter(p -> p.kind().isError()).toList();
+        if (!own.isEmpty()) {
+          errors.put(ref, own);
+        }
       }
       problems.addAll(distinfos.problems());
-      SourceResult result = new SourceResult(merger.entries(), problems);
+      SourceResult result = new SourceResult(merger.entries(), problems,
+          new Requesters(merger.requesters(), errors));
       log.info("scanned {} packages under {}: {} distfiles, {} errors, {} notes", packages.size(), pkgsrc,
           result.entries().size(), result.errors().size(), problems.size() - result.errors().size());
       return result;

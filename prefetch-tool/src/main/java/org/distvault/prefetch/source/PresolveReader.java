@@ -34,6 +34,21 @@ public final class PresolveReader {
    * @throws IOException when it cannot be read
    */
   public static PackageList read(Path file) throws IOException {
+    Run run = readRun(file);
+    return new PackageList(run.records.stream().map(PresolveRecord::ref).toList(), run.problems);
+  }
+
+  /**
+   * Reads the file's usable records with their PKGNAMEs, in file order; malformed records are
+   * left out (as {@link #read} reports them).
+   *
+   * @throws IOException when it cannot be read
+   */
+  public static List<PresolveRecord> readRecords(Path file) throws IOException {
+    return List.copyOf(readRun(file).records);
+  }
+
+  private static Run readRun(Path file) throws IOException {
     Run run = new Run(file.toString());
     try (BufferedReader r = new BufferedReader(
         new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
@@ -42,13 +57,13 @@ public final class PresolveReader {
       }
     }
     run.finishRecord();
-    return new PackageList(run.packages, run.problems);
+    return run;
   }
 
   /** The state of reading one file. */
   private static final class Run {
     private final String source;
-    private final List<PackageRef> packages = new ArrayList<>();
+    private final List<PresolveRecord> records = new ArrayList<>();
     private final List<SourceProblem> problems = new ArrayList<>();
     private long lineNo;
     private boolean inRecord;
@@ -137,7 +152,8 @@ public final class PresolveReader {
         return;
       }
       try {
-        packages.add(new PackageRef(ExpectedDistfile.checkPkgpath(location), multiVersion));
+        records.add(new PresolveRecord(pkgname,
+            new PackageRef(ExpectedDistfile.checkPkgpath(location), multiVersion)));
       } catch (IllegalArgumentException e) {
         problem(locationLine, e.getMessage());
       }

@@ -11,12 +11,20 @@ import org.distvault.storage.catalog.ExpectedDistfile;
  * @param entries one entry per distinct content of a name, with the PKGPATHs that expect it and
  *     its URLs in the order to try them
  * @param problems errors and notes, in the order the source met them
+ * @param requesters which scanned package asked for each entry ({@link Requesters#none()} unless
+ *     the source scanned packages)
  */
-public record SourceResult(List<ExpectedDistfile> entries, List<SourceProblem> problems) {
+public record SourceResult(List<ExpectedDistfile> entries, List<SourceProblem> problems, Requesters requesters) {
 
   public SourceResult {
     entries = List.copyOf(entries);
     problems = List.copyOf(problems);
+    java.util.Objects.requireNonNull(requesters, "requesters");
+  }
+
+  /** A result whose entries no scanned package asked for (a manifest or distinfo input). */
+  public SourceResult(List<ExpectedDistfile> entries, List<SourceProblem> problems) {
+    this(entries, problems, Requesters.none());
   }
 
   /** The problems that mean something may be missing (see {@link ProblemKind#isError()}). */

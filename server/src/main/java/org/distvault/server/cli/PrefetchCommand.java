@@ -16,12 +16,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
 import org.distvault.prefetch.fetch.FetchSettings;
 import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.prefetch.manifest.ManifestWriter;
+import org.distvault.prefetch.pbulk.MarkResult;
+import org.distvault.prefetch.pbulk.PbulkFailureMarker;
 import org.distvault.prefetch.run.ConsoleProgress;
 import org.distvault.prefetch.run.PrefetchConfig;
 import org.distvault.prefetch.run.PrefetchPlan;
@@ -56,7 +59,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "does not hold is downloaded from its URLs in order, verified against its",
         "size and digests, and uploaded, each content once. Progress and a summary",
         "go to stderr, the JSON report to --report (default stdout), pbulk's",
-        "failure list to --failures.",
+        "failure list to --failures. With --pbulk-presolve and --pbulk-mark-failed,",
+        "the presolve packages that cannot be built offline are listed in pbulk's",
+        "meta/error with a checksum.log saying why.",
         "Exit 0 when every distfile is in the cache, 1 when anything failed",
         "(distfiles, or packages the input could not describe), 2 for bad usage",
         "or bad input."})
@@ -77,6 +82,8 @@ final class PrefetchCommand implements Callable<Integer> {
   Path manifest;
 
   @Mixin SourceOptions source;
+
+  @Mixin PbulkOptions pbulk;
 
   @Option(names = "--jobs", paramLabel = "N", defaultValue = "8",
       description = "Downloads at once, in all (default: ${DEFAULT-VALUE})")
@@ -111,6 +118,7 @@ final class PrefetchCommand implements Callable<Integer> {
     }
     EntryInput input = source.forPrefetch(manifest);
     input.checkExists();
+    Optional<PbulkFailureMarker> marker = pbulk.marker(source.presolve, planOnly);
     if (report != null) {
       OutputFile.checkWritable("--report", report);
     }
@@ -134,11 +142,25 @@ final class PrefetchCommand implements Callable<Integer> {
       }
       PrefetchReport ran = run(prefetcher, loaded.entries());
       PrefetchReport result = withInputErrors(ran, loaded);
-      writeReport(result);
+      Optional<MarkResult> marks = Optional.empty();
+      CliException markFailure = null;
+      if (marker.isPresent()) {
+        try {
+          marks = Optional.of(marker.get().mark(loaded, result));
+        } catch (IOException e) {
+          markFailure = new CliException(ExitCode.USAGE, "--pbulk-mark-failed: " + e.getMessage()
+              + ": pbulk's meta/error may lack packages that cannot be built offline; do not start the build", e);
+        }
+      }
+      writeReport(result, marks);
       if (failures != null) {
         OutputFile.write("--failures", failures, out -> writeFailures(result, loaded, out));
       }
       summarize(result, ran.runErrors(), loaded.errors().size(), err);
+      marks.ifPresent(m -> PbulkOptions.print(m, err));
+      if (markFailure != null) {
+        throw markFailure;
+      }
       return result.result().exitCode();
     }
   }
@@ -249,13 +271,19 @@ final class PrefetchCommand implements Callable<Integer> {
     return new PrefetchReport(r.started(), r.elapsed(), r.cleanedSpoolFiles(), r.outcomes(), errors);
   }
 
-  private void writeReport(PrefetchReport result) throws CliException {
+  /** The report, with pbulk's marks as its {@code pbulk} field when there are any. */
+  private void writeReport(PrefetchReport result, Optional<MarkResult> marks) throws CliException {
+    ReportWriter.ExtraFields extra = g -> {
+      if (marks.isPresent()) {
+        marks.get().writeJson(g);
+      }
+    };
     if (report != null) {
-      OutputFile.write("--report", report, out -> ReportWriter.writeJson(result, out));
+      OutputFile.write("--report", report, out -> ReportWriter.writeJson(result, extra, out));
       return;
     }
     try (OutputStream out = new WriterOutputStream(spec.commandLine().getOut())) {
-      ReportWriter.writeJson(result, out);
+      ReportWriter.writeJson(result, extra, out);
     } catch (IOException e) {
       throw new CliException(ExitCode.FAILED, "cannot write the report to stdout: " + e, e);
     }
