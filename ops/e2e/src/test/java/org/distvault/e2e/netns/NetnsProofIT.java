@@ -31,7 +31,6 @@ import org.distvault.e2e.buildhost.MkConf;
 import org.distvault.e2e.buildhost.PkgsrcFetch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -151,8 +150,6 @@ class NetnsProofIT {
     upstreamRequests().forEach(line -> assertTrue(line.startsWith(FETCH_TO_UP + " GET /dist/"), line));
   }
 
-  // needs --pbulk-mark-failed (wip-pbulk)
-  @Disabled("until wip-pbulk is merged")
   @Test
   @Order(2)
   void pbulkFailureOutputNamesTheReason() throws Exception {
