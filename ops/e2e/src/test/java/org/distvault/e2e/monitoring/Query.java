@@ -18,6 +18,20 @@ record Query(String where, String expr) {
   private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((.*),\\s*[a-zA-Z_][a-zA-Z0-9_]*\\)$");
   private static final Pattern RULE_KEY = Pattern.compile("^(\\s*)(?:- )?(alert|record|expr): ?(.*)$");
 
+  /**
+   * The expression as Grafana sends it to Prometheus: {@code $job} is {@code distvault}, {@code
+   * $instance} every instance, and the interval variables are the given durations. An unknown
+   * variable is an error.
+   */
+  String resolved(String rateInterval, String range) {
+    String e = expr.replace("$__rate_interval", rateInterval).replace("$__range", range)
+        .replace("$job", "distvault").replace("$instance", ".*");
+    if (e.contains("$")) {
+      throw new IllegalArgumentException(where + ": an unknown variable in " + expr);
+    }
+    return e;
+  }
+
   /** The panels of a dashboard, rows' nested panels included, in order. */
   static List<JsonNode> panels(JsonNode dashboard) {
     List<JsonNode> all = new ArrayList<>();
