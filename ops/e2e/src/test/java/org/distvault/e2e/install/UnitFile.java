@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * A systemd unit or environment file read into its settings: section -> key -> the values of each
  * assignment in order (a key may repeat). Comments ({@code #}, {@code ;}) and blank lines are
- * skipped; line continuations are refused, since our files use none.
+ * skipped; a value in double or single quotes loses them, as systemd reads it; line continuations
+ * are refused, since our files use none.
  */
 record UnitFile(Map<String, Map<String, List<String>>> sections) {
   /** The section name of an environment file, which has none. */
@@ -39,9 +40,15 @@ record UnitFile(Map<String, Map<String, List<String>>> sections) {
       }
       sections.computeIfAbsent(section, s -> new LinkedHashMap<>())
           .computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>())
-          .add(line.substring(eq + 1).strip());
+          .add(unquoted(line.substring(eq + 1).strip()));
     }
     return new UnitFile(sections);
+  }
+
+  private static String unquoted(String value) {
+    boolean quoted = value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+        || value.startsWith("'") && value.endsWith("'"));
+    return quoted ? value.substring(1, value.length() - 1) : value;
   }
 
   /** Every value assigned to {@code key} in {@code section}, in order; empty if none. */
