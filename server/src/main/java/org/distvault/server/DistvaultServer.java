@@ -95,6 +95,7 @@ public final class DistvaultServer implements AutoCloseable {
       opened.add(0, registry::close);
       ServerMetrics metrics = new ServerMetrics(registry, vault.catalog()::stats, modes::current);
       opened.add(0, metrics);
+      metrics.dataDirectory(vault.dataDir());
       ViolationRecorder violations = new ViolationRecorder(vault.catalog(), ViolationLog.in(vault.dataDir()),
           metrics::violationRecorded);
       int copied = violations.catchUpFile();

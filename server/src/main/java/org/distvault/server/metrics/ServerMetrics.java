@@ -10,6 +10,11 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -172,9 +177,42 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
     upstreamFetch(result).increment(count);
   }
 
+  /**
+   * Registers {@code distvault_data_free_bytes} and {@code distvault_data_size_bytes}: the space
+   * usable by this process and the total size of the file system holding {@code dataDir}, both
+   * read at each scrape (a statfs call).
+   *
+   * @throws IOException when the file system of {@code dataDir} cannot be found
+   */
+  public void dataDirectory(Path dataDir) throws IOException {
+    FileStore store = Files.getFileStore(dataDir);
+    Gauge.builder("distvault.data.free", () -> space(store, FileStore::getUsableSpace))
+        .description("Space left for distvault on the file system holding the data directory")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("distvault.data.size", () -> space(store, FileStore::getTotalSpace))
+        .description("Total size of the file system holding the data directory")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
   @Override
   public void close() {
     gc.close();
+  }
+
+  /** One of the space queries of a {@link FileStore}. */
+  private interface SpaceQuery {
+    long bytes(FileStore store) throws IOException;
+  }
+
+  private static double space(FileStore store, SpaceQuery query) {
+    try {
+      return query.bytes(store);
+    } catch (IOException e) {
+      // Micrometer turns an exception of a gauge into NaN and logs it; say which file system.
+      throw new UncheckedIOException("cannot read the space of " + store, e);
+    }
   }
 
   private Counter violations(ViolationKind kind) {

@@ -1,13 +1,20 @@
 package org.distvault.server.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.distvault.server.http.RouteKind;
 import org.distvault.server.mode.Mode;
 import org.distvault.storage.catalog.CatalogStats;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -50,5 +57,36 @@ class ServerMetricsTest {
     } finally {
       r.close();
     }
+  }
+
+  @Test
+  void dataDirectorySpaceIsTheFileSystemsUsableAndTotalSpace(@TempDir Path data) throws Exception {
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (ServerMetrics m = new ServerMetrics(r, () -> new CatalogStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
+      m.dataDirectory(data);
+      FileStore store = Files.getFileStore(data);
+      long totalBefore = store.getTotalSpace();
+      long usableBefore = store.getUsableSpace();
+      String s = r.scrape();
+      long usableAfter = store.getUsableSpace();
+      double size = sample(s, "distvault_data_size_bytes");
+      double free = sample(s, "distvault_data_free_bytes");
+      assertEquals((double) totalBefore, size, s);
+      // Other processes write to the same file system meanwhile: allow 64 MiB around the two reads.
+      long slack = 64L << 20;
+      assertTrue(free >= Math.min(usableBefore, usableAfter) - slack
+              && free <= Math.max(usableBefore, usableAfter) + slack,
+          free + " not near " + usableBefore + " .. " + usableAfter);
+      assertTrue(free > 0 && free <= size, s);
+      assertTrue(s.contains("# TYPE distvault_data_free_bytes gauge"), s);
+    } finally {
+      r.close();
+    }
+  }
+
+  private static double sample(String scrape, String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
+    assertTrue(m.find(), name + " missing in\n" + scrape);
+    return Double.parseDouble(m.group(1));
   }
 }
