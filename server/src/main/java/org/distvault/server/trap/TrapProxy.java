@@ -132,6 +132,7 @@ public final class TrapProxy implements AutoCloseable {
       } catch (IOException e) {
         if (!closed) {
           log.error("trap proxy: accept failed: {}", e.toString());
+          pause(); // e.g. out of file descriptors: do not spin
         }
         continue;
       }
@@ -147,6 +148,14 @@ public final class TrapProxy implements AutoCloseable {
         active.decrementAndGet();
         busy(socket);
       }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
