@@ -75,7 +75,7 @@ final class ProxyConnection implements Runnable {
       request = r.get();
     } catch (BadProxyRequestException e) {
       log.info("trap proxy: bad request from {}: {} ({})", client(), e.getMessage(), e.status());
-      ProxyReply.send(socket, e.status(), "bad proxy request: " + e.getMessage());
+      answer(e.status(), "bad proxy request: " + e.getMessage());
       return switch (e.status()) {
         case 408 -> TrapOutcome.TIMEOUT;
         case 431 -> TrapOutcome.HEADERS_TOO_LARGE;
@@ -91,7 +91,7 @@ final class ProxyConnection implements Runnable {
       }
       log.warn("trap proxy: {} from {} ({}) not forwarded: allow-listed hosts are reached through CONNECT only",
           request.attempt(), client(), who.pkgpath().orElse("unattributed"));
-      ProxyReply.send(socket, 403, "not forwarded: " + request.attempt()
+      answer(403, "not forwarded: " + request.attempt()
           + " (distvault trap proxy forwards allow-listed hosts through CONNECT only; use https or a tunnel)");
       return TrapOutcome.NOT_FORWARDED;
     }
@@ -99,7 +99,7 @@ final class ProxyConnection implements Runnable {
   }
 
   /** Records the egress violation (durably), then answers 403. */
-  private TrapOutcome refuse(ProxyRequest request, ProxyCredentials who) throws IOException {
+  private TrapOutcome refuse(ProxyRequest request, ProxyCredentials who) {
     Mode mode = shared.mode().get();
     String attributed = who.pkgpath().map(p -> "attributed to " + p)
         .orElse("not attributed: " + who.problem().orElse("no PKGPATH as proxy user name"));
@@ -114,11 +114,11 @@ final class ProxyConnection implements Runnable {
     } catch (RuntimeException e) {
       log.error("trap proxy: could not record the egress violation {} from {}: {}", request.attempt(), client(),
           e.toString(), e);
-      ProxyReply.send(socket, 500, "egress: " + request.attempt()
+      answer(500, "egress: " + request.attempt()
           + " refused, but distvault could not record it: " + String.valueOf(e.getMessage()).replaceAll("[\\r\\n]", " "));
       return TrapOutcome.ERROR;
     }
-    ProxyReply.send(socket, 403, "egress: " + request.attempt() + " refused (distvault trap proxy; "
+    answer(403, "egress: " + request.attempt() + " refused (distvault trap proxy; "
         + attributed + ")");
     return TrapOutcome.REFUSED;
   }
@@ -156,11 +156,23 @@ final class ProxyConnection implements Runnable {
     }
   }
 
-  private TrapOutcome connectFailed(ProxyRequest request, String pkg, int status, String why) throws IOException {
+  private TrapOutcome connectFailed(ProxyRequest request, String pkg, int status, String why) {
     log.warn("trap proxy: allow-listed {} for {} from {} unreachable: {}", request.authority(), pkg, client(), why);
     shared.observer().tunnel(TunnelResult.CONNECT_FAILED, 0, 0);
-    ProxyReply.send(socket, status, "cannot reach allow-listed " + request.authority() + ": " + why);
+    answer(status, "cannot reach allow-listed " + request.authority() + ": " + why);
     return TrapOutcome.UPSTREAM_FAILED;
+  }
+
+  /**
+   * Sends an answer. A client that hangs up while it is sent or drained changes nothing about what
+   * was decided (and, for an egress attempt, already recorded): the outcome stands.
+   */
+  private void answer(int status, String line) {
+    try {
+      ProxyReply.send(socket, status, line);
+    } catch (IOException e) {
+      log.debug("trap proxy: answering {} to {}: {}", status, client(), e.toString());
+    }
   }
 
   private String client() {

@@ -53,6 +53,11 @@ class MkConfEgressIT {
         assertEquals(Optional.of("devel/cmake"), v.pkgpath(), v.toString());
       }
       assertNotEquals(Optional.empty(), vs.get(1).egress().orElseThrow().url());
+      // Each attempt counts as refused, also when the client hung up right after reading the 403.
+      for (int i = 0; i < 400 && s.trap.activeConnections() > 0; i++) {
+        Thread.sleep(50);
+      }
+      assertTrue(s.metrics().contains("distvault_trap_requests_total{outcome=\"refused\"} 4.0"), s.metrics());
     }
   }
 }
