@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.TokenFile;
@@ -22,6 +23,7 @@ import org.distvault.server.mode.ReadThrough;
 import org.distvault.server.readthrough.ReadThroughSettings;
 import org.distvault.server.readthrough.ServingReadThrough;
 import org.distvault.server.readthrough.UpstreamReadThrough;
+import org.distvault.server.trap.TrapProxy;
 import org.distvault.prefetch.fetch.FetchSettings;
 import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.server.violation.MissAnalyzer;
@@ -37,9 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start} opens the vault (catalog and blobs) on the data directory, reads or creates
  * the admin token file, loads the mode (setting the requested one, audited), builds the metrics,
- * the violation recorder, the miss policies and the routes, and starts listening. {@link #close}
- * stops in the reverse order: stop taking requests and drain those in flight (bounded), stop the
- * HTTP workers, release the metrics, then close the vault. The catalog refuses calls once
+ * the violation recorder, the miss policies and the routes, and starts listening, then starts the
+ * egress trap proxy if one is configured. {@link #close} stops in the reverse order: stop the trap
+ * proxy (bounded), stop taking requests and drain those in flight (bounded), stop the HTTP
+ * workers, release the metrics, then close the vault. The catalog refuses calls once
  * closed, so even a request cut off by the drain timeout cannot touch a closed RocksDB.
  *
  * <p>Thread-safe; {@code close} is idempotent.
@@ -57,11 +60,12 @@ public final class DistvaultServer implements AutoCloseable {
   private final List<AdminRoute> adminRoutes;
   private final AutoCloseable upstream;
   private final HttpServing http;
+  private final Optional<TrapProxy> trap;
   private boolean closed;
 
   private DistvaultServer(ServerConfig config, Vault vault, TokenFile token, ModeService modes,
       PrometheusMeterRegistry registry, ServerMetrics metrics, ViolationRecorder violations,
-      List<AdminRoute> adminRoutes, AutoCloseable upstream, HttpServing http) {
+      List<AdminRoute> adminRoutes, AutoCloseable upstream, HttpServing http, Optional<TrapProxy> trap) {
     this.config = config;
     this.vault = vault;
     this.token = token;
@@ -72,6 +76,7 @@ public final class DistvaultServer implements AutoCloseable {
     this.adminRoutes = adminRoutes;
     this.upstream = upstream;
     this.http = http;
+    this.trap = trap;
   }
 
   /**
@@ -122,9 +127,24 @@ public final class DistvaultServer implements AutoCloseable {
           metrics, token.token(), ingest, config.clock(), registry::scrape);
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
       HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes), config.serving());
+      opened.add(0, http::close);
+      Optional<TrapProxy> trap = Optional.empty();
+      if (config.trap().isPresent()) {
+        TrapProxy proxy;
+        try {
+          proxy = TrapProxy.start(config.trap().get(), violations, modes::current, config.clock(),
+              metrics.trapObserver());
+        } catch (IOException e) {
+          // Not a problem of the data directory: report it as a failed start naming the flag.
+          throw new IllegalStateException("--trap-proxy: " + e.getMessage(), e);
+        }
+        opened.add(0, proxy::close);
+        metrics.trapConnections(proxy::activeConnections);
+        trap = Optional.of(proxy);
+      }
       log.info("distvault serving {} on {} ({} mode)", vault.dataDir(), http.baseUri(), modes.current());
       return new DistvaultServer(config, vault, token, modes, registry, metrics, violations, adminRoutes,
-          upstream, http);
+          upstream, http, trap);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -145,6 +165,11 @@ public final class DistvaultServer implements AutoCloseable {
   /** {@code http://host:port/}. */
   public URI baseUri() {
     return http.baseUri();
+  }
+
+  /** The egress trap proxy, when {@code --trap-proxy} was given. */
+  public Optional<TrapProxy> trap() {
+    return trap;
   }
 
   public ServerConfig config() {
@@ -188,6 +213,7 @@ public final class DistvaultServer implements AutoCloseable {
     closed = true;
     log.info("stopping: draining requests (at most {} s)", config.drainTimeout().toSeconds());
     try {
+      trap.ifPresent(t -> t.close(config.drainTimeout()));
       http.close();
     } finally {
       try {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.distvault.server.http.ServingConfig;
 import org.distvault.server.mode.Mode;
+import org.distvault.server.trap.TrapConfig;
 
 /**
  * How to run a distvault server ({@code distvault serve}).
@@ -19,6 +20,7 @@ import org.distvault.server.mode.Mode;
  * @param upstream whether online misses may be fetched from upstream (read-through; not built yet)
  * @param drainTimeout how long stopping waits for requests in flight
  * @param clock times violations, mode changes and seals
+ * @param trap the egress trap proxy to run beside the server, if any ({@code --trap-proxy})
  */
 public record ServerConfig(
     Path dataDir,
@@ -28,7 +30,8 @@ public record ServerConfig(
     Optional<Path> adminTokenFile,
     boolean upstream,
     Duration drainTimeout,
-    Clock clock) {
+    Clock clock,
+    Optional<TrapConfig> trap) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -40,6 +43,7 @@ public record ServerConfig(
     Objects.requireNonNull(adminTokenFile, "adminTokenFile");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(trap, "trap");
     new ServingConfig(host, port, ServingConfig.DEFAULT_IDLE_TIMEOUT, drainTimeout); // validates
   }
 
@@ -49,27 +53,32 @@ public record ServerConfig(
    */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, Optional.empty(), Optional.empty(), false,
-        ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC());
+        ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC(), Optional.empty());
   }
 
   /** This config with the mode to set at start. */
   public ServerConfig withMode(Mode m) {
-    return new ServerConfig(dataDir, host, port, Optional.of(m), adminTokenFile, upstream, drainTimeout, clock);
+    return new ServerConfig(dataDir, host, port, Optional.of(m), adminTokenFile, upstream, drainTimeout, clock, trap);
   }
 
   /** This config with another token file. */
   public ServerConfig withTokenFile(Path file) {
-    return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock);
+    return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock, trap);
   }
 
   /** This config with online read-through from upstream URLs on or off. */
   public ServerConfig withUpstream(boolean on) {
-    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, on, drainTimeout, clock);
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, on, drainTimeout, clock, trap);
   }
 
   /** This config listening on {@code p} (0: any free port). */
   public ServerConfig withPort(int p) {
-    return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock);
+    return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock, trap);
+  }
+
+  /** This config with an egress trap proxy beside the server. */
+  public ServerConfig withTrap(TrapConfig t) {
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, Optional.of(t));
   }
 
   /** The token file to use: the given one or {@code DATA/admin.token}. */

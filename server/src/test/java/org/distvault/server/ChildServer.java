@@ -84,6 +84,11 @@ final class ChildServer implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The next line on the child's stdout after the start-up banner (e.g. the trap proxy line). */
+  String readLine() throws IOException {
+    return out.readLine();
+  }
+
   /** SIGKILL, without closing our end of its stdout; returns the exit code. */
   int kill() throws InterruptedException {
     process.toHandle().destroyForcibly();

@@ -7,7 +7,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +18,8 @@ import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
 import org.distvault.server.admin.BadTokenFileException;
 import org.distvault.server.mode.Mode;
+import org.distvault.server.trap.AllowList;
+import org.distvault.server.trap.TrapConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -31,7 +36,10 @@ import picocli.CommandLine.Model.CommandSpec;
         "Serves /distfiles/, /pkg/<PKGPATH>/, /by-hash/, the admin API under /api/v1/, /metrics and /healthz.",
         "Prints the listening URL, the admin token file and the MASTER_SITE_OVERRIDE line for the build",
         "hosts' mk.conf on stdout; logs go to stderr. On SIGTERM/SIGINT it stops taking requests, drains",
-        "those in flight (--drain-timeout) and closes the store."})
+        "those in flight (--drain-timeout) and closes the store.",
+        "With --trap-proxy it also runs the egress trap proxy: an HTTP proxy for the build environment that",
+        "refuses every download (403) and records it as an egress violation, except CONNECT tunnels to",
+        "--trap-allow hosts."})
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -64,6 +72,21 @@ final class ServeCommand implements Callable<Integer> {
       description = "On shutdown, how long to wait for requests in flight (default: ${DEFAULT-VALUE})")
   long drainSeconds;
 
+  @Option(names = "--trap-proxy", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+      description = "Also run the egress trap proxy on this address (port 0 picks a free one): build "
+          + "environments use it as http_proxy/https_proxy; every attempt is refused and recorded as an "
+          + "egress violation, attributed to the PKGPATH given as proxy user name")
+  ListenAddress trapProxy;
+
+  @Option(names = "--trap-allow", paramLabel = "HOST[:PORT]", converter = AllowEntryConverter.class,
+      description = "A host the trap proxy tunnels CONNECT requests to for real (e.g. distcc servers); "
+          + "without a port, any port of it. Repeatable")
+  List<AllowList.Entry> trapAllow = new ArrayList<>();
+
+  @Option(names = "--trap-allow-file", paramLabel = "FILE",
+      description = "More --trap-allow entries, one HOST[:PORT] per line; # starts a comment")
+  Path trapAllowFile;
+
   @Override
   public Integer call() throws CliException {
     if (drainSeconds < 0) {
@@ -71,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config = new ServerConfig(data.toAbsolutePath().normalize(), listen.host(), listen.port(),
         Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream, Duration.ofSeconds(drainSeconds),
-        Clock.systemUTC());
+        Clock.systemUTC(), trapConfig());
     DistvaultServer server;
     try {
       server = DistvaultServer.start(config);
@@ -101,6 +124,7 @@ final class ServeCommand implements Callable<Integer> {
         + (server.token().created() ? " (created)" : ""));
     out.println("# for mk.conf on the build hosts:");
     out.println("MASTER_SITE_OVERRIDE= " + publicBase(url, listen.host()) + "pkg/${PKGPATH}/");
+    server.trap().ifPresent(t -> out.println("trap proxy " + publicBase(t.uri(), trapProxy.host())));
     out.flush();
     try {
       stopped.await();
@@ -108,6 +132,30 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return ExitCode.OK;
+  }
+
+  /** The trap proxy's config from the flags; errors name the flag and the value. */
+  private Optional<TrapConfig> trapConfig() throws CliException {
+    if (trapProxy == null) {
+      if (!trapAllow.isEmpty() || trapAllowFile != null) {
+        throw new CliException(ExitCode.USAGE, (trapAllow.isEmpty() ? "--trap-allow-file" : "--trap-allow")
+            + " needs --trap-proxy HOST:PORT");
+      }
+      return Optional.empty();
+    }
+    AllowList allow = AllowList.NONE.plus(trapAllow);
+    if (trapAllowFile != null) {
+      try {
+        allow = allow.plus(AllowList.parseFile(trapAllowFile));
+      } catch (NoSuchFileException e) {
+        throw new CliException(ExitCode.USAGE, "--trap-allow-file " + trapAllowFile + ": no such file", e);
+      } catch (IOException e) {
+        throw new CliException(ExitCode.USAGE, "--trap-allow-file " + trapAllowFile + ": " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCode.USAGE, "--trap-allow-file " + e.getMessage(), e);
+      }
+    }
+    return Optional.of(TrapConfig.defaults(trapProxy.host(), trapProxy.port(), allow));
   }
 
   /** The base URL build hosts use: the host name instead of a wildcard address. */

@@ -20,12 +20,16 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 import org.distvault.server.http.RequestObserver;
 import org.distvault.server.http.RouteKind;
 import org.distvault.server.mode.Mode;
+import org.distvault.server.trap.TrapObserver;
+import org.distvault.server.trap.TrapOutcome;
+import org.distvault.server.trap.TunnelResult;
 import org.distvault.server.violation.ViolationKind;
 import org.distvault.storage.catalog.CatalogStats;
 
@@ -196,6 +200,43 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
         .register(registry);
   }
 
+  /**
+   * The trap proxy's observer: {@code distvault_trap_requests_total{outcome}}, {@code
+   * distvault_trap_tunnels_total{result}} and {@code distvault_trap_tunnel_bytes_total{direction}}
+   * ({@code up}: client to host, {@code down}: host to client). Registered only when a trap proxy
+   * runs, with every label value at 0.
+   */
+  public TrapObserver trapObserver() {
+    for (TrapOutcome o : TrapOutcome.values()) {
+      trapRequests(o);
+    }
+    for (TunnelResult r : TunnelResult.values()) {
+      trapTunnels(r);
+    }
+    Counter up = trapBytes("up");
+    Counter down = trapBytes("down");
+    return new TrapObserver() {
+      @Override
+      public void request(TrapOutcome outcome) {
+        trapRequests(outcome).increment();
+      }
+
+      @Override
+      public void tunnel(TunnelResult result, long bytesUp, long bytesDown) {
+        trapTunnels(result).increment();
+        up.increment(bytesUp);
+        down.increment(bytesDown);
+      }
+    };
+  }
+
+  /** Registers {@code distvault_trap_connections}, read from {@code activeConnections} at each scrape. */
+  public void trapConnections(IntSupplier activeConnections) {
+    Gauge.builder("distvault.trap.connections", activeConnections::getAsInt)
+        .description("Connections the egress trap proxy is handling now, tunnels included")
+        .register(registry);
+  }
+
   @Override
   public void close() {
     gc.close();
@@ -215,9 +256,30 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
     }
   }
 
+  private Counter trapRequests(TrapOutcome outcome) {
+    return Counter.builder("distvault.trap.requests")
+        .description("Egress trap proxy connections by outcome (refused: an egress violation)")
+        .tag("outcome", outcome.label())
+        .register(registry);
+  }
+
+  private Counter trapTunnels(TunnelResult result) {
+    return Counter.builder("distvault.trap.tunnels")
+        .description("Egress trap proxy CONNECT tunnels to allow-listed hosts by how they ended")
+        .tag("result", result.label())
+        .register(registry);
+  }
+
+  private Counter trapBytes(String direction) {
+    return Counter.builder("distvault.trap.tunnel.bytes")
+        .description("Bytes carried by egress trap proxy tunnels (up: client to host, down: host to client)")
+        .tag("direction", direction)
+        .register(registry);
+  }
+
   private Counter violations(ViolationKind kind) {
     return Counter.builder("distvault.violations")
-        .description("Offline misses recorded as violations, by kind")
+        .description("Violations recorded, by kind (offline misses; egress: trap proxy attempts)")
         .tag("kind", kind.wireName())
         .register(registry);
   }

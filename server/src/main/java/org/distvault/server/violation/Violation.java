@@ -6,7 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One offline miss, as recorded: who asked for what, and why it was not there.
+ * One violation, as recorded: an offline miss (who asked for what, and why it was not there), or an
+ * egress attempt refused by the trap proxy (who tried to reach which host).
  *
  * @param cursor the position in the violations log; 0 until recorded
  * @param time when the miss was answered
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param userAgent the {@code User-Agent} header
  * @param method the request method
  * @param reason one line saying why the file is missing (e.g. the prefetch failure)
+ * @param egress the target of an {@link ViolationKind#EGRESS} violation; empty for the others
  */
 public record Violation(
     long cursor,
@@ -33,7 +35,8 @@ public record Violation(
     String client,
     Optional<String> userAgent,
     String method,
-    String reason) {
+    String reason,
+    Optional<Egress> egress) {
 
   public Violation {
     if (cursor < 0) {
@@ -50,11 +53,24 @@ public record Violation(
     Objects.requireNonNull(userAgent, "userAgent");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(egress, "egress");
+    if (egress.isPresent() != (kind == ViolationKind.EGRESS)) {
+      throw new IllegalArgumentException("an egress target goes with kind egress and only with it, got " + kind);
+    }
+  }
+
+  /** A violation of a distfile route (no egress target). */
+  public Violation(long cursor, Instant time, ViolationKind kind, String path, String name,
+      Optional<String> pkgpath, List<String> pkgpaths, Optional<String> run, String client,
+      Optional<String> userAgent, String method, String reason) {
+    this(cursor, time, kind, path, name, pkgpath, pkgpaths, run, client, userAgent, method, reason,
+        Optional.empty());
   }
 
   /** This violation at a log position. */
   public Violation withCursor(long at) {
-    return new Violation(at, time, kind, path, name, pkgpath, pkgpaths, run, client, userAgent, method, reason);
+    return new Violation(at, time, kind, path, name, pkgpath, pkgpaths, run, client, userAgent, method, reason,
+        egress);
   }
 
   /**

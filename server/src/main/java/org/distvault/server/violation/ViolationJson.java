@@ -16,7 +16,9 @@ import java.util.Optional;
  * The JSON form of a {@link Violation}, the same in the catalog, the JSON-lines log and the admin
  * API: {@code {"cursor":N,"time":"ISO-8601","kind":"not-prefetched","path":...,"name":...,
  * "pkgpath":...|null,"pkgpaths":[...],"run":...|null,"client":"ip","userAgent":...|null,
- * "method":"GET","reason":...}}. The catalog payload omits the cursor (the log assigns it).
+ * "method":"GET","reason":...}}; an {@code egress} violation also has {@code "host"}, {@code
+ * "port"}, {@code "url"} (null for a {@code CONNECT} tunnel) and {@code "mode"}, which the other
+ * kinds never have. The catalog payload omits the cursor (the log assigns it).
  */
 public final class ViolationJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +43,12 @@ public final class ViolationJson {
     o.put("userAgent", v.userAgent().orElse(null));
     o.put("method", v.method());
     o.put("reason", v.reason());
+    v.egress().ifPresent(e -> {
+      o.put("host", e.host());
+      o.put("port", e.port());
+      o.put("url", e.url().orElse(null));
+      o.put("mode", e.mode());
+    });
     return o;
   }
 
@@ -86,7 +94,17 @@ public final class ViolationJson {
         text(o, "client").orElse(""),
         text(o, "userAgent"),
         text(o, "method").orElse(""),
-        text(o, "reason").orElse(""));
+        text(o, "reason").orElse(""),
+        kind == ViolationKind.EGRESS ? Optional.of(egress(cursor, o)) : Optional.empty());
+  }
+
+  private static Egress egress(long cursor, JsonNode o) {
+    int port = o.path("port").asInt(0);
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("egress violation " + cursor + " has no valid port");
+    }
+    return new Egress(text(o, "host").orElseThrow(() -> missing(cursor, "host")), port, text(o, "url"),
+        text(o, "mode").orElse(""));
   }
 
   /** The cursor of a JSON line of the log file, 0 if it has none. */

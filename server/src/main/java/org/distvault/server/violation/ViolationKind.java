@@ -3,7 +3,10 @@ package org.distvault.server.violation;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** Why an offline request found nothing to serve: the {@code kind} of a violation. */
+/**
+ * The {@code kind} of a violation: why an offline request found nothing to serve, or that a build
+ * tried to reach the network through the trap proxy.
+ */
 public enum ViolationKind {
   /** Catalogued (some manifest lists the name) but no verified content is stored. */
   NOT_PREFETCHED("not-prefetched"),
@@ -13,7 +16,12 @@ public enum ViolationKind {
    * Several packages expect different content under the name and the request did not say which
    * ({@code /distfiles/} instead of {@code /pkg/<PKGPATH>/}); treated as a miss.
    */
-  AMBIGUOUS("ambiguous");
+  AMBIGUOUS("ambiguous"),
+  /**
+   * A download attempt through the egress trap proxy ({@code CONNECT host:port} or an absolute-URI
+   * request) to a host that is not allow-listed; refused, never forwarded, in either mode.
+   */
+  EGRESS("egress");
 
   private final String wireName;
 
