@@ -78,6 +78,22 @@ class DistvaultFetchTest {
   }
 
   @Test
+  void mkConfIncludesTheEgressFragmentOnlyWhenATrapIsNamed() throws Exception {
+    List<String> vars = List.of("DISTVAULT_TRAP_URL", "ALL_ENV");
+    Map<String, String> none = MkConf.evaluate(distdir, "devel/cmake",
+        Map.of("DISTVAULT_SITE", "http://cache.example:8080/"), vars);
+    assertEquals("", none.get("DISTVAULT_TRAP_URL"));
+    assertEquals("", none.get("ALL_ENV"));
+
+    Map<String, String> trap = MkConf.evaluate(distdir, "devel/cmake",
+        Map.of("DISTVAULT_SITE", "http://cache.example:8080/", "DISTVAULT_TRAP", "10.0.0.5:3128"), vars);
+    assertEquals("http://devel%2Fcmake:egress@10.0.0.5:3128", trap.get("DISTVAULT_TRAP_URL"));
+    List<String> env = List.of(trap.get("ALL_ENV").split(" "));
+    assertTrue(env.contains("http_proxy=http://devel%2Fcmake:egress@10.0.0.5:3128"), env.toString());
+    assertTrue(env.contains("HTTPS_PROXY=http://devel%2Fcmake:egress@10.0.0.5:3128"), env.toString());
+  }
+
+  @Test
   void mkConfRefusesMktoolWhichBypassesTheFetchCommand() throws Exception {
     Path makefile = distdir.resolve("mktool.mk");
     Files.writeString(makefile, "PKGPATH=\tdevel/libfoo\nTOOLS_PLATFORM.mktool=\t/usr/pkg/bin/mktool\n.include \""
