@@ -43,7 +43,7 @@ class PrometheusIT {
   @Test
   void violationAlertFiresAndEveryDashboardQueryHasData() throws Exception {
     Path data = tmp.resolve("data");
-    try (JarServer server = JarServer.start(data, tmp)) {
+    try (JarServer server = JarServer.start(data, tmp, "--trap-proxy", "127.0.0.1:0")) {
       String target = URI.create(server.url()).getAuthority();
       Path config = writeConfig(target);
       int port = freePort();
