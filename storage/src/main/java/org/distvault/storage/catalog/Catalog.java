@@ -128,6 +128,17 @@ public final class Catalog implements AutoCloseable {
     return guard.call("resolve", () -> Resolution.of(name, records.distfile(name).orElse(null), pkgpath));
   }
 
+  /**
+   * A number that changes after every write of distfile or blob records (upsert, outcomes, bind,
+   * put, verify, remove), before the writing method returns. A cache of what was read may keep
+   * an answer only while the generation read <em>before</em> reading it is still current: then
+   * no write has completed since (see {@code Vault#locate}). Log appends and state writes do not
+   * change it.
+   */
+  public long generation() {
+    return guard.call("generation", records::generation);
+  }
+
   /** Up to {@code limit} distfile records in name byte order, after {@code after} if given. */
   public List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit) {
     checkLimit(limit);
