@@ -10,7 +10,8 @@ import org.distvault.storage.vault.Vault;
 /**
  * The {@link BlobSource} of the real server: names are resolved by the catalog (the PKGPATH of a
  * {@code /pkg/} request chooses among variants), digests through its digest index, and the file
- * is the blob store's.
+ * is the blob store's. Answers the vault holds in its locate cache are also given from memory
+ * ({@link #findInMemory}).
  *
  * <p>Thread-safe (the {@link Vault} is). After the vault is closed every lookup throws
  * {@link IllegalStateException}, which the routes answer with 500.
@@ -30,6 +31,13 @@ public final class VaultBlobSource implements BlobSource {
   @Override
   public Optional<ServableBlob> find(PkgPath pkgPath, DistfileName name) {
     return locate(name, Optional.of(pkgPath.toString()));
+  }
+
+  @Override
+  public Optional<ServableBlob> findInMemory(Optional<PkgPath> pkgPath, DistfileName name) {
+    return vault.locateCached(name, pkgPath.map(PkgPath::toString))
+        .flatMap(Vault.Located::blob)
+        .map(this::servable);
   }
 
   @Override

@@ -72,6 +72,18 @@ final class LocateCache {
     return fresh;
   }
 
+  /**
+   * The cached answer for {@code name} and {@code pkgpath} if it is still current; never reads
+   * the catalog's records, so it is fit for a thread that must not block.
+   */
+  Optional<Vault.Located> peek(DistfileName name, Optional<String> pkgpath) {
+    Entry cached = entries.get(new Key(name, pkgpath));
+    if (cached == null || cached.generation() != generation.getAsLong()) {
+      return Optional.empty();
+    }
+    return Optional.of(cached.located());
+  }
+
   /** Entries held (current or stale). */
   int size() {
     return entries.size();

@@ -143,6 +143,17 @@ public final class Vault implements AutoCloseable {
     return located.locate(name, pkgpath, () -> read(name, pkgpath));
   }
 
+  /**
+   * The answer {@link #locate} would give, if it is cached and still current; empty when it is
+   * not cached (then ask {@link #locate}). Reads no catalog record: for threads that must not
+   * block, e.g. an HTTP I/O thread answering a hit.
+   */
+  public Optional<Located> locateCached(DistfileName name, Optional<String> pkgpath) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(pkgpath, "pkgpath");
+    return located.peek(name, pkgpath);
+  }
+
   /** Answers held by the locate cache (for tests). */
   int locateCacheSize() {
     return located.size();
