@@ -17,14 +17,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failed catalog append throws, and the caller must not send the 404: a miss is answered only
  * once its violation is durable. A failed file write is logged and does not fail the request.
- * Thread-safe: concurrent records share the catalog's group commit.
+ * Thread-safe: concurrent records share the catalog's group commit and the file's writes.
+ *
+ * <p>Each violation is logged as a WARN line, at most {@link #WARN_LINES_PER_WINDOW} per
+ * {@link #WARN_WINDOW_NANOS 10 s}; past that the rest of the window's violations are counted and
+ * one WARN line names how many were not logged one by one (all are in the catalog, the file and
+ * the admin API), written with the next violation after the window.
  */
 public final class ViolationRecorder {
   private static final Logger log = LoggerFactory.getLogger(ViolationRecorder.class);
 
+  /** Violations logged one by one per window; a flood of misses must not become a flood of log lines. */
+  static final int WARN_LINES_PER_WINDOW = 100;
+
+  static final long WARN_WINDOW_NANOS = 10_000_000_000L;
+
   private final Catalog catalog;
   private final ViolationLog file;
   private final Consumer<ViolationKind> listener;
+  private final Object warnLock = new Object();
+  private long windowStart = System.nanoTime();
+  private int warnedInWindow;
+  private long unwarned;
 
   /**
    * @param listener told the kind of every recorded violation (e.g. a counter); must not block
@@ -41,19 +55,48 @@ public final class ViolationRecorder {
    * @throws RuntimeException when the catalog could not store it (then nothing is recorded)
    */
   public Violation record(Violation v) {
-    long cursor = catalog.append(LogKind.VIOLATIONS, ViolationJson.toBytes(v.withCursor(0)));
+    byte[] payload = ViolationJson.toBytes(v.withCursor(0));
+    long cursor = catalog.append(LogKind.VIOLATIONS, payload);
     Violation recorded = v.withCursor(cursor);
     try {
-      file.append(recorded);
+      file.appendRecorded(cursor, payload);
     } catch (IOException | RuntimeException e) {
       log.error("violation {} is recorded in the catalog but could not be written to {}: {}",
           cursor, file.file(), e.toString());
     }
     listener.accept(recorded.kind());
-    log.warn("violation {}: {} {} {} from {} ({}){}", cursor, recorded.kind(), recorded.method(),
-        recorded.path(), recorded.client(), recorded.reason(),
-        recorded.run().map(r -> " run " + r).orElse(""));
+    warn(recorded);
     return recorded;
+  }
+
+  /** The WARN line of a violation, unless this window already had its share (then it is counted). */
+  private void warn(Violation recorded) {
+    long skipped = 0;
+    boolean logIt;
+    synchronized (warnLock) {
+      long now = System.nanoTime();
+      if (now - windowStart >= WARN_WINDOW_NANOS) {
+        skipped = unwarned;
+        unwarned = 0;
+        warnedInWindow = 0;
+        windowStart = now;
+      }
+      logIt = warnedInWindow < WARN_LINES_PER_WINDOW;
+      if (logIt) {
+        warnedInWindow++;
+      } else {
+        unwarned++;
+      }
+    }
+    if (skipped > 0) {
+      log.warn("{} more violations in the last {} s were recorded but not logged one by one "
+          + "(see {} or GET /api/v1/violations)", skipped, WARN_WINDOW_NANOS / 1_000_000_000L, file.file());
+    }
+    if (logIt) {
+      log.warn("violation {}: {} {} {} from {} ({}){}", recorded.cursor(), recorded.kind(), recorded.method(),
+          recorded.path(), recorded.client(), recorded.reason(),
+          recorded.run().map(r -> " run " + r).orElse(""));
+    }
   }
 
   /** Up to {@code limit} recorded violations after {@code afterCursor}, oldest first. */
