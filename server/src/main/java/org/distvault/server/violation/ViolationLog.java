@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
+import org.distvault.storage.catalog.LogEntry;
 
 /**
  * The JSON-lines copy of the violations log for log shippers: {@code DATA/log/violations.jsonl},
@@ -80,38 +81,50 @@ public final class ViolationLog {
 
   /** Appends one recorded violation as one line; see the class comment for concurrent appends. */
   public void append(Violation recorded) throws IOException {
-    appendLine(recorded.cursor(), ViolationJson.toBytes(recorded));
+    appendLines(List.of(new Line(recorded.cursor(), ViolationJson.toBytes(recorded))));
   }
 
   /**
-   * Appends the line of the violation with cursor {@code cursor} whose catalog payload (its JSON
-   * without the cursor, {@link ViolationJson#toBytes} of it with cursor 0) is {@code payload}: the
-   * same line as {@link #append} of the recorded violation, without encoding it again.
+   * Appends the lines of recorded violations given as the catalog stores them (their JSON without
+   * the cursor, {@link ViolationJson#toBytes} of each with cursor 0): the same lines as {@link
+   * #append} of each, without encoding them again, in one write.
    */
-  void appendRecorded(long cursor, byte[] payload) throws IOException {
+  public void appendRecorded(List<LogEntry> entries) throws IOException {
+    List<Line> lines = new ArrayList<>(entries.size());
+    for (LogEntry e : entries) {
+      lines.add(new Line(e.cursor(), withCursor(e.cursor(), e.payload())));
+    }
+    appendLines(lines);
+  }
+
+  /** The line of violation {@code cursor} from its catalog payload: the cursor put first. */
+  static byte[] withCursor(long cursor, byte[] payload) {
     if (payload.length < 2 || payload[0] != '{' || payload[1] != '"') {
       throw new IllegalArgumentException("violation " + cursor + ": payload is not a JSON object with fields");
     }
     byte[] head = ("{\"cursor\":" + cursor + ",").getBytes(StandardCharsets.UTF_8);
     byte[] json = Arrays.copyOf(head, head.length + payload.length - 1);
     System.arraycopy(payload, 1, json, head.length, payload.length - 1);
-    appendLine(cursor, json);
+    return json;
   }
 
-  /** Queues one line and returns once it is written, writing it (and others queued) if no one else does. */
-  private void appendLine(long cursor, byte[] json) throws IOException {
-    Line mine = new Line(cursor, json);
-    queued.add(mine);
+  /** Queues lines and returns once they are written, writing them (and others queued) if no one else does. */
+  private void appendLines(List<Line> lines) throws IOException {
+    queued.addAll(lines);
     writing.lock();
     try {
-      while (!mine.done) {
-        writeQueued();
+      for (Line l : lines) {
+        while (!l.done) {
+          writeQueued();
+        }
       }
     } finally {
       writing.unlock();
     }
-    if (mine.failure != null) {
-      throw new IOException("cannot write " + file + ": " + mine.failure.getMessage(), mine.failure);
+    for (Line l : lines) {
+      if (l.failure != null) {
+        throw new IOException("cannot write " + file + ": " + l.failure.getMessage(), l.failure);
+      }
     }
   }
 
@@ -133,9 +146,14 @@ public final class ViolationLog {
     out.flip();
     IOException failure = null;
     try {
-      Files.createDirectories(file.getParent());
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND)) {
+      FileChannel opened;
+      try {
+        opened = open();
+      } catch (NoSuchFileException e) {
+        Files.createDirectories(file.getParent()); // only when missing: not two calls per write
+        opened = open();
+      }
+      try (FileChannel ch = opened) {
         while (out.hasRemaining()) {
           ch.write(out);
         }
@@ -147,6 +165,10 @@ public final class ViolationLog {
       l.failure = failure;
       l.done = true;
     }
+  }
+
+  private FileChannel open() throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
   /**

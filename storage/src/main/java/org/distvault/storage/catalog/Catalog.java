@@ -262,6 +262,20 @@ public final class Catalog implements AutoCloseable {
     return append(kind, Codec.write(value));
   }
 
+  /**
+   * Sets the listener told of each group of a log's entries once they are durable, before their
+   * {@link #append} calls return (replacing any earlier listener of that log; null removes it).
+   * Entries of a group arrive in one call, in cursor order; a listener that throws is logged and
+   * fails no append.
+   */
+  public void onCommitted(LogKind kind, LogListener listener) {
+    Objects.requireNonNull(kind, "kind");
+    guard.call("listen", () -> {
+      logs.listen(kind, listener);
+      return null;
+    });
+  }
+
   /** Up to {@code limit} entries with a cursor greater than {@code afterCursor}, oldest first. */
   public List<LogEntry> read(LogKind kind, long afterCursor, int limit) {
     Objects.requireNonNull(kind, "kind");
