@@ -1,5 +1,6 @@
 package org.distvault.server.http;
 
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -16,7 +17,7 @@ import org.xnio.channels.StreamSinkChannel;
  * One zero-copy response body: a slice of an open file pumped into the response channel with
  * {@code FileChannel.transferTo} (sendfile on Linux), driven by write readiness.
  *
- * <p>The first {@link #HEAD_BYTES} (at most) are read into a buffer and written with the response
+ * <p>The first {@link #HEAD_BYTES} (at most) are read into a pooled direct buffer and written with the response
  * headers; the rest goes out with {@code transferFrom}. That split is needed: while the headers are
  * unwritten, Undertow's {@code HttpResponseConduit.transferFrom} ignores both its position and its
  * count and writes a whole pooled buffer read from the channel's current position, so a short
@@ -41,11 +42,15 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   private final long start;
   private final long end;
   private final ByteBuffer head;
+  /** Holds {@link #head}; closed (returned to the pool) once, when the exchange completes. */
+  private final PooledByteBuffer pooled;
   // Written by the thread pumping the transfer, read by observers when the exchange completes.
   private volatile long position;
 
-  private FileTransfer(HttpServerExchange exchange, FileChannel file, long start, long end, ByteBuffer head) {
+  private FileTransfer(HttpServerExchange exchange, FileChannel file, long start, long end, ByteBuffer head,
+      PooledByteBuffer pooled) {
     this.exchange = exchange;
+    this.pooled = pooled;
     this.file = file;
     this.start = start;
     this.position = start;
@@ -59,22 +64,28 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
    */
   static void start(HttpServerExchange exchange, FileChannel file, long start, long length)
       throws IOException {
+    // A pooled direct buffer: the file is read into it and the socket written from it with no
+    // copy through the heap. Returned to the pool when the exchange completes.
+    PooledByteBuffer pooled = exchange.getConnection().getByteBufferPool().allocate();
     ByteBuffer head;
     try {
-      head = readHead(file, start, (int) Math.min(length, HEAD_BYTES));
-    } catch (IOException e) {
+      head = readHead(file, start, (int) Math.min(length, Math.min(HEAD_BYTES, pooled.getBuffer().capacity())),
+          pooled.getBuffer());
+    } catch (IOException | RuntimeException e) {
+      pooled.close();
       IoUtils.safeClose(file);
       throw e;
     }
-    FileTransfer transfer = new FileTransfer(exchange, file, start, start + length, head);
+    FileTransfer transfer = new FileTransfer(exchange, file, start, start + length, head, pooled);
     exchange.addExchangeCompleteListener(transfer);
     exchange.putAttachment(KEY, transfer);
     exchange.setResponseContentLength(length);
     transfer.handleEvent(exchange.getResponseChannel());
   }
 
-  private static ByteBuffer readHead(FileChannel file, long start, int size) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(size);
+  private static ByteBuffer readHead(FileChannel file, long start, int size, ByteBuffer buffer)
+      throws IOException {
+    ByteBuffer head = buffer.clear().limit(size);
     while (head.hasRemaining()) {
       if (file.read(head, start + head.position()) < 0) {
         throw new IOException("file ended at byte " + (start + head.position()) + " while being served");
@@ -133,6 +144,7 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   @Override
   public void exchangeEvent(HttpServerExchange completed, NextListener next) {
     IoUtils.safeClose(file);
+    pooled.close();
     next.proceed();
   }
 }

@@ -35,9 +35,7 @@ public final class VaultBlobSource implements BlobSource {
 
   @Override
   public Optional<ServableBlob> findInMemory(Optional<PkgPath> pkgPath, DistfileName name) {
-    return vault.locateCached(name, pkgPath.map(PkgPath::toString))
-        .flatMap(Vault.Located::blob)
-        .map(this::servable);
+    return vault.locateCached(name, pkgPath.map(PkgPath::toString)).flatMap(VaultBlobSource::servable);
   }
 
   @Override
@@ -46,8 +44,16 @@ public final class VaultBlobSource implements BlobSource {
   }
 
   private Optional<ServableBlob> locate(DistfileName name, Optional<String> pkgpath) {
-    Vault.Located located = vault.locate(name, pkgpath);
-    return located.blob().map(this::servable);
+    return servable(vault.locate(name, pkgpath));
+  }
+
+  /** The located blob with the file the vault resolved for it (no second path computation). */
+  private static Optional<ServableBlob> servable(Vault.Located located) {
+    if (located.blob().isEmpty() || located.file().isEmpty()) {
+      return Optional.empty();
+    }
+    BlobRecord blob = located.blob().get();
+    return Optional.of(new ServableBlob(blob.sha512(), blob.size(), located.file().get(), blob.storedAt()));
   }
 
   private ServableBlob servable(BlobRecord blob) {

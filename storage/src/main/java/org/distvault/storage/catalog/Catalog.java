@@ -136,7 +136,9 @@ public final class Catalog implements AutoCloseable {
    * change it.
    */
   public long generation() {
-    return guard.call("generation", records::generation);
+    // In memory only, read on every hit: no lock (the lifecycle lock's read side is shared state).
+    guard.checkOpen();
+    return records.generation();
   }
 
   /** Up to {@code limit} distfile records in name byte order, after {@code after} if given. */
