@@ -1,5 +1,6 @@
 package org.distvault.server.http;
 
+import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
@@ -17,8 +18,10 @@ import org.xnio.channels.StreamSinkChannel;
  * One zero-copy response body: a slice of an open file pumped into the response channel with
  * {@code FileChannel.transferTo} (sendfile on Linux), driven by write readiness.
  *
- * <p>The first {@link #HEAD_BYTES} (at most) are read into a pooled direct buffer and written with the response
- * headers; the rest goes out with {@code transferFrom}. That split is needed: while the headers are
+ * <p>The first {@link #HEAD_BYTES} (at most) are read into pooled direct buffers and written with
+ * the response headers in one gathering write, so a small file leaves in a single send, as nginx
+ * sends it corked; the rest goes out with {@code transferFrom}. The buffers go back to the pool as
+ * soon as they are written. That split is needed: while the headers are
  * unwritten, Undertow's {@code HttpResponseConduit.transferFrom} ignores both its position and its
  * count and writes a whole pooled buffer read from the channel's current position, so a short
  * range would be followed by stray file bytes on a kept-alive connection.
@@ -34,21 +37,23 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   /** The transfer of an exchange's body, if it has one: lets observers count the bytes sent. */
   static final AttachmentKey<FileTransfer> KEY = AttachmentKey.create(FileTransfer.class);
 
-  /** Bytes written with the headers before zero-copy takes over. */
-  static final int HEAD_BYTES = 8 * 1024;
+  /** Bytes written with the headers before zero-copy takes over: small files go out whole. */
+  static final int HEAD_BYTES = 64 * 1024;
 
   private final HttpServerExchange exchange;
   private final FileChannel file;
   private final long start;
   private final long end;
-  private final ByteBuffer head;
-  /** Holds {@link #head}; closed (returned to the pool) once, when the exchange completes. */
-  private final PooledByteBuffer pooled;
+  private final ByteBuffer[] head;
+  /** Hold {@link #head}; returned to the pool once written, or when the exchange completes. */
+  private final PooledByteBuffer[] pooled;
+  /** Whether {@link #head} is all written (and released); only the pumping thread uses it. */
+  private boolean headSent;
   // Written by the thread pumping the transfer, read by observers when the exchange completes.
   private volatile long position;
 
-  private FileTransfer(HttpServerExchange exchange, FileChannel file, long start, long end, ByteBuffer head,
-      PooledByteBuffer pooled) {
+  private FileTransfer(HttpServerExchange exchange, FileChannel file, long start, long end, ByteBuffer[] head,
+      PooledByteBuffer[] pooled) {
     this.exchange = exchange;
     this.pooled = pooled;
     this.file = file;
@@ -64,15 +69,23 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
    */
   static void start(HttpServerExchange exchange, FileChannel file, long start, long length)
       throws IOException {
-    // A pooled direct buffer: the file is read into it and the socket written from it with no
-    // copy through the heap. Returned to the pool when the exchange completes.
-    PooledByteBuffer pooled = exchange.getConnection().getByteBufferPool().allocate();
-    ByteBuffer head;
+    // Pooled direct buffers: the file is read into them and the socket written from them with no
+    // copy through the heap.
+    ByteBufferPool pool = exchange.getConnection().getByteBufferPool();
+    int headBytes = (int) Math.min(length, HEAD_BYTES);
+    int count = Math.max(1, (headBytes + pool.getBufferSize() - 1) / pool.getBufferSize());
+    PooledByteBuffer[] pooled = new PooledByteBuffer[count];
+    ByteBuffer[] head = new ByteBuffer[count];
     try {
-      head = readHead(file, start, (int) Math.min(length, Math.min(HEAD_BYTES, pooled.getBuffer().capacity())),
-          pooled.getBuffer());
+      long at = start;
+      for (int i = 0; i < count; i++) {
+        pooled[i] = pool.allocate();
+        int size = Math.min(headBytes - (int) (at - start), pooled[i].getBuffer().capacity());
+        head[i] = readHead(file, at, size, pooled[i].getBuffer());
+        at += size;
+      }
     } catch (IOException | RuntimeException e) {
-      pooled.close();
+      release(pooled);
       IoUtils.safeClose(file);
       throw e;
     }
@@ -105,8 +118,14 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   @Override
   public void handleEvent(StreamSinkChannel channel) {
     try {
-      while (head.hasRemaining()) {
-        int written = channel.write(head);
+      while (!headSent) {
+        if (!head[head.length - 1].hasRemaining()) {
+          // Written: back to the pool now, not after a long body (the buffers are not read again).
+          headSent = true;
+          release(pooled);
+          break;
+        }
+        long written = channel.write(head);
         if (written == 0) {
           park(channel);
           return;
@@ -135,6 +154,15 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
     }
   }
 
+  /** Returns the buffers to the pool; closing one twice does nothing. */
+  private static void release(PooledByteBuffer[] buffers) {
+    for (PooledByteBuffer b : buffers) {
+      if (b != null) {
+        b.close();
+      }
+    }
+  }
+
   /** Waits for the socket to take more. */
   private void park(StreamSinkChannel channel) {
     channel.getWriteSetter().set(this);
@@ -144,7 +172,7 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   @Override
   public void exchangeEvent(HttpServerExchange completed, NextListener next) {
     IoUtils.safeClose(file);
-    pooled.close();
+    release(pooled);
     next.proceed();
   }
 }
