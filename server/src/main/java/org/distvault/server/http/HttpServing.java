@@ -28,14 +28,6 @@ import org.xnio.Options;
 public final class HttpServing implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServing.class);
 
-  /**
-   * Worker threads: how many requests may block at once. An offline miss holds its worker until
-   * its violation is durable, and all misses waiting share one fsync, so this bounds how many
-   * violations one fsync can carry (Undertow's default, 8 per core, gave 3-6 per fsync on 2 cores).
-   * Idle workers cost only memory.
-   */
-  static final int WORKER_THREADS = 128;
-
   private final Undertow undertow;
   private final GracefulShutdownHandler gate;
   private final InetSocketAddress address;
@@ -61,7 +53,7 @@ public final class HttpServing implements AutoCloseable {
     GracefulShutdownHandler gate = new GracefulShutdownHandler(handler);
     Undertow undertow = Undertow.builder()
         .addHttpListener(config.port(), config.host())
-        .setWorkerThreads(WORKER_THREADS)
+        .setWorkerThreads(config.workerThreads())
         .setServerOption(UndertowOptions.DECODE_URL, false)
         // Chunked uploads are checked against this server-wide limit while parsing; each admin
         // route enforces its own body limit, so the server-wide one is lifted.
