@@ -131,7 +131,8 @@ public final class ViolationLog {
   /** Writes every queued line in one open-write-close; marks each done, or failed. Holds {@link #writing}. */
   private void writeQueued() {
     List<Line> batch = new ArrayList<>();
-    for (Line l = queued.poll(); l != null && batch.size() < MAX_BATCH; l = queued.poll()) {
+    // Size checked before polling: a line taken from the queue must be written in this batch.
+    for (Line l; batch.size() < MAX_BATCH && (l = queued.poll()) != null; ) {
       batch.add(l);
     }
     batch.sort(Comparator.comparingLong(Line::cursor));

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.distvault.storage.catalog.LogEntry;
 import org.distvault.storage.catalog.LogKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The JSON-lines copy: appends, and the catch-up after a crash between catalog and file. */
@@ -171,6 +172,23 @@ class ViolationLogTest {
     log.append(v(2));
     assertEquals(List.of(1L), cursorsIn(rotated));
     assertEquals(List.of(2L), cursorsInFile(log));
+  }
+
+  @Test
+  @Timeout(60) // a line lost between two writes leaves its appender waiting forever
+  void aGroupLargerThanOneWriteIsWrittenWhole() throws IOException {
+    ViolationLog log = ViolationLog.in(dir);
+    int n = ViolationLog.MAX_BATCH * 2 + 3;
+    List<LogEntry> group = new ArrayList<>();
+    for (int c = 1; c <= n; c++) {
+      group.add(entry(c, v(c)));
+    }
+    log.appendRecorded(group);
+    List<Long> cursors = cursorsInFile(log);
+    assertEquals(n, cursors.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals(i + 1, cursors.get(i));
+    }
   }
 
   @Test
