@@ -27,7 +27,9 @@ public final class BlobResponder {
   static final String CONTENT_TYPE = "application/octet-stream";
 
   /**
-   * Answers the exchange with {@code blob}. Must run on a worker thread: it opens the file.
+   * Answers the exchange with {@code blob}. It opens the file and reads its first bytes: run it on
+   * a worker thread, or on the I/O thread only for small blobs (see {@link
+   * DistfileRoutes#IO_THREAD_MAX_BYTES}).
    *
    * @throws IOException if the file cannot be opened or its size is not the blob's size; nothing
    *     has been sent then, and the caller answers with an error

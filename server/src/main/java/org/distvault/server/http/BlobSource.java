@@ -27,6 +27,16 @@ public interface BlobSource {
     return find(name);
   }
 
+  /**
+   * The blob {@link #find(PkgPath, DistfileName)} (with a PKGPATH) or {@link #find(DistfileName)}
+   * (without) would return, if the source can tell from memory without blocking; empty when it
+   * cannot (then the routes ask {@code find} on a worker thread). Called on an HTTP I/O thread: it
+   * must not block. The default knows nothing from memory.
+   */
+  default Optional<ServableBlob> findInMemory(Optional<PkgPath> pkgPath, DistfileName name) {
+    return Optional.empty();
+  }
+
   /** Finds the blob with this digest, of any supported algorithm (the {@code /by-hash/} route). */
   Optional<ServableBlob> findByHash(Digest digest) throws IOException;
 }

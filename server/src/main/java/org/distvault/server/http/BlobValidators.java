@@ -6,7 +6,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The validators of a served blob, a strong {@code ETag} (the quoted SHA-512 hex) and
@@ -18,15 +20,40 @@ import java.util.Optional;
  * exact date match). {@code If-Match} and {@code If-Unmodified-Since} are not evaluated: blobs are
  * immutable, so they could only fail for a client that asked for another blob.
  */
-record BlobValidators(String etag, Instant lastModified) {
-  static BlobValidators of(ServableBlob blob) {
-    return new BlobValidators(
-        "\"" + blob.sha512().hex() + "\"", blob.storedAt().truncatedTo(ChronoUnit.SECONDS));
+record BlobValidators(String etag, Instant lastModified, String lastModifiedHeader) {
+  /** How many blobs' validators are kept ready; past that the memo starts again. */
+  static final int MEMO_ENTRIES = 16_384;
+
+  /**
+   * Validators of recently served blobs: the hex ETag and the formatted date cost more than a
+   * map lookup, and the same small blobs are served again and again.
+   */
+  private static final ConcurrentHashMap<ServableBlob, BlobValidators> MEMO = new ConcurrentHashMap<>();
+
+  /**
+   * @param etag the strong entity tag, quoted
+   * @param lastModified the store time in whole seconds
+   * @param lastModifiedHeader {@code lastModified} in IMF-fixdate form, the {@code Last-Modified} value
+   */
+  BlobValidators {
+    Objects.requireNonNull(etag, "etag");
+    Objects.requireNonNull(lastModified, "lastModified");
+    Objects.requireNonNull(lastModifiedHeader, "lastModifiedHeader");
   }
 
-  /** {@code Last-Modified} in IMF-fixdate form. */
-  String lastModifiedHeader() {
-    return DateUtils.toDateString(Date.from(lastModified));
+  static BlobValidators of(ServableBlob blob) {
+    BlobValidators known = MEMO.get(blob);
+    if (known != null) {
+      return known;
+    }
+    Instant seconds = blob.storedAt().truncatedTo(ChronoUnit.SECONDS);
+    BlobValidators fresh = new BlobValidators(
+        "\"" + blob.sha512().hex() + "\"", seconds, DateUtils.toDateString(Date.from(seconds)));
+    if (MEMO.size() >= MEMO_ENTRIES) {
+      MEMO.clear();
+    }
+    MEMO.put(blob, fresh);
+    return fresh;
   }
 
   /**

@@ -28,10 +28,26 @@ import org.xnio.IoUtils;
  * ({@code GET http://host/...}) get 400; other methods than GET and HEAD on a serving route get 405
  * with {@code Allow: GET, HEAD}. Paths outside the serving routes go to {@code next}. Misses go to
  * the {@link MissHandler} (by default: 404 with a one-line body), on the worker thread and before
- * anything is sent. Lookups and file opens run on a worker thread, never on an IO thread.
+ * anything is sent.
+ *
+ * <p>Threads: lookups that may block (the catalog) and miss handling (which may wait for a
+ * violation to be durable) run on a worker thread. A hit the {@link BlobSource} knows from memory
+ * ({@link BlobSource#findInMemory}) of at most {@link #IO_THREAD_MAX_BYTES} is answered on the I/O
+ * thread that read the request, as nginx does: no hand-over to a worker and back. Answers decided
+ * on a worker (misses' one-line replies, small blobs) are handed back to the connection's I/O
+ * thread to be sent, so that the exchange also ends there: Undertow 2.4 starts reading the
+ * connection's next request with a busy-wait on the I/O thread while an exchange ends on another
+ * thread, which on a loaded machine burnt most of the I/O threads' CPU.
  */
 public final class DistfileRoutes implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(DistfileRoutes.class);
+
+  /**
+   * Largest blob answered or started on an I/O thread: its file is opened and its first bytes
+   * read there, which for a small file in the page cache costs less than a thread hand-over.
+   */
+  public static final long IO_THREAD_MAX_BYTES = 256 * 1024;
+
   /** The answer for paths outside every route: 404 naming the routes that exist. */
   public static final HttpHandler NO_SUCH_ROUTE = exchange -> OneLineReply.send(exchange,
       StatusCodes.NOT_FOUND,
@@ -95,7 +111,28 @@ public final class DistfileRoutes implements HttpHandler {
       return;
     }
     RequestTarget found = target.get();
+    Optional<ServableBlob> known = exchange.isInIoThread() ? inMemory(found) : Optional.empty();
+    if (known.isPresent() && known.get().size() <= IO_THREAD_MAX_BYTES) {
+      respond(exchange, known.get());
+      return;
+    }
     exchange.dispatch(worker -> serve(worker, found));
+  }
+
+  /**
+   * The blob the source knows from memory for the request's first candidate name. Only the first:
+   * a later candidate wins only when the earlier ones are misses, which memory cannot tell.
+   */
+  private Optional<ServableBlob> inMemory(RequestTarget target) {
+    if (!(target instanceof DistfileRequest request)) {
+      return Optional.empty();
+    }
+    try {
+      return source.findInMemory(request.pkgPath(), request.candidates().get(0));
+    } catch (RuntimeException e) {
+      // E.g. the vault is closing: let the worker path answer (and log) it.
+      return Optional.empty();
+    }
   }
 
   private void serve(HttpServerExchange exchange, RequestTarget target) {
@@ -105,7 +142,7 @@ public final class DistfileRoutes implements HttpHandler {
       if (blob.isEmpty()) {
         MissAnswer answer = misses.answer(miss(exchange, target));
         if (answer instanceof MissAnswer.Reply reply) {
-          OneLineReply.send(exchange, reply.status(), reply.line());
+          onIoThread(exchange, io -> OneLineReply.send(io, reply.status(), reply.line()));
           return;
         }
         blob = Optional.of(((MissAnswer.Serve) answer).blob());
@@ -117,8 +154,23 @@ public final class DistfileRoutes implements HttpHandler {
           "cannot answer this request now: " + e.getMessage() + " (see the server log)");
       return;
     }
+    ServableBlob found = blob.get();
+    if (found.size() <= IO_THREAD_MAX_BYTES) {
+      onIoThread(exchange, io -> respond(io, found));
+    } else {
+      respond(exchange, found);
+    }
+  }
+
+  /** Continues the exchange on its connection's I/O thread once the current handler returns. */
+  private static void onIoThread(HttpServerExchange exchange, HttpHandler next) {
+    exchange.dispatch(exchange.getIoThread(), next);
+  }
+
+  /** Sends {@code blob}; when that fails before anything was sent, a 500. */
+  private void respond(HttpServerExchange exchange, ServableBlob blob) {
     try {
-      responder.respond(exchange, blob.get());
+      responder.respond(exchange, blob);
     } catch (IOException | RuntimeException e) {
       log.warn("cannot serve {}: {}", exchange.getRequestURI(), e.toString());
       if (exchange.isResponseStarted()) {

@@ -1,5 +1,7 @@
 package org.distvault.server.http;
 
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -16,8 +18,10 @@ import org.xnio.channels.StreamSinkChannel;
  * One zero-copy response body: a slice of an open file pumped into the response channel with
  * {@code FileChannel.transferTo} (sendfile on Linux), driven by write readiness.
  *
- * <p>The first {@link #HEAD_BYTES} (at most) are read into a buffer and written with the response
- * headers; the rest goes out with {@code transferFrom}. That split is needed: while the headers are
+ * <p>The first {@link #HEAD_BYTES} (at most) are read into pooled direct buffers and written with
+ * the response headers in one gathering write, so a small file leaves in a single send, as nginx
+ * sends it corked; the rest goes out with {@code transferFrom}. The buffers go back to the pool as
+ * soon as they are written. That split is needed: while the headers are
  * unwritten, Undertow's {@code HttpResponseConduit.transferFrom} ignores both its position and its
  * count and writes a whole pooled buffer read from the channel's current position, so a short
  * range would be followed by stray file bytes on a kept-alive connection.
@@ -33,19 +37,25 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   /** The transfer of an exchange's body, if it has one: lets observers count the bytes sent. */
   static final AttachmentKey<FileTransfer> KEY = AttachmentKey.create(FileTransfer.class);
 
-  /** Bytes written with the headers before zero-copy takes over. */
-  static final int HEAD_BYTES = 8 * 1024;
+  /** Bytes written with the headers before zero-copy takes over: small files go out whole. */
+  static final int HEAD_BYTES = 64 * 1024;
 
   private final HttpServerExchange exchange;
   private final FileChannel file;
   private final long start;
   private final long end;
-  private final ByteBuffer head;
+  private final ByteBuffer[] head;
+  /** Hold {@link #head}; returned to the pool once written, or when the exchange completes. */
+  private final PooledByteBuffer[] pooled;
+  /** Whether {@link #head} is all written (and released); only the pumping thread uses it. */
+  private boolean headSent;
   // Written by the thread pumping the transfer, read by observers when the exchange completes.
   private volatile long position;
 
-  private FileTransfer(HttpServerExchange exchange, FileChannel file, long start, long end, ByteBuffer head) {
+  private FileTransfer(HttpServerExchange exchange, FileChannel file, long start, long end, ByteBuffer[] head,
+      PooledByteBuffer[] pooled) {
     this.exchange = exchange;
+    this.pooled = pooled;
     this.file = file;
     this.start = start;
     this.position = start;
@@ -59,22 +69,36 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
    */
   static void start(HttpServerExchange exchange, FileChannel file, long start, long length)
       throws IOException {
-    ByteBuffer head;
+    // Pooled direct buffers: the file is read into them and the socket written from them with no
+    // copy through the heap.
+    ByteBufferPool pool = exchange.getConnection().getByteBufferPool();
+    int headBytes = (int) Math.min(length, HEAD_BYTES);
+    int count = Math.max(1, (headBytes + pool.getBufferSize() - 1) / pool.getBufferSize());
+    PooledByteBuffer[] pooled = new PooledByteBuffer[count];
+    ByteBuffer[] head = new ByteBuffer[count];
     try {
-      head = readHead(file, start, (int) Math.min(length, HEAD_BYTES));
-    } catch (IOException e) {
+      long at = start;
+      for (int i = 0; i < count; i++) {
+        pooled[i] = pool.allocate();
+        int size = Math.min(headBytes - (int) (at - start), pooled[i].getBuffer().capacity());
+        head[i] = readHead(file, at, size, pooled[i].getBuffer());
+        at += size;
+      }
+    } catch (IOException | RuntimeException e) {
+      release(pooled);
       IoUtils.safeClose(file);
       throw e;
     }
-    FileTransfer transfer = new FileTransfer(exchange, file, start, start + length, head);
+    FileTransfer transfer = new FileTransfer(exchange, file, start, start + length, head, pooled);
     exchange.addExchangeCompleteListener(transfer);
     exchange.putAttachment(KEY, transfer);
     exchange.setResponseContentLength(length);
     transfer.handleEvent(exchange.getResponseChannel());
   }
 
-  private static ByteBuffer readHead(FileChannel file, long start, int size) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(size);
+  private static ByteBuffer readHead(FileChannel file, long start, int size, ByteBuffer buffer)
+      throws IOException {
+    ByteBuffer head = buffer.clear().limit(size);
     while (head.hasRemaining()) {
       if (file.read(head, start + head.position()) < 0) {
         throw new IOException("file ended at byte " + (start + head.position()) + " while being served");
@@ -94,8 +118,14 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   @Override
   public void handleEvent(StreamSinkChannel channel) {
     try {
-      while (head.hasRemaining()) {
-        int written = channel.write(head);
+      while (!headSent) {
+        if (!head[head.length - 1].hasRemaining()) {
+          // Written: back to the pool now, not after a long body (the buffers are not read again).
+          headSent = true;
+          release(pooled);
+          break;
+        }
+        long written = channel.write(head);
         if (written == 0) {
           park(channel);
           return;
@@ -124,6 +154,15 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
     }
   }
 
+  /** Returns the buffers to the pool; closing one twice does nothing. */
+  private static void release(PooledByteBuffer[] buffers) {
+    for (PooledByteBuffer b : buffers) {
+      if (b != null) {
+        b.close();
+      }
+    }
+  }
+
   /** Waits for the socket to take more. */
   private void park(StreamSinkChannel channel) {
     channel.getWriteSetter().set(this);
@@ -133,6 +172,7 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   @Override
   public void exchangeEvent(HttpServerExchange completed, NextListener next) {
     IoUtils.safeClose(file);
+    release(pooled);
     next.proceed();
   }
 }

@@ -53,6 +53,7 @@ public final class HttpServing implements AutoCloseable {
     GracefulShutdownHandler gate = new GracefulShutdownHandler(handler);
     Undertow undertow = Undertow.builder()
         .addHttpListener(config.port(), config.host())
+        .setWorkerThreads(config.workerThreads())
         .setServerOption(UndertowOptions.DECODE_URL, false)
         // Chunked uploads are checked against this server-wide limit while parsing; each admin
         // route enforces its own body limit, so the server-wide one is lifted.

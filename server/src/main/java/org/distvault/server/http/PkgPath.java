@@ -1,7 +1,5 @@
 package org.distvault.server.http;
 
-import java.util.regex.Pattern;
-
 /**
  * A pkgsrc PKGPATH, {@code category/package}, as it appears in {@code /pkg/<cat>/<pkg>/} URLs.
  *
@@ -9,7 +7,8 @@ import java.util.regex.Pattern;
  * directory of a pkgsrc tree (including {@code wip}) fits.
  */
 public record PkgPath(String category, String pkg) {
-  private static final Pattern PART = Pattern.compile("[A-Za-z0-9._+-]{1,64}");
+  /** Longest category or package directory name. */
+  private static final int MAX_PART = 64;
 
   public PkgPath {
     check("category", category);
@@ -18,7 +17,20 @@ public record PkgPath(String category, String pkg) {
 
   /** Whether {@code part} may be a category or package directory name. */
   public static boolean isValidPart(String part) {
-    return PART.matcher(part).matches() && !part.equals(".") && !part.equals("..");
+    int n = part.length();
+    if (n < 1 || n > MAX_PART || part.equals(".") || part.equals("..")) {
+      return false;
+    }
+    // A loop, not a regex: it runs for every /pkg/ request.
+    for (int i = 0; i < n; i++) {
+      char c = part.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '+' || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void check(String what, String part) {

@@ -12,13 +12,23 @@ import java.util.Objects;
  *     the next request on a kept-alive connection, for the request headers, or for the client to
  *     take more response bytes; the last one frees the open file of a client that stopped reading
  * @param drainTimeout how long closing waits for requests in flight to finish before it cuts them
+ * @param workerThreads how many requests may block at once (lookups, offline misses waiting for
+ *     their violation to be durable: all waiting misses share one fsync, so this also bounds how
+ *     many violations one fsync carries)
  */
-public record ServingConfig(String host, int port, Duration idleTimeout, Duration drainTimeout) {
+public record ServingConfig(
+    String host, int port, Duration idleTimeout, Duration drainTimeout, int workerThreads) {
   /** Idle timeout when none is given (nginx's {@code send_timeout} defaults to 60 s). */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
 
   /** Drain timeout when none is given: long enough for misses and small files, short for systemd. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Worker threads when none are given. Undertow's default, 8 per core, let only 3-6 offline
+   * misses share an fsync on 2 cores; idle workers cost only memory.
+   */
+  public static final int DEFAULT_WORKER_THREADS = 128;
 
   public ServingConfig {
     Objects.requireNonNull(host, "host");
@@ -33,6 +43,14 @@ public record ServingConfig(String host, int port, Duration idleTimeout, Duratio
     if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("idle timeout must be between 1 ms and ~24 days: " + idleTimeout);
     }
+    if (workerThreads < 1) {
+      throw new IllegalArgumentException("worker threads must be at least 1, got " + workerThreads);
+    }
+  }
+
+  /** The given listener and timeouts, with the default worker threads. */
+  public ServingConfig(String host, int port, Duration idleTimeout, Duration drainTimeout) {
+    this(host, port, idleTimeout, drainTimeout, DEFAULT_WORKER_THREADS);
   }
 
   /** The given listener and idle timeout, with the default drain timeout. */

@@ -10,7 +10,8 @@ import org.distvault.storage.vault.Vault;
 /**
  * The {@link BlobSource} of the real server: names are resolved by the catalog (the PKGPATH of a
  * {@code /pkg/} request chooses among variants), digests through its digest index, and the file
- * is the blob store's.
+ * is the blob store's. Answers the vault holds in its locate cache are also given from memory
+ * ({@link #findInMemory}).
  *
  * <p>Thread-safe (the {@link Vault} is). After the vault is closed every lookup throws
  * {@link IllegalStateException}, which the routes answer with 500.
@@ -33,13 +34,26 @@ public final class VaultBlobSource implements BlobSource {
   }
 
   @Override
+  public Optional<ServableBlob> findInMemory(Optional<PkgPath> pkgPath, DistfileName name) {
+    return vault.locateCached(name, pkgPath.map(PkgPath::toString)).flatMap(VaultBlobSource::servable);
+  }
+
+  @Override
   public Optional<ServableBlob> findByHash(Digest digest) {
     return vault.findByDigest(digest).map(this::servable);
   }
 
   private Optional<ServableBlob> locate(DistfileName name, Optional<String> pkgpath) {
-    Vault.Located located = vault.locate(name, pkgpath);
-    return located.blob().map(this::servable);
+    return servable(vault.locate(name, pkgpath));
+  }
+
+  /** The located blob with the file the vault resolved for it (no second path computation). */
+  private static Optional<ServableBlob> servable(Vault.Located located) {
+    if (located.blob().isEmpty() || located.file().isEmpty()) {
+      return Optional.empty();
+    }
+    BlobRecord blob = located.blob().get();
+    return Optional.of(new ServableBlob(blob.sha512(), blob.size(), located.file().get(), blob.storedAt()));
   }
 
   private ServableBlob servable(BlobRecord blob) {

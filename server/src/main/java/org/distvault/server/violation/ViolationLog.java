@@ -9,20 +9,30 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
+import org.distvault.storage.catalog.LogEntry;
 
 /**
  * The JSON-lines copy of the violations log for log shippers: {@code DATA/log/violations.jsonl},
  * one {@link ViolationJson} object (with its cursor) per line.
  *
- * <p>The catalog is the record; this file is a copy written after it. Each append opens the file
+ * <p>The catalog is the record; this file is a copy written after it. Each write opens the file
  * in append mode and closes it again, so a log rotation that moves the file away is picked up at
- * the next violation (violations are rare). Lines of concurrent appends may appear out of cursor
- * order. Thread-safe.
+ * the next write. Concurrent appends are combined: lines that arrive while a write is running are
+ * written together by the next one (one open, one write, one close), in cursor order within that
+ * write; so under a flood of misses the file costs a few system calls per group commit, not per
+ * line. Lines of different writes may still appear out of cursor order. Every append returns
+ * once its line is written (or throws if that write failed). Thread-safe.
  */
 public final class ViolationLog {
   /** How much of the file's end {@link #catchUp} reads to find the cursors already copied. */
@@ -31,7 +41,30 @@ public final class ViolationLog {
   /** More lines than requests a server runs at once: how far out of order lines can be. */
   static final int REORDER_SLACK = 256;
 
+  /** Most lines in one write; a flood larger than this is written in several. */
+  static final int MAX_BATCH = 4096;
+
+  /** A line waiting to be written; {@code done} and {@code failure} are set under {@link #writing}. */
+  private static final class Line {
+    private final long cursor;
+    private final byte[] json;
+    private boolean done;
+    private IOException failure;
+
+    Line(long cursor, byte[] json) {
+      this.cursor = cursor;
+      this.json = json;
+    }
+
+    long cursor() {
+      return cursor;
+    }
+  }
+
   private final Path file;
+  private final Queue<Line> queued = new ConcurrentLinkedQueue<>();
+  /** Held while writing; also guards {@link #catchUp}. */
+  private final ReentrantLock writing = new ReentrantLock();
 
   public ViolationLog(Path file) {
     this.file = Objects.requireNonNull(file, "file");
@@ -46,17 +79,97 @@ public final class ViolationLog {
     return file;
   }
 
-  /** Appends one recorded violation as one line (a single write). */
-  public synchronized void append(Violation recorded) throws IOException {
-    byte[] json = ViolationJson.toBytes(recorded);
-    ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
-    Files.createDirectories(file.getParent());
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
-      while (line.hasRemaining()) {
-        ch.write(line);
+  /** Appends one recorded violation as one line; see the class comment for concurrent appends. */
+  public void append(Violation recorded) throws IOException {
+    appendLines(List.of(new Line(recorded.cursor(), ViolationJson.toBytes(recorded))));
+  }
+
+  /**
+   * Appends the lines of recorded violations given as the catalog stores them (their JSON without
+   * the cursor, {@link ViolationJson#toBytes} of each with cursor 0): the same lines as {@link
+   * #append} of each, without encoding them again, in one write.
+   */
+  public void appendRecorded(List<LogEntry> entries) throws IOException {
+    List<Line> lines = new ArrayList<>(entries.size());
+    for (LogEntry e : entries) {
+      lines.add(new Line(e.cursor(), withCursor(e.cursor(), e.payload())));
+    }
+    appendLines(lines);
+  }
+
+  /** The line of violation {@code cursor} from its catalog payload: the cursor put first. */
+  static byte[] withCursor(long cursor, byte[] payload) {
+    if (payload.length < 2 || payload[0] != '{' || payload[1] != '"') {
+      throw new IllegalArgumentException("violation " + cursor + ": payload is not a JSON object with fields");
+    }
+    byte[] head = ("{\"cursor\":" + cursor + ",").getBytes(StandardCharsets.UTF_8);
+    byte[] json = Arrays.copyOf(head, head.length + payload.length - 1);
+    System.arraycopy(payload, 1, json, head.length, payload.length - 1);
+    return json;
+  }
+
+  /** Queues lines and returns once they are written, writing them (and others queued) if no one else does. */
+  private void appendLines(List<Line> lines) throws IOException {
+    queued.addAll(lines);
+    writing.lock();
+    try {
+      for (Line l : lines) {
+        while (!l.done) {
+          writeQueued();
+        }
+      }
+    } finally {
+      writing.unlock();
+    }
+    for (Line l : lines) {
+      if (l.failure != null) {
+        throw new IOException("cannot write " + file + ": " + l.failure.getMessage(), l.failure);
       }
     }
+  }
+
+  /** Writes every queued line in one open-write-close; marks each done, or failed. Holds {@link #writing}. */
+  private void writeQueued() {
+    List<Line> batch = new ArrayList<>();
+    // Size checked before polling: a line taken from the queue must be written in this batch.
+    for (Line l; batch.size() < MAX_BATCH && (l = queued.poll()) != null; ) {
+      batch.add(l);
+    }
+    batch.sort(Comparator.comparingLong(Line::cursor));
+    int bytes = 0;
+    for (Line l : batch) {
+      bytes += l.json.length + 1;
+    }
+    ByteBuffer out = ByteBuffer.allocate(bytes);
+    for (Line l : batch) {
+      out.put(l.json).put((byte) '\n');
+    }
+    out.flip();
+    IOException failure = null;
+    try {
+      FileChannel opened;
+      try {
+        opened = open();
+      } catch (NoSuchFileException e) {
+        Files.createDirectories(file.getParent()); // only when missing: not two calls per write
+        opened = open();
+      }
+      try (FileChannel ch = opened) {
+        while (out.hasRemaining()) {
+          ch.write(out);
+        }
+      }
+    } catch (IOException e) {
+      failure = e;
+    }
+    for (Line l : batch) {
+      l.failure = failure;
+      l.done = true;
+    }
+  }
+
+  private FileChannel open() throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
   /**
@@ -69,41 +182,46 @@ public final class ViolationLog {
    * @param read reads the catalog entries after a cursor, oldest first (one page)
    * @return how many lines were appended
    */
-  public synchronized int catchUp(long lastCursor, LongFunction<List<Violation>> read) throws IOException {
-    List<String> tail = tailLines();
-    Set<Long> seen = new HashSet<>();
-    long min = Long.MAX_VALUE;
-    // Lines of concurrent appends may be out of order: start after the first few lines of the
-    // tail, whose neighbours may lie before it, and skip every cursor the tail holds.
-    int skip = tail.size() > 2 * REORDER_SLACK ? REORDER_SLACK : 0;
-    for (int i = 0; i < tail.size(); i++) {
-      long c = cursorOf(tail.get(i));
-      if (c > 0) {
-        seen.add(c);
-        if (i >= skip) {
-          min = Math.min(min, c);
+  public int catchUp(long lastCursor, LongFunction<List<Violation>> read) throws IOException {
+    writing.lock();
+    try {
+      List<String> tail = tailLines();
+      Set<Long> seen = new HashSet<>();
+      long min = Long.MAX_VALUE;
+      // Lines of concurrent appends may be out of order: start after the first few lines of the
+      // tail, whose neighbours may lie before it, and skip every cursor the tail holds.
+      int skip = tail.size() > 2 * REORDER_SLACK ? REORDER_SLACK : 0;
+      for (int i = 0; i < tail.size(); i++) {
+        long c = cursorOf(tail.get(i));
+        if (c > 0) {
+          seen.add(c);
+          if (i >= skip) {
+            min = Math.min(min, c);
+          }
         }
       }
-    }
-    if (seen.isEmpty() || min == Long.MAX_VALUE) {
-      return 0;
-    }
-    int appended = 0;
-    long after = min;
-    for (int guard = 0; guard < 1_000_000 && after < lastCursor; guard++) {
-      List<Violation> page = read.apply(after);
-      if (page.isEmpty()) {
-        break;
+      if (seen.isEmpty() || min == Long.MAX_VALUE) {
+        return 0;
       }
-      for (Violation v : page) {
-        if (!seen.contains(v.cursor())) {
-          append(v);
-          appended++;
+      int appended = 0;
+      long after = min;
+      for (int guard = 0; guard < 1_000_000 && after < lastCursor; guard++) {
+        List<Violation> page = read.apply(after);
+        if (page.isEmpty()) {
+          break;
         }
-        after = v.cursor();
+        for (Violation v : page) {
+          if (!seen.contains(v.cursor())) {
+            append(v);
+            appended++;
+          }
+          after = v.cursor();
+        }
       }
+      return appended;
+    } finally {
+      writing.unlock();
     }
-    return appended;
   }
 
   /** The complete lines in the last {@link #TAIL_BYTES} of the file (the first may be cut: dropped). */

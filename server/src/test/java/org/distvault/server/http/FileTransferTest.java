@@ -135,10 +135,12 @@ class FileTransferTest {
 
   @Test
   void slowClientsHoldNoWorkerThread() throws Exception {
-    // Undertow's default worker pool here is 8 per IO thread (16 on 2 cores). If each stalled
-    // download pinned a worker, the 25th request would wait for the 120 s idle timeout.
+    // 16 worker threads here. If each stalled download pinned a worker, the 25th request would
+    // wait for the 120 s idle timeout.
     int stalled = 24;
-    try (HttpServing serving = HttpServing.serve(source, ServingConfig.loopback(0))) {
+    ServingConfig config = new ServingConfig("127.0.0.1", 0, ServingConfig.DEFAULT_IDLE_TIMEOUT,
+        ServingConfig.DEFAULT_DRAIN_TIMEOUT, 16);
+    try (HttpServing serving = HttpServing.serve(source, config)) {
       int port = serving.address().getPort();
       List<Socket> slow = new ArrayList<>();
       try {

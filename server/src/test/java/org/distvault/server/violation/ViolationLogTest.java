@@ -11,7 +11,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.distvault.storage.catalog.LogEntry;
+import org.distvault.storage.catalog.LogKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The JSON-lines copy: appends, and the catch-up after a crash between catalog and file. */
@@ -106,5 +115,99 @@ class ViolationLogTest {
     ViolationLog log = ViolationLog.in(dir);
     assertEquals(0, log.catchUp(10, c -> after(all, c, 100)));
     assertEquals(false, Files.exists(log.file()));
+  }
+
+  @Test
+  void aRecordedLineIsTheSameAsTheEncodedViolation() throws IOException {
+    ViolationLog log = ViolationLog.in(dir);
+    Violation x = v(42);
+    log.appendRecorded(List.of(entry(42, x)));
+    log.append(x);
+    List<String> lines = Files.readAllLines(log.file(), StandardCharsets.UTF_8);
+    assertEquals(2, lines.size());
+    assertEquals(lines.get(1), lines.get(0));
+    assertEquals(x, ViolationJson.fromBytes(42, lines.get(0).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void concurrentAppendsWriteEveryLineExactlyOnceAndWhole() throws Exception {
+    ViolationLog log = ViolationLog.in(dir);
+    int threads = 16;
+    int each = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * each + 1;
+        done.add(pool.submit(() -> {
+          for (int c = first; c < first + each; c++) {
+            log.appendRecorded(List.of(entry(c, v(c))));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<String> lines = Files.readAllLines(log.file(), StandardCharsets.UTF_8);
+    assertEquals(threads * each, lines.size());
+    Set<Long> cursors = new TreeSet<>();
+    for (String line : lines) {
+      long c = JSON.readTree(line).path("cursor").asLong();
+      assertEquals(v(c), ViolationJson.fromBytes(c, line.getBytes(StandardCharsets.UTF_8)), line);
+      cursors.add(c);
+    }
+    assertEquals(threads * each, cursors.size());
+  }
+
+  @Test
+  void aFileMovedAwayIsCreatedAgainAtTheNextAppend() throws IOException {
+    ViolationLog log = ViolationLog.in(dir);
+    log.append(v(1));
+    Path rotated = dir.resolve("log/violations.jsonl.1");
+    Files.move(log.file(), rotated);
+    log.append(v(2));
+    assertEquals(List.of(1L), cursorsIn(rotated));
+    assertEquals(List.of(2L), cursorsInFile(log));
+  }
+
+  @Test
+  @Timeout(60) // a line lost between two writes leaves its appender waiting forever
+  void aGroupLargerThanOneWriteIsWrittenWhole() throws IOException {
+    ViolationLog log = ViolationLog.in(dir);
+    int n = ViolationLog.MAX_BATCH * 2 + 3;
+    List<LogEntry> group = new ArrayList<>();
+    for (int c = 1; c <= n; c++) {
+      group.add(entry(c, v(c)));
+    }
+    log.appendRecorded(group);
+    List<Long> cursors = cursorsInFile(log);
+    assertEquals(n, cursors.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals(i + 1, cursors.get(i));
+    }
+  }
+
+  @Test
+  void aGroupOfRecordedEntriesIsWrittenInCursorOrder() throws IOException {
+    ViolationLog log = ViolationLog.in(dir);
+    log.appendRecorded(List.of(entry(3, v(3)), entry(1, v(1)), entry(2, v(2))));
+    assertEquals(List.of(1L, 2L, 3L), cursorsInFile(log));
+  }
+
+  /** The catalog's entry of violation {@code cursor}: its JSON without the cursor. */
+  private static LogEntry entry(long cursor, Violation x) {
+    return new LogEntry(LogKind.VIOLATIONS, cursor, Instant.EPOCH, ViolationJson.toBytes(x.withCursor(0)));
+  }
+
+  private static List<Long> cursorsIn(Path file) throws IOException {
+    List<Long> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      out.add(JSON.readTree(line).path("cursor").asLong());
+    }
+    return out;
   }
 }

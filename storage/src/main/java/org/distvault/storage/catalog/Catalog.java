@@ -128,6 +128,19 @@ public final class Catalog implements AutoCloseable {
     return guard.call("resolve", () -> Resolution.of(name, records.distfile(name).orElse(null), pkgpath));
   }
 
+  /**
+   * A number that changes after every write of distfile or blob records (upsert, outcomes, bind,
+   * put, verify, remove), before the writing method returns. A cache of what was read may keep
+   * an answer only while the generation read <em>before</em> reading it is still current: then
+   * no write has completed since (see {@code Vault#locate}). Log appends and state writes do not
+   * change it.
+   */
+  public long generation() {
+    // In memory only, read on every hit: no lock (the lifecycle lock's read side is shared state).
+    guard.checkOpen();
+    return records.generation();
+  }
+
   /** Up to {@code limit} distfile records in name byte order, after {@code after} if given. */
   public List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit) {
     checkLimit(limit);
@@ -249,6 +262,20 @@ public final class Catalog implements AutoCloseable {
   /** Appends {@code value} encoded as JSON (UTF-8); see {@link #append}. */
   public long appendJson(LogKind kind, Object value) {
     return append(kind, Codec.write(value));
+  }
+
+  /**
+   * Sets the listener told of each group of a log's entries once they are durable, before their
+   * {@link #append} calls return (replacing any earlier listener of that log; null removes it).
+   * Entries of a group arrive in one call, in cursor order; a listener that throws is logged and
+   * fails no append.
+   */
+  public void onCommitted(LogKind kind, LogListener listener) {
+    Objects.requireNonNull(kind, "kind");
+    guard.call("listen", () -> {
+      logs.listen(kind, listener);
+      return null;
+    });
   }
 
   /** Up to {@code limit} entries with a cursor greater than {@code afterCursor}, oldest first. */

@@ -9,9 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends log entries durably with one fsync per group of concurrent appends, not one per
@@ -27,10 +30,16 @@ import org.rocksdb.WriteBatch;
  * writes too, but then cursors would be assigned before the write and could become visible out
  * of order.)
  *
+ * <p>A {@link LogListener} per log kind is told of each group's durable entries on the committer
+ * thread before the appenders are released, so it can copy a whole group at once (e.g. one write
+ * of many lines to a file) while each appender still returns only after its entry was copied.
+ *
  * <p>Thread-safe. The committer thread only touches the database while the catalog is open:
  * {@link Catalog} stops it (after every appender has returned) before closing RocksDB.
  */
 final class GroupCommitter {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+
   /** Most entries in one synced batch; bounds batch memory under a flood. */
   static final int MAX_GROUP = 4096;
 
@@ -49,6 +58,9 @@ final class GroupCommitter {
   /** Last durable cursor per log kind, for readers. */
   private final AtomicLongArray durable;
   private final LongAdder groups = new LongAdder();
+  /** Per log kind, the listener told of committed entries, or null. */
+  private final AtomicReferenceArray<LogListener> listeners =
+      new AtomicReferenceArray<>(LogKind.values().length);
   private final Thread thread;
 
   /** Starts the committer, continuing each log after {@code lastCursors[kind.ordinal()]}. */
@@ -84,6 +96,11 @@ final class GroupCommitter {
       }
       throw new CatalogException("log append failed: " + e.getCause(), e.getCause());
     }
+  }
+
+  /** Sets (or with null removes) the listener of a log's committed entries. */
+  void listen(LogKind kind, LogListener listener) {
+    listeners.set(kind.ordinal(), listener);
   }
 
   /** The cursor of the newest durable entry of a log, 0 when it is empty. */
@@ -138,6 +155,32 @@ final class GroupCommitter {
     }
   }
 
+  /** Hands each listened-to log its entries of the group; a failing listener fails no append. */
+  private void tellListeners(List<Request> group, long[] cursors, Instant at) {
+    for (LogKind kind : LogKind.values()) {
+      LogListener listener = listeners.get(kind.ordinal());
+      if (listener == null) {
+        continue;
+      }
+      List<LogEntry> entries = new ArrayList<>();
+      for (int i = 0; i < group.size(); i++) {
+        if (group.get(i).kind() == kind) {
+          entries.add(new LogEntry(kind, cursors[i], at, group.get(i).payload()));
+        }
+      }
+      if (entries.isEmpty()) {
+        continue;
+      }
+      try {
+        listener.committed(entries);
+      } catch (RuntimeException e) {
+        // The entries are durable: the appenders succeed; the listener's copy is its own concern.
+        log.warn("catalog {}: listener of the {} log failed on cursors {}..{}: {}", store.dir, kind,
+            entries.get(0).cursor(), entries.get(entries.size() - 1).cursor(), e.toString(), e);
+      }
+    }
+  }
+
   private void commit(List<Request> group) {
     long[] before = last.clone();
     long[] cursors = new long[group.size()];
@@ -162,6 +205,7 @@ final class GroupCommitter {
       durable.set(k, last[k]);
     }
     groups.increment();
+    tellListeners(group, cursors, now);
     for (int i = 0; i < group.size(); i++) {
       group.get(i).done().complete(cursors[i]);
     }

@@ -21,7 +21,8 @@ final class Guard {
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final String where;
-  private boolean closed;
+  // Written under the write lock; volatile for checkOpen, which takes no lock.
+  private volatile boolean closed;
 
   Guard(String where) {
     this.where = where;
@@ -44,6 +45,18 @@ final class Guard {
       throw new CatalogException("catalog " + where + ": " + what + " failed: " + e.getMessage(), e);
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Throws when the catalog is closed; for reads of in-memory state that touch no database and
+   * so need not hold the lock.
+   *
+   * @throws IllegalStateException when the catalog is closed
+   */
+  void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("catalog is closed");
     }
   }
 

@@ -29,6 +29,10 @@ final class Logs {
     return committer.append(kind, payload);
   }
 
+  void listen(LogKind kind, LogListener listener) {
+    committer.listen(kind, listener);
+  }
+
   long lastCursor(LogKind kind) {
     return committer.lastCursor(kind);
   }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import org.distvault.storage.digest.Digest;
@@ -35,6 +36,8 @@ final class Records {
   private final RocksStore s;
   private final ReentrantLock writes = new ReentrantLock();
   private volatile CatalogStats stats;
+  /** Bumped after every synced write of distfile or blob records; see {@link #generation}. */
+  private final AtomicLong generation = new AtomicLong();
 
   Records(RocksStore s) throws RocksDBException {
     this.s = s;
@@ -46,6 +49,15 @@ final class Records {
 
   CatalogStats stats() {
     return stats;
+  }
+
+  /**
+   * How many record writes have completed: bumped after each synced write is visible to readers
+   * and before the writing method returns. A reader that takes the generation before reading
+   * records and finds it unchanged later knows that no write completed after its snapshot.
+   */
+  long generation() {
+    return generation.get();
   }
 
   Optional<DistfileRecord> distfile(DistfileName name) throws RocksDBException {
@@ -285,7 +297,12 @@ final class Records {
     }
     CatalogStats next = stats.plus(delta);
     wb.put(s.meta, STATS_KEY, Codec.write(next));
-    s.writeSynced(wb);
+    try {
+      s.writeSynced(wb);
+    } finally {
+      // Even a failed write may have reached the memtable: readers' snapshots are stale either way.
+      generation.incrementAndGet();
+    }
     stats = next;
   }
 

@@ -41,11 +41,13 @@ public final class Vault implements AutoCloseable {
   private final Catalog catalog;
   private final Clock clock;
   private final RecoveryReport recovery;
+  private final LocateCache located;
 
   private Vault(BlobStore blobs, Catalog catalog, Clock clock) throws IOException {
     this.blobs = blobs;
     this.catalog = catalog;
     this.clock = clock;
+    this.located = new LocateCache(catalog::generation, LocateCache.MAX_ENTRIES);
     this.recovery = new Reconciler(blobs, catalog, clock).reconcile();
   }
 
@@ -130,8 +132,35 @@ public final class Vault implements AutoCloseable {
   /**
    * Which blob a request for {@code name} (from package {@code pkgpath}, when known) means, with
    * its file; empty {@link Located#file()} when the catalog knows the name but holds no content.
+   *
+   * <p>Answers with a blob are cached in memory ({@link LocateCache}) and read again after any
+   * write to the catalog's records, so a hit costs no catalog read and a cached answer never
+   * outlives an unbind, re-bind or scrub removal.
    */
   public Located locate(DistfileName name, Optional<String> pkgpath) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(pkgpath, "pkgpath");
+    return located.locate(name, pkgpath, () -> read(name, pkgpath));
+  }
+
+  /**
+   * The answer {@link #locate} would give, if it is cached and still current; empty when it is
+   * not cached (then ask {@link #locate}). Reads no catalog record: for threads that must not
+   * block, e.g. an HTTP I/O thread answering a hit.
+   */
+  public Optional<Located> locateCached(DistfileName name, Optional<String> pkgpath) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(pkgpath, "pkgpath");
+    return located.peek(name, pkgpath);
+  }
+
+  /** Answers held by the locate cache (for tests). */
+  int locateCacheSize() {
+    return located.size();
+  }
+
+  /** {@link #locate} from the catalog itself. */
+  private Located read(DistfileName name, Optional<String> pkgpath) {
     Resolution r = catalog.resolve(name, pkgpath);
     Optional<BlobRecord> blob = r.blob().flatMap(catalog::blob);
     return new Located(r, blob, blob.map(b -> blobs.layout().path(b.sha512())));

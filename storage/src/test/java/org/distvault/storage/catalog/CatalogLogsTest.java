@@ -179,4 +179,50 @@ class CatalogLogsTest {
     Map<String, Object> seal = catalog.stateJson("seal", Map.class).orElseThrow();
     assertEquals(Map.of("by", "admin", "blobs", 3), seal);
   }
+
+  @Test
+  void aListenerSeesEveryDurableEntryOfItsLogOnceBeforeTheAppendReturns() throws Exception {
+    List<LogEntry> seen = Collections.synchronizedList(new ArrayList<>());
+    catalog.onCommitted(LogKind.VIOLATIONS, seen::addAll);
+    int threads = 8;
+    int each = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            byte[] payload = ("t" + id + "-" + i).getBytes(UTF_8);
+            long cursor = catalog.append(LogKind.VIOLATIONS, payload);
+            // Already copied when append returns.
+            LogEntry mine = seen.stream().filter(e -> e.cursor() == cursor).findFirst().orElseThrow();
+            assertArrayEquals(payload, mine.payload());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    catalog.append(LogKind.AUDIT, "not listened to".getBytes(UTF_8));
+    assertEquals(threads * each, seen.size());
+    assertEquals(catalog.read(LogKind.VIOLATIONS, 0, 1000), List.copyOf(seen).stream()
+        .sorted(java.util.Comparator.comparingLong(LogEntry::cursor)).toList());
+  }
+
+  @Test
+  void aFailingListenerFailsNoAppend() {
+    catalog.onCommitted(LogKind.VIOLATIONS, entries -> {
+      throw new IllegalStateException("disk full");
+    });
+    assertEquals(1, catalog.append(LogKind.VIOLATIONS, "a".getBytes(UTF_8)));
+    assertEquals(2, catalog.append(LogKind.VIOLATIONS, "b".getBytes(UTF_8)));
+    catalog.onCommitted(LogKind.VIOLATIONS, null);
+    assertEquals(3, catalog.append(LogKind.VIOLATIONS, "c".getBytes(UTF_8)));
+    assertEquals(3, catalog.read(LogKind.VIOLATIONS, 0, 10).size());
+  }
 }

@@ -1,0 +1,100 @@
+package org.distvault.server.violation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.distvault.storage.catalog.Catalog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recorder against a real catalog and file: every violation is durable and in the file, and
+ * a flood is logged as at most {@link ViolationRecorder#WARN_LINES_PER_WINDOW} WARN lines per
+ * window plus one line counting the rest.
+ */
+class ViolationRecorderTest {
+  @TempDir Path dir;
+  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+  private final Logger logger = (Logger) LoggerFactory.getLogger(ViolationRecorder.class);
+  private Level configured;
+
+  @BeforeEach
+  void listen() {
+    // logback-test.xml keeps this logger at ERROR for the load tests; these lines are the subject here.
+    configured = logger.getLevel();
+    logger.setLevel(Level.WARN);
+    logged.start();
+    logger.addAppender(logged);
+  }
+
+  @AfterEach
+  void stopListening() {
+    logger.detachAppender(logged);
+    logger.setLevel(configured);
+  }
+
+  static Violation miss(int i) {
+    return new Violation(0, Instant.parse("2026-11-23T03:00:00Z"), ViolationKind.UNKNOWN,
+        "/distfiles/m-" + i + ".tgz", "m-" + i + ".tgz", Optional.empty(), List.of(), Optional.empty(),
+        "127.0.0.1", Optional.empty(), "GET", "in no manifest");
+  }
+
+  @Test
+  void aFloodIsRecordedWhollyButLoggedInPart() throws IOException {
+    AtomicLong nanos = new AtomicLong(1_000);
+    int flood = ViolationRecorder.WARN_LINES_PER_WINDOW + 30;
+    try (Catalog catalog = Catalog.open(dir.resolve("index"))) {
+      ViolationLog file = ViolationLog.in(dir);
+      AtomicLong counted = new AtomicLong();
+      ViolationRecorder recorder = new ViolationRecorder(catalog, file, k -> counted.incrementAndGet(), nanos::get);
+      for (int i = 1; i <= flood; i++) {
+        assertEquals(i, recorder.record(miss(i)).cursor());
+      }
+      assertEquals(ViolationRecorder.WARN_LINES_PER_WINDOW, warnLines("violation "));
+      assertEquals(0, warnLines("more violations"));
+
+      nanos.addAndGet(ViolationRecorder.WARN_WINDOW_NANOS);
+      recorder.record(miss(flood + 1));
+      assertEquals(ViolationRecorder.WARN_LINES_PER_WINDOW + 1, warnLines("violation "));
+      List<String> summary = messages("more violations");
+      assertEquals(1, summary.size());
+      assertTrue(summary.get(0).startsWith("30 more violations in the last 10 s"), summary.get(0));
+
+      assertEquals(flood + 1, recorder.lastCursor());
+      assertEquals(flood + 1, counted.get());
+      List<String> lines = Files.readAllLines(file.file(), StandardCharsets.UTF_8);
+      assertEquals(flood + 1, lines.size());
+      for (Violation v : recorder.read(0, flood + 1)) {
+        assertEquals(v, ViolationJson.fromBytes(v.cursor(),
+            lines.get((int) v.cursor() - 1).getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+  }
+
+  private long warnLines(String prefix) {
+    return messages(prefix).size();
+  }
+
+  private List<String> messages(String contains) {
+    return logged.list.stream()
+        .filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> contains.equals("violation ") ? m.startsWith(contains) : m.contains(contains))
+        .toList();
+  }
+}
