@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Plans one download per content for the rest ({@link Planner}).
  *   <li>Downloads through the {@link HostScheduler} (global and per-host limits), verifying size
  *       and every digest while streaming into the spool; tries the next URL on failure.
- *   <li>Delivers each verified blob as soon as it is verified, so a killed run loses no
- *       verified work and a rerun skips it.
+ *   <li>Delivers each verified blob as soon as it is verified, on delivery threads of their own
+ *       ({@link Deliveries}) so that downloads go on meanwhile; a killed run loses no verified
+ *       work that was delivered, and a rerun skips it.
  * </ol>
  *
  * <p>One instance runs one prefetch at a time.
@@ -78,7 +79,9 @@ public final class Prefetcher {
       log.info("{} entries: {} present, {} to fetch in {} download(s)", entries.size(),
           entries.size() - missing.size(), missing.size(), jobs.size());
 
-      Context ctx = new Context(spool, recorder, new HostScheduler(config.throttle(), clock));
+      int jobCount = config.throttle().jobs();
+      Context ctx = new Context(spool, recorder, new HostScheduler(config.throttle(), clock),
+          new Deliveries(jobCount, 2 * jobCount));
       List<JobRun> runs = new ArrayList<>(jobs.size());
       for (DownloadJob job : jobs) {
         List<Integer> idx = new ArrayList<>();
@@ -126,11 +129,16 @@ public final class Prefetcher {
         r.start();
       }
       ctx.scheduler().runAll();
+      ctx.deliveries().awaitAll(); // every job is finished, or was never delivered after an abort
     } catch (SinkUnavailableException e) {
       ctx.abort(e);
+      ctx.deliveries().awaitAll();
     } catch (InterruptedException e) {
+      ctx.deliveries().close();
       abandon(ctx, runs, "interrupted");
       throw e;
+    } finally {
+      ctx.deliveries().close();
     }
     String why = ctx.abortReason();
     abandon(ctx, runs, why == null ? "not attempted" : "not attempted: run aborted: " + why);
@@ -156,12 +164,14 @@ public final class Prefetcher {
     private final Spool spool;
     private final OutcomeRecorder recorder;
     private final HostScheduler scheduler;
+    private final Deliveries deliveries;
     private volatile String abortReason;
 
-    Context(Spool spool, OutcomeRecorder recorder, HostScheduler scheduler) {
+    Context(Spool spool, OutcomeRecorder recorder, HostScheduler scheduler, Deliveries deliveries) {
       this.spool = spool;
       this.recorder = recorder;
       this.scheduler = scheduler;
+      this.deliveries = deliveries;
     }
 
     @Override
@@ -197,6 +207,11 @@ public final class Prefetcher {
     @Override
     public Progress progress() {
       return progress;
+    }
+
+    @Override
+    public Deliveries deliveries() {
+      return deliveries;
     }
 
     @Override
