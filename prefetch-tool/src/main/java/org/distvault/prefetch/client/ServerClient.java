@@ -35,7 +35,9 @@ import org.distvault.storage.digest.DigestAlgorithm;
  *
  * <p>A 401/403, a 409 (offline mode) or an unreachable server is a {@link
  * SinkUnavailableException}: the run stops. A 422 (the server's own hash disagrees) fails only
- * that distfile. Thread-safe: each call uses its own connection.
+ * that distfile. Thread-safe: each call uses its own connection at a time; connections whose
+ * reply was read to its end are kept alive and reused (the JDK's cache, {@code http.maxConnections}
+ * idle ones per server, default 5).
  */
 public final class ServerClient implements BlobSink {
   /** The contract's largest {@code have} request. */
@@ -130,11 +132,13 @@ public final class ServerClient implements BlobSink {
     }
     c.setDoOutput(true);
     c.setFixedLengthStreamingMode(blob.size());
+    boolean reusable = false;
     try {
       try (OutputStream out = c.getOutputStream()) {
         Files.copy(blob.file(), out);
       }
       JsonNode reply = reply(c, "PUT /" + path);
+      reusable = true;
       String stored = reply.path("sha512").asText("");
       if (!stored.equalsIgnoreCase(blob.sha512().hex()) || reply.path("size").asLong(-1) != blob.size()) {
         throw new IOException("PUT /" + path + ": server stored sha512 " + stored + " size "
@@ -143,7 +147,7 @@ public final class ServerClient implements BlobSink {
     } catch (ConnectException e) {
       throw new SinkUnavailableException("cannot connect to " + base + ": " + e.getMessage(), e);
     } finally {
-      c.disconnect();
+      release(c, reusable);
     }
   }
 
@@ -208,14 +212,27 @@ public final class ServerClient implements BlobSink {
     c.setDoOutput(true);
     // No streaming mode for these small bodies: in streaming mode the JDK drops the body of a
     // 401 reply, and with it the server's one-line reason.
+    boolean reusable = false;
     try {
       try (OutputStream out = c.getOutputStream()) {
         out.write(body);
       }
-      return reply(c, method + " /" + path);
+      JsonNode reply = reply(c, method + " /" + path);
+      reusable = true;
+      return reply;
     } catch (ConnectException e) {
       throw new SinkUnavailableException("cannot connect to " + base + ": " + e.getMessage(), e);
     } finally {
+      release(c, reusable);
+    }
+  }
+
+  /**
+   * Leaves a connection whose reply was read to its end to the JDK's keep-alive cache, so the
+   * next call reuses it instead of opening a new one per blob; closes any other.
+   */
+  private static void release(HttpURLConnection c, boolean reusable) {
+    if (!reusable) {
       c.disconnect();
     }
   }
@@ -237,7 +254,8 @@ public final class ServerClient implements BlobSink {
     int status = c.getResponseCode();
     if (status >= 200 && status < 300) {
       try (InputStream in = c.getInputStream()) {
-        return JSON.readTree(in);
+        // Read to its end (small JSON), so that the connection can be reused.
+        return JSON.readTree(in.readAllBytes());
       }
     }
     String error = errorText(c);
