@@ -166,6 +166,21 @@ public final class Catalog implements AutoCloseable {
     });
   }
 
+  /**
+   * Binds several variants to stored blobs in one synced write (one disk flush for a batch of
+   * prefetch outcomes instead of one per distfile). Each binding is checked as {@link #bind}
+   * checks it, in order, so a later one sees the earlier ones; if any fails, none is written.
+   *
+   * @throws IllegalArgumentException naming the first binding that cannot be made
+   */
+  public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
+    bindings.forEach(b -> requireSha512(b.getValue()));
+    guard.call("bind", () -> {
+      records.bindAll(bindings);
+      return null;
+    });
+  }
+
   // ---- blobs ----
 
   /**

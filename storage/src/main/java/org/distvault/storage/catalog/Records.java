@@ -126,20 +126,30 @@ final class Records {
   }
 
   void bind(VariantRef ref, Digest sha512) throws RocksDBException {
+    bindAll(List.of(Map.entry(ref, sha512)));
+  }
+
+  /** Applies the bindings in order, all in one synced batch; nothing is written if one fails. */
+  void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) throws RocksDBException {
     writes.lock();
     try (WriteBatch wb = new WriteBatch()) {
       Map<DistfileName, DistfileRecord> before = new HashMap<>();
-      DistfileRecord r = loadOne(ref.name(), before);
-      Variant v = variant(r, ref.variantId());
-      BlobRecord blob = blob(sha512).orElseThrow(() -> new IllegalArgumentException(
-          "cannot bind " + ref + ": no blob sha512:" + sha512.hex() + " in the catalog"));
-      Optional<String> problem = Variants.bindingProblem(v, blob);
-      if (problem.isPresent()) {
-        throw new IllegalArgumentException(
-            "cannot bind " + ref + " to blob sha512:" + sha512.hex() + ": " + problem.get());
+      Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
+      for (Map.Entry<VariantRef, Digest> b : bindings) {
+        VariantRef ref = b.getKey();
+        Digest sha512 = b.getValue();
+        DistfileRecord r = after.containsKey(ref.name()) ? after.get(ref.name()) : loadOne(ref.name(), before);
+        Variant v = variant(r, ref.variantId());
+        BlobRecord blob = blob(sha512).orElseThrow(() -> new IllegalArgumentException(
+            "cannot bind " + ref + ": no blob sha512:" + sha512.hex() + " in the catalog"));
+        Optional<String> problem = Variants.bindingProblem(v, blob);
+        if (problem.isPresent()) {
+          throw new IllegalArgumentException(
+              "cannot bind " + ref + " to blob sha512:" + sha512.hex() + ": " + problem.get());
+        }
+        after.put(r.name(), r.with(v.withBlob(Optional.of(sha512))));
       }
-      commit(wb, before, Map.of(r.name(), r.with(v.withBlob(Optional.of(sha512)))),
-          CatalogStats.ZERO);
+      commit(wb, before, after, CatalogStats.ZERO);
     } finally {
       writes.unlock();
     }
