@@ -194,6 +194,17 @@ public final class Catalog implements AutoCloseable {
     return guard.call("put blob", () -> records.putBlob(blob));
   }
 
+  /**
+   * Records several stored blobs in one synced write (one disk flush for the blobs of many
+   * concurrent uploads), each as {@link #putBlob} records it; if one conflicts, none is written.
+   *
+   * @return the records as stored, in the order given
+   * @throws IllegalArgumentException naming the first blob that conflicts with its stored record
+   */
+  public List<BlobRecord> putBlobs(List<BlobRecord> blobs) {
+    return guard.call("put blobs", () -> records.putBlobs(blobs));
+  }
+
   public Optional<BlobRecord> blob(Digest sha512) {
     requireSha512(sha512);
     return guard.call("read blob", () -> records.blob(sha512));
