@@ -79,9 +79,11 @@ public final class Prefetcher {
       log.info("{} entries: {} present, {} to fetch in {} download(s)", entries.size(),
           entries.size() - missing.size(), missing.size(), jobs.size());
 
-      int jobCount = config.throttle().jobs();
+      // Twice --jobs uploads at once: each waits for the server's disk flushes (file, directory,
+      // catalog), and concurrent uploads share them, so more in flight means more per second.
+      int uploads = 2 * config.throttle().jobs();
       Context ctx = new Context(spool, recorder, new HostScheduler(config.throttle(), clock),
-          new Deliveries(jobCount, 2 * jobCount));
+          new Deliveries(uploads, 2 * uploads));
       List<JobRun> runs = new ArrayList<>(jobs.size());
       for (DownloadJob job : jobs) {
         List<Integer> idx = new ArrayList<>();
