@@ -60,6 +60,11 @@ final class JobRun {
     return done;
   }
 
+  /** The job's expected size, 0 when no entry states one. */
+  long expectedSize() {
+    return job.size().orElse(0);
+  }
+
   /** Queues the first attempt, or fails at once when there is no URL. */
   void start() throws SinkUnavailableException {
     startNanos = System.nanoTime();

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
 import org.distvault.prefetch.deliver.BlobSink;
 import org.distvault.prefetch.deliver.Outcome;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Locks the work directory and removes unverified spool files of a killed run.
  *   <li>Asks the destination, in one batched {@link BlobSink#have} call, which entries it holds.
  *   <li>Plans one download per content for the rest ({@link Planner}).
- *   <li>Downloads through the {@link HostScheduler} (global and per-host limits), verifying size
+ *   <li>Downloads, largest first, through the {@link HostScheduler} (global and per-host limits), verifying size
  *       and every digest while streaming into the spool; tries the next URL on failure.
  *   <li>Delivers each verified blob as soon as it is verified, on delivery threads of their own
  *       ({@link Deliveries}) so that downloads go on meanwhile; a killed run loses no verified
@@ -124,7 +125,11 @@ public final class Prefetcher {
 
   private void execute(Context ctx, List<JobRun> runs) throws InterruptedException {
     try {
-      for (JobRun r : runs) {
+      // Largest first: the long transfers (bound by hashing and bandwidth) then run beside the
+      // many small ones (bound by the server's flushes), instead of all starting at the end.
+      List<JobRun> order = new ArrayList<>(runs);
+      order.sort(Comparator.comparingLong(JobRun::expectedSize).reversed());
+      for (JobRun r : order) {
         if (ctx.aborted()) {
           break;
         }
