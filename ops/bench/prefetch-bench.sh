@@ -19,8 +19,9 @@
 # and, as its own phase, the wall time of `prefetch --plan-only` over a generated manifest of
 # PLAN_ENTRIES (160,000) entries whose URLs point to a loopback port nobody listens on: parse,
 # upload the manifest (the server validates and catalogs it), one batched have query, plan.
-# Figures are medians over ROUNDS; the script prints the ratios and the machine's conditions and
-# writes them to ops/bench/out/prefetch/results.txt. Every loop is bounded; loopback only.
+# Figures are medians over ROUNDS; prefetch and naive runs alternate in order from round to round.
+# The script prints the ratios and the machine's conditions (the 1-minute load average at the
+# start of every run) and writes them to ops/bench/out/prefetch/results.txt. Every loop is bounded; loopback only.
 #
 # Environment: SMALL_COUNT (2000), MEDIUM_COUNT (200), LARGE_COUNT (4), LARGE_MIB (128),
 # PLAN_ENTRIES (160000), ROUNDS (3), JOBS (8), PER_HOST (8; one nginx host serves everything, so
@@ -192,15 +193,23 @@ naive_run() { # -> $seconds for xargs -P8 curl + sha512sum -c
   seconds=$(elapsed "$start" "$end")
 }
 
+load1() { cut -d' ' -f1 /proc/loadavg; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-ideal=(); prefetch=(); naive=(); blake=(); sha=()
+ideal=(); prefetch=(); naive=(); blake=(); sha=(); loads=()
 for r in $(seq 1 "$rounds"); do
   b=$(openssl_rate blake2s256); s=$(openssl_rate sha512)
   blake+=("$(python3 -c "print(f'{$b / 1e6:.0f}')")"); sha+=("$(python3 -c "print(f'{$s / 1e6:.0f}')")")
   ideal+=("$(python3 -c "print(f'{$total_bytes * (1 / $b + 1 / $s):.2f}')")")
-  prefetch_run "$r"; prefetch+=("$seconds")
-  naive_run; naive+=("$seconds")
-  echo "round $r: ideal ${ideal[-1]} s (BLAKE2s ${blake[-1]} MB/s, SHA512 ${sha[-1]} MB/s on 2 cores), prefetch ${prefetch[-1]} s, naive ${naive[-1]} s"
+  # Interleaved, and the other order every other round, so that a change of load hits both.
+  if [ $((r % 2)) = 1 ]; then
+    lp=$(load1); prefetch_run "$r"; prefetch+=("$seconds")
+    ln=$(load1); naive_run; naive+=("$seconds")
+  else
+    ln=$(load1); naive_run; naive+=("$seconds")
+    lp=$(load1); prefetch_run "$r"; prefetch+=("$seconds")
+  fi
+  loads+=("$lp/$ln")
+  echo "round $r: ideal ${ideal[-1]} s (BLAKE2s ${blake[-1]} MB/s, SHA512 ${sha[-1]} MB/s on 2 cores), prefetch ${prefetch[-1]} s (load $lp), naive ${naive[-1]} s (load $ln)"
 done
 
 echo "== planning $plan_entries entries"
@@ -222,6 +231,7 @@ plan=()
 for r in $(seq 1 "$rounds"); do
   data="$work/plan-data-$r"
   start_server "$data"
+  load_plan=$(load1)
   start=$(now)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   java ${JAVA_OPTS:-} -jar "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
@@ -232,7 +242,8 @@ for r in $(seq 1 "$rounds"); do
   python3 -c "import json,sys; p=json.load(open(sys.argv[1])); sys.exit(0 if p['entries']==int(sys.argv[2]) and p['toFetch']==p['entries'] else 'unexpected plan: '+str(p))" \
     "$out/plan-$r.json" "$plan_entries"
   plan+=("$(elapsed "$start" "$end")")
-  echo "round $r: plan-only ${plan[-1]} s"
+  loads+=("plan:$load_plan")
+  echo "round $r: plan-only ${plan[-1]} s (load $load_plan)"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -250,4 +261,5 @@ mi=$(median "${ideal[@]}"); mp=$(median "${prefetch[@]}"); mn=$(median "${naive[
   echo "ratios: prefetch/ideal $(python3 -c "print(f'{$mp / $mi:.2f}')"), prefetch/naive $(python3 -c "print(f'{$mp / $mn:.2f}')") (time; lower is better)"
   echo "plan-only of $plan_entries entries (parse, upload, have, plan): $mplan s"
   echo "all runs: ideal ${ideal[*]} | prefetch ${prefetch[*]} | naive ${naive[*]} | plan ${plan[*]}"
+  echo "1-min load avg at the start of each run (prefetch/naive, then plan): ${loads[*]}"
 } | tee "$out/results.txt"

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
@@ -15,10 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.distvault.prefetch.deliver.BlobSink;
 import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
@@ -29,17 +35,22 @@ import org.distvault.storage.digest.DigestAlgorithm;
 
 /**
  * A {@link BlobSink} that talks to the distvault server's admin API (api-contract v1): {@code
- * POST /api/v1/have} in chunks of {@value #HAVE_CHUNK} entries, {@code PUT
+ * POST /api/v1/have} in chunks of {@value #HAVE_CHUNK} entries, two at a time, {@code PUT
  * /api/v1/blobs/sha512/<hex>} streamed from the spool file, and {@code POST /api/v1/outcomes} as
  * JSON lines. Every request carries {@code Authorization: Bearer <token>}.
  *
  * <p>A 401/403, a 409 (offline mode) or an unreachable server is a {@link
  * SinkUnavailableException}: the run stops. A 422 (the server's own hash disagrees) fails only
- * that distfile. Thread-safe: each call uses its own connection.
+ * that distfile. Thread-safe: each call uses its own connection at a time; connections whose
+ * reply was read to its end are kept alive and reused (the JDK's cache, {@code http.maxConnections}
+ * idle ones per server, default 5).
  */
 public final class ServerClient implements BlobSink {
   /** The contract's largest {@code have} request. */
   public static final int HAVE_CHUNK = 10_000;
+
+  /** {@code have} requests sent at once when the entries take several. */
+  static final int HAVE_IN_FLIGHT = 2;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,13 +84,62 @@ public final class ServerClient implements BlobSink {
   @Override
   public BitSet have(List<ExpectedDistfile> entries) throws IOException {
     BitSet present = new BitSet(entries.size());
-    for (int from = 0; from < entries.size(); from += HAVE_CHUNK) {
-      List<ExpectedDistfile> chunk = entries.subList(from, Math.min(entries.size(), from + HAVE_CHUNK));
-      JsonNode reply = call("POST", "api/v1/have", "application/json", haveBody(chunk));
-      JsonNode indexes = reply.path("present");
-      if (!indexes.isArray()) {
-        throw new IOException("POST /api/v1/have: reply has no \"present\" array");
+    int chunks = (entries.size() + HAVE_CHUNK - 1) / HAVE_CHUNK;
+    if (chunks <= 1) {
+      haveChunk(entries, 0, present);
+      return present;
+    }
+    // The server answers a chunk on one core: two chunks in flight keep a two-core server busy
+    // while this side encodes the next body.
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(chunks, HAVE_IN_FLIGHT), r -> {
+      Thread t = new Thread(r, "have-query");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> calls = new ArrayList<>(chunks);
+      for (int from = 0; from < entries.size(); from += HAVE_CHUNK) {
+        int start = from;
+        calls.add(pool.submit(() -> {
+          haveChunk(entries.subList(start, Math.min(entries.size(), start + HAVE_CHUNK)), start, present);
+          return null;
+        }));
       }
+      for (Future<?> call : calls) {
+        await(call);
+      }
+      return present;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Waits for one have call, rethrowing its failure as the IOException it was. */
+  private static void await(Future<?> call) throws IOException {
+    try {
+      call.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while asking the server which entries it holds");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  /** Asks about one chunk that starts at index {@code from}; sets its present entries' bits. */
+  private void haveChunk(List<ExpectedDistfile> chunk, int from, BitSet present) throws IOException {
+    JsonNode reply = call("POST", "api/v1/have", "application/json", haveBody(chunk));
+    JsonNode indexes = reply.path("present");
+    if (!indexes.isArray()) {
+      throw new IOException("POST /api/v1/have: reply has no \"present\" array");
+    }
+    synchronized (present) {
       for (JsonNode i : indexes) {
         int index = i.asInt(-1);
         if (!i.isIntegralNumber() || index < 0 || index >= chunk.size()) {
@@ -88,7 +148,6 @@ public final class ServerClient implements BlobSink {
         present.set(from + index);
       }
     }
-    return present;
   }
 
   private static byte[] haveBody(List<ExpectedDistfile> chunk) throws IOException {
@@ -130,11 +189,13 @@ public final class ServerClient implements BlobSink {
     }
     c.setDoOutput(true);
     c.setFixedLengthStreamingMode(blob.size());
+    boolean reusable = false;
     try {
       try (OutputStream out = c.getOutputStream()) {
         Files.copy(blob.file(), out);
       }
       JsonNode reply = reply(c, "PUT /" + path);
+      reusable = true;
       String stored = reply.path("sha512").asText("");
       if (!stored.equalsIgnoreCase(blob.sha512().hex()) || reply.path("size").asLong(-1) != blob.size()) {
         throw new IOException("PUT /" + path + ": server stored sha512 " + stored + " size "
@@ -143,7 +204,7 @@ public final class ServerClient implements BlobSink {
     } catch (ConnectException e) {
       throw new SinkUnavailableException("cannot connect to " + base + ": " + e.getMessage(), e);
     } finally {
-      c.disconnect();
+      release(c, reusable);
     }
   }
 
@@ -208,14 +269,27 @@ public final class ServerClient implements BlobSink {
     c.setDoOutput(true);
     // No streaming mode for these small bodies: in streaming mode the JDK drops the body of a
     // 401 reply, and with it the server's one-line reason.
+    boolean reusable = false;
     try {
       try (OutputStream out = c.getOutputStream()) {
         out.write(body);
       }
-      return reply(c, method + " /" + path);
+      JsonNode reply = reply(c, method + " /" + path);
+      reusable = true;
+      return reply;
     } catch (ConnectException e) {
       throw new SinkUnavailableException("cannot connect to " + base + ": " + e.getMessage(), e);
     } finally {
+      release(c, reusable);
+    }
+  }
+
+  /**
+   * Leaves a connection whose reply was read to its end to the JDK's keep-alive cache, so the
+   * next call reuses it instead of opening a new one per blob; closes any other.
+   */
+  private static void release(HttpURLConnection c, boolean reusable) {
+    if (!reusable) {
       c.disconnect();
     }
   }
@@ -237,7 +311,8 @@ public final class ServerClient implements BlobSink {
     int status = c.getResponseCode();
     if (status >= 200 && status < 300) {
       try (InputStream in = c.getInputStream()) {
-        return JSON.readTree(in);
+        // Read to its end (small JSON), so that the connection can be reused.
+        return JSON.readTree(in.readAllBytes());
       }
     }
     String error = errorText(c);

@@ -3,6 +3,7 @@ package org.distvault.prefetch.run;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,16 +24,22 @@ import org.distvault.prefetch.throttle.HostKey;
 import org.distvault.prefetch.throttle.HostTask;
 import org.distvault.prefetch.throttle.HostTicket;
 import org.distvault.storage.catalog.ExpectedDistfile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of one download job across its attempts: which URL is next, how often it was
  * retried, every failed attempt. Each attempt is a {@link HostTask} queued at the URL's host; a
- * failure queues the next attempt (same URL later, or the next URL) or finishes the job.
+ * failure queues the next attempt (same URL later, or the next URL) or finishes the job. A
+ * verified download is handed to the run's {@link Deliveries}, which upload it and finish the job.
  *
- * <p>Attempts of one job never overlap, so the fields need no lock beyond the happens-before
- * that the scheduler's queue gives between one attempt and the next.
+ * <p>Attempts of one job never overlap, and the delivery starts after the last attempt, so the
+ * fields need no lock beyond the happens-before that the scheduler's queue and the delivery
+ * executor give between one step and the next.
  */
 final class JobRun {
+  private static final Logger log = LoggerFactory.getLogger(JobRun.class);
+
   private final RunContext ctx;
   private final DownloadJob job;
   private final List<Integer> indexes;
@@ -51,6 +58,11 @@ final class JobRun {
 
   boolean isDone() {
     return done;
+  }
+
+  /** The job's expected size, 0 when no entry states one. */
+  long expectedSize() {
+    return job.size().orElse(0);
   }
 
   /** Queues the first attempt, or fails at once when there is no URL. */
@@ -138,23 +150,66 @@ final class JobRun {
         return;
       }
       ticket.succeeded();
-      try {
-        ctx.sink().put(blob, job.entries());
-      } catch (SinkUnavailableException e) {
-        fail("delivery refused: " + e.getMessage(), result.finalUrl().toString());
-        throw e;
-      } catch (IOException e) {
-        fail("delivery failed: " + e.getMessage(), result.finalUrl().toString());
-        return;
-      }
+      f.handOver(blob);
     } catch (SinkUnavailableException e) {
-      throw e;
+      throw e; // from recording a failure: not a spool fault
     } catch (IOException e) {
       // Creating or closing the spool file failed: a local fault no other URL can fix.
       failed(uri.toString(), FetchFailure.of(FailureKind.LOCAL_IO, "spool: " + e.getMessage()));
       return;
     }
-    succeed(result, blob);
+    if (!ctx.deliveries().accepted()) {
+      // Until the sink accepted one blob, deliver in this slot: a server that refuses uploads
+      // (offline, full) then stops the run after one download, not after a slot's worth each.
+      deliver(result, blob);
+      return;
+    }
+    // The download slot is released when this returns; the upload goes on in the background.
+    // Blocks while the deliveries are backed up, which holds the downloads back with them.
+    try {
+      ctx.deliveries().submit(() -> deliver(result, blob));
+    } catch (InterruptedException | RuntimeException e) {
+      deleteQuietly(blob);
+      throw e;
+    }
+  }
+
+  /**
+   * Uploads a verified blob and finishes the job; runs on a delivery thread (or, for the first
+   * deliveries of a run, in the download slot). A delivery failure is final: another URL would
+   * give the same verified bytes.
+   */
+  private void deliver(FetchResult result, VerifiedBlob blob) {
+    try {
+      if (ctx.aborted()) {
+        return; // the run is being torn down; abandon() reports this job
+      }
+      String url = result.finalUrl().toString();
+      try {
+        ctx.sink().put(blob, job.entries());
+        ctx.deliveries().markAccepted();
+      } catch (SinkUnavailableException e) {
+        fail("delivery refused: " + e.getMessage(), url);
+        throw e;
+      } catch (IOException e) {
+        fail("delivery failed: " + e.getMessage(), url);
+        return;
+      }
+      succeed(result, blob);
+    } catch (SinkUnavailableException e) {
+      ctx.abort(e);
+    } finally {
+      deleteQuietly(blob);
+    }
+  }
+
+  /** Deletes a delivered (or undeliverable) spool file; a leftover is removed by the next run. */
+  private static void deleteQuietly(VerifiedBlob blob) {
+    try {
+      Files.deleteIfExists(blob.file());
+    } catch (IOException e) {
+      log.warn("could not delete spool file {}: {}", blob.file(), e.getMessage());
+    }
   }
 
   private void failed(String url, FetchFailure e) throws SinkUnavailableException {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
 import org.distvault.prefetch.deliver.BlobSink;
 import org.distvault.prefetch.deliver.Outcome;
@@ -24,10 +25,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Locks the work directory and removes unverified spool files of a killed run.
  *   <li>Asks the destination, in one batched {@link BlobSink#have} call, which entries it holds.
  *   <li>Plans one download per content for the rest ({@link Planner}).
- *   <li>Downloads through the {@link HostScheduler} (global and per-host limits), verifying size
+ *   <li>Downloads, largest first, through the {@link HostScheduler} (global and per-host limits), verifying size
  *       and every digest while streaming into the spool; tries the next URL on failure.
- *   <li>Delivers each verified blob as soon as it is verified, so a killed run loses no
- *       verified work and a rerun skips it.
+ *   <li>Delivers each verified blob as soon as it is verified, on delivery threads of their own
+ *       ({@link Deliveries}) so that downloads go on meanwhile; a killed run loses no verified
+ *       work that was delivered, and a rerun skips it.
  * </ol>
  *
  * <p>One instance runs one prefetch at a time.
@@ -78,7 +80,11 @@ public final class Prefetcher {
       log.info("{} entries: {} present, {} to fetch in {} download(s)", entries.size(),
           entries.size() - missing.size(), missing.size(), jobs.size());
 
-      Context ctx = new Context(spool, recorder, new HostScheduler(config.throttle(), clock));
+      // Twice --jobs uploads at once: each waits for the server's disk flushes (file, directory,
+      // catalog), and concurrent uploads share them, so more in flight means more per second.
+      int uploads = 2 * config.throttle().jobs();
+      Context ctx = new Context(spool, recorder, new HostScheduler(config.throttle(), clock),
+          new Deliveries(uploads, 2 * uploads));
       List<JobRun> runs = new ArrayList<>(jobs.size());
       for (DownloadJob job : jobs) {
         List<Integer> idx = new ArrayList<>();
@@ -119,18 +125,27 @@ public final class Prefetcher {
 
   private void execute(Context ctx, List<JobRun> runs) throws InterruptedException {
     try {
-      for (JobRun r : runs) {
+      // Largest first: the long transfers (bound by hashing and bandwidth) then run beside the
+      // many small ones (bound by the server's flushes), instead of all starting at the end.
+      List<JobRun> order = new ArrayList<>(runs);
+      order.sort(Comparator.comparingLong(JobRun::expectedSize).reversed());
+      for (JobRun r : order) {
         if (ctx.aborted()) {
           break;
         }
         r.start();
       }
       ctx.scheduler().runAll();
+      ctx.deliveries().awaitAll(); // every job is finished, or was never delivered after an abort
     } catch (SinkUnavailableException e) {
       ctx.abort(e);
+      ctx.deliveries().awaitAll();
     } catch (InterruptedException e) {
+      ctx.deliveries().close();
       abandon(ctx, runs, "interrupted");
       throw e;
+    } finally {
+      ctx.deliveries().close();
     }
     String why = ctx.abortReason();
     abandon(ctx, runs, why == null ? "not attempted" : "not attempted: run aborted: " + why);
@@ -156,12 +171,14 @@ public final class Prefetcher {
     private final Spool spool;
     private final OutcomeRecorder recorder;
     private final HostScheduler scheduler;
+    private final Deliveries deliveries;
     private volatile String abortReason;
 
-    Context(Spool spool, OutcomeRecorder recorder, HostScheduler scheduler) {
+    Context(Spool spool, OutcomeRecorder recorder, HostScheduler scheduler, Deliveries deliveries) {
       this.spool = spool;
       this.recorder = recorder;
       this.scheduler = scheduler;
+      this.deliveries = deliveries;
     }
 
     @Override
@@ -197,6 +214,11 @@ public final class Prefetcher {
     @Override
     public Progress progress() {
       return progress;
+    }
+
+    @Override
+    public Deliveries deliveries() {
+      return deliveries;
     }
 
     @Override

@@ -22,6 +22,9 @@ interface RunContext {
 
   Progress progress();
 
+  /** Uploads verified blobs in the background of the downloads. */
+  Deliveries deliveries();
+
   /** Whether the run is being stopped because the destination refuses deliveries. */
   boolean aborted();
 

@@ -25,8 +25,8 @@ import org.distvault.storage.digest.MultiDigester;
  * try (SpoolFile f = spool.create(expected.algorithms())) {
  *   fetcher.fetch(request, f);
  *   VerifiedBlob blob = f.verify(expectedSize, expected);   // or FetchFailure, file deleted
- *   sink.put(blob, names);
- * }                                                          // deletes the file if still there
+ *   sink.put(blob, names);                                   // or f.handOver(blob) to deliver later
+ * }                                                          // deletes the file unless handed over
  * }</pre>
  */
 public final class SpoolFile extends OutputStream {
@@ -34,6 +34,7 @@ public final class SpoolFile extends OutputStream {
   private final OutputStream out;
   private final MultiDigester digester;
   private LongConsumer progress = n -> {};
+  private boolean handedOver;
 
   private SpoolFile(Path path, OutputStream out, MultiDigester digester) {
     this.path = path;
@@ -103,13 +104,31 @@ public final class SpoolFile extends OutputStream {
     Files.deleteIfExists(path);
   }
 
-  /** Closes the stream and deletes the file unless {@link #verify} succeeded and it was moved. */
+  /**
+   * Hands the verified file over to another owner (e.g. a delivery on another thread): {@link
+   * #close()} then leaves it in place, and the new owner deletes it when done.
+   *
+   * @throws IllegalStateException when {@code blob} is not this file's
+   */
+  public void handOver(VerifiedBlob blob) {
+    if (!blob.file().equals(path)) {
+      throw new IllegalStateException("blob " + blob.file() + " is not the spool file " + path);
+    }
+    handedOver = true;
+  }
+
+  /**
+   * Closes the stream and deletes the file, unless it was {@linkplain #handOver handed over} (or
+   * moved away after {@link #verify}).
+   */
   @Override
   public void close() throws IOException {
     try {
       out.close();
     } finally {
-      Files.deleteIfExists(path);
+      if (!handedOver) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 }

@@ -4,8 +4,9 @@ package org.distvault.prefetch.throttle;
  * The concurrency limit of one host, adapted AIMD-style to what the host delivers.
  *
  * <p>Additive increase: after a full round of completions at the current limit (as many
- * successes as the limit), the host's aggregate throughput over that round is compared with the
- * previous level's; the limit grows by one while throughput keeps rising by at least {@link
+ * successes as the limit, and at least {@link #MIN_ROUND_NANOS} or {@link #MIN_ROUND_SUCCESSES}
+ * successes), the host's aggregate throughput over that round is compared with the previous
+ * level's; the limit grows by one while throughput keeps rising by at least {@link
  * #GROWTH}, and stops growing once it does not. Multiplicative decrease: trouble (timeouts,
  * resets, 429/503, 5xx) halves the limit and forgets the measurements, so growth is probed anew.
  *
@@ -15,6 +16,16 @@ package org.distvault.prefetch.throttle;
 public final class AdaptiveLimit {
   /** Throughput must rise by 10 % for another connection to be worth it. */
   static final double GROWTH = 1.10;
+
+  /**
+   * A round also lasts at least this long, or {@link #MIN_ROUND_SUCCESSES} completions: one or
+   * two completions of small files measure latency noise, not throughput, and a noisy round could
+   * stop the growth for good.
+   */
+  static final long MIN_ROUND_NANOS = 250_000_000L;
+
+  /** Completions that end a round before {@link #MIN_ROUND_NANOS} (files of a fast host). */
+  static final int MIN_ROUND_SUCCESSES = 16;
 
   private final int max;
   private int limit;
@@ -49,7 +60,7 @@ public final class AdaptiveLimit {
       return;
     }
     long elapsed = nowNanos - windowStart;
-    if (elapsed <= 0) {
+    if (elapsed <= 0 || (elapsed < MIN_ROUND_NANOS && windowSuccesses < MIN_ROUND_SUCCESSES)) {
       return;
     }
     double rate = windowBytes * 1e9 / elapsed;

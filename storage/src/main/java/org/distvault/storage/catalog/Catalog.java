@@ -179,6 +179,21 @@ public final class Catalog implements AutoCloseable {
     });
   }
 
+  /**
+   * Binds several variants to stored blobs in one synced write (one disk flush for a batch of
+   * prefetch outcomes instead of one per distfile). Each binding is checked as {@link #bind}
+   * checks it, in order, so a later one sees the earlier ones; if any fails, none is written.
+   *
+   * @throws IllegalArgumentException naming the first binding that cannot be made
+   */
+  public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
+    bindings.forEach(b -> requireSha512(b.getValue()));
+    guard.call("bind", () -> {
+      records.bindAll(bindings);
+      return null;
+    });
+  }
+
   // ---- blobs ----
 
   /**
@@ -190,6 +205,17 @@ public final class Catalog implements AutoCloseable {
    */
   public BlobRecord putBlob(BlobRecord blob) {
     return guard.call("put blob", () -> records.putBlob(blob));
+  }
+
+  /**
+   * Records several stored blobs in one synced write (one disk flush for the blobs of many
+   * concurrent uploads), each as {@link #putBlob} records it; if one conflicts, none is written.
+   *
+   * @return the records as stored, in the order given
+   * @throws IllegalArgumentException naming the first blob that conflicts with its stored record
+   */
+  public List<BlobRecord> putBlobs(List<BlobRecord> blobs) {
+    return guard.call("put blobs", () -> records.putBlobs(blobs));
   }
 
   public Optional<BlobRecord> blob(Digest sha512) {

@@ -138,47 +138,77 @@ final class Records {
   }
 
   void bind(VariantRef ref, Digest sha512) throws RocksDBException {
+    bindAll(List.of(Map.entry(ref, sha512)));
+  }
+
+  /** Applies the bindings in order, all in one synced batch; nothing is written if one fails. */
+  void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) throws RocksDBException {
     writes.lock();
     try (WriteBatch wb = new WriteBatch()) {
       Map<DistfileName, DistfileRecord> before = new HashMap<>();
-      DistfileRecord r = loadOne(ref.name(), before);
-      Variant v = variant(r, ref.variantId());
-      BlobRecord blob = blob(sha512).orElseThrow(() -> new IllegalArgumentException(
-          "cannot bind " + ref + ": no blob sha512:" + sha512.hex() + " in the catalog"));
-      Optional<String> problem = Variants.bindingProblem(v, blob);
-      if (problem.isPresent()) {
-        throw new IllegalArgumentException(
-            "cannot bind " + ref + " to blob sha512:" + sha512.hex() + ": " + problem.get());
+      Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
+      for (Map.Entry<VariantRef, Digest> b : bindings) {
+        VariantRef ref = b.getKey();
+        Digest sha512 = b.getValue();
+        DistfileRecord r = after.containsKey(ref.name()) ? after.get(ref.name()) : loadOne(ref.name(), before);
+        Variant v = variant(r, ref.variantId());
+        BlobRecord blob = blob(sha512).orElseThrow(() -> new IllegalArgumentException(
+            "cannot bind " + ref + ": no blob sha512:" + sha512.hex() + " in the catalog"));
+        Optional<String> problem = Variants.bindingProblem(v, blob);
+        if (problem.isPresent()) {
+          throw new IllegalArgumentException(
+              "cannot bind " + ref + " to blob sha512:" + sha512.hex() + ": " + problem.get());
+        }
+        after.put(r.name(), r.with(v.withBlob(Optional.of(sha512))));
       }
-      commit(wb, before, Map.of(r.name(), r.with(v.withBlob(Optional.of(sha512)))),
-          CatalogStats.ZERO);
+      commit(wb, before, after, CatalogStats.ZERO);
     } finally {
       writes.unlock();
     }
   }
 
   BlobRecord putBlob(BlobRecord b) throws RocksDBException {
+    return putBlobs(List.of(b)).get(0);
+  }
+
+  /**
+   * Records blobs in one synced batch, each merged with the stored record (or an earlier one of
+   * the batch) as {@link #putBlob} does; nothing is written if one conflicts.
+   */
+  List<BlobRecord> putBlobs(List<BlobRecord> blobs) throws RocksDBException {
     writes.lock();
     try (WriteBatch wb = new WriteBatch()) {
-      Optional<BlobRecord> old = blob(b.sha512());
-      BlobRecord merged = b;
-      if (old.isPresent()) {
-        BlobRecord o = old.get();
-        if (o.size() != b.size()) {
-          throw new IllegalArgumentException("blob sha512:" + b.sha512().hex() + " has size "
-              + o.size() + " in the catalog, not " + b.size());
+      Map<Digest, BlobRecord> batch = new LinkedHashMap<>();
+      List<BlobRecord> out = new ArrayList<>(blobs.size());
+      CatalogStats delta = CatalogStats.ZERO;
+      for (BlobRecord b : blobs) {
+        Optional<BlobRecord> old =
+            batch.containsKey(b.sha512()) ? Optional.of(batch.get(b.sha512())) : blob(b.sha512());
+        BlobRecord merged = b;
+        if (old.isPresent()) {
+          BlobRecord o = old.get();
+          if (o.size() != b.size()) {
+            throw new IllegalArgumentException("blob sha512:" + b.sha512().hex() + " has size "
+                + o.size() + " in the catalog, not " + b.size());
+          }
+          merged = new BlobRecord(o.sha512(), o.size(), o.digests().merge(b.digests()), o.storedAt(),
+              b.lastVerifiedAt().isAfter(o.lastVerifiedAt()) ? b.lastVerifiedAt() : o.lastVerifiedAt());
+        } else {
+          delta = delta.plus(CatalogStats.of(merged));
         }
-        merged = new BlobRecord(o.sha512(), o.size(), o.digests().merge(b.digests()), o.storedAt(),
-            b.lastVerifiedAt().isAfter(o.lastVerifiedAt()) ? b.lastVerifiedAt() : o.lastVerifiedAt());
+        batch.put(merged.sha512(), merged);
+        out.add(merged);
       }
-      wb.put(s.blobs, Codec.blobKey(merged.sha512()), Codec.encode(merged));
-      for (Digest d : merged.digests().asMap().values()) {
-        if (d.algorithm() != DigestAlgorithm.SHA512) {
-          wb.put(s.digests, Codec.digestKey(d, merged.sha512()), EMPTY);
+      for (BlobRecord merged : batch.values()) {
+        wb.put(s.blobs, Codec.blobKey(merged.sha512()), Codec.encode(merged));
+        for (Digest d : merged.digests().asMap().values()) {
+          if (d.algorithm() != DigestAlgorithm.SHA512) {
+            wb.put(s.digests, Codec.digestKey(d, merged.sha512()), EMPTY);
+          }
         }
       }
-      commit(wb, Map.of(), Map.of(), old.isPresent() ? CatalogStats.ZERO : CatalogStats.of(merged));
-      return merged;
+      commit(wb, Map.of(), Map.of(), delta);
+      return out;
     } finally {
       writes.unlock();
     }

@@ -91,6 +91,11 @@ public final class Vault implements AutoCloseable {
     return catalog;
   }
 
+  /** The clock that times stored and verified blobs. */
+  public Clock clock() {
+    return clock;
+  }
+
   /** What start-up found and repaired. */
   public RecoveryReport recovery() {
     return recovery;

@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.distvault.storage.blob.BlobTooLargeException;
+import org.distvault.storage.blob.BlobWriter;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.SizeMismatchException;
+import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.catalog.BlobRecord;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -27,8 +29,10 @@ import org.distvault.storage.vault.Vault;
  * {@code PUT /api/v1/blobs/sha512/<hex>}: streams the request body into the vault, verified
  * against the SHA-512 of the path, the digests of the optional {@code X-Distvault-Digests} header
  * and the Content-Length (a chunked body without one is fine). Nothing is held in memory and
- * nothing unverified is stored: the body goes through {@link Vault#newWriter} into {@code
- * DATA/tmp/} and is published only if every digest matches.
+ * nothing unverified is stored: the body goes through a {@link BlobWriter} (hashed while it is
+ * written, one pass) into {@code DATA/tmp/} and is published only if every digest matches; the
+ * blob is then recorded in the catalog by a {@link BlobRecorder}, in one synced write with the
+ * blobs of concurrent uploads.
  *
  * <p>Answers (JSON, see the admin API contract):
  *
@@ -63,11 +67,13 @@ public final class BlobUploadHandler implements HttpHandler {
   private static final int BUFFER = 64 * 1024;
 
   private final Vault vault;
+  private final BlobRecorder recorder;
   private final long maxBlobSize;
   private final HttpHandler entry;
 
   public BlobUploadHandler(Vault vault, UploadGate gate, IngestListener listener) {
     this.vault = Objects.requireNonNull(vault, "vault");
+    this.recorder = new BlobRecorder(vault);
     this.maxBlobSize = vault.blobs().options().maxBlobSize();
     // One byte above the store's limit: an announced length above it gets this handler's own 413,
     // and the vault's writer stops a chunked body at the first byte too many.
@@ -104,10 +110,7 @@ public final class BlobUploadHandler implements HttpHandler {
       return duplicate(ex, body, held.get(), expected);
     }
     OptionalLong size = announced >= 0 ? OptionalLong.of(announced) : OptionalLong.empty();
-    ingest(ex, body, new Expectation(size, expected, Set.of()));
-    BlobRecord record =
-        vault.catalog().blob(sha512).orElseThrow(() -> new IllegalStateException(
-            "blob " + sha512.hex() + " was stored but has no catalog record"));
+    BlobRecord record = ingest(ex, body, new Expectation(size, expected, Set.of()));
     boolean created = held.isEmpty();
     return new JsonEndpoint.Reply(created ? 201 : 200, describe(record),
         created ? "created" : "duplicate");
@@ -126,11 +129,15 @@ public final class BlobUploadHandler implements HttpHandler {
     }
   }
 
-  /** Streams the body through a recording writer; see the class comment for the failures. */
-  private void ingest(HttpServerExchange ex, InputStream in, Expectation expectation)
+  /**
+   * Streams the body into a verified blob, then records it (grouped with concurrent uploads); see
+   * the class comment for the failures.
+   */
+  private BlobRecord ingest(HttpServerExchange ex, InputStream in, Expectation expectation)
       throws IOException, ApiException {
     long limit = expectation.size().orElse(maxBlobSize);
-    try (Vault.RecordingWriter w = vault.newWriter(expectation)) {
+    StoredBlob stored;
+    try (BlobWriter w = vault.blobs().newWriter(expectation)) {
       byte[] buf = new byte[BUFFER];
       while (true) {
         // Ask for one byte more than fits, no further: that byte proves the body is too long.
@@ -143,8 +150,8 @@ public final class BlobUploadHandler implements HttpHandler {
           throw JsonEndpoint.readFailure(ex, e, w.count());
         }
         if (n < 0) {
-          w.commit();
-          return;
+          stored = w.commit(); // hashed while written, verified, fsynced, renamed, directory fsynced
+          break;
         }
         w.write(buf, 0, n);
       }
@@ -155,6 +162,12 @@ public final class BlobUploadHandler implements HttpHandler {
     } catch (BlobTooLargeException e) {
       JsonEndpoint.discardOrClose(ex);
       throw new ApiException(413, "too_large", e.getMessage());
+    }
+    try {
+      return recorder.record(stored);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while recording blob " + stored.sha512().hex(), e);
     }
   }
 

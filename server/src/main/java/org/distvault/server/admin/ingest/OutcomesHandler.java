@@ -51,7 +51,7 @@ import org.distvault.storage.vault.Vault;
  * <p>All or nothing as far as validation goes: every line is parsed first (400 {@code
  * {"error":"line N: …","errors":[…]}} for malformed lines) and every {@code ok} line checked
  * against the store (422, same shape), and only then is anything written. The writes themselves
- * are several synced batches (upserts, bindings, one batch of outcomes); replaying the same
+ * are a few synced batches (upserts, every binding in one, one batch of outcomes); replaying the same
  * request is harmless.
  *
  * <p>An {@code ok} line whose entry lists no digest cannot bind anything (the catalog never binds
@@ -120,15 +120,11 @@ public final class OutcomesHandler implements HttpHandler {
     upsertMissing(lines);
     Instant now = clock.instant();
     Map<VariantRef, PrefetchOutcome> outcomes = new LinkedHashMap<>();
+    List<Map.Entry<VariantRef, Digest>> bindings = new ArrayList<>();
     for (Line l : lines) {
       VariantRef ref = variantOf(l);
       if (l.binds()) {
-        try {
-          catalog.bind(ref, l.sha512().orElseThrow());
-        } catch (IllegalArgumentException e) {
-          // Checked above; reached only if a line earlier in this request changed the variant.
-          throw new ApiException(422, "mismatch", l.where() + ": " + e.getMessage());
-        }
+        bindings.add(Map.entry(ref, l.sha512().orElseThrow()));
         outcomes.put(ref, new PrefetchOutcome(PrefetchOutcome.Status.OK, "", now, l.url()));
       } else if (l.ok()) {
         outcomes.put(ref, PrefetchOutcome.failed("fetched (SHA512 " + l.sha512().orElseThrow().hex()
@@ -137,6 +133,13 @@ public final class OutcomesHandler implements HttpHandler {
       } else {
         outcomes.put(ref, PrefetchOutcome.failed(l.reason(), now, l.url().orElse(null)));
       }
+    }
+    // One synced write for all the request's bindings, not one per line.
+    try {
+      catalog.bindAll(bindings);
+    } catch (IllegalArgumentException e) {
+      // Checked above; reached only if a line earlier in this request changed the variant.
+      throw new ApiException(422, "mismatch", e.getMessage());
     }
     catalog.recordOutcomes(outcomes);
     for (Line l : lines) {
