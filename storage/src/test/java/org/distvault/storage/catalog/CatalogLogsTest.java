@@ -195,8 +195,9 @@ class CatalogLogsTest {
           for (int i = 0; i < each; i++) {
             byte[] payload = ("t" + id + "-" + i).getBytes(UTF_8);
             long cursor = catalog.append(LogKind.VIOLATIONS, payload);
-            // Already copied when append returns.
-            LogEntry mine = seen.stream().filter(e -> e.cursor() == cursor).findFirst().orElseThrow();
+            // Already copied when append returns. The listener may be adding a later group
+            // meanwhile: search a snapshot (List.copyOf takes the synchronized list's lock).
+            LogEntry mine = List.copyOf(seen).stream().filter(e -> e.cursor() == cursor).findFirst().orElseThrow();
             assertArrayEquals(payload, mine.payload());
           }
           return null;
