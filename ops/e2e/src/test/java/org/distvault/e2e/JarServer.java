@@ -5,18 +5,24 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code java -jar distvault.jar serve} as an operator starts it, on a free loopback port (or the
- * given {@code --listen}), waiting until it prints its {@code listening} line. Stderr goes to a file.
+ * {@code java -jar distvault.jar serve} as an operator starts it (or through the installed
+ * launcher), on a free loopback port (or the given {@code --listen}), waiting until it prints its
+ * {@code listening} line. Stderr goes to a file.
  */
 public final class JarServer implements AutoCloseable {
   /** How long a child may take to print its listening line. */
@@ -52,13 +58,22 @@ public final class JarServer implements AutoCloseable {
    */
   public static JarServer start(List<String> prefix, Path scratch, List<String> command) throws IOException {
     Path nativeDir = Files.createDirectories(scratch.resolve("native"));
-    Path stderr = scratch.resolve("serve-" + System.nanoTime() + ".stderr");
     List<String> full = new ArrayList<>(prefix);
     full.addAll(List.of(OpsPaths.java().toString(), "-Djava.io.tmpdir=" + nativeDir, "-jar", OpsPaths.jar().toString()));
     full.addAll(command);
-    ProcessBuilder pb = new ProcessBuilder(full).redirectError(stderr.toFile());
     // A killed JVM leaves its extracted librocksdbjni*.so behind: keep it inside the scratch dir.
-    pb.environment().put("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString());
+    return launch(full, Map.of("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString()),
+        scratch.resolve("serve-" + System.nanoTime() + ".stderr"));
+  }
+
+  /**
+   * Runs {@code command} (anything that ends up as {@code distvault serve}, e.g. the installed
+   * launcher) with {@code env} added to its environment and stderr to {@code stderr}, and waits
+   * until its first line says where it listens.
+   */
+  public static JarServer launch(List<String> command, Map<String, String> env, Path stderr) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(stderr.toFile());
+    pb.environment().putAll(env);
     Process p = pb.start();
     // A child that neither listens nor exits must not hang the test: kill it after a minute,
     // which ends the readLine below with null.
@@ -68,29 +83,28 @@ public final class JarServer implements AutoCloseable {
     // Not closed on success: the drain thread below keeps reading the child's stdout.
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8));
     try {
-      List<String> lines = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        String line = out.readLine();
-        if (line == null) {
-          throw new IOException("distvault serve exited (or was killed after " + START_SECONDS
-              + " s) before listening: " + Files.readString(stderr));
-        }
-        lines.add(line);
-        Matcher m = LISTENING.matcher(line);
-        if (m.matches()) {
-          for (int j = 0; j < 3; j++) {
-            lines.add(out.readLine());
-          }
-          started = true;
-          watchdog.cancel(false);
-          // Nothing more is printed on stdout; drain it anyway so the child never blocks.
-          Thread drain = new Thread(() -> drain(out), "jar-server-stdout");
-          drain.setDaemon(true);
-          drain.start();
-          return new JarServer(p, m.group(1), stderr, List.copyOf(lines));
-        }
+      String line = out.readLine();
+      if (line == null) {
+        throw new IOException(command + " exited (or was killed after " + START_SECONDS
+            + " s) before listening: " + Files.readString(stderr));
       }
-      throw new IOException("no 'listening' line in " + lines);
+      Matcher m = LISTENING.matcher(line);
+      if (!m.matches()) {
+        throw new IOException(command + " printed " + line + " instead of listening; stderr: "
+            + Files.readString(stderr));
+      }
+      List<String> lines = new ArrayList<>(List.of(line));
+      // The rest of the banner: token file, comment, MASTER_SITE_OVERRIDE.
+      for (int j = 0; j < 3; j++) {
+        lines.add(out.readLine());
+      }
+      started = true;
+      watchdog.cancel(false);
+      // Nothing more is printed on stdout; drain it anyway so the child never blocks.
+      Thread drain = new Thread(() -> drain(out), "jar-server-stdout");
+      drain.setDaemon(true);
+      drain.start();
+      return new JarServer(p, m.group(1), stderr, List.copyOf(lines));
     } finally {
       if (!started) {
         watchdog.cancel(false);
@@ -113,6 +127,17 @@ public final class JarServer implements AutoCloseable {
   /** The base URL, e.g. {@code http://127.0.0.1:40123/}, with the trailing slash. */
   public String url() {
     return url;
+  }
+
+  /** The process: the JVM itself, also when a launcher {@code exec}ed it. */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
+  /** GET /healthz: status and body. */
+  public HttpResponse<String> health() throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "healthz")).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** What {@code serve} printed on stdout before it started serving. */

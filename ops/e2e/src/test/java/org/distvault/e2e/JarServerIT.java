@@ -3,9 +3,6 @@ package org.distvault.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +18,7 @@ class JarServerIT {
     try (JarServer server = JarServer.start(dir.resolve("data"), dir)) {
       assertTrue(server.banner().get(1).startsWith("admin token file: "), server.banner().toString());
       assertTrue(Files.isRegularFile(dir.resolve("data/admin.token")));
-      HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(server.url() + "healthz")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health = server.health();
       assertEquals(200, health.statusCode());
       assertEquals("{\"status\":\"ok\",\"mode\":\"online\",\"blobs\":0}", health.body().strip());
       assertEquals(143, server.terminate(), server.stderr());

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.distvault.e2e.JarServer;
 import org.distvault.e2e.OpsPaths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +72,7 @@ class InstallIT {
     Path nativeDir = Files.createDirectory(tmp.resolve("native"));
     Map<String, String> env2 = Map.of("JAVA_HOME", System.getProperty("java.home"),
         "JAVA_OPTS", "-Xmx256m -Djava.io.tmpdir=" + nativeDir, "ROCKSDB_SHAREDLIB_DIR", nativeDir.toString());
-    try (LaunchedServer server = LaunchedServer.start(List.of(launcher.toString(), "serve", "--data",
+    try (JarServer server = JarServer.launch(List.of(launcher.toString(), "serve", "--data",
         tmp.resolve("data").toString(), "--listen", "127.0.0.1:0"), env2, tmp.resolve("serve.stderr"))) {
       assertEquals(200, server.health().statusCode(), server.stderr());
       assertEquals("{\"status\":\"ok\",\"mode\":\"online\",\"blobs\":0}", server.health().body().strip());

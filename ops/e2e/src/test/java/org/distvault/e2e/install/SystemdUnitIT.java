@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.distvault.e2e.JarServer;
 import org.distvault.e2e.OpsPaths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,7 +149,7 @@ class SystemdUnitIT {
     command.set(0, launcher.toString());
     assertEquals(List.of("serve", "--data", state + "/data", "--listen", "127.0.0.1:0", "--drain-timeout", "30"),
         command.subList(1, command.size()));
-    try (LaunchedServer server = LaunchedServer.start(command, env, tmp.resolve("serve.stderr"))) {
+    try (JarServer server = JarServer.launch(command, env, tmp.resolve("serve.stderr"))) {
       assertEquals(200, server.health().statusCode(), server.stderr());
       try (Stream<Path> natives = Files.list(state.resolve("native"))) {
         assertTrue(natives.anyMatch(p -> p.getFileName().toString().startsWith("librocksdbjni")),
