@@ -33,6 +33,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=ops/bench/nginx.sh
 . "$repo/ops/bench/nginx.sh"
+# shellcheck source=ops/bench/listening.sh
+. "$repo/ops/bench/listening.sh"
 out="$repo/ops/bench/out/prefetch"
 small_count=${SMALL_COUNT:-2000}
 medium_count=${MEDIUM_COUNT:-200}
@@ -141,14 +143,7 @@ start_server() {
   java ${JAVA_OPTS:-} -jar "$jar" serve --data "$data" --listen 127.0.0.1:0 --no-upstream \
     > "$out/serve.out" 2> "$out/serve.err" &
   server_pid=$!
-  server_url=""
-  for _ in $(seq 1 120); do
-    server_url=$(awk '/^listening /{print $2}' "$out/serve.out")
-    [ -n "$server_url" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { echo "distvault serve died:" >&2; cat "$out/serve.err" >&2; exit 1; }
-    sleep 0.5
-  done
-  [ -n "$server_url" ] || { echo "distvault serve did not start in 60 s" >&2; exit 1; }
+  server_url=$(wait_listening "$out/serve.out" "$out/serve.err" "$server_pid" 60 "distvault serve")/
 }
 
 stop_server() {

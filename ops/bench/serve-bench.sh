@@ -23,6 +23,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=ops/bench/nginx.sh
 . "$repo/ops/bench/nginx.sh"
+# shellcheck source=ops/bench/listening.sh
+. "$repo/ops/bench/listening.sh"
 out="$repo/ops/bench/out/serve"
 rounds=${ROUNDS:-3}
 wrk_seconds=${WRK_SECONDS:-10}
@@ -91,15 +93,8 @@ echo "== distvault serving layer"
 java ${JAVA_OPTS:-} -cp "$classpath" org.distvault.server.bench.ServeDirectoryMain "$corpus" 127.0.0.1:0 \
   > "$out/ours.out" 2> "$out/ours.err" &
 ours_pid=$!
-ours_url=""
-for _ in $(seq 1 240); do   # hashing 1 GiB at start-up takes a few seconds
-  ours_url=$(awk '/^listening /{print $2}' "$out/ours.out")
-  [ -n "$ours_url" ] && break
-  kill -0 "$ours_pid" 2>/dev/null || { echo "our server died:" >&2; cat "$out/ours.err" >&2; exit 1; }
-  sleep 0.5
-done
-[ -n "$ours_url" ] || { echo "our server did not start in 120 s" >&2; exit 1; }
-ours_url=${ours_url%/}
+# Hashing 1 GiB at start-up takes a few seconds.
+ours_url=$(wait_listening "$out/ours.out" "$out/ours.err" "$ours_pid" 120 "our server")
 nginx_url="http://127.0.0.1:$nginx_port"
 for _ in $(seq 1 40); do
   curl -fsS -o /dev/null "$nginx_url/distfiles/small/small-001.bin" 2>/dev/null && break

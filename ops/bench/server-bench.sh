@@ -44,6 +44,8 @@ shopt -s inherit_errexit   # a failing measurement inside $(...) stops the scrip
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=ops/bench/nginx.sh
 . "$repo/ops/bench/nginx.sh"
+# shellcheck source=ops/bench/listening.sh
+. "$repo/ops/bench/listening.sh"
 rounds=${ROUNDS:-3}
 big_count=${BIG_COUNT:-4}
 big_mib=${BIG_MIB:-256}
@@ -153,15 +155,7 @@ say "== distvault: java -jar $jar serve (data $data)"
 java ${JAVA_OPTS:-} -jar "$jar" serve --data "$data" --listen 127.0.0.1:0 --mode online \
   --admin-token-file "$data/admin.token" --no-upstream > "$out/ours.out" 2> "$out/ours.err" &
 ours_pid=$!
-ours_url=""
-for _ in $(seq 1 120); do
-  ours_url=$(awk '/^listening /{print $2}' "$out/ours.out")
-  [ -n "$ours_url" ] && break
-  kill -0 "$ours_pid" 2>/dev/null || { echo "our server died:" >&2; cat "$out/ours.err" >&2; exit 1; }
-  sleep 0.5
-done
-[ -n "$ours_url" ] || { echo "our server did not start in 60 s" >&2; exit 1; }
-ours_url=${ours_url%/}
+ours_url=$(wait_listening "$out/ours.out" "$out/ours.err" "$ours_pid" 60 "our server")
 # The token goes to curl and python through a file, not their command lines (visible in ps).
 auth_header="$work/auth-header"
 (umask 077; echo "Authorization: Bearer $(head -1 "$data/admin.token")" > "$auth_header")
