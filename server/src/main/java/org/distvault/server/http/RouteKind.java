@@ -31,27 +31,53 @@ public enum RouteKind {
     return this == DISTFILES || this == PKG || this == BY_HASH;
   }
 
-  /** Classifies a raw request path by its first segment (the second under {@code /run/<id>/}). */
+  /**
+   * Classifies a raw request path by its first segment (the second under {@code /run/<id>/}).
+   * Runs for every request, so it compares regions instead of splitting the path.
+   */
   public static RouteKind of(String rawPath) {
-    String[] s = rawPath.split("/", 5);
-    if (s.length < 2) {
+    int slash = rawPath.indexOf('/');
+    if (slash < 0) {
       return OTHER;
     }
-    String first = s[1];
-    if (first.equals("run") && s.length > 3) {
-      first = s[3];
-      if (!first.equals("distfiles") && !first.equals("pkg")) {
+    int from = slash + 1;
+    int to = segmentEnd(rawPath, from);
+    if (is(rawPath, from, to, "run")) {
+      int idEnd = to < rawPath.length() ? segmentEnd(rawPath, to + 1) : -1;
+      if (idEnd < 0 || idEnd == rawPath.length()) {
         return OTHER;
       }
+      from = idEnd + 1;
+      to = segmentEnd(rawPath, from);
+      if (is(rawPath, from, to, "distfiles")) {
+        return DISTFILES;
+      }
+      return is(rawPath, from, to, "pkg") ? PKG : OTHER;
     }
-    return switch (first) {
-      case "distfiles" -> DISTFILES;
-      case "pkg" -> PKG;
-      case "by-hash" -> BY_HASH;
-      case "api" -> ADMIN;
-      case "metrics" -> s.length == 2 ? METRICS : OTHER;
-      case "healthz" -> s.length == 2 ? HEALTH : OTHER;
-      default -> OTHER;
-    };
+    boolean last = to == rawPath.length();
+    if (is(rawPath, from, to, "distfiles")) {
+      return DISTFILES;
+    } else if (is(rawPath, from, to, "pkg")) {
+      return PKG;
+    } else if (is(rawPath, from, to, "by-hash")) {
+      return BY_HASH;
+    } else if (is(rawPath, from, to, "api")) {
+      return ADMIN;
+    } else if (is(rawPath, from, to, "metrics")) {
+      return last ? METRICS : OTHER;
+    } else if (is(rawPath, from, to, "healthz")) {
+      return last ? HEALTH : OTHER;
+    }
+    return OTHER;
+  }
+
+  /** Where the segment starting at {@code from} ends: the next slash, or the end of the path. */
+  private static int segmentEnd(String path, int from) {
+    int slash = path.indexOf('/', from);
+    return slash < 0 ? path.length() : slash;
+  }
+
+  private static boolean is(String path, int from, int to, String segment) {
+    return to - from == segment.length() && path.startsWith(segment, from);
   }
 }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -45,12 +46,17 @@ import org.distvault.storage.catalog.CatalogStats;
  */
 public final class ServerMetrics implements RequestObserver, AutoCloseable {
   private static final Pattern LABEL = Pattern.compile("[a-z_-]{1,32}");
+  private static final int STATUS_SLOTS = 1000;
 
   private final MeterRegistry registry;
   private final Counter bytesServed;
   private final Counter scrubCorrupt;
   private final AtomicLong lastScrubSeconds = new AtomicLong();
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  /** {@link #requests} by route and status (0 to 999; others are looked up each time). */
+  private final AtomicReferenceArray<Counter> requestCounters =
+      new AtomicReferenceArray<>(RouteKind.values().length * STATUS_SLOTS);
+  private final AtomicReferenceArray<Timer> durationTimers = new AtomicReferenceArray<>(RouteKind.values().length);
 
   /**
    * Registers every meter.
@@ -106,23 +112,48 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
    */
   @Override
   public void completed(RouteKind route, int status, long blobBytes, long nanos) {
-    Counter.builder("distvault.requests")
-        .description("HTTP requests by route family and outcome")
-        .tags("route", route.label(), "outcome", outcome(route, status))
-        .register(registry)
-        .increment();
-    Timer.builder("distvault.request.duration")
-        .description("Time from the request reaching distvault to the end of its response")
-        .tag("route", route.label())
-        .serviceLevelObjectives(
-            Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
-            Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(600))
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    requests(route, status).increment();
+    duration(route).record(nanos, TimeUnit.NANOSECONDS);
     if (blobBytes > 0) {
       bytesServed.increment(blobBytes);
     }
+  }
+
+  /**
+   * The request counter of a route and status, registered on first use and then kept: looking a
+   * meter up through its builder costs more than the rest of a small hit's bookkeeping.
+   */
+  private Counter requests(RouteKind route, int status) {
+    boolean cached = status >= 0 && status < STATUS_SLOTS;
+    int slot = route.ordinal() * STATUS_SLOTS + status;
+    Counter counter = cached ? requestCounters.get(slot) : null;
+    if (counter == null) {
+      counter = Counter.builder("distvault.requests")
+          .description("HTTP requests by route family and outcome")
+          .tags("route", route.label(), "outcome", outcome(route, status))
+          .register(registry);
+      if (cached) {
+        requestCounters.set(slot, counter);
+      }
+    }
+    return counter;
+  }
+
+  /** The request duration timer of a route, registered on first use and then kept. */
+  private Timer duration(RouteKind route) {
+    Timer timer = durationTimers.get(route.ordinal());
+    if (timer == null) {
+      timer = Timer.builder("distvault.request.duration")
+          .description("Time from the request reaching distvault to the end of its response")
+          .tag("route", route.label())
+          .serviceLevelObjectives(
+              Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+              Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60),
+              Duration.ofSeconds(600))
+          .register(registry);
+      durationTimers.set(route.ordinal(), timer);
+    }
+    return timer;
   }
 
   /** The outcome label of a status: what it means on that route family. */

@@ -35,10 +35,37 @@ class ServerMetricsTest {
   @CsvSource({
       "/distfiles/a.tgz,DISTFILES", "/pkg/devel/cmake/c.tgz,PKG", "/run/r1/pkg/a/b/c.tgz,PKG",
       "/run/r1/distfiles/x.tgz,DISTFILES", "/run/r1/other/x,OTHER", "/by-hash/sha256/ab,BY_HASH",
-      "/api/v1/mode,ADMIN", "/metrics,METRICS", "/metrics/x,OTHER", "/healthz,HEALTH", "/,OTHER",
-      "/favicon.ico,OTHER"})
+      "/api/v1/mode,ADMIN", "/metrics,METRICS", "/metrics/x,OTHER", "/metrics/,OTHER", "/healthz,HEALTH",
+      "/healthz/,OTHER", "/,OTHER", "/favicon.ico,OTHER", "'',OTHER", "*,OTHER", "/run,OTHER", "/run/,OTHER",
+      "/run/r1,OTHER", "/run/r1/,OTHER", "/run/r1/pkg,PKG", "/run/r1/distfilesx/a,OTHER", "/run/r1/run/pkg/a,OTHER",
+      "//distfiles/a,OTHER", "/distfiles,DISTFILES", "/pkgs/a,OTHER", "/by-hash,BY_HASH", "/apix,OTHER",
+      "/metric,OTHER", "/run/r1/metrics,OTHER"})
   void routeFamilyOfAPath(String path, RouteKind kind) {
     assertEquals(kind, RouteKind.of(path));
+  }
+
+  @Test
+  void requestsAreCountedPerRouteAndOutcomeAcrossRepeatedCalls() {
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (ServerMetrics m = new ServerMetrics(r, () -> new CatalogStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
+      for (int i = 0; i < 3; i++) {
+        m.completed(RouteKind.PKG, 200, 10, 1_000_000);
+      }
+      m.completed(RouteKind.PKG, 404, 0, 2_000_000);
+      m.completed(RouteKind.ADMIN, 404, 0, 1_000);
+      m.completed(RouteKind.ADMIN, 1234, 0, 1_000);
+      m.completed(RouteKind.ADMIN, 1234, 0, 1_000);
+      String s = r.scrape();
+      assertEquals(3.0, sample(s, "distvault_requests_total{outcome=\"hit\",route=\"pkg\"}"), s);
+      assertEquals(1.0, sample(s, "distvault_requests_total{outcome=\"miss\",route=\"pkg\"}"), s);
+      assertEquals(1.0, sample(s, "distvault_requests_total{outcome=\"not_found\",route=\"admin\"}"), s);
+      assertEquals(2.0, sample(s, "distvault_requests_total{outcome=\"error\",route=\"admin\"}"), s);
+      assertEquals(4.0, sample(s, "distvault_request_duration_seconds_count{route=\"pkg\"}"), s);
+      assertEquals(3.0, sample(s, "distvault_request_duration_seconds_count{route=\"admin\"}"), s);
+      assertEquals(30.0, sample(s, "distvault_bytes_served_total"), s);
+    } finally {
+      r.close();
+    }
   }
 
   @Test
@@ -85,7 +112,7 @@ class ServerMetricsTest {
   }
 
   private static double sample(String scrape, String name) {
-    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(scrape);
     assertTrue(m.find(), name + " missing in\n" + scrape);
     return Double.parseDouble(m.group(1));
   }

@@ -45,7 +45,9 @@ public final class DistfileName implements Comparable<DistfileName> {
     if (name.isEmpty()) {
       return "empty name";
     }
-    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+    // A char takes 1 to 3 UTF-8 bytes (a surrogate pair 4 for 2): encode only when it may matter.
+    if (name.length() > MAX_BYTES
+        || (name.length() * 3 > MAX_BYTES && name.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES)) {
       return "longer than " + MAX_BYTES + " bytes";
     }
     if (name.startsWith("/")) {
@@ -73,13 +75,20 @@ public final class DistfileName implements Comparable<DistfileName> {
         return "contains an unpaired surrogate";
       }
     }
-    for (String seg : name.split("/", -1)) {
-      if (seg.isEmpty()) {
+    // Every served request checks its name: walk the segments in place rather than split.
+    for (int from = 0; from <= name.length(); ) {
+      int to = name.indexOf('/', from);
+      if (to < 0) {
+        to = name.length();
+      }
+      int length = to - from;
+      if (length == 0) {
         return "empty path segment";
       }
-      if (seg.equals(".") || seg.equals("..")) {
-        return "'" + seg + "' path segment";
+      if ((length == 1 || length == 2) && name.startsWith("..".substring(0, length), from)) {
+        return "'" + name.substring(from, to) + "' path segment";
       }
+      from = to + 1;
     }
     return null;
   }
