@@ -11,7 +11,9 @@ import java.util.Optional;
 import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.TokenFile;
+import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.HttpServing;
+import org.distvault.server.http.OpenBlobFiles;
 import org.distvault.server.http.VaultBlobSource;
 import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.Actor;
@@ -123,10 +125,11 @@ public final class DistvaultServer implements AutoCloseable {
           new OnlineMissPolicy(analyzer, readThrough),
           new OfflineMissPolicy(analyzer, violations, config.clock())));
       IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics);
+      OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault.blobs()::quarantined);
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
-          metrics, token.token(), ingest, config.clock(), registry::scrape);
+          metrics, token.token(), ingest, config.clock(), registry::scrape, files);
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
-      HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes), config.serving());
+      HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes), config.serving(), files);
       opened.add(0, http::close);
       Optional<TrapProxy> trap = Optional.empty();
       if (config.trap().isPresent()) {

@@ -25,6 +25,7 @@ import org.distvault.server.http.BlobSource;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.MissHandler;
 import org.distvault.server.http.ObservingHandler;
+import org.distvault.server.http.OpenBlobFiles;
 import org.distvault.server.http.TextEndpoint;
 import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.ModeService;
@@ -63,7 +64,8 @@ final class Routes {
       String adminToken,
       IngestHandlers ingest,
       Clock clock,
-      Supplier<String> scrape) {}
+      Supplier<String> scrape,
+      OpenBlobFiles files) {}
 
   /** The admin route table. */
   static List<AdminRoute> adminTable(Parts p) {
@@ -122,6 +124,6 @@ final class Routes {
         DistfileRoutes.NO_SUCH_ROUTE.handleRequest(exchange);
       }
     };
-    return new ObservingHandler(new DistfileRoutes(p.blobs(), p.misses(), other), p.metrics());
+    return new ObservingHandler(new DistfileRoutes(p.blobs(), p.misses(), other, p.files()), p.metrics());
   }
 }

@@ -53,6 +53,30 @@ class ServingCacheIT {
   }
 
   @Test
+  void aBlobQuarantinedAndStoredAgainIsServedFromItsNewFileNotTheKeptOne() throws IOException {
+    byte[] a = Catalogue.content(25, 30_000);
+    try (TestServer s = TestServer.start(data, Mode.ONLINE)) {
+      s.catalogue().present("qux-1.0.tar.gz", "devel/qux", a);
+      for (int i = 0; i < 3; i++) { // the file is opened once and kept open between requests
+        assertArrayEquals(a, s.http().get("/pkg/devel/qux/qux-1.0.tar.gz").asByteArray());
+      }
+      corrupt(s, a); // in place: the kept file is the corrupt one now
+      JsonNode scrub = JSON.readTree(s.admin().post("/api/v1/scrub").asString());
+      assertEquals(1, scrub.path("corrupt").size(), scrub.toString());
+      assertEquals(404, s.http().get("/pkg/devel/qux/qux-1.0.tar.gz").statusCode());
+
+      s.catalogue().present("qux-1.0.tar.gz", "devel/qux", a); // fetched again: a new file
+      for (int i = 0; i < 3; i++) {
+        for (String path : new String[] {"/pkg/devel/qux/qux-1.0.tar.gz", "/distfiles/qux-1.0.tar.gz"}) {
+          Response r = s.http().get(path);
+          assertEquals(200, r.statusCode(), path);
+          assertArrayEquals(a, r.asByteArray(), path);
+        }
+      }
+    }
+  }
+
+  @Test
   void aCachedHitThatScrubDroppedIsAViolationWhenSealed() throws IOException {
     byte[] a = Catalogue.content(22, 5_000);
     try (TestServer s = TestServer.start(data, Mode.OFFLINE)) {

@@ -7,9 +7,8 @@ import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Serves one {@link ServableBlob} for a GET or HEAD: the same headers, validators, conditional
@@ -20,11 +19,18 @@ import java.util.List;
  * {@link BlobValidators}); on GET a single {@code Range} gives 206 with {@code Content-Range}, or 416
  * with {@code Content-Range: bytes *}{@code /size} when it selects nothing, and {@code If-Range}
  * decides whether the range applies (see {@link RangeSelection}; several ranges are served whole).
- * Bodies, whole or partial, go out zero-copy through {@link FileTransfer}. Stateless and thread-safe.
+ * Bodies, whole or partial, go out zero-copy through {@link FileTransfer}, from files opened
+ * through {@link OpenBlobFiles}. Thread-safe.
  */
 public final class BlobResponder {
   /** {@code Content-Type} of every blob: distfiles are opaque bytes to the cache. */
   static final String CONTENT_TYPE = "application/octet-stream";
+
+  private final OpenBlobFiles files;
+
+  public BlobResponder(OpenBlobFiles files) {
+    this.files = Objects.requireNonNull(files, "files");
+  }
 
   /**
    * Answers the exchange with {@code blob}. It opens the file and reads its first bytes: run it on
@@ -67,7 +73,7 @@ public final class BlobResponder {
       contentRange = "bytes " + partial.first() + "-" + partial.last() + "/" + blob.size();
     }
 
-    FileChannel file = get ? open(blob) : null;
+    OpenBlobFiles.Lease file = get ? files.open(blob) : null;
     putValidators(exchange, validators);
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CONTENT_TYPE);
@@ -80,21 +86,6 @@ public final class BlobResponder {
       return;
     }
     FileTransfer.start(exchange, file, start, length);
-  }
-
-  private static FileChannel open(ServableBlob blob) throws IOException {
-    FileChannel file = FileChannel.open(blob.file(), StandardOpenOption.READ);
-    try {
-      long actual = file.size();
-      if (actual != blob.size()) {
-        throw new IOException(
-            "stored blob " + blob.file() + " has " + actual + " bytes, expected " + blob.size());
-      }
-      return file;
-    } catch (IOException e) {
-      file.close();
-      throw e;
-    }
   }
 
   private static void putValidators(HttpServerExchange exchange, BlobValidators validators) {

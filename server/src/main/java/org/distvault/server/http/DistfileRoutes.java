@@ -60,26 +60,23 @@ public final class DistfileRoutes implements HttpHandler {
   private final MissHandler misses;
   private final HttpHandler next;
   private final RequestTargetParser parser = new RequestTargetParser();
-  private final BlobResponder responder = new BlobResponder();
+  private final BlobResponder responder;
 
-  /** Routes over {@code source}; other paths get 404. */
-  public DistfileRoutes(BlobSource source) {
-    this(source, NO_SUCH_ROUTE);
-  }
-
-  /** Routes over {@code source}; well-formed paths outside the serving routes go to {@code next}. */
-  public DistfileRoutes(BlobSource source, HttpHandler next) {
-    this(source, PLAIN_MISS, next);
+  /** Routes over {@code source}, reading blobs through {@code files}; other paths get 404. */
+  public DistfileRoutes(BlobSource source, OpenBlobFiles files) {
+    this(source, PLAIN_MISS, NO_SUCH_ROUTE, files);
   }
 
   /**
-   * Routes over {@code source}; misses go to {@code misses}; well-formed paths outside the serving
-   * routes go to {@code next}.
+   * Routes over {@code source}, reading blobs through {@code files} (which the caller closes after
+   * the server stops); misses go to {@code misses}; well-formed paths outside the serving routes
+   * go to {@code next}.
    */
-  public DistfileRoutes(BlobSource source, MissHandler misses, HttpHandler next) {
+  public DistfileRoutes(BlobSource source, MissHandler misses, HttpHandler next, OpenBlobFiles files) {
     this.source = Objects.requireNonNull(source, "source");
     this.misses = Objects.requireNonNull(misses, "misses");
     this.next = Objects.requireNonNull(next, "next");
+    this.responder = new BlobResponder(files);
   }
 
   @Override

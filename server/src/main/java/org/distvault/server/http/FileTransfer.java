@@ -2,6 +2,7 @@ package org.distvault.server.http;
 
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -28,8 +29,15 @@ import org.xnio.channels.StreamSinkChannel;
  *
  * <p>The first round runs on the thread that starts it; when the socket is full the pump parks on
  * the channel's write listener and returns, so a slow client holds no worker thread. The file
- * channel is owned by this object and closed when the exchange completes for any reason (done,
- * client gone, idle timeout, server stop) and on any transfer error.
+ * file's lease is owned by this object and closed when the exchange completes for any reason
+ * (done, client gone, idle timeout, server stop); on a transfer error it is discarded, so that a
+ * shared channel is not kept after a failure. The channel may be shared with other transfers
+ * ({@link OpenBlobFiles}): it is only read at explicit positions.
+ *
+ * <p>The first bytes come from a pool of {@link #HEAD_BYTES} direct buffers of its own, so that a
+ * small file is read with one {@code pread}; Undertow's pool would need four of its 16 KiB buffers
+ * and, holding at most four per thread, allocates fresh direct memory for every request that needs
+ * more.
  */
 final class FileTransfer implements ChannelListener<StreamSinkChannel>, ExchangeCompletionListener {
   private static final Logger log = LoggerFactory.getLogger(FileTransfer.class);
@@ -40,7 +48,11 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   /** Bytes written with the headers before zero-copy takes over: small files go out whole. */
   static final int HEAD_BYTES = 64 * 1024;
 
+  /** Head buffers: two kept per thread, 64 more shared (4 MiB); beyond that allocated as needed. */
+  private static final ByteBufferPool HEAD_POOL = new DefaultByteBufferPool(true, HEAD_BYTES, 64, 2);
+
   private final HttpServerExchange exchange;
+  private final OpenBlobFiles.Lease lease;
   private final FileChannel file;
   private final long start;
   private final long end;
@@ -52,11 +64,12 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   // Written by the thread pumping the transfer, read by observers when the exchange completes.
   private volatile long position;
 
-  private FileTransfer(HttpServerExchange exchange, FileChannel file, long start, long end, ByteBuffer[] head,
-      PooledByteBuffer[] pooled) {
+  private FileTransfer(HttpServerExchange exchange, OpenBlobFiles.Lease lease, long start, long end,
+      ByteBuffer[] head, PooledByteBuffer[] pooled) {
     this.exchange = exchange;
     this.pooled = pooled;
-    this.file = file;
+    this.lease = lease;
+    this.file = lease.channel();
     this.start = start;
     this.position = start;
     this.end = end;
@@ -64,14 +77,14 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   }
 
   /**
-   * Sends bytes {@code [start, start + length)} of {@code file} as the response body; takes
-   * ownership of {@code file}. Response status and headers must be set already.
+   * Sends bytes {@code [start, start + length)} of the leased file as the response body; takes
+   * over the lease and closes it when done. Response status and headers must be set already.
    */
-  static void start(HttpServerExchange exchange, FileChannel file, long start, long length)
+  static void start(HttpServerExchange exchange, OpenBlobFiles.Lease lease, long start, long length)
       throws IOException {
     // Pooled direct buffers: the file is read into them and the socket written from them with no
     // copy through the heap.
-    ByteBufferPool pool = exchange.getConnection().getByteBufferPool();
+    ByteBufferPool pool = HEAD_POOL;
     int headBytes = (int) Math.min(length, HEAD_BYTES);
     int count = Math.max(1, (headBytes + pool.getBufferSize() - 1) / pool.getBufferSize());
     PooledByteBuffer[] pooled = new PooledByteBuffer[count];
@@ -81,15 +94,15 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
       for (int i = 0; i < count; i++) {
         pooled[i] = pool.allocate();
         int size = Math.min(headBytes - (int) (at - start), pooled[i].getBuffer().capacity());
-        head[i] = readHead(file, at, size, pooled[i].getBuffer());
+        head[i] = readHead(lease.channel(), at, size, pooled[i].getBuffer());
         at += size;
       }
     } catch (IOException | RuntimeException e) {
       release(pooled);
-      IoUtils.safeClose(file);
+      lease.discard();
       throw e;
     }
-    FileTransfer transfer = new FileTransfer(exchange, file, start, start + length, head, pooled);
+    FileTransfer transfer = new FileTransfer(exchange, lease, start, start + length, head, pooled);
     exchange.addExchangeCompleteListener(transfer);
     exchange.putAttachment(KEY, transfer);
     exchange.setResponseContentLength(length);
@@ -149,7 +162,7 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
     } catch (IOException e) {
       // Usually the client went away; the response cannot be finished, so drop the connection.
       log.debug("transfer to {} aborted at byte {}: {}", exchange.getSourceAddress(), position, e.toString());
-      IoUtils.safeClose(file);
+      lease.discard();
       IoUtils.safeClose(exchange.getConnection());
     }
   }
@@ -171,7 +184,7 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
 
   @Override
   public void exchangeEvent(HttpServerExchange completed, NextListener next) {
-    IoUtils.safeClose(file);
+    lease.close();
     release(pooled);
     next.proceed();
   }

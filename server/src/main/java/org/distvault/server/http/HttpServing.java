@@ -2,6 +2,7 @@ package org.distvault.server.http;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.Inet6Address;
@@ -28,32 +29,51 @@ import org.xnio.Options;
 public final class HttpServing implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServing.class);
 
+  /** Undertow's own default for a JVM with more than 128 MiB of heap. */
+  private static final int BUFFER_BYTES = 16 * 1024 - 20;
+
   private final Undertow undertow;
   private final GracefulShutdownHandler gate;
   private final InetSocketAddress address;
   private final Duration drainTimeout;
   private boolean closed;
+  private final AutoCloseable afterStop;
 
   private HttpServing(
-      Undertow undertow, GracefulShutdownHandler gate, InetSocketAddress address, Duration drainTimeout) {
+      Undertow undertow, GracefulShutdownHandler gate, InetSocketAddress address, Duration drainTimeout,
+      AutoCloseable afterStop) {
     this.undertow = undertow;
+    this.afterStop = afterStop;
     this.gate = gate;
     this.address = address;
     this.drainTimeout = drainTimeout;
   }
 
-  /** Serves the distfile routes over {@code source}. */
+  /** Serves the distfile routes over {@code source}; closing the result also closes their open files. */
   public static HttpServing serve(BlobSource source, ServingConfig config) {
-    return start(new DistfileRoutes(source), config);
+    // No quarantine here: the source's files are replaced only by whoever owns them.
+    OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, () -> 0);
+    return start(new DistfileRoutes(source, files), config, files);
   }
 
   /** Starts a listener running {@code handler}, e.g. a {@link DistfileRoutes} chained to more routes. */
   public static HttpServing start(HttpHandler handler, ServingConfig config) {
+    return start(handler, config, () -> {});
+  }
+
+  /**
+   * Starts a listener running {@code handler}; {@code afterStop} (e.g. the routes' {@link
+   * OpenBlobFiles}) is closed when the listener has stopped.
+   */
+  public static HttpServing start(HttpHandler handler, ServingConfig config, AutoCloseable afterStop) {
     int timeoutMillis = (int) config.idleTimeout().toMillis();
     GracefulShutdownHandler gate = new GracefulShutdownHandler(handler);
     Undertow undertow = Undertow.builder()
         .addHttpListener(config.port(), config.host())
         .setWorkerThreads(config.workerThreads())
+        // Undertow's own pool keeps only 4 buffers per thread and none shared, so a busy I/O
+        // thread allocated and freed direct memory on every request.
+        .setByteBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, 1024, 16))
         .setServerOption(UndertowOptions.DECODE_URL, false)
         // Chunked uploads are checked against this server-wide limit while parsing; each admin
         // route enforces its own body limit, so the server-wide one is lifted.
@@ -70,7 +90,7 @@ public final class HttpServing implements AutoCloseable {
         .build();
     undertow.start();
     InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    return new HttpServing(undertow, gate, bound, config.drainTimeout());
+    return new HttpServing(undertow, gate, bound, config.drainTimeout(), afterStop);
   }
 
   /** The bound address, with the real port when 0 was asked for. */
@@ -107,5 +127,10 @@ public final class HttpServing implements AutoCloseable {
       log.warn("interrupted while draining requests: stopping now");
     }
     undertow.stop();
+    try {
+      afterStop.close();
+    } catch (Exception e) {
+      log.warn("cannot release {} after stopping: {}", afterStop, e.toString());
+    }
   }
 }

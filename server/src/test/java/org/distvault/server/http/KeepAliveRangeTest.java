@@ -9,8 +9,15 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.distvault.server.bench.DirectoryBlobSource;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Several short ranges pipelined on one kept-alive connection: each response carries exactly its
+ * Several ranges pipelined on one kept-alive connection: each response carries exactly its
  * bytes and nothing follows it (Undertow's buffered first transfer once wrote a whole buffer of
  * file bytes after a short range, corrupting the next response).
  */
@@ -42,14 +49,53 @@ class KeepAliveRangeTest {
 
   @Test
   void pipelinedShortRangesEachCarryExactlyTheirBytes() throws IOException {
-    byte[] all = corpus.bytes(TestCorpus.PLAIN);
-    // Also across the pooled buffers the first 64 KiB are read into (16 KiB each) and past them,
-    // where zero-copy takes over.
+    // Also across the pooled buffers the first 64 KiB are read into and past them, where
+    // zero-copy takes over.
     int[][] ranges = {{0, 99}, {200, 299}, {5, 9}, {299_000, 299_999}, {1000, 20_999},
         {16_380, 16_390}, {0, 65_535}, {10, 70_009}, {100_000, 299_999}, {0, 299_999}};
+    pipelined(TestCorpus.PLAIN, ranges);
+  }
+
+  /**
+   * A small file is kept open and its one channel shared by every request: many connections
+   * reading ranges of it at once (head bytes by {@code pread}, the rest by {@code sendfile}) each
+   * get exactly their bytes.
+   */
+  @Test
+  void concurrentConnectionsReadingOneKeptFileEachGetTheirBytes() throws Exception {
+    int size = corpus.bytes(TestCorpus.SUBDIR).length;
+    ExecutorService pool = Executors.newFixedThreadPool(12);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < 12; t++) {
+        Random random = new Random(t);
+        int[][] ranges = new int[12][];
+        for (int i = 0; i < ranges.length; i++) {
+          int first = random.nextInt(size);
+          ranges[i] = new int[] {first, first + random.nextInt(size - first)};
+        }
+        ranges[random.nextInt(ranges.length)] = new int[] {0, size - 1};
+        runs.add(pool.submit(() -> {
+          for (int round = 0; round < 5; round++) {
+            pipelined(TestCorpus.SUBDIR, ranges);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Sends the ranges of {@code name} pipelined on one connection and checks every response. */
+  private static void pipelined(String name, int[][] ranges) throws IOException {
+    byte[] all = corpus.bytes(name);
     StringBuilder requests = new StringBuilder();
     for (int i = 0; i < ranges.length; i++) {
-      requests.append("GET /distfiles/").append(TestCorpus.PLAIN).append(" HTTP/1.1\r\nHost: x\r\nRange: bytes=")
+      requests.append("GET /distfiles/").append(name).append(" HTTP/1.1\r\nHost: x\r\nRange: bytes=")
           .append(ranges[i][0]).append('-').append(ranges[i][1]).append("\r\n")
           .append(i == ranges.length - 1 ? "Connection: close\r\n" : "").append("\r\n");
     }
@@ -62,7 +108,9 @@ class KeepAliveRangeTest {
     int at = 0;
     for (int[] r : ranges) {
       String rest = new String(raw, at, raw.length - at, StandardCharsets.ISO_8859_1);
-      assertEquals("HTTP/1.1 206", rest.substring(0, 12), "response for bytes " + r[0] + "-" + r[1]);
+      boolean whole = r[0] == 0 && r[1] == all.length - 1;
+      assertEquals(whole ? "HTTP/1.1 20" : "HTTP/1.1 206", rest.substring(0, whole ? 11 : 12),
+          "response for bytes " + r[0] + "-" + r[1]);
       int headEnd = rest.indexOf("\r\n\r\n");
       int length = r[1] - r[0] + 1;
       assertEquals(true, rest.substring(0, headEnd).contains("Content-Length: " + length));

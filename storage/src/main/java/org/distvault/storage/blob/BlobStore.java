@@ -227,6 +227,16 @@ public final class BlobStore implements Closeable {
     }
   }
 
+  /**
+   * How many blob files were moved to quarantine since the store was opened (by {@link
+   * #quarantine}, a scrub, or an ingest replacing a wrong file). A file at a blob's path is
+   * replaced only after such a move, so a reader that keeps blob files open may keep using them
+   * while this count stays the same.
+   */
+  public long quarantined() {
+    return quarantine.moved();
+  }
+
   /** Releases the directory lock and the digest workers. Idempotent. */
   @Override
   public void close() throws IOException {

@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ final class Quarantine {
   private final Path dir;
   private final Path tmpDir;
   private final Clock clock;
+  private final AtomicLong moved = new AtomicLong();
 
   Quarantine(Path dataDir, Path tmpDir, Clock clock) {
     this.dataDir = dataDir;
@@ -46,6 +48,11 @@ final class Quarantine {
    *
    * @return where the file went, or empty if it was not moved
    */
+  /** How many files were moved here since this was made; see {@link BlobStore#quarantined()}. */
+  long moved() {
+    return moved.get();
+  }
+
   synchronized Optional<Path> move(Path file, Object fileKey, String name, String why)
       throws IOException {
     String reason = why.replaceAll("[\\r\\n]+", " ");
@@ -59,6 +66,7 @@ final class Quarantine {
     try {
       writeSynced(reasonTemp, reasonText(file, attrs.size(), reason));
       Files.move(file, dest, StandardCopyOption.ATOMIC_MOVE);
+      moved.incrementAndGet(); // at once: readers that keep blob files open look at it
       Files.move(
           reasonTemp, dest.resolveSibling(dest.getFileName() + ".reason"),
           StandardCopyOption.ATOMIC_MOVE);
