@@ -4,6 +4,7 @@
 # start_nginx OUT PORT ROOT LOCATION...
 #   serves the directory ROOT under each LOCATION prefix (e.g. /distfiles/) on 127.0.0.1:PORT,
 #   in the background of the calling shell, and sets nginx_pid (the caller stops it).
+#   NGINX_HTTP_EXTRA, if set, is added to the http block (e.g. open_file_cache directives).
 start_nginx() {
   local out=$1 port=$2 root=$3 locations="" location
   shift 3
@@ -23,6 +24,7 @@ http {
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
+  ${NGINX_HTTP_EXTRA:-}
   default_type application/octet-stream;
   types { }
   client_body_temp_path $out/nginx-temp/client_body;

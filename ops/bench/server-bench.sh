@@ -13,7 +13,10 @@
 #   - nginx from a generated config (loopback, pid/logs/temp under the run's output dir, never the
 #     system config) serving the corpus under the same URLs: /pkg/bench/files/<name> and
 #     /distfiles/<name>;
-#   - with LAYER=1 (default) a third contender, "layer": the same jar's serving layer alone
+#   - with OPEN_FILE_CACHE=1 (default) a second nginx, "nginx_ofc", with open_file_cache on
+#     (max=1000 inactive=60s, valid 60s): it keeps file descriptors open between requests as our
+#     server keeps small blob files open, so the small-file ratio is given against both nginx's;
+#   - with LAYER=1 (default) another contender, "layer": the same jar's serving layer alone
 #     (org.distvault.server.bench.ServeDirectoryMain over the corpus: routes, responder and
 #     zero-copy transfer over an in-memory index; no catalog, no metrics, no admin API), so the
 #     gap to nginx splits into what the HTTP layer costs and what the rest of the server adds;
@@ -22,7 +25,9 @@
 #     long of misses, so that the JIT has compiled the hot paths.
 # Measured, the contenders taking turns in every round (the first one rotates too):
 #   (a) small: wrk with keep-alive, a Lua script rotating over the small files via /pkg/ -> req/s
-#   (b) large: BIG_COUNT parallel `curl -o /dev/null` of the big files via /pkg/, wall time -> MB/s
+#   (b) large: BIG_COUNT parallel `curl -o /dev/null` of the big files via /pkg/, done LARGE_REPEAT
+#       (5) times back to back (one pass takes well under a second: alone it is mostly noise),
+#       total bytes over total wall time -> MB/s
 #   (c) misses: PUT /api/v1/mode offline, then wrk (MISS_CONNECTIONS=64, MISS_SECONDS=10) asking
 #       distinct names that are in no manifest under /pkg/bench/missing/; every 404 promises a
 #       violation written durably before the answer. Afterwards the violations are paged through
@@ -34,9 +39,10 @@
 # catalog log committer, JIT, GC). Raw outputs go to ops/bench/out/server-bench/<time>/ (gitignored),
 # the table also to stdout. Everything binds 127.0.0.1; every load loop is bounded (counts, wrk -d).
 #
-# Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (256), SMALL_COUNT (200), WRK_SECONDS (10),
+# Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (256), LARGE_REPEAT (5), SMALL_COUNT (200), WRK_SECONDS (10),
 # WRK_THREADS (2), WRK_CONNECTIONS (32), MISS_SECONDS (10), MISS_CONNECTIONS (64), WARMUP_SECONDS (10),
-# LAYER (1; 0 leaves the serving layer out), JAVA_OPTS (none, for both JVMs),
+# OPEN_FILE_CACHE (1; 0 leaves nginx_ofc out), LAYER (1; 0 leaves the serving layer out),
+# JAVA_OPTS (none, for both JVMs),
 # SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP=1 to keep the corpus and data dir.
 set -euo pipefail
 shopt -s inherit_errexit   # a failing measurement inside $(...) stops the script
@@ -48,6 +54,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/ops/bench/listening.sh"
 rounds=${ROUNDS:-3}
 big_count=${BIG_COUNT:-4}
+large_repeat=${LARGE_REPEAT:-5}
 big_mib=${BIG_MIB:-256}
 small_count=${SMALL_COUNT:-200}
 wrk_seconds=${WRK_SECONDS:-10}
@@ -57,6 +64,7 @@ miss_seconds=${MISS_SECONDS:-10}
 miss_connections=${MISS_CONNECTIONS:-64}
 warmup_seconds=${WARMUP_SECONDS:-10}
 contenders=(nginx ours)
+if [ "${OPEN_FILE_CACHE:-1}" = 1 ]; then contenders+=(nginx_ofc); fi
 if [ "${LAYER:-1}" = 1 ]; then contenders+=(layer); fi
 jar="$repo/server/target/distvault.jar"
 pkgpath=bench/files
@@ -78,6 +86,7 @@ chmod 755 "$work"   # nginx workers run as another user when started as root
 corpus="$work/corpus"
 data="$work/data"
 nginx_pid=""
+ofc_pid=""
 ours_pid=""
 layer_pid=""
 cleanup() {
@@ -85,6 +94,7 @@ cleanup() {
   if [ -n "$ours_pid" ]; then kill "$ours_pid" 2>/dev/null || true; wait "$ours_pid" 2>/dev/null || true; fi
   if [ -n "$layer_pid" ]; then kill "$layer_pid" 2>/dev/null || true; wait "$layer_pid" 2>/dev/null || true; fi
   if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
+  if [ -n "$ofc_pid" ]; then kill "$ofc_pid" 2>/dev/null || true; wait "$ofc_pid" 2>/dev/null || true; fi
   if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -104,12 +114,15 @@ free_port() {
 server_pids() { # contender -> its pids
   case $1 in
     nginx) echo "$nginx_pid" $(pgrep -P "$nginx_pid") ;;
+    nginx_ofc) echo "$ofc_pid" $(pgrep -P "$ofc_pid") ;;
     ours) echo "$ours_pid" ;;
     layer) echo "$layer_pid" ;;
   esac
 }
 url_of() {
-  case $1 in nginx) echo "$nginx_url" ;; ours) echo "$ours_url" ;; layer) echo "$layer_url" ;; esac
+  case $1 in
+    nginx) echo "$nginx_url" ;; nginx_ofc) echo "$ofc_url" ;; ours) echo "$ours_url" ;; layer) echo "$layer_url" ;;
+  esac
 }
 
 say "== server-bench $(date -u +%Y-%m-%dT%H:%M:%SZ), output $out"
@@ -182,17 +195,30 @@ s = json.load(open(sys.argv[1])); n = int(sys.argv[2])
 assert s["blobs"] == n and s["distfiles"]["present"] == n, f"expected {n} blobs and present distfiles: {s}"
 EOF
 
+wait_nginx() { # base URL
+  for _ in $(seq 1 40); do
+    curl -fsS -o /dev/null "$1/distfiles/small-001.bin" 2>/dev/null && return
+    sleep 0.25
+  done
+}
+ofc_url=""
+if [[ " ${contenders[*]} " == *" nginx_ofc "* ]]; then
+  say "== nginx with open_file_cache"
+  ofc_port=$(free_port)
+  NGINX_HTTP_EXTRA="open_file_cache max=1000 inactive=60s; open_file_cache_valid 60s;" \
+    start_nginx "$out/nginx-ofc" "$ofc_port" "$corpus" "/pkg/$pkgpath/" /distfiles/
+  ofc_pid=$nginx_pid
+  ofc_url="http://127.0.0.1:$ofc_port"
+  wait_nginx "$ofc_url"
+fi
 say "== nginx"
 nginx_port=$(free_port)
 start_nginx "$out" "$nginx_port" "$corpus" "/pkg/$pkgpath/" /distfiles/
 nginx_url="http://127.0.0.1:$nginx_port"
-for _ in $(seq 1 40); do
-  curl -fsS -o /dev/null "$nginx_url/distfiles/small-001.bin" 2>/dev/null && break
-  sleep 0.25
-done
+wait_nginx "$nginx_url"
 
 layer_url=""
-if [ -n "${contenders[2]:-}" ]; then
+if [[ " ${contenders[*]} " == *" layer "* ]]; then
   say "== serving layer alone: ServeDirectoryMain over the corpus (hashes it at start-up)"
   # The same jar's HTTP layer (routes, responder, zero-copy transfer) over an in-memory index of
   # the corpus: no catalog, no metrics. The gap between it and ours is what the rest costs.
@@ -263,24 +289,27 @@ measure() {
   local who=$1 label=$2; shift 2
   local before after figure threads_before=""
   mark "$label $who before"
-  [ "$who" = nginx ] || threads_before=$(thread_ticks "$(server_pids "$who")")
+  [[ "$who" == nginx* ]] || threads_before=$(thread_ticks "$(server_pids "$who")")
   before=$(cpu_ticks $(server_pids "$who"))
   figure=$("$@")
   after=$(cpu_ticks $(server_pids "$who"))
-  [ "$who" = nginx ] || echo "$label $who: $(ticks_diff "$threads_before" "$(thread_ticks "$(server_pids "$who")")")" >> "$out/threads.txt"
+  [[ "$who" == nginx* ]] || echo "$label $who: $(ticks_diff "$threads_before" "$(thread_ticks "$(server_pids "$who")")")" >> "$out/threads.txt"
   mark "$label $who after"
   echo "$figure $(calc "round(($after - $before) / $ticks_per_second, 2)")"
 }
 
-large_run() { # base URL -> MB/s of BIG_COUNT parallel whole downloads
-  local start end i pids=()
+large_run() { # base URL [passes] -> MB/s of BIG_COUNT parallel whole downloads, LARGE_REPEAT times
+  local start end i pass pids passes=${2:-$large_repeat}
   start=$EPOCHREALTIME
-  for i in $(seq 1 "$big_count"); do
-    curl -fsS -o /dev/null "$1/pkg/$pkgpath/big-$i.bin" & pids+=($!)
+  for pass in $(seq 1 "$passes"); do
+    pids=()
+    for i in $(seq 1 "$big_count"); do
+      curl -fsS -o /dev/null "$1/pkg/$pkgpath/big-$i.bin" & pids+=($!)
+    done
+    for i in "${pids[@]}"; do wait "$i"; done
   done
-  for i in "${pids[@]}"; do wait "$i"; done
   end=$EPOCHREALTIME
-  calc "round($big_count * $big_mib * 1048576 / ($end - $start) / 1e6)"
+  calc "round($passes * $big_count * $big_mib * 1048576 / ($end - $start) / 1e6)"
 }
 
 rotate_lua="$out/rotate.lua"
@@ -302,7 +331,7 @@ small_run() { # base URL, raw output file -> requests/s (wrk's own CPU time goes
 
 say "== warm-up (not counted; ${warmup_seconds} s of small requests each, so the JVMs compile their hot paths)"
 for who in "${contenders[@]}"; do
-  large_run "$(url_of "$who")" > /dev/null
+  large_run "$(url_of "$who")" 1 > /dev/null
   wrk -t"$wrk_threads" -c"$wrk_connections" -d"${warmup_seconds}s" -s "$rotate_lua" "$(url_of "$who")" > "$out/wrk-warmup-$who.txt"
 done
 
@@ -492,13 +521,18 @@ mark end
 ln=$(median ${large[nginx]}); lo=$(median ${large[ours]})
 sn=$(median ${small[nginx]}); so=$(median ${small[ours]})
 mm=$(median $misses)
-gib_sent=$(calc "$rounds * $big_count * $big_mib / 1024")
+gib_sent=$(calc "$rounds * $large_repeat * $big_count * $big_mib / 1024")
 verdict() { if python3 -c "import sys; sys.exit(0 if $1 >= $2 else 1)"; then echo ok; else echo BELOW; fi; }
 lratio=$(calc "round($lo / $ln, 2)"); sratio=$(calc "round($so / $sn, 2)")
 ll=-; llr=-; sl=-; slr=-
 if [ -n "$layer_url" ]; then
   ll=$(median ${large[layer]}); llr=$(calc "round($ll / $ln, 2)")
   sl=$(median ${small[layer]}); slr=$(calc "round($sl / $sn, 2)")
+fi
+lc=-; lcr=-; sc=-; scr=-
+if [ -n "$ofc_url" ]; then
+  lc=$(median ${large[nginx_ofc]}); lcr=$(calc "round($lo / $lc, 2)")
+  sc=$(median ${small[nginx_ofc]}); scr=$(calc "round($so / $sc, 2)")
 fi
 cpu_per_gib() { calc "round(${large_cpu[$1]} / $gib_sent, 2)"; }
 cpu_per_request() { calc "round(${small_cpu[$1]} * 1e6 / ${small_requests[$1]})"; }
@@ -522,11 +556,13 @@ EOF
   echo "uptime at start -> end: $(head -1 "$out/load.txt" | sed 's/.*load average/load average/') -> $(tail -1 "$out/load.txt" | sed 's/.*load average/load average/') (every measurement: $out/load.txt)"
   echo "java: $(java -version 2>&1 | head -1); JAVA_OPTS='${JAVA_OPTS:-}'; $(nginx -v 2>&1); data dir on $(stat -f -c %T "$work")"
   echo "small: wrk -t$wrk_threads -c$wrk_connections -d${wrk_seconds}s; misses: wrk -t$wrk_threads -c$miss_connections -d${miss_seconds}s"
-  printf '%-46s %8s %8s %6s %10s %8s %6s\n' "" nginx ours ratio goal layer ratio
-  printf '%-46s %8s %8s %6s %10s %8s %6s\n' "large: $big_count x $big_mib MiB in parallel, MB/s" "$ln" "$lo" "$lratio" ">=0.9 $(verdict "$lratio" 0.9)" "$ll" "$llr"
-  printf '%-46s %8s %8s %6s %10s %8s %6s\n' "small: $small_count files 4-64 KiB, keep-alive, req/s" "$sn" "$so" "$sratio" ">=0.7 $(verdict "$sratio" 0.7)" "$sl" "$slr"
-  printf '%-46s %8s %8s %6s %10s %8s %6s\n' "offline misses, durable violations/s" "-" "$mm" "-" ">=5000 $(verdict "$mm" 5000)" "-" "-"
-  [ -z "$layer_url" ] || echo "(layer: the same jar's serving layer alone, ServeDirectoryMain over the corpus: no catalog, no metrics)"
+  row() { printf '%-46s %8s %8s %6s %10s %8s %6s %9s %6s\n' "$@"; }
+  row "" nginx ours ratio goal layer ratio nginx_ofc ratio
+  row "large: $big_count x $big_mib MiB in parallel x$large_repeat, MB/s" "$ln" "$lo" "$lratio" ">=0.9 $(verdict "$lratio" 0.9)" "$ll" "$llr" "$lc" "$lcr"
+  row "small: $small_count files 4-64 KiB, keep-alive, req/s" "$sn" "$so" "$sratio" ">=0.7 $(verdict "$sratio" 0.7)" "$sl" "$slr" "$sc" "$scr"
+  row "offline misses, durable violations/s" "-" "$mm" "-" ">=5000 $(verdict "$mm" 5000)" "-" "-" "-" "-"
+  [ -z "$layer_url" ] || echo "(layer: the same jar's serving layer alone, ServeDirectoryMain over the corpus: no catalog, no metrics; its ratio is layer/nginx)"
+  [ -z "$ofc_url" ] || echo "(nginx_ofc: nginx with open_file_cache max=1000 inactive=60s, valid 60s; its ratio is ours/nginx_ofc)"
   printf 'server CPU per GiB sent (large):'; for who in "${contenders[@]}"; do printf ' %s %s s' "$who" "$(cpu_per_gib "$who")"; done; echo
   printf 'server CPU per small request:   '; for who in "${contenders[@]}"; do printf ' %s %s us' "$who" "$(cpu_per_request "$who")"; done; echo
   printf 'wrk CPU per small request:      '; for who in "${contenders[@]}"; do printf ' %s %s us' "$who" "$(calc "round(${small_client[$who]} * 1e6 / ${small_requests[$who]})")"; done; echo

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.distvault.server.http.BlobSource;
+import org.distvault.server.http.PkgPath;
 import org.distvault.server.http.ServableBlob;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * stored at its modification time. Symbolic links are not followed, and files whose relative path
  * is not a valid {@link DistfileName} are skipped with a warning. Lookups use the in-memory index
  * only, never the request's name as a path. A file whose size changed after the scan is refused
- * when served; one rewritten in place at the same size is served with stale validators: this is
- * for benchmarks and manual trials, not the store. Immutable after {@link #scan} and thread-safe.
+ * when served; one rewritten in place at the same size is served with stale validators, and one
+ * replaced by another file after it was served may go on being served from the file kept open: this
+ * is for benchmarks and manual trials, not the store. Immutable after {@link #scan} and thread-safe.
  */
 public final class DirectoryBlobSource implements BlobSource {
   private static final Logger log = LoggerFactory.getLogger(DirectoryBlobSource.class);
@@ -87,6 +89,12 @@ public final class DirectoryBlobSource implements BlobSource {
   @Override
   public Optional<ServableBlob> find(DistfileName name) {
     return Optional.ofNullable(byName.get(name));
+  }
+
+  /** The index is in memory: every lookup can be answered on an I/O thread, as the vault's cache is. */
+  @Override
+  public Optional<ServableBlob> findInMemory(Optional<PkgPath> pkgPath, DistfileName name) {
+    return find(name);
   }
 
   @Override

@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Optional;
+import org.distvault.server.http.PkgPath;
 import org.distvault.server.http.ServableBlob;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -39,6 +41,11 @@ class DirectoryBlobSourceTest {
     assertEquals(blob, source.findByHash(Digest.fromHex(DigestAlgorithm.SHA256, sha256)).orElseThrow());
     assertEquals(blob, source.findByHash(Digest.fromHex(DigestAlgorithm.SHA512, sha512)).orElseThrow());
     assertTrue(source.findByHash(Digest.fromHex(DigestAlgorithm.SHA1, "00".repeat(20))).isEmpty());
+    // The whole index is in memory, so hits are answered on the I/O thread as the vault's are.
+    assertEquals(blob, source.findInMemory(Optional.empty(), DistfileName.of("sub/dir/x-1.0.tar.gz")).orElseThrow());
+    assertEquals(blob, source.findInMemory(Optional.of(new PkgPath("devel", "x")), DistfileName.of("sub/dir/x-1.0.tar.gz"))
+        .orElseThrow());
+    assertTrue(source.findInMemory(Optional.empty(), DistfileName.of("x-1.0.tar.gz")).isEmpty());
   }
 
   @Test
