@@ -38,6 +38,7 @@ public final class Catalog implements AutoCloseable {
   private final Records records;
   private final Logs logs;
   private final Guard guard;
+  private final WriteFreeze freeze = new WriteFreeze();
 
   private Catalog(RocksStore store, Records records, Logs logs) {
     this.store = store;
@@ -108,13 +109,13 @@ public final class Catalog implements AutoCloseable {
     if (chunk.isEmpty()) {
       // Still through the guard, so that even an empty upsert fails on a closed catalog.
       UpsertSummary done = total;
-      return guard.call("upsert", () -> done);
+      return freeze.call("upsert", () -> guard.call("upsert", () -> done));
     }
     return total.plus(upsertChunk(chunk));
   }
 
   private UpsertSummary upsertChunk(List<ExpectedDistfile> chunk) {
-    return guard.call("upsert", () -> records.upsert(chunk));
+    return freeze.call("upsert", () -> guard.call("upsert", () -> records.upsert(chunk)));
   }
 
   /** Everything expected under {@code name}: all its variants. */
@@ -158,10 +159,10 @@ public final class Catalog implements AutoCloseable {
    * @throws IllegalArgumentException naming an unknown distfile or variant; nothing is written
    */
   public void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) {
-    guard.call("record outcomes", () -> {
+    freeze.call("record outcomes", () -> guard.call("record outcomes", () -> {
       records.recordOutcomes(outcomes);
       return null;
-    });
+    }));
   }
 
   /**
@@ -173,10 +174,10 @@ public final class Catalog implements AutoCloseable {
    */
   public void bind(VariantRef variant, Digest sha512) {
     requireSha512(sha512);
-    guard.call("bind", () -> {
+    freeze.call("bind", () -> guard.call("bind", () -> {
       records.bind(variant, sha512);
       return null;
-    });
+    }));
   }
 
   /**
@@ -188,10 +189,33 @@ public final class Catalog implements AutoCloseable {
    */
   public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
     bindings.forEach(b -> requireSha512(b.getValue()));
-    guard.call("bind", () -> {
+    freeze.call("bind", () -> guard.call("bind", () -> {
       records.bindAll(bindings);
       return null;
-    });
+    }));
+  }
+
+  /**
+   * Freezes what is expected and bound: upserts, outcomes and binds throw {@link
+   * CatalogFrozenException} with {@code reason} until {@link #thaw}. When this returns, none of
+   * them is still running, so what is bound now stays bound (a seal computed now holds). Blob
+   * records, verification times, blob removal (a scrub must still drop a corrupt blob), logs and
+   * state stay writable. Freezing a frozen catalog replaces the reason. In memory only: whoever
+   * froze the catalog freezes it again after a restart.
+   */
+  public void freeze(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    freeze.freeze(reason);
+  }
+
+  /** Ends a {@link #freeze}; thawing a catalog that is not frozen does nothing. */
+  public void thaw() {
+    freeze.thaw();
+  }
+
+  /** Why the catalog is frozen, if it is. */
+  public Optional<String> frozen() {
+    return Optional.ofNullable(freeze.reason());
   }
 
   // ---- blobs ----

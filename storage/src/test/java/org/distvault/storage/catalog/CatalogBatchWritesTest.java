@@ -38,12 +38,11 @@ class CatalogBatchWritesTest {
   }
 
   private BlobRecord storeAndExpect(String name, String content, String pkgpath) {
-    catalog.upsert(expected(name, Fixtures.size(content), Fixtures.distinfoDigestsOf(content), pkgpath));
-    return catalog.putBlob(Fixtures.blobOf(content));
+    return Fixtures.storeAndExpect(catalog, name, content, pkgpath);
   }
 
   private Optional<Digest> boundBlob(String name) {
-    return catalog.distfile(name(name)).orElseThrow().variants().get(0).blob();
+    return Fixtures.boundBlob(catalog, name);
   }
 
   @Test

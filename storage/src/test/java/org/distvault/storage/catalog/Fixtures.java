@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;
@@ -65,5 +67,16 @@ final class Fixtures {
   /** Orders names as the catalog stores them: by UTF-8 bytes, unsigned. */
   static int byUtf8(DistfileName a, DistfileName b) {
     return java.util.Arrays.compareUnsigned(a.utf8(), b.utf8());
+  }
+
+  /** Expects {@code name} with {@code content}'s size and digests for {@code pkgpath} and records its blob (unbound). */
+  static BlobRecord storeAndExpect(Catalog catalog, String name, String content, String pkgpath) {
+    catalog.upsert(expected(name, size(content), distinfoDigestsOf(content), pkgpath));
+    return catalog.putBlob(blobOf(content));
+  }
+
+  /** The blob the first variant of {@code name} is bound to. */
+  static Optional<Digest> boundBlob(Catalog catalog, String name) {
+    return catalog.distfile(name(name)).orElseThrow().variants().get(0).blob();
   }
 }

@@ -1,0 +1,53 @@
+package org.distvault.storage.catalog;
+
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * The freeze of {@link Catalog#freeze}: writes that could change what is bound run under the
+ * shared side of a lock and check the flag there; freezing takes the exclusive side, so when it
+ * returns no such write is still running and every later one sees the flag.
+ */
+final class WriteFreeze {
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  // Written under the exclusive lock; volatile so that reason() needs no lock.
+  private volatile String reason;
+
+  /** Runs {@code write} unless frozen. */
+  <T> T call(String what, Supplier<T> write) {
+    lock.readLock().lock();
+    try {
+      String why = reason;
+      if (why != null) {
+        throw new CatalogFrozenException(what, why);
+      }
+      return write.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Waits for the writes in progress, then refuses the later ones with {@code why}. */
+  void freeze(String why) {
+    lock.writeLock().lock();
+    try {
+      reason = why;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  void thaw() {
+    lock.writeLock().lock();
+    try {
+      reason = null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Why the catalog is frozen, or null. */
+  String reason() {
+    return reason;
+  }
+}
