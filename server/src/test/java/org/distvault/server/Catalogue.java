@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
@@ -26,7 +27,9 @@ import org.distvault.storage.vault.Vault;
 
 /**
  * Fills a real vault the way prefetch does: manifests upserted into the catalog, verified blobs
- * ingested and bound, failed prefetch outcomes recorded.
+ * ingested and bound, failed prefetch outcomes recorded. It writes into the catalog directly, as
+ * set-up, also under a server that is offline: the seal's freeze is lifted for each write and
+ * put back (the API never does that).
  */
 final class Catalogue {
   static final Instant PREFETCHED_AT = Instant.parse("2026-11-20T08:00:00Z");
@@ -64,24 +67,35 @@ final class Catalogue {
   /** A manifest line: {@code name} expected by {@code pkgpath} with this content, from {@code urls}. */
   Variant expect(String name, String pkgpath, byte[] bytes, String... urls) {
     Catalog c = vault.catalog();
-    c.upsert(new ExpectedDistfile(DistfileName.of(name), OptionalLong.of(bytes.length), distinfoDigests(bytes),
-        Set.of(pkgpath), List.of(urls)));
+    unfrozen(() -> c.upsert(new ExpectedDistfile(DistfileName.of(name), OptionalLong.of(bytes.length),
+        distinfoDigests(bytes), Set.of(pkgpath), List.of(urls))));
     return variantFor(name, pkgpath);
+  }
+
+  /** Runs a set-up write even if the catalog is frozen (offline), and freezes it again. */
+  private void unfrozen(Runnable write) {
+    Optional<String> frozen = vault.catalog().frozen();
+    vault.catalog().thaw();
+    try {
+      write.run();
+    } finally {
+      frozen.ifPresent(vault.catalog()::freeze);
+    }
   }
 
   /** Catalogued, ingested and bound: a hit. */
   Variant present(String name, String pkgpath, byte[] bytes) throws IOException {
     Variant v = expect(name, pkgpath, bytes, "https://upstream.invalid/" + name);
     StoredBlob blob = vault.ingest(new ByteArrayInputStream(bytes), Expectation.of(bytes.length, v.digests()));
-    vault.catalog().bind(new VariantRef(DistfileName.of(name), v.id()), blob.sha512());
+    unfrozen(() -> vault.catalog().bind(new VariantRef(DistfileName.of(name), v.id()), blob.sha512()));
     return variantFor(name, pkgpath);
   }
 
   /** Catalogued, prefetch failed with {@code reason} (last URL {@code url}): a not-prefetched miss. */
   Variant failed(String name, String pkgpath, byte[] bytes, String url, String reason) {
     Variant v = expect(name, pkgpath, bytes, url);
-    vault.catalog().recordOutcome(new VariantRef(DistfileName.of(name), v.id()),
-        PrefetchOutcome.failed(reason, PREFETCHED_AT, url));
+    unfrozen(() -> vault.catalog().recordOutcome(new VariantRef(DistfileName.of(name), v.id()),
+        PrefetchOutcome.failed(reason, PREFETCHED_AT, url)));
     return variantFor(name, pkgpath);
   }
 

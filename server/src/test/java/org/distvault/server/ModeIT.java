@@ -6,16 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.response.Response;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.distvault.server.mode.Mode;
+import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.catalog.LogEntry;
 import org.distvault.storage.catalog.LogKind;
 import org.distvault.storage.vault.Vault;
@@ -100,6 +109,12 @@ class ModeIT {
       JsonNode mode = json(s.admin().get("/api/v1/mode"));
       assertEquals(sealed, mode);
       assertEquals(sealed.path("seal"), json(s.admin().get("/api/v1/seal")));
+      // Still frozen: nothing may be bound behind the seal after a restart either.
+      assertEquals(Optional.of("distvault is offline (sealed): uploads are refused"),
+          s.server.vault().catalog().frozen());
+      s.admin().body("{\"mode\":\"online\"}").put("/api/v1/mode").then().statusCode(200);
+      assertEquals(Optional.empty(), s.server.vault().catalog().frozen());
+      s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode").then().statusCode(200);
       // A miss after the restart is a violation: the offline policy is in force.
       s.http().get("/distfiles/b-1.tar.gz").then().statusCode(404);
       assertEquals(1, s.server.violations().lastCursor());
@@ -155,6 +170,68 @@ class ModeIT {
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       assertEquals(0, p.exitValue(), out);
       assertEquals("sha256:" + out.substring(0, 64), seal.path("digest").asText());
+    }
+  }
+
+  /**
+   * Outcomes binding held blobs are posted from 4 threads while the server goes offline: each is
+   * either bound before the seal or refused with 409, so the seal holds; sealing again after all
+   * of them ended gives the same digest.
+   */
+  @Test
+  void bindsRacingTheSealAreInItOrRefused() throws Exception {
+    int files = 400;
+    try (TestServer s = TestServer.start(data, Mode.ONLINE)) {
+      Catalogue c = s.catalogue();
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < files; i++) {
+        String name = "race-" + i + ".tar.gz";
+        byte[] b = Catalogue.content(1000 + i, 200 + i);
+        c.expect(name, "devel/race" + i, b, "https://upstream.invalid/" + name);
+        s.server.vault().ingest(new ByteArrayInputStream(b), Expectation.of(b.length, Catalogue.distinfoDigests(b)));
+        ObjectNode o = JSON.createObjectNode().put("name", name);
+        o.putArray("pkgpaths").add("devel/race" + i);
+        ObjectNode d = o.putObject("digests");
+        Catalogue.distinfoDigests(b).toHexMap().forEach(d::put);
+        lines.add(o.put("status", "ok").put("url", "https://upstream.invalid/" + name)
+            .put("sha512", Catalogue.sha512Hex(b)).toString() + "\n");
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+      try {
+        List<Future<?>> posts = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          int first = t;
+          posts.add(pool.submit(() -> {
+            for (int i = first; i < files; i += 4) {
+              int status = s.admin().body(lines.get(i))
+                  .post("/api/v1/outcomes").statusCode();
+              statuses.merge(status, 1, Integer::sum);
+            }
+            return null;
+          }));
+        }
+        // Seal in the middle of the stream: once some are bound, while the others are sent.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (statuses.getOrDefault(200, 0) < 20 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        JsonNode sealed = json(s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode")).path("seal");
+        for (Future<?> post : posts) {
+          post.get(120, TimeUnit.SECONDS);
+        }
+        assertTrue(Set.of(200, 409).containsAll(statuses.keySet()), statuses.toString());
+        assertEquals(files, statuses.getOrDefault(200, 0) + statuses.getOrDefault(409, 0));
+        assertTrue(statuses.getOrDefault(200, 0) >= 20 && statuses.getOrDefault(409, 0) > 0, statuses.toString());
+        assertEquals(statuses.get(200).longValue(), sealed.path("entries").asLong(), statuses.toString());
+
+        s.admin().body("{\"mode\":\"online\"}").put("/api/v1/mode").then().statusCode(200);
+        JsonNode again = json(s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode")).path("seal");
+        assertEquals(sealed.path("digest"), again.path("digest"));
+        assertEquals(sealed.path("entries"), again.path("entries"));
+      } finally {
+        pool.shutdownNow();
+      }
     }
   }
 

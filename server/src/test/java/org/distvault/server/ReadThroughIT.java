@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,6 +56,48 @@ class ReadThroughIT {
       assertEquals(1, upstream.requests("/dl/rt-1.0.tar.gz"));
       String metrics = s.http().get("/metrics").asString();
       assertTrue(metrics.contains("distvault_upstream_fetch_total{result=\"ok\"} 1.0"), metrics);
+    }
+  }
+
+  /**
+   * A read-through download still running when the server goes offline binds nothing when it
+   * ends: the seal does not hold the file, so it is not served afterwards either.
+   */
+  @Test
+  void aDownloadThatEndsAfterTheSealBindsNothing() throws Exception {
+    byte[] content = Catalogue.content(33, 50_000);
+    CountDownLatch release = new CountDownLatch(1);
+    Upstream.Behaviour slow = ex -> {
+      release.await(60, TimeUnit.SECONDS);
+      Upstream.file(content).serve(ex);
+    };
+    try (Upstream upstream = new Upstream().on("/dl/late-1.0.tar.gz", slow);
+        TestServer s = start(Mode.ONLINE)) {
+      s.catalogue().expect("late-1.0.tar.gz", "devel/late", content, upstream.url("/dl/late-1.0.tar.gz"));
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<Response> answer = pool.submit(() -> s.http().get("/pkg/devel/late/late-1.0.tar.gz"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (upstream.inProgress() == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertEquals(1, upstream.inProgress(), "the download is under way");
+        Response sealed = s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode");
+        assertEquals(200, sealed.statusCode(), sealed.asString());
+        assertTrue(sealed.asString().contains("\"entries\":0"), sealed.asString());
+        release.countDown();
+
+        Response r = answer.get(60, TimeUnit.SECONDS);
+        assertEquals(404, r.statusCode(), "a file fetched after the seal was served");
+        assertTrue(s.catalogue().variantFor("late-1.0.tar.gz", "devel/late").blob().isEmpty(), "nothing bound");
+        Response after = s.http().get("/pkg/devel/late/late-1.0.tar.gz");
+        assertEquals(404, after.statusCode());
+        assertTrue(after.asString().startsWith("not-prefetched:"), after.asString());
+        assertEquals(1, upstream.requests("/dl/late-1.0.tar.gz"));
+      } finally {
+        release.countDown();
+        pool.shutdownNow();
+      }
     }
   }
 

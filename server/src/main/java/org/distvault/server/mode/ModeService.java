@@ -19,15 +19,20 @@ import org.slf4j.LoggerFactory;
  * audited in the catalog's audit log with who, from where, when and why.
  *
  * <p>Switching to offline first makes the new mode visible (uploads are refused from then on),
+ * then freezes the catalog ({@link Catalog#freeze}: a write that passed the upload gate just
+ * before, or a read-through download finishing, either is bound before the seal or is refused),
  * then computes the {@link Seal}, writes the audit entry, then the state; if any of that fails
- * the old mode is restored and the change fails. Thread-safe: changes are serialised, reads are
- * lock-free.
+ * the old mode is restored, the catalog thawed, and the change fails. Offline, the catalog stays
+ * frozen (also from start-up); going online thaws it. Thread-safe: changes are serialised, reads
+ * are lock-free.
  */
 public final class ModeService {
   private static final Logger log = LoggerFactory.getLogger(ModeService.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String MODE_KEY = "mode";
   static final String SEAL_KEY = "seal";
+  /** Why writes are refused offline: the 409 line of the admin routes, and the catalog's freeze. */
+  static final String SEALED = "distvault is offline (sealed): uploads are refused";
 
   private final Catalog catalog;
   private final Clock clock;
@@ -57,6 +62,9 @@ public final class ModeService {
       return fresh;
     }
     ModeService service = new ModeService(catalog, clock, stored.get(), seal);
+    if (stored.get().mode() == Mode.OFFLINE) {
+      catalog.freeze(SEALED);
+    }
     if (requested.isPresent() && requested.get() != stored.get().mode()) {
       service.change(requested.get(), actor, Optional.of("--mode " + requested.get() + " at start-up"));
     }
@@ -83,9 +91,7 @@ public final class ModeService {
    * ingest routes ({@code modeService::uploadRefusal}).
    */
   public Optional<String> uploadRefusal() {
-    return current() == Mode.OFFLINE
-        ? Optional.of("distvault is offline (sealed): uploads are refused")
-        : Optional.empty();
+    return current() == Mode.OFFLINE ? Optional.of(SEALED) : Optional.empty();
   }
 
   /**
@@ -110,6 +116,11 @@ public final class ModeService {
     // Visible first, so that no upload starts while the seal is computed.
     state = new ModeState(to, now, actor.id(), reason, Optional.empty());
     try {
+      if (to == Mode.OFFLINE) {
+        catalog.freeze(SEALED); // waits for binds already past the gate
+      } else {
+        catalog.thaw();
+      }
       Optional<Seal> seal = to == Mode.OFFLINE
           ? Optional.of(SealCalculator.compute(catalog, now))
           : Optional.empty();
@@ -127,6 +138,11 @@ public final class ModeService {
       return after;
     } catch (RuntimeException e) {
       state = before;
+      if (before.mode() == Mode.OFFLINE) {
+        catalog.freeze(SEALED);
+      } else {
+        catalog.thaw();
+      }
       throw e;
     }
   }

@@ -35,6 +35,7 @@ import org.distvault.storage.blob.SizeMismatchException;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.catalog.BlobRecord;
 import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.catalog.CatalogFrozenException;
 import org.distvault.storage.catalog.PrefetchOutcome;
 import org.distvault.storage.catalog.Variant;
 import org.distvault.storage.catalog.VariantRef;
@@ -74,6 +75,8 @@ import org.slf4j.LoggerFactory;
 public final class UpstreamReadThrough implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpstreamReadThrough.class);
   private static final Set<String> NETWORK_SCHEMES = Set.of("http", "https", "ftp");
+  /** The result of a download that ended after the cache was sealed: the seal does not hold it. */
+  static final String SEALED_MEANWHILE = "the cache went offline (sealed) during the download: nothing was bound";
   private static final List<DigestAlgorithm> STRENGTH =
       List.of(DigestAlgorithm.SHA512, DigestAlgorithm.BLAKE2S, DigestAlgorithm.SHA256,
           DigestAlgorithm.RMD160, DigestAlgorithm.SHA1);
@@ -169,6 +172,9 @@ public final class UpstreamReadThrough implements AutoCloseable {
     ReadThroughResult result;
     try {
       result = download(flight.leader(), name, variant);
+    } catch (CatalogFrozenException e) {
+      log.warn("read-through of {}: sealed while fetching, nothing bound: {}", flight.leader(), e.getMessage());
+      result = ReadThroughResult.failed(SEALED_MEANWHILE);
     } catch (RuntimeException e) {
       log.error("read-through of {} failed", flight.leader(), e);
       result = ReadThroughResult.failed("internal error: " + e);
@@ -265,6 +271,8 @@ public final class UpstreamReadThrough implements AutoCloseable {
     StoredBlob blob = shared.blob().get();
     try {
       vault.catalog().bind(ref, blob.sha512());
+    } catch (CatalogFrozenException e) {
+      return ReadThroughResult.failed(SEALED_MEANWHILE);
     } catch (IllegalArgumentException e) {
       return ReadThroughResult.failed(
           "content fetched for the same digest does not satisfy " + ref + ": " + e.getMessage());

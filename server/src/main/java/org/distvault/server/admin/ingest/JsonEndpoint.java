@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.distvault.storage.catalog.CatalogFrozenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -101,7 +102,13 @@ final class JsonEndpoint implements HttpHandler {
       exchange.setMaxEntitySize(maxBodyBytes);
       exchange.startBlocking();
       InputStream body = new BoundedBody(exchange.getInputStream(), maxBodyBytes);
-      Reply reply = action.handle(exchange, body);
+      Reply reply;
+      try {
+        reply = action.handle(exchange, body);
+      } catch (CatalogFrozenException e) {
+        // Past the gate just before the seal: the freeze refused the write, nothing was bound.
+        throw ApiException.refused(e.reason());
+      }
       if (reply.result() != null) {
         listener.outcome(kind, reply.result());
       }
