@@ -203,8 +203,11 @@ public final class UpstreamReadThrough implements AutoCloseable {
       try (Vault.RecordingWriter w = vault.newWriter(expectation)) {
         fetcher.fetch(new FetchRequest(uri.get(), name, variant.size()), w);
         StoredBlob blob = w.commit();
-        vault.catalog().bind(ref, blob.sha512());
-        vault.catalog().recordOutcome(ref, PrefetchOutcome.ok(clock.instant(), url));
+        String from = url;
+        vault.catalog().unlessFrozen("bind", () -> {
+          vault.catalog().bind(ref, blob.sha512());
+          vault.catalog().recordOutcome(ref, PrefetchOutcome.ok(clock.instant(), from));
+        });
         log.info("read-through: {} fetched from {} ({} bytes)", ref, url, blob.size());
         listener.fetched("ok");
         return ReadThroughResult.fetched(blob);

@@ -208,6 +208,21 @@ public final class Catalog implements AutoCloseable {
     freeze.freeze(reason);
   }
 
+  /** Writes that belong together, for {@link #unlessFrozen}. */
+  @FunctionalInterface
+  public interface Writes<E extends Exception> {
+    void run() throws E;
+  }
+
+  /**
+   * Runs {@code writes} (e.g. a request's binds and their outcomes) as one with respect to a
+   * {@link #freeze}: either all run before it takes effect, or none does and this throws {@link
+   * CatalogFrozenException} naming {@code what}. Keep them short: a freeze waits for them.
+   */
+  public <E extends Exception> void unlessFrozen(String what, Writes<E> writes) throws E {
+    freeze.run(what, writes);
+  }
+
   /** Ends a {@link #freeze}; thawing a catalog that is not frozen does nothing. */
   public void thaw() {
     freeze.thaw();

@@ -27,6 +27,20 @@ final class WriteFreeze {
     }
   }
 
+  /** Runs a group of writes unless frozen; a freeze waits for all of them (the lock is reentrant). */
+  <E extends Exception> void run(String what, Catalog.Writes<E> writes) throws E {
+    lock.readLock().lock();
+    try {
+      String why = reason;
+      if (why != null) {
+        throw new CatalogFrozenException(what, why);
+      }
+      writes.run();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Waits for the writes in progress, then refuses the later ones with {@code why}. */
   void freeze(String why) {
     lock.writeLock().lock();

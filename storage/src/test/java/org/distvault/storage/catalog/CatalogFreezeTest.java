@@ -7,6 +7,7 @@ import static org.distvault.storage.catalog.Fixtures.name;
 import static org.distvault.storage.catalog.Fixtures.storeAndExpect;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -102,6 +104,45 @@ class CatalogFreezeTest {
     assertEquals(Optional.empty(), catalog.frozen());
     catalog.bind(new VariantRef(name("x-1.0.tgz"), 1), x.sha512());
     assertEquals(Optional.of(x.sha512()), boundBlob(catalog, "x-1.0.tgz"));
+  }
+
+  @Test
+  void aGroupOfWritesRunsWhollyBeforeAFreezeOrNotAtAll() throws Exception {
+    BlobRecord x = storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");
+    VariantRef ref = new VariantRef(name("x-1.0.tgz"), 1);
+    CountDownLatch firstWritten = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> group = pool.submit(() -> {
+        catalog.unlessFrozen("bind and record", () -> {
+          catalog.bind(ref, x.sha512());
+          firstWritten.countDown();
+          goOn.await(30, TimeUnit.SECONDS);
+          // A freeze is waiting by now: this second write of the group still goes through.
+          catalog.recordOutcome(ref, PrefetchOutcome.ok(T0, "https://x.invalid/x"));
+        });
+        return null;
+      });
+      assertTrue(firstWritten.await(30, TimeUnit.SECONDS));
+      Future<?> freezing = pool.submit(() -> catalog.freeze(WHY));
+      Thread.sleep(200);
+      assertFalse(freezing.isDone(), "the freeze waits for the group");
+      goOn.countDown();
+      group.get(30, TimeUnit.SECONDS);
+      freezing.get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    Variant v = catalog.distfile(name("x-1.0.tgz")).orElseThrow().variants().get(0);
+    assertEquals(Optional.of(x.sha512()), v.blob());
+    assertEquals(PrefetchOutcome.Status.OK, v.lastOutcome().orElseThrow().status());
+
+    AtomicBoolean ran = new AtomicBoolean();
+    CatalogFrozenException e = assertThrows(CatalogFrozenException.class,
+        () -> catalog.unlessFrozen("bind and record", () -> ran.set(true)));
+    assertEquals("bind and record refused: " + WHY, e.getMessage());
+    assertFalse(ran.get());
   }
 
   /**

@@ -100,7 +100,8 @@ public final class HaveHandler implements HttpHandler {
         toBind.add(new ToBind(i, w, blob.get(), v.isPresent()));
       }
     }
-    bind(toBind, present);
+    // The request's expectations and binds as one against the seal's freeze: all or none.
+    vault.catalog().unlessFrozen("bind", () -> bind(toBind, present));
     List<Integer> yes = new ArrayList<>();
     List<Integer> no = new ArrayList<>();
     for (int i = 0; i < present.length; i++) {

@@ -116,6 +116,15 @@ public final class OutcomesHandler implements HttpHandler {
       throw JsonEndpoint.readFailure(ex, e, -1);
     }
     checkBlobs(lines);
+    // Expectations, binds and outcomes as one against the seal's freeze: all or none of them.
+    vault.catalog().unlessFrozen("record outcomes", () -> write(lines));
+    for (Line l : lines) {
+      listener.outcome("outcome", l.binds() ? "ok" : "failed");
+    }
+    return new JsonEndpoint.Reply(200, Map.of("recorded", lines.size()), null);
+  }
+
+  private void write(List<Line> lines) throws ApiException {
     Catalog catalog = vault.catalog();
     upsertMissing(lines);
     Instant now = clock.instant();
@@ -142,10 +151,6 @@ public final class OutcomesHandler implements HttpHandler {
       throw new ApiException(422, "mismatch", e.getMessage());
     }
     catalog.recordOutcomes(outcomes);
-    for (Line l : lines) {
-      listener.outcome("outcome", l.binds() ? "ok" : "failed");
-    }
-    return new JsonEndpoint.Reply(200, Map.of("recorded", lines.size()), null);
   }
 
   /** Every ok line's blob must be held and match its variant; else 422 naming the lines. */
