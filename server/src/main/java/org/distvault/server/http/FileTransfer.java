@@ -28,8 +28,8 @@ import org.xnio.channels.StreamSinkChannel;
  * range would be followed by stray file bytes on a kept-alive connection.
  *
  * <p>The first round runs on the thread that starts it; when the socket is full the pump parks on
- * the channel's write listener and returns, so a slow client holds no worker thread. The file
- * file's lease is owned by this object and closed when the exchange completes for any reason
+ * the channel's write listener and returns, so a slow client holds no worker thread. The file's
+ * lease is owned by this object and closed when the exchange completes for any reason
  * (done, client gone, idle timeout, server stop); on a transfer error it is discarded, so that a
  * shared channel is not kept after a failure. The channel may be shared with other transfers
  * ({@link OpenBlobFiles}): it is only read at explicit positions.

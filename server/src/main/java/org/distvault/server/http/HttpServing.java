@@ -33,6 +33,7 @@ public final class HttpServing implements AutoCloseable {
   private static final int BUFFER_BYTES = 16 * 1024 - 20;
 
   private final Undertow undertow;
+  private final DefaultByteBufferPool buffers;
   private final GracefulShutdownHandler gate;
   private final InetSocketAddress address;
   private final Duration drainTimeout;
@@ -40,9 +41,10 @@ public final class HttpServing implements AutoCloseable {
   private final AutoCloseable afterStop;
 
   private HttpServing(
-      Undertow undertow, GracefulShutdownHandler gate, InetSocketAddress address, Duration drainTimeout,
-      AutoCloseable afterStop) {
+      Undertow undertow, DefaultByteBufferPool buffers, GracefulShutdownHandler gate, InetSocketAddress address,
+      Duration drainTimeout, AutoCloseable afterStop) {
     this.undertow = undertow;
+    this.buffers = buffers;
     this.afterStop = afterStop;
     this.gate = gate;
     this.address = address;
@@ -68,12 +70,13 @@ public final class HttpServing implements AutoCloseable {
   public static HttpServing start(HttpHandler handler, ServingConfig config, AutoCloseable afterStop) {
     int timeoutMillis = (int) config.idleTimeout().toMillis();
     GracefulShutdownHandler gate = new GracefulShutdownHandler(handler);
+    // Undertow's own pool keeps only 4 buffers per thread and none shared, so a busy I/O thread
+    // allocated and freed direct memory on every request.
+    DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, 1024, 16);
     Undertow undertow = Undertow.builder()
         .addHttpListener(config.port(), config.host())
         .setWorkerThreads(config.workerThreads())
-        // Undertow's own pool keeps only 4 buffers per thread and none shared, so a busy I/O
-        // thread allocated and freed direct memory on every request.
-        .setByteBufferPool(new DefaultByteBufferPool(true, BUFFER_BYTES, 1024, 16))
+        .setByteBufferPool(buffers)
         .setServerOption(UndertowOptions.DECODE_URL, false)
         // Chunked uploads are checked against this server-wide limit while parsing; each admin
         // route enforces its own body limit, so the server-wide one is lifted.
@@ -90,7 +93,7 @@ public final class HttpServing implements AutoCloseable {
         .build();
     undertow.start();
     InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    return new HttpServing(undertow, gate, bound, config.drainTimeout(), afterStop);
+    return new HttpServing(undertow, buffers, gate, bound, config.drainTimeout(), afterStop);
   }
 
   /** The bound address, with the real port when 0 was asked for. */
@@ -127,6 +130,7 @@ public final class HttpServing implements AutoCloseable {
       log.warn("interrupted while draining requests: stopping now");
     }
     undertow.stop();
+    buffers.close(); // given to Undertow, so not Undertow's to close
     try {
       afterStop.close();
     } catch (Exception e) {
