@@ -235,6 +235,29 @@ class ModeIT {
     }
   }
 
+  /** {@code /api/v1/have} is a question, not an upload: a sealed server still answers it, binding nothing. */
+  @Test
+  void haveIsAnsweredWhileSealedAndBindsNothing() throws IOException {
+    byte[] bound = Catalogue.content(51, 3_000);
+    byte[] held = Catalogue.content(52, 4_000);
+    try (TestServer s = TestServer.start(data, Mode.ONLINE)) {
+      s.catalogue().present("bound-1.0.tar.gz", "devel/bound", bound);
+      s.catalogue().expect("held-1.0.tar.gz", "devel/held", held);
+      s.server.vault().ingest(new ByteArrayInputStream(held), Expectation.of(held.length, Catalogue.distinfoDigests(held)));
+      s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode").then().statusCode(200);
+
+      ObjectNode body = JSON.createObjectNode();
+      for (Object[] e : new Object[][] {{"bound-1.0.tar.gz", "devel/bound", bound}, {"held-1.0.tar.gz", "devel/held", held}}) {
+        ObjectNode o = body.withArray("entries").addObject().put("name", (String) e[0]).put("pkgpath", (String) e[1]);
+        Catalogue.distinfoDigests((byte[]) e[2]).toHexMap().forEach(o.putObject("digests")::put);
+      }
+      Response r = s.admin().body(body.toString()).post("/api/v1/have");
+      assertEquals(200, r.statusCode(), r.asString());
+      assertEquals("{\"present\":[0],\"missing\":[1]}", r.asString());
+      assertTrue(s.catalogue().variantFor("held-1.0.tar.gz", "devel/held").blob().isEmpty(), "nothing bound");
+    }
+  }
+
   @Test
   void badModeBodiesAreRejectedAndChangeNothing() throws IOException {
     try (TestServer s = TestServer.start(data)) {

@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.distvault.storage.catalog.BlobRecord;
 import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.catalog.CatalogFrozenException;
 import org.distvault.storage.catalog.DistfileRecord;
 import org.distvault.storage.catalog.ExpectedDistfile;
 import org.distvault.storage.catalog.Variant;
@@ -100,8 +101,15 @@ public final class HaveHandler implements HttpHandler {
         toBind.add(new ToBind(i, w, blob.get(), v.isPresent()));
       }
     }
-    // The request's expectations and binds as one against the seal's freeze: all or none.
-    vault.catalog().unlessFrozen("bind", () -> bind(toBind, present));
+    if (!toBind.isEmpty()) {
+      try {
+        // The request's expectations and binds as one against the seal's freeze: all or none.
+        vault.catalog().unlessFrozen("bind", () -> bind(toBind, present));
+      } catch (CatalogFrozenException e) {
+        // Sealed since the gate was asked: nothing was bound, as if the gate had refused.
+        toBind.forEach(t -> present[t.index()] = false);
+      }
+    }
     List<Integer> yes = new ArrayList<>();
     List<Integer> no = new ArrayList<>();
     for (int i = 0; i < present.length; i++) {
