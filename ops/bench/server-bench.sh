@@ -226,14 +226,7 @@ if [[ " ${contenders[*]} " == *" layer "* ]]; then
   java ${JAVA_OPTS:-} -cp "$jar" org.distvault.server.bench.ServeDirectoryMain "$corpus" 127.0.0.1:0 \
     > "$out/layer.out" 2> "$out/layer.err" &
   layer_pid=$!
-  for _ in $(seq 1 240); do
-    layer_url=$(awk '/^listening /{print $2}' "$out/layer.out")
-    [ -n "$layer_url" ] && break
-    kill -0 "$layer_pid" 2>/dev/null || { echo "the serving layer died:" >&2; cat "$out/layer.err" >&2; exit 1; }
-    sleep 0.5
-  done
-  [ -n "$layer_url" ] || { echo "the serving layer did not start in 120 s" >&2; exit 1; }
-  layer_url=${layer_url%/}
+  layer_url=$(wait_listening "$out/layer.out" "$out/layer.err" "$layer_pid" 120 "the serving layer")
 fi
 
 say "== correctness: every server returns the exact bytes on both routes"

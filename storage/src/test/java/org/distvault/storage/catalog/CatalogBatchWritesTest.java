@@ -1,8 +1,10 @@
 package org.distvault.storage.catalog;
 
 import static org.distvault.storage.catalog.Fixtures.T0;
+import static org.distvault.storage.catalog.Fixtures.boundBlob;
 import static org.distvault.storage.catalog.Fixtures.expected;
 import static org.distvault.storage.catalog.Fixtures.name;
+import static org.distvault.storage.catalog.Fixtures.storeAndExpect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.junit.jupiter.api.AfterEach;
@@ -37,18 +38,10 @@ class CatalogBatchWritesTest {
     catalog.close();
   }
 
-  private BlobRecord storeAndExpect(String name, String content, String pkgpath) {
-    return Fixtures.storeAndExpect(catalog, name, content, pkgpath);
-  }
-
-  private Optional<Digest> boundBlob(String name) {
-    return Fixtures.boundBlob(catalog, name);
-  }
-
   @Test
   void everyBindingOfTheBatchIsMadeAndCounted() {
-    BlobRecord x = storeAndExpect("x-1.0.tgz", "x content", "devel/x");
-    BlobRecord y = storeAndExpect("y-2.0.tgz", "y content!", "devel/y");
+    BlobRecord x = storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");
+    BlobRecord y = storeAndExpect(catalog, "y-2.0.tgz", "y content!", "devel/y");
     catalog.bindAll(List.of(
         Map.entry(new VariantRef(name("x-1.0.tgz"), 1), x.sha512()),
         Map.entry(new VariantRef(name("y-2.0.tgz"), 1), y.sha512())));
@@ -61,7 +54,7 @@ class CatalogBatchWritesTest {
 
   @Test
   void oneBadBindingWritesNoneAndIsNamed() {
-    BlobRecord x = storeAndExpect("x-1.0.tgz", "x content", "devel/x");
+    BlobRecord x = storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");
     catalog.upsert(expected("z-3.0.tgz", 9, Fixtures.distinfoDigestsOf("z content"), "devel/z"));
     BlobRecord wrong = catalog.putBlob(Fixtures.blobOf("w content"));
 
@@ -70,18 +63,18 @@ class CatalogBatchWritesTest {
         Map.entry(new VariantRef(name("z-3.0.tgz"), 1), wrong.sha512()))));
     assertTrue(e.getMessage().startsWith("cannot bind z-3.0.tgz#1 to blob sha512:" + wrong.sha512().hex()),
         e.getMessage());
-    assertEquals(Optional.empty(), boundBlob("x-1.0.tgz"));
-    assertEquals(Optional.empty(), boundBlob("z-3.0.tgz"));
+    assertEquals(Optional.empty(), boundBlob(catalog, "x-1.0.tgz"));
+    assertEquals(Optional.empty(), boundBlob(catalog, "z-3.0.tgz"));
     assertEquals(catalog.recount(), catalog.stats());
   }
 
   @Test
   void anEmptyBatchChangesNothing() {
-    storeAndExpect("x-1.0.tgz", "x content", "devel/x");
+    storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");
     CatalogStats before = catalog.stats();
     catalog.bindAll(List.of());
     assertEquals(before, catalog.stats());
-    assertEquals(Optional.empty(), boundBlob("x-1.0.tgz"));
+    assertEquals(Optional.empty(), boundBlob(catalog, "x-1.0.tgz"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.distvault.storage.catalog.Fixtures.BORON;
 import static org.distvault.storage.catalog.Fixtures.T0;
 import static org.distvault.storage.catalog.Fixtures.expected;
 import static org.distvault.storage.catalog.Fixtures.name;
+import static org.distvault.storage.catalog.Fixtures.storeAndExpect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,12 +35,6 @@ class CatalogBlobsTest {
   @AfterEach
   void close() {
     catalog.close();
-  }
-
-  /** A distfile expecting {@code content}, and its blob stored: returns the blob. */
-  private BlobRecord storeAndExpect(String name, String content, String pkgpath) {
-    catalog.upsert(expected(name, Fixtures.size(content), Fixtures.distinfoDigestsOf(content), pkgpath));
-    return catalog.putBlob(Fixtures.blobOf(content));
   }
 
   @Test
@@ -79,7 +74,7 @@ class CatalogBlobsTest {
 
   @Test
   void bindMakesTheVariantPresent() {
-    BlobRecord b = storeAndExpect("x-1.0.tgz", "x content", "devel/x");
+    BlobRecord b = storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");
     VariantRef ref = new VariantRef(name("x-1.0.tgz"), 1);
     catalog.bind(ref, b.sha512());
 
@@ -131,9 +126,9 @@ class CatalogBlobsTest {
   @Test
   void removeBlobDropsIndexEntriesAndUnbindsEveryVariantAtomically() {
     String content = "shared content";
-    BlobRecord b = storeAndExpect("a/shared-1.0.tgz", content, "devel/a");
+    BlobRecord b = storeAndExpect(catalog, "a/shared-1.0.tgz", content, "devel/a");
     catalog.upsert(expected("shared-1.0.tgz", Fixtures.size(content), Fixtures.distinfoDigestsOf(content), "devel/b"));
-    BlobRecord keep = storeAndExpect("keep.tgz", "keep", "devel/k");
+    BlobRecord keep = storeAndExpect(catalog, "keep.tgz", "keep", "devel/k");
     VariantRef r1 = new VariantRef(name("a/shared-1.0.tgz"), 1);
     VariantRef r2 = new VariantRef(name("shared-1.0.tgz"), 1);
     VariantRef rk = new VariantRef(name("keep.tgz"), 1);

@@ -69,7 +69,7 @@ final class Fixtures {
     return java.util.Arrays.compareUnsigned(a.utf8(), b.utf8());
   }
 
-  /** Expects {@code name} with {@code content}'s size and digests for {@code pkgpath} and records its blob (unbound). */
+  /** A distfile expecting {@code content}, and its blob stored (unbound): returns the blob. */
   static BlobRecord storeAndExpect(Catalog catalog, String name, String content, String pkgpath) {
     catalog.upsert(expected(name, size(content), distinfoDigestsOf(content), pkgpath));
     return catalog.putBlob(blobOf(content));
