@@ -19,11 +19,10 @@ import org.xnio.channels.StreamSinkChannel;
  * One zero-copy response body: a slice of an open file pumped into the response channel with
  * {@code FileChannel.transferTo} (sendfile on Linux), driven by write readiness.
  *
- * <p>The first {@link #HEAD_BYTES} (at most) are read into pooled direct buffers and written with
+ * <p>The first {@link #HEAD_BYTES} (at most) are read into a pooled direct buffer and written with
  * the response headers in one gathering write, so a small file leaves in a single send, as nginx
- * sends it corked; the rest goes out with {@code transferFrom}. The buffers go back to the pool as
- * soon as they are written. That split is needed: while the headers are
- * unwritten, Undertow's {@code HttpResponseConduit.transferFrom} ignores both its position and its
+ * sends it corked; the rest goes out with {@code transferFrom}. The buffer goes back to the pool
+ * as soon as it is written. That split is needed: while the headers are unwritten, Undertow's {@code HttpResponseConduit.transferFrom} ignores both its position and its
  * count and writes a whole pooled buffer read from the channel's current position, so a short
  * range would be followed by stray file bytes on a kept-alive connection.
  *
@@ -34,10 +33,10 @@ import org.xnio.channels.StreamSinkChannel;
  * shared channel is not kept after a failure. The channel may be shared with other transfers
  * ({@link OpenBlobFiles}): it is only read at explicit positions.
  *
- * <p>The first bytes come from a pool of {@link #HEAD_BYTES} direct buffers of its own, so that a
- * small file is read with one {@code pread}; Undertow's pool would need four of its 16 KiB buffers
- * and, holding at most four per thread, allocates fresh direct memory for every request that needs
- * more.
+ * <p>The head buffer comes from a pool of {@link #HEAD_BYTES} direct buffers of its own, so that
+ * a small file is read with one {@code pread}; Undertow's pool would need four of its 16 KiB
+ * buffers and, holding at most four per thread, allocates fresh direct memory for every request
+ * that needs more.
  */
 final class FileTransfer implements ChannelListener<StreamSinkChannel>, ExchangeCompletionListener {
   private static final Logger log = LoggerFactory.getLogger(FileTransfer.class);
@@ -56,16 +55,17 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   private final FileChannel file;
   private final long start;
   private final long end;
+  /** The head, alone in an array for the gathering write that also carries the headers. */
   private final ByteBuffer[] head;
-  /** Hold {@link #head}; returned to the pool once written, or when the exchange completes. */
-  private final PooledByteBuffer[] pooled;
+  /** Holds {@link #head}; returned to the pool once written, or when the exchange completes. */
+  private final PooledByteBuffer pooled;
   /** Whether {@link #head} is all written (and released); only the pumping thread uses it. */
   private boolean headSent;
   // Written by the thread pumping the transfer, read by observers when the exchange completes.
   private volatile long position;
 
   private FileTransfer(HttpServerExchange exchange, OpenBlobFiles.Lease lease, long start, long end,
-      ByteBuffer[] head, PooledByteBuffer[] pooled) {
+      ByteBuffer head, PooledByteBuffer pooled) {
     this.exchange = exchange;
     this.pooled = pooled;
     this.lease = lease;
@@ -73,7 +73,7 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
     this.start = start;
     this.position = start;
     this.end = end;
-    this.head = head;
+    this.head = new ByteBuffer[] {head};
   }
 
   /**
@@ -82,23 +82,14 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
    */
   static void start(HttpServerExchange exchange, OpenBlobFiles.Lease lease, long start, long length)
       throws IOException {
-    // Pooled direct buffers: the file is read into them and the socket written from them with no
+    // A pooled direct buffer: the file is read into it and the socket written from it with no
     // copy through the heap.
-    ByteBufferPool pool = HEAD_POOL;
-    int headBytes = (int) Math.min(length, HEAD_BYTES);
-    int count = Math.max(1, (headBytes + pool.getBufferSize() - 1) / pool.getBufferSize());
-    PooledByteBuffer[] pooled = new PooledByteBuffer[count];
-    ByteBuffer[] head = new ByteBuffer[count];
+    PooledByteBuffer pooled = HEAD_POOL.allocate();
+    ByteBuffer head;
     try {
-      long at = start;
-      for (int i = 0; i < count; i++) {
-        pooled[i] = pool.allocate();
-        int size = Math.min(headBytes - (int) (at - start), pooled[i].getBuffer().capacity());
-        head[i] = readHead(lease.channel(), at, size, pooled[i].getBuffer());
-        at += size;
-      }
+      head = readHead(lease.channel(), start, (int) Math.min(length, HEAD_BYTES), pooled.getBuffer());
     } catch (IOException | RuntimeException e) {
-      release(pooled);
+      pooled.close();
       lease.discard();
       throw e;
     }
@@ -132,10 +123,10 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   public void handleEvent(StreamSinkChannel channel) {
     try {
       while (!headSent) {
-        if (!head[head.length - 1].hasRemaining()) {
-          // Written: back to the pool now, not after a long body (the buffers are not read again).
+        if (!head[0].hasRemaining()) {
+          // Written: back to the pool now, not after a long body (the buffer is not read again).
           headSent = true;
-          release(pooled);
+          pooled.close();
           break;
         }
         long written = channel.write(head);
@@ -167,15 +158,6 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
     }
   }
 
-  /** Returns the buffers to the pool; closing one twice does nothing. */
-  private static void release(PooledByteBuffer[] buffers) {
-    for (PooledByteBuffer b : buffers) {
-      if (b != null) {
-        b.close();
-      }
-    }
-  }
-
   /** Waits for the socket to take more. */
   private void park(StreamSinkChannel channel) {
     channel.getWriteSetter().set(this);
@@ -185,7 +167,7 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   @Override
   public void exchangeEvent(HttpServerExchange completed, NextListener next) {
     lease.close();
-    release(pooled);
+    pooled.close(); // a second close does nothing
     next.proceed();
   }
 }

@@ -62,9 +62,7 @@ public final class ModeService {
       return fresh;
     }
     ModeService service = new ModeService(catalog, clock, stored.get(), seal);
-    if (stored.get().mode() == Mode.OFFLINE) {
-      catalog.freeze(SEALED);
-    }
+    service.freezeFor(stored.get().mode());
     if (requested.isPresent() && requested.get() != stored.get().mode()) {
       service.change(requested.get(), actor, Optional.of("--mode " + requested.get() + " at start-up"));
     }
@@ -116,11 +114,7 @@ public final class ModeService {
     // Visible first, so that no upload starts while the seal is computed.
     state = new ModeState(to, now, actor.id(), reason, Optional.empty());
     try {
-      if (to == Mode.OFFLINE) {
-        catalog.freeze(SEALED); // waits for binds already past the gate
-      } else {
-        catalog.thaw();
-      }
+      freezeFor(to); // going offline, waits for binds already past the gate
       Optional<Seal> seal = to == Mode.OFFLINE
           ? Optional.of(SealCalculator.compute(catalog, now))
           : Optional.empty();
@@ -138,12 +132,17 @@ public final class ModeService {
       return after;
     } catch (RuntimeException e) {
       state = before;
-      if (before.mode() == Mode.OFFLINE) {
-        catalog.freeze(SEALED);
-      } else {
-        catalog.thaw();
-      }
+      freezeFor(before.mode());
       throw e;
+    }
+  }
+
+  /** Offline, nothing may be bound behind the seal: the catalog is frozen; online it is not. */
+  private void freezeFor(Mode mode) {
+    if (mode == Mode.OFFLINE) {
+      catalog.freeze(SEALED);
+    } else {
+      catalog.thaw();
     }
   }
 

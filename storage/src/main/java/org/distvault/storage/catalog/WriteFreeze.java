@@ -15,12 +15,8 @@ final class WriteFreeze {
 
   /** Runs {@code write} unless frozen. */
   <T> T call(String what, Supplier<T> write) {
-    lock.readLock().lock();
+    enter(what);
     try {
-      String why = reason;
-      if (why != null) {
-        throw new CatalogFrozenException(what, why);
-      }
       return write.get();
     } finally {
       lock.readLock().unlock();
@@ -29,32 +25,37 @@ final class WriteFreeze {
 
   /** Runs a group of writes unless frozen; a freeze waits for all of them (the lock is reentrant). */
   <E extends Exception> void run(String what, Catalog.Writes<E> writes) throws E {
-    lock.readLock().lock();
+    enter(what);
     try {
-      String why = reason;
-      if (why != null) {
-        throw new CatalogFrozenException(what, why);
-      }
       writes.run();
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** Waits for the writes in progress, then refuses the later ones with {@code why}. */
-  void freeze(String why) {
-    lock.writeLock().lock();
-    try {
-      reason = why;
-    } finally {
-      lock.writeLock().unlock();
+  /** Takes the shared side unless frozen: returns holding it, or throws holding nothing. */
+  private void enter(String what) {
+    lock.readLock().lock();
+    String why = reason;
+    if (why != null) {
+      lock.readLock().unlock();
+      throw new CatalogFrozenException(what, why);
     }
   }
 
+  /** Waits for the writes in progress, then refuses the later ones with {@code why}. */
+  void freeze(String why) {
+    setReason(why);
+  }
+
   void thaw() {
+    setReason(null);
+  }
+
+  private void setReason(String why) {
     lock.writeLock().lock();
     try {
-      reason = null;
+      reason = why;
     } finally {
       lock.writeLock().unlock();
     }
