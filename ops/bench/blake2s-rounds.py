@@ -2,8 +2,8 @@
 """Writes the unrolled BLAKE2s rounds into storage/.../digest/Blake2s.java.
 
 The ten rounds of RFC 7693 section 3.2 are written out with the message schedule (SIGMA)
-inlined, as two methods of five rounds each, with a fence between half-rounds (see the
-class Javadoc of Blake2s for why). Run from the repository root after changing the layout:
+inlined, as two methods of five rounds each that work on local variables, with a fence
+between rounds (see the class Javadoc of Blake2s for why). Run from the repository root after changing the layout:
 
     python3 ops/bench/blake2s-rounds.py
 
@@ -32,26 +32,40 @@ IND = "    "
 
 
 def g(a, b, c, d, x, y):
-    """G of RFC 7693 section 3.1 with rotations R1..R4 = 16, 12, 8, 7, on two lines."""
+    """G of RFC 7693 section 3.1 with rotations R1..R4 = 16, 12, 8, 7, on two lines.
+
+    "a + m + b" rather than "a += b + m": a and m are known early, b only at the end of the
+    previous step, so adding b last keeps one addition off the critical path (C2 does not
+    reassociate it for us).
+    """
     return [
-        f"{IND}v{a} += v{b} + m{x}; v{d} = rotateRight(v{d} ^ v{a}, 16); "
+        f"{IND}v{a} = v{a} + m{x} + v{b}; v{d} = rotateRight(v{d} ^ v{a}, 16); "
         f"v{c} += v{d}; v{b} = rotateRight(v{b} ^ v{c}, 12);",
-        f"{IND}v{a} += v{b} + m{y}; v{d} = rotateRight(v{d} ^ v{a}, 8); "
+        f"{IND}v{a} = v{a} + m{y} + v{b}; v{d} = rotateRight(v{d} ^ v{a}, 8); "
         f"v{c} += v{d}; v{b} = rotateRight(v{b} ^ v{c}, 7);",
     ]
 
 
 def rounds_method(first, last):
-    lines = [f"  /** Rounds {first} to {last - 1}. */", f"  private void rounds{first}to{last - 1}() {{"]
+    lines = [
+        f"  /** Rounds {first} to {last - 1}, on the working vector in {{@code w0..w15}}. */",
+        f"  private void rounds{first}to{last - 1}() {{",
+        f"{IND}int v0 = w0, v1 = w1, v2 = w2, v3 = w3, v4 = w4, v5 = w5, v6 = w6, v7 = w7;",
+        f"{IND}int v8 = w8, v9 = w9, v10 = w10, v11 = w11, v12 = w12, v13 = w13, v14 = w14, v15 = w15;",
+    ]
     for r in range(first, last):
         s = SIGMA[r]
         for step, name in ((0, "column"), (4, "diagonal")):
-            if len(lines) > 2:
+            if r > first and step == 0:
                 lines.append(f"{IND}VarHandle.releaseFence();")
             lines.append(f"{IND}// round {r}, {name} step")
             for i in range(step, step + 4):
                 lines += g(*G_ARGS[i], s[2 * i], s[2 * i + 1])
-    lines.append("  }")
+    lines += [
+        f"{IND}w0 = v0; w1 = v1; w2 = v2; w3 = v3; w4 = v4; w5 = v5; w6 = v6; w7 = v7;",
+        f"{IND}w8 = v8; w9 = v9; w10 = v10; w11 = v11; w12 = v12; w13 = v13; w14 = v14; w15 = v15;",
+        "  }",
+    ]
     return "\n".join(lines)
 
 
