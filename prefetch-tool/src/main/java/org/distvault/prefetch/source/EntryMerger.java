@@ -5,22 +5,20 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import org.distvault.storage.catalog.ContentIdentity;
 import org.distvault.storage.catalog.ExpectedDistfile;
-import org.distvault.storage.digest.Digest;
-import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
 
 /**
  * Collects entries from many packages or distinfo files into one entry per content of a name.
  *
- * <p>Two entries of one name are the same content under the catalog's rule: sizes do not
- * conflict, every algorithm both list has the same digest, and they share at least one
- * algorithm. Then their PKGPATHs are united, their digests merged, and the later entry's new
+ * <p>Two entries of one name are the same content under the catalog's rule ({@link
+ * ContentIdentity}): sizes do not conflict, every algorithm both list has the same digest, and
+ * they share at least one algorithm. Then their PKGPATHs are united, their digests merged, and the later entry's new
  * URLs appended; mirror URLs (pkgsrc's {@code MASTER_SITE_BACKUP}, tried last) stay behind every
  * package's own sites, as pkgsrc orders them for one package. Otherwise they stay apart (wip/pheanstalk and wip/boron both expect a
  * different {@code v2.1.0.tar.gz}). Names come out in first-seen order, contents of one name in
@@ -89,22 +87,8 @@ final class EntryMerger {
       mirrorUrls = new LinkedHashSet<>(mirrors);
     }
 
-    /** The catalog's content-identity rule (org.distvault.storage.catalog.Variants). */
     boolean sameContent(ExpectedDistfile e) {
-      if (size.isPresent() && e.size().isPresent() && size.getAsLong() != e.size().getAsLong()) {
-        return false;
-      }
-      boolean shared = false;
-      for (Map.Entry<DigestAlgorithm, Digest> d : e.digests().asMap().entrySet()) {
-        Optional<Digest> mine = digests.get(d.getKey());
-        if (mine.isPresent()) {
-          if (!mine.get().equals(d.getValue())) {
-            return false;
-          }
-          shared = true;
-        }
-      }
-      return shared || (digests.isEmpty() && e.digests().isEmpty());
+      return ContentIdentity.same(size, digests, e.size(), e.digests());
     }
 
     void merge(ExpectedDistfile e, List<String> mirrors) {

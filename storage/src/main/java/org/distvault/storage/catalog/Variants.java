@@ -2,31 +2,20 @@ package org.distvault.storage.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.distvault.storage.digest.Digest;
-import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 
 /**
  * The rules that decide when two expectations describe the same content, how an upsert changes
  * a distfile record, and when a blob satisfies a variant. Pure functions, no storage.
  *
- * <p><b>Content identity.</b> An expectation and a variant are the same content when
- *
- * <ul>
- *   <li>their sizes do not conflict (equal, or at least one unknown), and
- *   <li>every algorithm both list has the same digest, and
- *   <li>they share at least one algorithm, or neither lists any digest.
- * </ul>
- *
- * An old distinfo (SHA1+RMD160) and a new one (BLAKE2s+SHA512) for the same name share no
- * algorithm, so they become two variants: without a common digest the catalog cannot prove they
- * are the same bytes. When an expectation matches several variants (it bridges them), it is
- * merged into the one with the lowest id.
+ * <p>An expectation is merged into the variant that is the same content under {@link
+ * ContentIdentity}. When it matches several variants (it bridges them), it is merged into the
+ * one with the lowest id.
  */
 final class Variants {
   private Variants() {}
@@ -34,23 +23,9 @@ final class Variants {
   /** The outcome of applying one expectation to a record. */
   record Upsert(DistfileRecord record, Variant variant, boolean created, boolean expectationChanged) {}
 
-  /** Whether {@code v} and {@code e} describe the same content under the rule above. */
+  /** Whether {@code v} and {@code e} describe the same content ({@link ContentIdentity}). */
   static boolean sameContent(Variant v, ExpectedDistfile e) {
-    if (v.size().isPresent() && e.size().isPresent()
-        && v.size().getAsLong() != e.size().getAsLong()) {
-      return false;
-    }
-    boolean shared = false;
-    for (Map.Entry<DigestAlgorithm, Digest> d : e.digests().asMap().entrySet()) {
-      Optional<Digest> mine = v.digests().get(d.getKey());
-      if (mine.isPresent()) {
-        if (!mine.get().equals(d.getValue())) {
-          return false;
-        }
-        shared = true;
-      }
-    }
-    return shared || (v.digests().isEmpty() && e.digests().isEmpty());
+    return ContentIdentity.same(v.size(), v.digests(), e.size(), e.digests());
   }
 
   /**
