@@ -18,11 +18,12 @@ import org.distvault.storage.name.DistfileName;
  *
  * <p>Two entries of one name are the same content under the catalog's rule ({@link
  * ContentIdentity}): sizes do not conflict, every algorithm both list has the same digest, and
- * they share at least one algorithm. Then their PKGPATHs are united, their digests merged, and the later entry's new
- * URLs appended; mirror URLs (pkgsrc's {@code MASTER_SITE_BACKUP}, tried last) stay behind every
- * package's own sites, as pkgsrc orders them for one package. Otherwise they stay apart (wip/pheanstalk and wip/boron both expect a
- * different {@code v2.1.0.tar.gz}). Names come out in first-seen order, contents of one name in
- * the order they were first seen.
+ * they share at least one algorithm. Then their PKGPATHs are united, their digests merged, and
+ * the later entry's new URLs appended; mirror URLs (pkgsrc's {@code MASTER_SITE_BACKUP}, tried
+ * last) stay behind every package's own sites, as pkgsrc orders them for one package. Otherwise
+ * they stay apart (wip/pheanstalk and wip/boron both expect a different {@code
+ * v2.1.0.tar.gz}). Names come out in first-seen order, contents of one name in the order they
+ * were first seen.
  *
  * <p>Not thread-safe.
  */

@@ -10,8 +10,8 @@ import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.Digests;
 
 /**
- * The rules that decide when two expectations describe the same content, how an upsert changes
- * a distfile record, and when a blob satisfies a variant. Pure functions, no storage.
+ * The rules that decide how an upsert changes a distfile record and when a blob satisfies a
+ * variant. Pure functions, no storage.
  *
  * <p>An expectation is merged into the variant that is the same content under {@link
  * ContentIdentity}. When it matches several variants (it bridges them), it is merged into the
