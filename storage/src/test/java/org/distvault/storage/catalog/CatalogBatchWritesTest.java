@@ -9,35 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The catalog's batch writes, {@link Catalog#bindAll} and {@link Catalog#putBlobs}: many changes in
  * one synced write, each checked like a single one, all or nothing.
  */
-class CatalogBatchWritesTest {
-  @TempDir Path data;
-  Catalog catalog;
-
-  @BeforeEach
-  void open() {
-    catalog = Catalog.open(data.resolve("index"));
-  }
-
-  @AfterEach
-  void close() {
-    catalog.close();
-  }
-
+class CatalogBatchWritesTest extends OpenCatalogTest {
   @Test
   void everyBindingOfTheBatchIsMadeAndCounted() {
     BlobRecord x = storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,25 +17,9 @@ import java.util.Optional;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CatalogBlobsTest {
-  @TempDir Path data;
-  Catalog catalog;
-
-  @BeforeEach
-  void open() {
-    catalog = Catalog.open(data.resolve("index"));
-  }
-
-  @AfterEach
-  void close() {
-    catalog.close();
-  }
-
+class CatalogBlobsTest extends OpenCatalogTest {
   @Test
   void blobIsFoundByEveryDigestItWasHashedWith() {
     BlobRecord b = catalog.putBlob(Fixtures.blobOf("abc"));

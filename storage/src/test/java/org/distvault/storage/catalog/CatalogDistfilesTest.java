@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,27 +19,11 @@ import org.distvault.storage.catalog.Resolution.Match;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CatalogDistfilesTest {
-  @TempDir Path data;
-  Catalog catalog;
-
-  @BeforeEach
-  void open() {
-    catalog = Catalog.open(data.resolve("index"));
-  }
-
-  @AfterEach
-  void close() {
-    catalog.close();
-  }
-
+class CatalogDistfilesTest extends OpenCatalogTest {
   /** Names from real distinfo files, each kept byte for byte. */
   @ParameterizedTest
   @ValueSource(strings = {
@@ -55,8 +38,7 @@ class CatalogDistfilesTest {
   void namesRoundTripExactly(String raw) {
     Digests d = Fixtures.distinfoDigestsOf(raw);
     catalog.upsert(expected(raw, 42, d, "wip/x", "https://example.org/" + raw));
-    catalog.close();
-    catalog = Catalog.open(data.resolve("index"));
+    reopen();
 
     DistfileRecord r = catalog.distfile(name(raw)).orElseThrow();
     assertEquals(raw, r.name().value());
@@ -253,8 +235,7 @@ class CatalogDistfilesTest {
     catalog.upsert(expected("a.tgz", 1, BORON, "x/a"));
     catalog.putBlob(Fixtures.blobOf("hello"));
     CatalogStats before = catalog.stats();
-    catalog.close();
-    catalog = Catalog.open(data.resolve("index"));
+    reopen();
     assertEquals(before, catalog.stats());
     assertEquals(new CatalogStats(1, 1, 0, 1, 0, 1, 5), before);
   }

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,30 +22,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Catalog#freeze}: what is expected and bound cannot change until {@link Catalog#thaw},
  * and a write running when the freeze starts either completes before it returns or is refused.
  */
-class CatalogFreezeTest {
+class CatalogFreezeTest extends OpenCatalogTest {
   static final String WHY = "distvault is offline (sealed): uploads are refused";
-
-  @TempDir Path data;
-  Catalog catalog;
-
-  @BeforeEach
-  void open() {
-    catalog = Catalog.open(data.resolve("index"));
-  }
-
-  @AfterEach
-  void close() {
-    catalog.close();
-  }
 
   @Test
   void frozenRefusesEveryWriteThatChangesWhatIsExpectedOrBoundAndWritesNothing() {
