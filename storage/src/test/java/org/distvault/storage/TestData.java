@@ -3,24 +3,24 @@ package org.distvault.storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates {@code shared/testdata}, which lives beside the checkout (CI puts it there too). */
+/** Locates the repository's {@code testdata/} directory (real pkgsrc distinfo files). */
 public final class TestData {
   private TestData() {}
 
-  /** The {@code shared/testdata} directory; fails the test run loudly when it is missing. */
+  /** The {@code testdata/} directory of the checkout; fails the test run loudly when it is missing. */
   public static Path dir() {
     String prop = System.getProperty("distvault.testdata");
     if (prop != null && Files.isDirectory(Path.of(prop))) {
       return Path.of(prop).toAbsolutePath().normalize();
     }
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolveSibling("shared").resolve("testdata");
-      if (Files.isDirectory(candidate)) {
+      Path candidate = p.resolve("testdata");
+      if (Files.isDirectory(candidate.resolve("pkgsrc-distinfo"))) {
         return candidate.normalize();
       }
     }
     throw new IllegalStateException(
-        "shared/testdata not found beside the checkout (set -Ddistvault.testdata=DIR)");
+        "testdata/ not found in the checkout (set -Ddistvault.testdata=DIR)");
   }
 
   /** The 400 curated real distinfo files. */

@@ -17,9 +17,9 @@ public final class OpsPaths {
     return existing("distvault.ops", "the ops/ directory");
   }
 
-  /** {@code ../shared/testdata} beside the checkout. */
+  /** The checkout's {@code testdata/}. */
   public static Path testdata() {
-    return existing("distvault.testdata", "shared/testdata beside the checkout");
+    return existing("distvault.testdata", "the checkout's testdata/");
   }
 
   private static Path existing(String property, String what) {

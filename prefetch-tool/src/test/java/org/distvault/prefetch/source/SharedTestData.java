@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Locates {@code shared/testdata} beside the checkout, as storage's test helper {@code TestData}
+ * Locates the repository's {@code testdata/}, as storage's test helper {@code TestData}
  * does (that class is in storage's test sources, which this module cannot see).
  */
 final class SharedTestData {
@@ -21,11 +21,11 @@ final class SharedTestData {
       return Path.of(prop).toAbsolutePath().normalize();
     }
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolveSibling("shared").resolve("testdata");
-      if (Files.isDirectory(candidate)) {
+      Path candidate = p.resolve("testdata");
+      if (Files.isDirectory(candidate.resolve("pkgsrc-distinfo"))) {
         return candidate.normalize();
       }
     }
-    throw new IllegalStateException("shared/testdata not found beside the checkout (set -Ddistvault.testdata=DIR)");
+    throw new IllegalStateException("testdata/ not found in the checkout (set -Ddistvault.testdata=DIR)");
   }
 }

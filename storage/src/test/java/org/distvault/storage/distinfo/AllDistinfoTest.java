@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Parses every one of the 20,381 real distinfo files of pkgsrc-2017Q4, pkgsrc-wip (2025) and
  * the Joyent overlay (2026), and checks each against an independent count and the totals
- * against the statistics of {@code shared/research/pkgsrc-spec.md} §1.3. The test unpacks the
+ * against the statistics of {@code testdata/README.md} ("Statistics of the three trees"). The test unpacks the
  * tarball with {@code tar} into a temporary directory and reads the files from disk.
  */
 class AllDistinfoTest {
@@ -40,7 +40,7 @@ class AllDistinfoTest {
   private static final List<String> NAMES = new ArrayList<>();
   private static int fileCount;
 
-  /** The order pkgsrc-spec.md writes algorithm sets in. */
+  /** The order testdata/README.md writes algorithm sets in. */
   private static final List<DigestAlgorithm> SPEC_ORDER =
       List.of(
           DigestAlgorithm.BLAKE2S,
@@ -53,7 +53,7 @@ class AllDistinfoTest {
       Pattern.compile(
           "\\$NetBSD: distinfo,v [0-9.]+ \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d \\S+ Exp \\$");
 
-  /** Figures for one source tree, the ones pkgsrc-spec.md §1.3 tabulates. */
+  /** Figures for one source tree, the ones testdata/README.md tabulates. */
   private static final class TreeStats {
     int files;
     int distfiles;

@@ -72,7 +72,7 @@ class CuratedDistinfoTest {
       }
     }
     // The manifest counts joyent/ree's "#SHA1 (patch-aa) = ..." line as a patch; it is a
-    // comment (checksum.awk skips lines starting with '#'), and pkgsrc-spec.md §1.3's joyent
+    // comment (checksum.awk skips lines starting with '#'), and testdata/README.md's joyent
     // total of 1,355 patch entries leaves it out too.
     assertEquals(Map.of("joyent/ree/distinfo", "manifest 1/1, parser 1/0"), differences);
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Exact results for the real distinfo files that carry each oddity (all from the curated set,
- * see {@code shared/testdata/pkgsrc-distinfo/MANIFEST.tsv}); expected hex is copied from the
+ * see {@code testdata/pkgsrc-distinfo/MANIFEST.tsv}); expected hex is copied from the
  * files themselves.
  */
 class RealDistinfoFilesTest {
