@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.testing.Upstream;
-import org.distvault.storage.catalog.Variant;
+import org.distvault.storage.record.Variant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.BitSet;
 import java.util.List;
 import org.distvault.prefetch.spool.VerifiedBlob;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 
 /**
  * The destination of a prefetch run: the cache server, or a directory. Implementations are safe

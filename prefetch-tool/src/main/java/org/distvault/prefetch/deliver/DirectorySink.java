@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.distvault.prefetch.spool.VerifiedBlob;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.DigestMismatchException;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;

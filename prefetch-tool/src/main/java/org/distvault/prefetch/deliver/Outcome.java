@@ -3,7 +3,7 @@ package org.distvault.prefetch.deliver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digest;
 
 /**

@@ -1,7 +1,7 @@
 package org.distvault.prefetch.manifest;
 
 import java.util.List;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 
 /**
  * A whole manifest read into memory: its valid entries and its malformed lines.

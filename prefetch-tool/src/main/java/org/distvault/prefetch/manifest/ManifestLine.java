@@ -1,6 +1,6 @@
 package org.distvault.prefetch.manifest;
 
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 
 /** One non-blank manifest line after parsing: either a valid entry or the error it had. */
 public sealed interface ManifestLine {

@@ -8,7 +8,7 @@ import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 
 /**
  * Writes manifest lines in the canonical form {@link ManifestReader} reads: one JSON object per

@@ -2,7 +2,7 @@ package org.distvault.prefetch.run;
 
 import java.util.List;
 import java.util.OptionalLong;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
 

@@ -23,7 +23,7 @@ import org.distvault.prefetch.spool.VerifiedBlob;
 import org.distvault.prefetch.throttle.HostKey;
 import org.distvault.prefetch.throttle.HostTask;
 import org.distvault.prefetch.throttle.HostTicket;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,7 +14,7 @@ import org.distvault.prefetch.deliver.SinkUnavailableException;
 import org.distvault.prefetch.fetch.Fetcher;
 import org.distvault.prefetch.spool.Spool;
 import org.distvault.prefetch.throttle.HostScheduler;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

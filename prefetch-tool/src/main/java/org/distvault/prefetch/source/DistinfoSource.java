@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.distinfo.DistfileEntry;
 import org.distvault.storage.distinfo.Distinfo;
 import org.distvault.storage.distinfo.DistinfoParser;

@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

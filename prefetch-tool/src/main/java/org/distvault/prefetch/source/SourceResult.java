@@ -3,7 +3,7 @@ package org.distvault.prefetch.source;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 
 /**
  * What a source produced: the expected distfiles and every problem met on the way.

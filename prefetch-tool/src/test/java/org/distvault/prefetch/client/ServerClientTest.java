@@ -31,7 +31,7 @@ import org.distvault.prefetch.testserver.ContractServer;
 import org.distvault.prefetch.testserver.TestFiles;
 import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.prefetch.throttle.ThrottleSettings;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.distvault.prefetch.spool.VerifiedBlob;
 import org.distvault.prefetch.testserver.TestFiles;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
 import org.junit.jupiter.api.Test;

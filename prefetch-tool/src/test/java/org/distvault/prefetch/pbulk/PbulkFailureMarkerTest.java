@@ -25,7 +25,7 @@ import org.distvault.prefetch.source.PkgsrcScanner;
 import org.distvault.prefetch.source.PresolveReader;
 import org.distvault.prefetch.source.ScanOptions;
 import org.distvault.prefetch.source.SourceResult;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

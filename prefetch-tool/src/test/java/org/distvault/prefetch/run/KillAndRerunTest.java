@@ -19,7 +19,7 @@ import org.distvault.prefetch.manifest.ManifestReader;
 import org.distvault.prefetch.manifest.ManifestWriter;
 import org.distvault.prefetch.testserver.TestFiles;
 import org.distvault.prefetch.testserver.Upstream;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

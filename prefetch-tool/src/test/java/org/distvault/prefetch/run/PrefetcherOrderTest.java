@@ -15,7 +15,7 @@ import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.prefetch.testserver.TestFiles;
 import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.prefetch.throttle.ThrottleSettings;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -32,7 +32,7 @@ import org.distvault.prefetch.testserver.RawUpstream;
 import org.distvault.prefetch.testserver.TestFiles;
 import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.prefetch.throttle.ThrottleSettings;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
 import org.junit.jupiter.api.AfterEach;

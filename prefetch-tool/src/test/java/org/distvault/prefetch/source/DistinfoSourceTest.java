@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.distinfo.DistfileEntry;
 import org.distvault.storage.distinfo.Distinfo;
 import org.distvault.storage.distinfo.DistinfoParser;

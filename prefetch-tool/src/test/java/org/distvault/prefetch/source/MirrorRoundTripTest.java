@@ -24,7 +24,7 @@ import org.distvault.prefetch.fetch.Fetcher;
 import org.distvault.prefetch.fetch.FileFetcher;
 import org.distvault.prefetch.fetch.HttpFetcher;
 import org.distvault.prefetch.manifest.UpstreamUrls;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

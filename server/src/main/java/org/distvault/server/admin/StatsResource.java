@@ -8,7 +8,7 @@ import java.util.Objects;
 import org.distvault.server.mode.ModeService;
 import org.distvault.server.violation.ViolationRecorder;
 import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.catalog.CatalogStats;
+import org.distvault.storage.record.StoreStats;
 
 /**
  * {@code GET /api/v1/stats}: {@code {"mode":...,"blobs":N,"blobBytes":N,"distfiles":{"present":N,
@@ -31,7 +31,7 @@ public final class StatsResource implements HttpHandler {
       exchange.dispatch(this);
       return;
     }
-    CatalogStats s = catalog.stats();
+    StoreStats s = catalog.stats();
     ObjectNode o = JsonExchange.object();
     o.put("mode", modes.current().wireName());
     o.put("blobs", s.blobs());

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.distvault.prefetch.manifest.ManifestWriter;
 import org.distvault.prefetch.source.SourceResult;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -34,7 +34,7 @@ import org.distvault.prefetch.run.ReportWriter;
 import org.distvault.prefetch.source.SourceProblem;
 import org.distvault.prefetch.source.SourceResult;
 import org.distvault.prefetch.throttle.ThrottleSettings;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@ package org.distvault.server.http;
 
 import java.util.Objects;
 import java.util.Optional;
-import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.vault.Vault;

@@ -32,7 +32,7 @@ import org.distvault.server.trap.TrapObserver;
 import org.distvault.server.trap.TrapOutcome;
 import org.distvault.server.trap.TunnelResult;
 import org.distvault.server.violation.ViolationKind;
-import org.distvault.storage.catalog.CatalogStats;
+import org.distvault.storage.record.StoreStats;
 
 /**
  * Every metric distvault exports, and the only place that names them. Meters are registered on
@@ -64,7 +64,7 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
    * @param stats the catalog counts, read at each scrape (cheap: kept in memory)
    * @param mode the mode in force, read at each scrape
    */
-  public ServerMetrics(MeterRegistry registry, Supplier<CatalogStats> stats, Supplier<Mode> mode) {
+  public ServerMetrics(MeterRegistry registry, Supplier<StoreStats> stats, Supplier<Mode> mode) {
     this.registry = Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(stats, "stats");
     Objects.requireNonNull(mode, "mode");
@@ -84,11 +84,11 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
           .tag("mode", m.wireName())
           .register(registry);
     }
-    statsGauge("distvault.blobs", "Verified blobs stored", stats, CatalogStats::blobs);
-    statsGauge("distvault.blob.bytes", "Total size of the stored blobs in bytes", stats, CatalogStats::blobBytes);
-    distfilesGauge("present", stats, CatalogStats::present);
-    distfilesGauge("missing", stats, CatalogStats::missing);
-    distfilesGauge("failed", stats, CatalogStats::failed);
+    statsGauge("distvault.blobs", "Verified blobs stored", stats, StoreStats::blobs);
+    statsGauge("distvault.blob.bytes", "Total size of the stored blobs in bytes", stats, StoreStats::blobBytes);
+    distfilesGauge("present", stats, StoreStats::present);
+    distfilesGauge("missing", stats, StoreStats::missing);
+    distfilesGauge("failed", stats, StoreStats::failed);
     for (ViolationKind k : ViolationKind.values()) {
       violations(k);
     }
@@ -329,11 +329,11 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
         .register(registry);
   }
 
-  private void statsGauge(String name, String help, Supplier<CatalogStats> stats, ToDoubleFunction<CatalogStats> f) {
+  private void statsGauge(String name, String help, Supplier<StoreStats> stats, ToDoubleFunction<StoreStats> f) {
     Gauge.builder(name, () -> f.applyAsDouble(stats.get())).description(help).register(registry);
   }
 
-  private void distfilesGauge(String state, Supplier<CatalogStats> stats, ToDoubleFunction<CatalogStats> f) {
+  private void distfilesGauge(String state, Supplier<StoreStats> stats, ToDoubleFunction<StoreStats> f) {
     Gauge.builder("distvault.distfiles", () -> f.applyAsDouble(stats.get()))
         .description("Expected distfile variants by state")
         .tag("state", state)

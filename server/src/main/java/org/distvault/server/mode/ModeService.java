@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.catalog.LogKind;
+import org.distvault.storage.record.LogKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

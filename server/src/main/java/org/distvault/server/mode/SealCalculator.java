@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.catalog.DistfileRecord;
-import org.distvault.storage.catalog.Variant;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.Variant;
 import org.distvault.storage.name.DistfileName;
 
 /** Computes a {@link Seal} from the catalog by paging through every distfile record. */

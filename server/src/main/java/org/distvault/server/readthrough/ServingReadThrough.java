@@ -7,7 +7,7 @@ import org.distvault.server.http.ServableBlob;
 import org.distvault.server.mode.ReadThrough;
 import org.distvault.server.violation.MissDiagnosis;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.vault.Vault;
 

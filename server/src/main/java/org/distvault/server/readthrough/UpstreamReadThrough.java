@@ -33,12 +33,12 @@ import org.distvault.storage.blob.BlobTooLargeException;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.SizeMismatchException;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.catalog.CatalogFrozenException;
-import org.distvault.storage.catalog.PrefetchOutcome;
-import org.distvault.storage.catalog.Variant;
-import org.distvault.storage.catalog.VariantRef;
+import org.distvault.storage.record.FrozenException;
+import org.distvault.storage.distfile.PrefetchOutcome;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantRef;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;
@@ -172,7 +172,7 @@ public final class UpstreamReadThrough implements AutoCloseable {
     ReadThroughResult result;
     try {
       result = download(flight.leader(), name, variant);
-    } catch (CatalogFrozenException e) {
+    } catch (FrozenException e) {
       log.warn("read-through of {}: sealed while fetching, nothing bound: {}", flight.leader(), e.getMessage());
       result = ReadThroughResult.failed(SEALED_MEANWHILE);
     } catch (RuntimeException e) {
@@ -274,7 +274,7 @@ public final class UpstreamReadThrough implements AutoCloseable {
     StoredBlob blob = shared.blob().get();
     try {
       vault.catalog().bind(ref, blob.sha512());
-    } catch (CatalogFrozenException e) {
+    } catch (FrozenException e) {
       return ReadThroughResult.failed(SEALED_MEANWHILE);
     } catch (IllegalArgumentException e) {
       return ReadThroughResult.failed(

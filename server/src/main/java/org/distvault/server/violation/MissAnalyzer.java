@@ -8,9 +8,9 @@ import org.distvault.server.http.DistfileRequest;
 import org.distvault.server.http.HashRequest;
 import org.distvault.server.http.PkgPath;
 import org.distvault.server.http.RequestTarget;
-import org.distvault.storage.catalog.PrefetchOutcome;
-import org.distvault.storage.catalog.Resolution;
-import org.distvault.storage.catalog.Variant;
+import org.distvault.storage.distfile.PrefetchOutcome;
+import org.distvault.storage.record.Resolution;
+import org.distvault.storage.record.Variant;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.vault.Vault;
 

@@ -3,7 +3,7 @@ package org.distvault.server.violation;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.distvault.storage.catalog.Variant;
+import org.distvault.storage.record.Variant;
 
 /**
  * Why a request found nothing: the kind, the name asked for, the packages that expect it, and a

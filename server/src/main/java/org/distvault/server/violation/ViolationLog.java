@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
-import org.distvault.storage.catalog.LogEntry;
+import org.distvault.storage.record.LogEntry;
 
 /**
  * The JSON-lines copy of the violations log for log shippers: {@code DATA/log/violations.jsonl},

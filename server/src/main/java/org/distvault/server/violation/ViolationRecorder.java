@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.catalog.LogEntry;
-import org.distvault.storage.catalog.LogKind;
+import org.distvault.storage.record.LogEntry;
+import org.distvault.storage.record.LogKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,7 +15,7 @@ import java.util.Set;
 import org.distvault.prefetch.manifest.Manifest;
 import org.distvault.prefetch.manifest.ManifestReader;
 import org.distvault.server.testing.TestContent;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

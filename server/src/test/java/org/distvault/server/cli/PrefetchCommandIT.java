@@ -26,7 +26,7 @@ import org.distvault.server.ServerConfig;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.testing.TestContent;
 import org.distvault.server.testing.Upstream;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

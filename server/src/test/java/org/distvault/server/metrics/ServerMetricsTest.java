@@ -7,7 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.distvault.server.http.RouteKind;
 import org.distvault.server.mode.Mode;
-import org.distvault.storage.catalog.CatalogStats;
+import org.distvault.storage.record.StoreStats;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class ServerMetricsTest {
   @Test
   void requestsAreCountedPerRouteAndOutcomeAcrossRepeatedCalls() {
     PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (ServerMetrics m = new ServerMetrics(r, () -> new CatalogStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
+    try (ServerMetrics m = new ServerMetrics(r, () -> new StoreStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
       for (int i = 0; i < 3; i++) {
         m.completed(RouteKind.PKG, 200, 10, 1_000_000);
       }
@@ -71,7 +71,7 @@ class ServerMetricsTest {
   @Test
   void ingestLabelsOutsideTheAllowedShapeBecomeOther() {
     PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (ServerMetrics m = new ServerMetrics(r, () -> new CatalogStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
+    try (ServerMetrics m = new ServerMetrics(r, () -> new StoreStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
       m.ingestOutcome("blob", "created");
       m.ingestOutcome("Blob Upload!", "../etc");
       m.ingestOutcome("scrub", "corrupt");
@@ -89,7 +89,7 @@ class ServerMetricsTest {
   @Test
   void dataDirectorySpaceIsTheFileSystemsUsableAndTotalSpace(@TempDir Path data) throws Exception {
     PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (ServerMetrics m = new ServerMetrics(r, () -> new CatalogStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
+    try (ServerMetrics m = new ServerMetrics(r, () -> new StoreStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
       m.dataDirectory(data);
       FileStore store = Files.getFileStore(data);
       long totalBefore = store.getTotalSpace();

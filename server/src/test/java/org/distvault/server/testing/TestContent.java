@@ -10,7 +10,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.distvault.storage.catalog.ExpectedDistfile;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;

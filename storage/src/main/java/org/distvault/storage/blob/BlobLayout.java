@@ -38,7 +38,7 @@ public final class BlobLayout {
    * @throws IllegalArgumentException if {@code sha512} is not a SHA-512 digest
    */
   public Path path(Digest sha512) {
-    requireSha512(sha512);
+    Digest.requireSha512(sha512);
     String hex = sha512.hex();
     return root.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex);
   }
@@ -62,13 +62,6 @@ public final class BlobLayout {
   /** Whether {@code name} is a valid bucket directory name (two lower-case hex digits). */
   static boolean isBucketName(String name) {
     return name.length() == 2 && isLowerHex(name);
-  }
-
-  static void requireSha512(Digest digest) {
-    if (digest.algorithm() != DigestAlgorithm.SHA512) {
-      throw new IllegalArgumentException(
-          "blobs are addressed by SHA512, not " + digest.algorithm().distinfoName());
-    }
   }
 
   private static boolean isLowerHex(String s) {

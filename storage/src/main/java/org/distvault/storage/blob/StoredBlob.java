@@ -20,7 +20,7 @@ public record StoredBlob(Digest sha512, long size, Digests digests, Path path) {
     Objects.requireNonNull(sha512, "sha512");
     Objects.requireNonNull(digests, "digests");
     Objects.requireNonNull(path, "path");
-    BlobLayout.requireSha512(sha512);
+    Digest.requireSha512(sha512);
     if (!digests.get(DigestAlgorithm.SHA512).map(sha512::equals).orElse(false)) {
       throw new IllegalArgumentException("digests do not contain " + sha512);
     }

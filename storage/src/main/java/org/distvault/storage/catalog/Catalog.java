@@ -1,5 +1,29 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.FrozenException;
+
+import org.distvault.storage.record.LogListener;
+
+import org.distvault.storage.record.LogKind;
+
+import org.distvault.storage.record.LogEntry;
+
+import org.distvault.storage.record.StoreStats;
+
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.record.UpsertSummary;
+
+import org.distvault.storage.record.Resolution;
+
+import org.distvault.storage.record.VariantRef;
+
+import org.distvault.storage.record.DistfileRecord;
+
+import org.distvault.storage.distfile.PrefetchOutcome;
+
+import org.distvault.storage.distfile.ExpectedDistfile;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -173,7 +197,7 @@ public final class Catalog implements AutoCloseable {
    * @throws IllegalArgumentException when the variant or blob is unknown or they do not match
    */
   public void bind(VariantRef variant, Digest sha512) {
-    requireSha512(sha512);
+    Digest.requireSha512(sha512);
     freeze.call("bind", () -> guard.call("bind", () -> {
       records.bind(variant, sha512);
       return null;
@@ -188,7 +212,7 @@ public final class Catalog implements AutoCloseable {
    * @throws IllegalArgumentException naming the first binding that cannot be made
    */
   public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
-    bindings.forEach(b -> requireSha512(b.getValue()));
+    bindings.forEach(b -> Digest.requireSha512(b.getValue()));
     freeze.call("bind", () -> guard.call("bind", () -> {
       records.bindAll(bindings);
       return null;
@@ -197,7 +221,7 @@ public final class Catalog implements AutoCloseable {
 
   /**
    * Freezes what is expected and bound: upserts, outcomes and binds throw {@link
-   * CatalogFrozenException} with {@code reason} until {@link #thaw}. When this returns, none of
+   * FrozenException} with {@code reason} until {@link #thaw}. When this returns, none of
    * them is still running, so what is bound now stays bound (a seal computed now holds). Blob
    * records, verification times, blob removal (a scrub must still drop a corrupt blob), logs and
    * state stay writable. Freezing a frozen catalog replaces the reason. In memory only: whoever
@@ -217,7 +241,7 @@ public final class Catalog implements AutoCloseable {
   /**
    * Runs {@code writes} (e.g. a request's binds and their outcomes) as one with respect to a
    * {@link #freeze}: either all run before it takes effect, or none does and this throws {@link
-   * CatalogFrozenException} naming {@code what}. Keep them short: a freeze waits for them.
+   * FrozenException} naming {@code what}. Keep them short: a freeze waits for them.
    */
   public <E extends Exception> void unlessFrozen(String what, Writes<E> writes) throws E {
     freeze.run(what, writes);
@@ -258,7 +282,7 @@ public final class Catalog implements AutoCloseable {
   }
 
   public Optional<BlobRecord> blob(Digest sha512) {
-    requireSha512(sha512);
+    Digest.requireSha512(sha512);
     return guard.call("read blob", () -> records.blob(sha512));
   }
 
@@ -272,13 +296,13 @@ public final class Catalog implements AutoCloseable {
   /** Up to {@code limit} blob records in SHA-512 order, after {@code after} if given. */
   public List<BlobRecord> listBlobs(Optional<Digest> after, int limit) {
     checkLimit(limit);
-    after.ifPresent(Catalog::requireSha512);
+    after.ifPresent(Digest::requireSha512);
     return guard.call("list blobs", () -> records.listBlobs(after, limit));
   }
 
   /** Notes that a blob was re-hashed and found intact; false when the blob is unknown. */
   public boolean markVerified(Digest sha512, Instant when) {
-    requireSha512(sha512);
+    Digest.requireSha512(sha512);
     return guard.call("mark verified", () -> records.markVerified(sha512, when));
   }
 
@@ -289,7 +313,7 @@ public final class Catalog implements AutoCloseable {
    * @return the variants that were unbound
    */
   public List<VariantRef> removeBlob(Digest sha512) {
-    requireSha512(sha512);
+    Digest.requireSha512(sha512);
     return guard.call("remove blob", () -> records.removeBlob(sha512));
   }
 
@@ -299,12 +323,12 @@ public final class Catalog implements AutoCloseable {
    * Current counts. Maintained in memory and in the catalog with every write (in the same
    * batch), so reading them costs no I/O: fit for a metrics gauge.
    */
-  public CatalogStats stats() {
+  public StoreStats stats() {
     return guard.call("stats", records::stats);
   }
 
   /** Recomputes the counts with a full scan, stores and returns them (for checks and repair). */
-  public CatalogStats recount() {
+  public StoreStats recount() {
     return guard.call("recount", records::recount);
   }
 
@@ -405,14 +429,6 @@ public final class Catalog implements AutoCloseable {
       logs.stop();
       store.close();
     });
-  }
-
-  static Digest requireSha512(Digest d) {
-    Objects.requireNonNull(d, "sha512");
-    if (d.algorithm() != DigestAlgorithm.SHA512) {
-      throw new IllegalArgumentException("a blob is named by its SHA-512, not by " + d);
-    }
-    return d;
   }
 
   private static void checkLimit(int limit) {

@@ -1,5 +1,19 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.LogKind;
+
+import org.distvault.storage.record.LogEntry;
+
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.record.VariantRef;
+
+import org.distvault.storage.record.Variant;
+
+import org.distvault.storage.record.DistfileRecord;
+
+import org.distvault.storage.distfile.PrefetchOutcome;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

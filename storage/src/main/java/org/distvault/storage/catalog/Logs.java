@@ -1,5 +1,11 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.LogListener;
+
+import org.distvault.storage.record.LogKind;
+
+import org.distvault.storage.record.LogEntry;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

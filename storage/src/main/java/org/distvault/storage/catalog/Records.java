@@ -1,5 +1,21 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.StoreStats;
+
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.record.UpsertSummary;
+
+import org.distvault.storage.record.VariantRef;
+
+import org.distvault.storage.record.Variant;
+
+import org.distvault.storage.record.DistfileRecord;
+
+import org.distvault.storage.distfile.PrefetchOutcome;
+
+import org.distvault.storage.distfile.ExpectedDistfile;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +38,7 @@ import org.rocksdb.WriteBatch;
 
 /**
  * Distfile and blob records: reads, and the mutations that keep records, the digest index, the
- * binding index and the maintained {@link CatalogStats} consistent. Each mutation is one synced
+ * binding index and the maintained {@link StoreStats} consistent. Each mutation is one synced
  * WriteBatch that carries the records, both indexes and the new counters, so a crash leaves all
  * of them before or all after.
  *
@@ -35,19 +51,19 @@ final class Records {
 
   private final RocksStore s;
   private final ReentrantLock writes = new ReentrantLock();
-  private volatile CatalogStats stats;
+  private volatile StoreStats stats;
   /** Bumped after every synced write of distfile or blob records; see {@link #generation}. */
   private final AtomicLong generation = new AtomicLong();
 
   Records(RocksStore s) throws RocksDBException {
     this.s = s;
     byte[] saved = s.db.get(s.meta, STATS_KEY);
-    this.stats = saved == null ? recount() : Codec.read(saved, CatalogStats.class, "stats");
+    this.stats = saved == null ? recount() : Codec.read(saved, StoreStats.class, "stats");
   }
 
   // ---- reads ----
 
-  CatalogStats stats() {
+  StoreStats stats() {
     return stats;
   }
 
@@ -114,7 +130,7 @@ final class Records {
         after.put(e.name(), next);
         created += u.created() ? 1 : 0;
       }
-      commit(wb, before, after, CatalogStats.ZERO);
+      commit(wb, before, after, StoreStats.ZERO);
       return new UpsertSummary(chunk.size(), created, chunk.size() - created);
     } finally {
       writes.unlock();
@@ -131,7 +147,7 @@ final class Records {
             : loadOne(o.getKey().name(), before);
         after.put(r.name(), r.with(variant(r, o.getKey().variantId()).withOutcome(o.getValue())));
       }
-      commit(wb, before, after, CatalogStats.ZERO);
+      commit(wb, before, after, StoreStats.ZERO);
     } finally {
       writes.unlock();
     }
@@ -161,7 +177,7 @@ final class Records {
         }
         after.put(r.name(), r.with(v.withBlob(Optional.of(sha512))));
       }
-      commit(wb, before, after, CatalogStats.ZERO);
+      commit(wb, before, after, StoreStats.ZERO);
     } finally {
       writes.unlock();
     }
@@ -180,7 +196,7 @@ final class Records {
     try (WriteBatch wb = new WriteBatch()) {
       Map<Digest, BlobRecord> batch = new LinkedHashMap<>();
       List<BlobRecord> out = new ArrayList<>(blobs.size());
-      CatalogStats delta = CatalogStats.ZERO;
+      StoreStats delta = StoreStats.ZERO;
       for (BlobRecord b : blobs) {
         Optional<BlobRecord> old =
             batch.containsKey(b.sha512()) ? Optional.of(batch.get(b.sha512())) : blob(b.sha512());
@@ -194,7 +210,7 @@ final class Records {
           merged = new BlobRecord(o.sha512(), o.size(), o.digests().merge(b.digests()), o.storedAt(),
               b.lastVerifiedAt().isAfter(o.lastVerifiedAt()) ? b.lastVerifiedAt() : o.lastVerifiedAt());
         } else {
-          delta = delta.plus(CatalogStats.of(merged));
+          delta = delta.plus(StoreStats.of(merged));
         }
         batch.put(merged.sha512(), merged);
         out.add(merged);
@@ -224,7 +240,7 @@ final class Records {
       BlobRecord o = old.get();
       BlobRecord next = new BlobRecord(o.sha512(), o.size(), o.digests(), o.storedAt(), when);
       wb.put(s.blobs, Codec.blobKey(sha512), Codec.encode(next));
-      commit(wb, Map.of(), Map.of(), CatalogStats.ZERO);
+      commit(wb, Map.of(), Map.of(), StoreStats.ZERO);
       return true;
     } finally {
       writes.unlock();
@@ -263,7 +279,7 @@ final class Records {
         }
       }
       wb.delete(s.blobs, Codec.blobKey(sha512));
-      commit(wb, before, after, CatalogStats.ZERO.minus(CatalogStats.of(blob.get())));
+      commit(wb, before, after, StoreStats.ZERO.minus(StoreStats.of(blob.get())));
       return unbound;
     } finally {
       writes.unlock();
@@ -271,19 +287,19 @@ final class Records {
   }
 
   /** Recomputes the counters by scanning every record, stores and returns them. */
-  CatalogStats recount() throws RocksDBException {
+  StoreStats recount() throws RocksDBException {
     writes.lock();
     try (WriteBatch wb = new WriteBatch()) {
-      CatalogStats total = CatalogStats.ZERO;
+      StoreStats total = StoreStats.ZERO;
       try (RocksIterator it = s.db.newIterator(s.distfiles)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
-          total = total.plus(CatalogStats.of(Codec.decodeDistfile(it.key(), it.value())));
+          total = total.plus(StoreStats.of(Codec.decodeDistfile(it.key(), it.value())));
         }
         it.status();
       }
       try (RocksIterator it = s.db.newIterator(s.blobs)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
-          total = total.plus(CatalogStats.of(Codec.decodeBlob(it.key(), it.value())));
+          total = total.plus(StoreStats.of(Codec.decodeBlob(it.key(), it.value())));
         }
         it.status();
       }
@@ -304,13 +320,13 @@ final class Records {
    * version of every name in {@code after} that existed.
    */
   private void commit(WriteBatch wb, Map<DistfileName, DistfileRecord> before,
-      Map<DistfileName, DistfileRecord> after, CatalogStats delta) throws RocksDBException {
+      Map<DistfileName, DistfileRecord> after, StoreStats delta) throws RocksDBException {
     for (DistfileRecord next : after.values()) {
       DistfileRecord old = before.get(next.name());
       wb.put(s.distfiles, Codec.distfileKey(next.name()), Codec.encode(next));
-      delta = delta.plus(CatalogStats.of(next));
+      delta = delta.plus(StoreStats.of(next));
       if (old != null) {
-        delta = delta.minus(CatalogStats.of(old));
+        delta = delta.minus(StoreStats.of(old));
         for (Variant was : old.variants()) {
           Optional<Digest> now = next.variant(was.id()).flatMap(Variant::blob);
           if (was.blob().isPresent() && !was.blob().equals(now)) {
@@ -325,7 +341,7 @@ final class Records {
         }
       }
     }
-    CatalogStats next = stats.plus(delta);
+    StoreStats next = stats.plus(delta);
     wb.put(s.meta, STATS_KEY, Codec.write(next));
     try {
       s.writeSynced(wb);

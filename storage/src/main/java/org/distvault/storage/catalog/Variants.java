@@ -1,5 +1,15 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.record.Variant;
+
+import org.distvault.storage.record.DistfileRecord;
+
+import org.distvault.storage.distfile.ContentIdentity;
+
+import org.distvault.storage.distfile.ExpectedDistfile;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.FrozenException;
+
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -39,7 +41,7 @@ final class WriteFreeze {
     String why = reason;
     if (why != null) {
       lock.readLock().unlock();
-      throw new CatalogFrozenException(what, why);
+      throw new FrozenException(what, why);
     }
   }
 

@@ -53,6 +53,19 @@ public final class Digest {
     return new Digest(algorithm, HEX.parseHex(hex));
   }
 
+  /**
+   * Returns {@code d} if it is a SHA-512 digest, the only kind that names a blob.
+   *
+   * @throws IllegalArgumentException naming the digest otherwise
+   */
+  public static Digest requireSha512(Digest d) {
+    java.util.Objects.requireNonNull(d, "sha512");
+    if (d.algorithm() != DigestAlgorithm.SHA512) {
+      throw new IllegalArgumentException("a blob is named by its SHA-512, not by " + d);
+    }
+    return d;
+  }
+
   public DigestAlgorithm algorithm() {
     return algorithm;
   }

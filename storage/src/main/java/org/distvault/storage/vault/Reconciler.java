@@ -14,7 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.distvault.storage.blob.BlobStore;
-import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;

@@ -1,5 +1,11 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.StoreStats;
+
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.record.VariantRef;
+
 import static org.distvault.storage.catalog.Fixtures.T0;
 import static org.distvault.storage.catalog.Fixtures.boundBlob;
 import static org.distvault.storage.catalog.Fixtures.expected;
@@ -54,7 +60,7 @@ class CatalogBatchWritesTest extends OpenCatalogTest {
   @Test
   void anEmptyBatchChangesNothing() {
     storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");
-    CatalogStats before = catalog.stats();
+    StoreStats before = catalog.stats();
     catalog.bindAll(List.of());
     assertEquals(before, catalog.stats());
     assertEquals(Optional.empty(), boundBlob(catalog, "x-1.0.tgz"));

@@ -1,5 +1,15 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.StoreStats;
+
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.record.Resolution;
+
+import org.distvault.storage.record.VariantState;
+
+import org.distvault.storage.record.VariantRef;
+
 import static org.distvault.storage.catalog.Fixtures.BORON;
 import static org.distvault.storage.catalog.Fixtures.T0;
 import static org.distvault.storage.catalog.Fixtures.expected;
@@ -64,7 +74,7 @@ class CatalogBlobsTest extends OpenCatalogTest {
     Resolution r = catalog.resolve(name("x-1.0.tgz"), Optional.of("devel/x"));
     assertEquals(Optional.of(b.sha512()), r.blob());
     assertEquals(VariantState.PRESENT, r.variant().orElseThrow().state());
-    assertEquals(new CatalogStats(1, 1, 1, 0, 0, 1, 9), catalog.stats());
+    assertEquals(new StoreStats(1, 1, 1, 0, 0, 1, 9), catalog.stats());
     assertEquals(catalog.stats(), catalog.recount());
   }
 
@@ -118,7 +128,7 @@ class CatalogBlobsTest extends OpenCatalogTest {
     catalog.bind(r1, b.sha512());
     catalog.bind(r2, b.sha512());
     catalog.bind(rk, keep.sha512());
-    assertEquals(new CatalogStats(3, 3, 3, 0, 0, 2, Fixtures.size(content) + 4), catalog.stats());
+    assertEquals(new StoreStats(3, 3, 3, 0, 0, 2, Fixtures.size(content) + 4), catalog.stats());
 
     List<VariantRef> unbound = catalog.removeBlob(b.sha512());
 
@@ -131,7 +141,7 @@ class CatalogBlobsTest extends OpenCatalogTest {
     assertEquals(VariantState.MISSING,
         catalog.resolve(name("a/shared-1.0.tgz"), Optional.empty()).variant().orElseThrow().state());
     assertEquals(Optional.of(keep.sha512()), catalog.resolve(name("keep.tgz"), Optional.empty()).blob());
-    assertEquals(new CatalogStats(3, 3, 1, 2, 0, 1, 4), catalog.stats());
+    assertEquals(new StoreStats(3, 3, 1, 2, 0, 1, 4), catalog.stats());
     assertEquals(catalog.stats(), catalog.recount());
     assertEquals(List.of(), catalog.removeBlob(b.sha512()));
 

@@ -1,5 +1,9 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.LogKind;
+
+import org.distvault.storage.record.LogEntry;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,25 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.StoreStats;
+
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.record.UpsertSummary;
+
+import org.distvault.storage.record.Resolution;
+
+import org.distvault.storage.record.VariantState;
+
+import org.distvault.storage.record.VariantRef;
+
+import org.distvault.storage.record.Variant;
+
+import org.distvault.storage.record.DistfileRecord;
+
+import org.distvault.storage.distfile.PrefetchOutcome;
+
+import org.distvault.storage.distfile.ExpectedDistfile;
+
 import static org.distvault.storage.catalog.Fixtures.BORON;
 import static org.distvault.storage.catalog.Fixtures.PHEANSTALK;
 import static org.distvault.storage.catalog.Fixtures.T0;
@@ -15,7 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.distvault.storage.catalog.Resolution.Match;
+import org.distvault.storage.record.Resolution.Match;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
@@ -175,7 +195,7 @@ class CatalogDistfilesTest extends OpenCatalogTest {
     assertEquals("HTTP 404 from https://a/a.tgz", v.lastOutcome().orElseThrow().reason());
     assertEquals(Optional.of("https://a/a.tgz"), v.lastOutcome().orElseThrow().url());
     assertEquals(T0, v.lastOutcome().orElseThrow().at());
-    assertEquals(new CatalogStats(2, 2, 0, 1, 1, 0, 0), catalog.stats());
+    assertEquals(new StoreStats(2, 2, 0, 1, 1, 0, 0), catalog.stats());
     assertEquals(catalog.stats(), catalog.recount());
   }
 
@@ -204,7 +224,7 @@ class CatalogDistfilesTest extends OpenCatalogTest {
 
     UpsertSummary s = catalog.upsertAll(manifest);
     assertEquals(new UpsertSummary(n + 2, n, 2), s);
-    assertEquals(new CatalogStats(n, n, 0, n, 0, 0, 0), catalog.stats());
+    assertEquals(new StoreStats(n, n, 0, n, 0, 0, 0), catalog.stats());
 
     List<DistfileName> seen = new ArrayList<>();
     Optional<DistfileName> after = Optional.empty();
@@ -234,9 +254,9 @@ class CatalogDistfilesTest extends OpenCatalogTest {
   void countsSurviveReopen() {
     catalog.upsert(expected("a.tgz", 1, BORON, "x/a"));
     catalog.putBlob(Fixtures.blobOf("hello"));
-    CatalogStats before = catalog.stats();
+    StoreStats before = catalog.stats();
     reopen();
     assertEquals(before, catalog.stats());
-    assertEquals(new CatalogStats(1, 1, 0, 1, 0, 1, 5), before);
+    assertEquals(new StoreStats(1, 1, 0, 1, 0, 1, 5), before);
   }
 }

@@ -1,5 +1,19 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.FrozenException;
+
+import org.distvault.storage.record.LogKind;
+
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.record.VariantRef;
+
+import org.distvault.storage.record.Variant;
+
+import org.distvault.storage.record.DistfileRecord;
+
+import org.distvault.storage.distfile.PrefetchOutcome;
+
 import static org.distvault.storage.catalog.Fixtures.T0;
 import static org.distvault.storage.catalog.Fixtures.boundBlob;
 import static org.distvault.storage.catalog.Fixtures.expected;
@@ -40,16 +54,16 @@ class CatalogFreezeTest extends OpenCatalogTest {
     DistfileRecord before = catalog.distfile(name("x-1.0.tgz")).orElseThrow();
     long generation = catalog.generation();
 
-    CatalogFrozenException bind = assertThrows(CatalogFrozenException.class, () -> catalog.bind(ref, x.sha512()));
+    FrozenException bind = assertThrows(FrozenException.class, () -> catalog.bind(ref, x.sha512()));
     assertEquals("bind refused: " + WHY, bind.getMessage());
     assertEquals(WHY, bind.reason());
-    assertEquals("bind refused: " + WHY, assertThrows(CatalogFrozenException.class,
+    assertEquals("bind refused: " + WHY, assertThrows(FrozenException.class,
         () -> catalog.bindAll(List.of(Map.entry(ref, x.sha512())))).getMessage());
-    assertEquals("upsert refused: " + WHY, assertThrows(CatalogFrozenException.class,
+    assertEquals("upsert refused: " + WHY, assertThrows(FrozenException.class,
         () -> catalog.upsert(expected("y-1.0.tgz", 3, Fixtures.distinfoDigestsOf("yyy"), "devel/y"))).getMessage());
-    assertEquals("upsert refused: " + WHY, assertThrows(CatalogFrozenException.class,
+    assertEquals("upsert refused: " + WHY, assertThrows(FrozenException.class,
         () -> catalog.upsertAll(List.of())).getMessage());
-    assertEquals("record outcomes refused: " + WHY, assertThrows(CatalogFrozenException.class,
+    assertEquals("record outcomes refused: " + WHY, assertThrows(FrozenException.class,
         () -> catalog.recordOutcome(ref, PrefetchOutcome.failed("HTTP 404", T0, "https://x.invalid/x"))).getMessage());
 
     assertEquals(before, catalog.distfile(name("x-1.0.tgz")).orElseThrow());
@@ -122,7 +136,7 @@ class CatalogFreezeTest extends OpenCatalogTest {
     assertEquals(PrefetchOutcome.Status.OK, v.lastOutcome().orElseThrow().status());
 
     AtomicBoolean ran = new AtomicBoolean();
-    CatalogFrozenException e = assertThrows(CatalogFrozenException.class,
+    FrozenException e = assertThrows(FrozenException.class,
         () -> catalog.unlessFrozen("bind and record", () -> ran.set(true)));
     assertEquals("bind and record refused: " + WHY, e.getMessage());
     assertFalse(ran.get());
@@ -161,7 +175,7 @@ class CatalogFreezeTest extends OpenCatalogTest {
               if (wasFrozen) {
                 throw new AssertionError("a bind after the freeze was made");
               }
-            } catch (CatalogFrozenException e) {
+            } catch (FrozenException e) {
               refused++;
             }
           }

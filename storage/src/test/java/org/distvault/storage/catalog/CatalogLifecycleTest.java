@@ -1,5 +1,13 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.LogKind;
+
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.record.VariantRef;
+
+import org.distvault.storage.distfile.PrefetchOutcome;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.distvault.storage.catalog.Fixtures.BORON;
 import static org.distvault.storage.catalog.Fixtures.T0;

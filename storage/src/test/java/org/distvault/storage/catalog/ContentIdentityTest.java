@@ -1,5 +1,7 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.distfile.ContentIdentity;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;

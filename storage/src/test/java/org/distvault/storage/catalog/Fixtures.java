@@ -1,5 +1,9 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.BlobRecord;
+
+import org.distvault.storage.distfile.ExpectedDistfile;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
 package org.distvault.storage.catalog;
 
+import org.distvault.storage.record.LogKind;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.PrintStream;

@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.catalog.DistfileRecord;
-import org.distvault.storage.catalog.ExpectedDistfile;
-import org.distvault.storage.catalog.Resolution;
-import org.distvault.storage.catalog.VariantRef;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.record.Resolution;
+import org.distvault.storage.record.VariantRef;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
@@ -182,7 +182,7 @@ class LocateCacheTest {
   /** An answer with a blob and a file, for the unit tests of the cache alone. */
   private Vault.Located located(DistfileName name) {
     Digests d = digests(bytes(name.value().hashCode(), 10));
-    var blob = org.distvault.storage.catalog.BlobRecord.stored(d, 10, java.time.Instant.EPOCH);
+    var blob = org.distvault.storage.record.BlobRecord.stored(d, 10, java.time.Instant.EPOCH);
     return new Vault.Located(
         new Resolution(name, Resolution.Match.UNKNOWN, Optional.empty(), List.of()),
         Optional.of(blob), Optional.of(data.resolve(name.value())));

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.vault.Vault;
 

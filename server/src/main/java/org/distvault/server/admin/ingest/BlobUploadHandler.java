@@ -18,7 +18,7 @@ import org.distvault.storage.blob.BlobWriter;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.SizeMismatchException;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;

@@ -16,12 +16,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.catalog.CatalogFrozenException;
-import org.distvault.storage.catalog.DistfileRecord;
-import org.distvault.storage.catalog.ExpectedDistfile;
-import org.distvault.storage.catalog.Variant;
+import org.distvault.storage.record.FrozenException;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.record.Variant;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.vault.Vault;
@@ -105,7 +105,7 @@ public final class HaveHandler implements HttpHandler {
       try {
         // The request's expectations and binds as one against the seal's freeze: all or none.
         vault.catalog().unlessFrozen("bind", () -> bind(toBind, present));
-      } catch (CatalogFrozenException e) {
+      } catch (FrozenException e) {
         // Sealed since the gate was asked: nothing was bound, as if the gate had refused.
         toBind.forEach(t -> present[t.index()] = false);
       }

@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.distvault.storage.catalog.CatalogFrozenException;
+import org.distvault.storage.record.FrozenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -105,7 +105,7 @@ final class JsonEndpoint implements HttpHandler {
       Reply reply;
       try {
         reply = action.handle(exchange, body);
-      } catch (CatalogFrozenException e) {
+      } catch (FrozenException e) {
         // Past the gate just before the seal: the freeze refused the write, nothing was bound.
         throw ApiException.refused(e.reason());
       }

@@ -21,8 +21,8 @@ import java.util.UUID;
 import org.distvault.prefetch.manifest.ManifestError;
 import org.distvault.prefetch.manifest.ManifestLine;
 import org.distvault.prefetch.manifest.ManifestReader;
-import org.distvault.storage.catalog.ExpectedDistfile;
-import org.distvault.storage.catalog.UpsertSummary;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.record.UpsertSummary;
 import org.distvault.storage.vault.Vault;
 
 /**

@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.vault.Vault;
 import org.junit.jupiter.api.Test;

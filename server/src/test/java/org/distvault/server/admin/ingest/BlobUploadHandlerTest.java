@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import org.distvault.server.testing.TestContent;
 import org.distvault.storage.blob.BlobStoreOptions;
-import org.distvault.storage.catalog.BlobRecord;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;

@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

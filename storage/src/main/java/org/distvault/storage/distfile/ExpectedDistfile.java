@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.distfile;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -13,8 +13,8 @@ import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
 
 /**
- * What a manifest line or a distinfo entry says a distfile should be: the input of {@link
- * Catalog#upsert}.
+ * What a manifest line or a distinfo entry says a distfile should be: the input of {@code
+ * Vault#expect}.
  *
  * <p>Package paths are kept sorted and URLs in the given order without repeats.
  *
@@ -66,7 +66,7 @@ public record ExpectedDistfile(
     return pkgpath;
   }
 
-  static SortedSet<String> checkedPkgpaths(Collection<String> pkgpaths) {
+  public static SortedSet<String> checkedPkgpaths(Collection<String> pkgpaths) {
     TreeSet<String> sorted = new TreeSet<>();
     for (String p : pkgpaths) {
       sorted.add(checkPkgpath(p));
@@ -74,7 +74,7 @@ public record ExpectedDistfile(
     return Collections.unmodifiableSortedSet(sorted);
   }
 
-  static List<String> checkedUrls(Collection<String> urls) {
+  public static List<String> checkedUrls(Collection<String> urls) {
     LinkedHashSet<String> distinct = new LinkedHashSet<>();
     for (String u : urls) {
       Objects.requireNonNull(u, "url");

@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.distfile;
 
 import java.time.Instant;
 import java.util.Objects;

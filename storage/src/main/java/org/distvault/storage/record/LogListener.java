@@ -1,11 +1,11 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 import java.util.List;
 
 /**
  * Told of the entries of one log that a group commit has just made durable, on the catalog's
- * committer thread, before their {@link Catalog#append} calls return (see {@link
- * Catalog#onCommitted}). It runs between two syncs, so it must be short and must not call the
+ * committer thread, before their {@code append} calls return (see {@code
+ * Vault#onCommitted}). It runs between two syncs, so it must be short and must not call the
  * catalog's log methods.
  */
 @FunctionalInterface
@@ -13,5 +13,5 @@ public interface LogListener {
   /**
    * @param entries the durable entries of the group, in cursor order (never empty)
    */
-  void committed(List<LogEntry> entries);
+  public void committed(List<LogEntry> entries);
 }

@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.distfile;
 
 import java.util.Map;
 import java.util.Optional;

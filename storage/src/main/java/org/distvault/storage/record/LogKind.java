@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 /**
  * An append-only log kept in the catalog. Each kind has its own cursor sequence, starting at 1.
@@ -19,7 +19,7 @@ public enum LogKind {
   }
 
   /** The stored key prefix of this log. */
-  byte code() {
+  public byte code() {
     return code;
   }
 }

@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 import java.util.List;
 import java.util.Objects;
@@ -7,8 +7,8 @@ import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.DistfileName;
 
 /**
- * The answer to "which content does a request for this name mean?" (see {@link
- * Catalog#resolve}).
+ * The answer to "which content does a request for this name mean?" (see {@code
+ * Vault#locate}).
  *
  * @param match how the variant was chosen, or why none was
  * @param variant the chosen variant; empty for {@link Match#UNKNOWN} and {@link Match#AMBIGUOUS}
@@ -49,7 +49,7 @@ public record Resolution(
    *
    * @param record the name's record, or {@code null} when the catalog has none
    */
-  static Resolution of(DistfileName name, DistfileRecord record, Optional<String> pkgpath) {
+  public static Resolution of(DistfileName name, DistfileRecord record, Optional<String> pkgpath) {
     if (record == null) {
       return new Resolution(name, Match.UNKNOWN, Optional.empty(), List.of());
     }

@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +26,7 @@ public record DistfileRecord(DistfileName name, List<Variant> variants) {
   }
 
   /** This record with the variant of the same id replaced by {@code v}. */
-  DistfileRecord with(Variant v) {
+  public DistfileRecord with(Variant v) {
     return new DistfileRecord(
         name, variants.stream().map(old -> old.id() == v.id() ? v : old).toList());
   }

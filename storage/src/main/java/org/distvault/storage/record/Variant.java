@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 import java.util.List;
 import java.util.Objects;
@@ -7,6 +7,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.distfile.PrefetchOutcome;
 
 /**
  * One expected content of a distfile name. Usually a name has one variant; it has several when
@@ -42,7 +44,7 @@ public record Variant(
     urls = ExpectedDistfile.checkedUrls(urls);
     Objects.requireNonNull(lastOutcome, "lastOutcome");
     Objects.requireNonNull(blob, "blob");
-    blob.ifPresent(Catalog::requireSha512);
+    blob.ifPresent(Digest::requireSha512);
   }
 
   /** PRESENT when bound; else FAILED when the last prefetch failed; else MISSING. */
@@ -55,15 +57,15 @@ public record Variant(
         : VariantState.MISSING;
   }
 
-  Variant withPkgpaths(Set<String> newPkgpaths) {
+  public Variant withPkgpaths(Set<String> newPkgpaths) {
     return new Variant(id, size, digests, newPkgpaths, urls, lastOutcome, blob);
   }
 
-  Variant withOutcome(PrefetchOutcome outcome) {
+  public Variant withOutcome(PrefetchOutcome outcome) {
     return new Variant(id, size, digests, pkgpaths, urls, Optional.of(outcome), blob);
   }
 
-  Variant withBlob(Optional<Digest> newBlob) {
+  public Variant withBlob(Optional<Digest> newBlob) {
     return new Variant(id, size, digests, pkgpaths, urls, lastOutcome, newBlob);
   }
 }

@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 /** Whether the cache can serve a distfile variant, and if not, whether fetching it failed. */
 public enum VariantState {

@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 import java.util.Objects;
 import org.distvault.storage.name.DistfileName;

@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 /**
  * What a batch upsert did.
@@ -8,9 +8,9 @@ package org.distvault.storage.catalog;
  * @param merged expectations merged into an existing variant of the same content
  */
 public record UpsertSummary(long entries, long created, long merged) {
-  static final UpsertSummary NONE = new UpsertSummary(0, 0, 0);
+  public static final UpsertSummary NONE = new UpsertSummary(0, 0, 0);
 
-  UpsertSummary plus(UpsertSummary o) {
+  public UpsertSummary plus(UpsertSummary o) {
     return new UpsertSummary(entries + o.entries, created + o.created, merged + o.merged);
   }
 }

@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +20,7 @@ public record BlobRecord(
     Digest sha512, long size, Digests digests, Instant storedAt, Instant lastVerifiedAt) {
 
   public BlobRecord {
-    Catalog.requireSha512(sha512);
+    Digest.requireSha512(sha512);
     if (size < 0) {
       throw new IllegalArgumentException("blob " + sha512.hex() + ": negative size " + size);
     }

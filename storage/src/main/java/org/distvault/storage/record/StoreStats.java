@@ -1,4 +1,4 @@
-package org.distvault.storage.catalog;
+package org.distvault.storage.record;
 
 /**
  * Counts for stats and metrics gauges. Distfile states are counted per variant (each variant is
@@ -8,14 +8,14 @@ package org.distvault.storage.catalog;
  * @param variants expected variants; always {@code present + missing + failed}
  * @param blobBytes total size of all blobs
  */
-public record CatalogStats(
+public record StoreStats(
     long names, long variants, long present, long missing, long failed, long blobs,
     long blobBytes) {
 
-  static final CatalogStats ZERO = new CatalogStats(0, 0, 0, 0, 0, 0, 0);
+  public static final StoreStats ZERO = new StoreStats(0, 0, 0, 0, 0, 0, 0);
 
   /** The contribution of one distfile record. */
-  static CatalogStats of(DistfileRecord r) {
+  public static StoreStats of(DistfileRecord r) {
     long present = 0;
     long missing = 0;
     long failed = 0;
@@ -26,16 +26,16 @@ public record CatalogStats(
         case FAILED -> failed++;
       }
     }
-    return new CatalogStats(1, r.variants().size(), present, missing, failed, 0, 0);
+    return new StoreStats(1, r.variants().size(), present, missing, failed, 0, 0);
   }
 
   /** The contribution of one blob record. */
-  static CatalogStats of(BlobRecord b) {
-    return new CatalogStats(0, 0, 0, 0, 0, 1, b.size());
+  public static StoreStats of(BlobRecord b) {
+    return new StoreStats(0, 0, 0, 0, 0, 1, b.size());
   }
 
-  CatalogStats plus(CatalogStats o) {
-    return new CatalogStats(
+  public StoreStats plus(StoreStats o) {
+    return new StoreStats(
         names + o.names,
         variants + o.variants,
         present + o.present,
@@ -45,8 +45,8 @@ public record CatalogStats(
         blobBytes + o.blobBytes);
   }
 
-  CatalogStats minus(CatalogStats o) {
-    return new CatalogStats(
+  public StoreStats minus(StoreStats o) {
+    return new StoreStats(
         names - o.names,
         variants - o.variants,
         present - o.present,
