@@ -37,7 +37,7 @@ class BlobLayoutTest {
     Digest sha256 = Digest.of(DigestAlgorithm.SHA256, new byte[32]);
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> layout.path(sha256));
-    assertEquals("blobs are addressed by SHA512, not SHA256", e.getMessage());
+    assertEquals("a blob is named by its SHA-512, not by SHA256:" + "00".repeat(32), e.getMessage());
   }
 
   @Test
