@@ -18,9 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An upstream HTTP server on 127.0.0.1 that misbehaves on purpose, one behaviour per path. It
+ * The fake upstream distfile site for the tests of every module: an HTTP server on 127.0.0.1
+ * (the JDK's) that misbehaves on purpose, one behaviour per raw path; unknown paths get 404. It
  * counts requests per path, the requests in progress and their maximum (what a per-host limit
  * must bound), and the arrival time of each request.
+ *
+ * <p>What HTTP cannot express (a body cut short, a reset, a connection that sends nothing) is
+ * {@link RawUpstream}'s.
  */
 public final class Upstream implements AutoCloseable {
   /** What the server does for one path. */
@@ -72,6 +76,11 @@ public final class Upstream implements AutoCloseable {
     return arrivals.getOrDefault(path, List.of());
   }
 
+  /** The requests being answered now. */
+  public int inProgress() {
+    return inProgress.get();
+  }
+
   /** The most requests that were ever in progress at once. */
   public int maxConcurrent() {
     return maxInProgress.get();
@@ -103,6 +112,12 @@ public final class Upstream implements AutoCloseable {
   public void close() {
     server.stop(0);
     pool.shutdownNow();
+    try {
+      // A behaviour still sleeping or waiting on a latch must not outlive the test.
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- behaviours ----
