@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +38,8 @@ public final class Upstream implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool = Executors.newFixedThreadPool(24);
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final Map<String, Behaviour> prefixes = new ConcurrentHashMap<>();
+  private final List<String> paths = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
   private final AtomicInteger inProgress = new AtomicInteger();
@@ -60,6 +64,28 @@ public final class Upstream implements AutoCloseable {
   public Upstream on(String path, Behaviour b) {
     behaviours.put(path, b);
     return this;
+  }
+
+  /**
+   * Serves the files of {@code dir} under {@code prefix} (ending in {@code /}) like a plain
+   * static server: the path is decoded (as nginx does) and mapped into the directory; 404 outside
+   * it or for a missing file. Paths given their own behaviour with {@link #on} come first.
+   */
+  public Upstream onDirectory(String prefix, Path dir) {
+    prefixes.put(prefix, (ex, n) -> {
+      Path file = dir.resolve(ex.getRequestURI().getPath().substring(prefix.length())).normalize();
+      if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+        status(404).serve(ex, n);
+        return;
+      }
+      file(Files.readAllBytes(file)).serve(ex, n);
+    });
+    return this;
+  }
+
+  /** The raw path of every request, in arrival order. */
+  public List<String> paths() {
+    return List.copyOf(paths);
   }
 
   public int requests(String path) {
@@ -89,11 +115,16 @@ public final class Upstream implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getRawPath();
     int n = requests.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+    paths.add(path);
     arrivals.computeIfAbsent(path, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
     int now = inProgress.incrementAndGet();
     maxInProgress.accumulateAndGet(now, Math::max);
     try (ex) {
       Behaviour b = behaviours.get(path);
+      if (b == null) {
+        b = prefixes.entrySet().stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+            .findFirst().orElse(null);
+      }
       if (b == null) {
         status(404).serve(ex, n);
       } else {
