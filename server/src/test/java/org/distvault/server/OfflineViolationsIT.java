@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.distvault.prefetch.testserver.RawUpstream;
 import org.distvault.server.mode.Mode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,22 +33,22 @@ class OfflineViolationsIT {
 
   @TempDir static Path data;
   static TestServer s;
-  static CountingUpstream upstream;
+  static RawUpstream upstream;
 
   @BeforeAll
   static void start() throws IOException {
-    upstream = new CountingUpstream();
+    upstream = new RawUpstream();
     s = TestServer.start(data, Mode.OFFLINE);
     Catalogue c = s.catalogue();
     c.present("zlib-1.3.1.tar.gz", "devel/zlib", Catalogue.content(10, 1000));
     c.failed("cmake-3.27.9.tar.gz", "devel/cmake", Catalogue.content(11, 500),
-        upstream.url("files/v3.27/cmake-3.27.9.tar.gz"),
-        "HTTP 404 from " + upstream.url("files/v3.27/cmake-3.27.9.tar.gz"));
-    c.expect("never-1.0.tar.gz", "misc/never", Catalogue.content(12, 300), upstream.url("never-1.0.tar.gz"));
-    c.expect("shared-2.0.tar.gz", "devel/a", Catalogue.content(13, 300), upstream.url("shared-2.0.tar.gz"));
-    c.expect("shared-2.0.tar.gz", "devel/b", Catalogue.content(13, 300), upstream.url("shared-2.0.tar.gz"));
-    c.expect("v2.1.0.tar.gz", "wip/pheanstalk", Catalogue.content(14, 300), upstream.url("a/v2.1.0.tar.gz"));
-    c.expect("v2.1.0.tar.gz", "wip/boron", Catalogue.content(15, 300), upstream.url("b/v2.1.0.tar.gz"));
+        upstream.url("/files/v3.27/cmake-3.27.9.tar.gz"),
+        "HTTP 404 from " + upstream.url("/files/v3.27/cmake-3.27.9.tar.gz"));
+    c.expect("never-1.0.tar.gz", "misc/never", Catalogue.content(12, 300), upstream.url("/never-1.0.tar.gz"));
+    c.expect("shared-2.0.tar.gz", "devel/a", Catalogue.content(13, 300), upstream.url("/shared-2.0.tar.gz"));
+    c.expect("shared-2.0.tar.gz", "devel/b", Catalogue.content(13, 300), upstream.url("/shared-2.0.tar.gz"));
+    c.expect("v2.1.0.tar.gz", "wip/pheanstalk", Catalogue.content(14, 300), upstream.url("/a/v2.1.0.tar.gz"));
+    c.expect("v2.1.0.tar.gz", "wip/boron", Catalogue.content(15, 300), upstream.url("/b/v2.1.0.tar.gz"));
   }
 
   @AfterAll
@@ -86,7 +87,7 @@ class OfflineViolationsIT {
 
   @Test
   void notPrefetchedCarriesThePrefetchFailureReason() throws IOException {
-    String url = upstream.url("files/v3.27/cmake-3.27.9.tar.gz");
+    String url = upstream.url("/files/v3.27/cmake-3.27.9.tar.gz");
     JsonNode v = missOnce("GET", "/pkg/devel/cmake/cmake-3.27.9.tar.gz",
         "not-prefetched: devel/cmake cmake-3.27.9.tar.gz was not prefetched: HTTP 404 from " + url);
     assertEquals("not-prefetched", v.path("kind").asText());
@@ -211,7 +212,7 @@ class OfflineViolationsIT {
     assertTrue(cmake.path("reason").asText().startsWith("HTTP 404 from "));
 
     String text = s.admin().get("/api/v1/report?run=report-run&format=text").asString();
-    String url = upstream.url("files/v3.27/cmake-3.27.9.tar.gz");
+    String url = upstream.url("/files/v3.27/cmake-3.27.9.tar.gz");
     assertEquals("distvault violations report for run report-run: 4 violations, 4 packages\n"
         + "\n(no package)\n  nowhere-1.tgz  unknown  x1  in no manifest  [clients: 127.0.0.1]\n"
         + "\ndevel/a\n  shared-2.0.tar.gz  not-prefetched  x1  no prefetch attempt recorded  [clients: 127.0.0.1]\n"

@@ -14,8 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.distvault.prefetch.testserver.RawUpstream;
+import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.server.mode.Mode;
-import org.distvault.server.testing.Upstream;
 import org.distvault.storage.record.Variant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,9 +68,9 @@ class ReadThroughIT {
   void aDownloadThatEndsAfterTheSealBindsNothing() throws Exception {
     byte[] content = Catalogue.content(33, 50_000);
     CountDownLatch release = new CountDownLatch(1);
-    Upstream.Behaviour slow = ex -> {
+    Upstream.Behaviour slow = (ex, n) -> {
       release.await(60, TimeUnit.SECONDS);
-      Upstream.file(content).serve(ex);
+      Upstream.file(content).serve(ex, n);
     };
     try (Upstream upstream = new Upstream().on("/dl/late-1.0.tar.gz", slow);
         TestServer s = start(Mode.ONLINE)) {
@@ -122,9 +123,9 @@ class ReadThroughIT {
   @Test
   void sealedServerWithUpstreamGivenOpensNoConnection() throws Exception {
     byte[] content = Catalogue.content(34, 10_000);
-    try (CountingUpstream upstream = new CountingUpstream();
+    try (RawUpstream upstream = new RawUpstream();
         TestServer s = start(Mode.OFFLINE)) {
-      s.catalogue().expect("sealed-1.0.tar.gz", "devel/sealed", content, upstream.url("sealed-1.0.tar.gz"));
+      s.catalogue().expect("sealed-1.0.tar.gz", "devel/sealed", content, upstream.url("/sealed-1.0.tar.gz"));
       Response r = s.http().get("/pkg/devel/sealed/sealed-1.0.tar.gz");
       assertEquals(404, r.statusCode());
       assertTrue(r.asString().startsWith("not-prefetched:"), r.asString());

@@ -1,6 +1,11 @@
 package org.distvault.prefetch.source;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.codec.EncoderException;
+import org.apache.commons.codec.net.PercentCodec;
 
 /**
  * How a distfile name goes into a URL path.
@@ -11,9 +16,15 @@ import java.nio.charset.StandardCharsets;
  * DISTDIR) stores the file under that literal name, so there the {@code %} must itself be
  * encoded ({@code %25}) for the server, or the {@code file:} fetcher, to decode the path back to
  * the name. Hence two encodings.
+ *
+ * <p>What stays as written is this project's rule; the percent-encoding itself (UTF-8 bytes,
+ * upper-case hex) is Commons Codec's {@link PercentCodec}, told which ASCII characters to encode.
  */
 final class UrlPaths {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final PercentCodec MIRROR = encoding(c -> isPathChar(c) || c == '/');
+  private static final PercentCodec UPSTREAM = encoding(c -> isPathChar(c) || c == ';');
+  /** An escape an upstream server decodes, so pkgsrc's fetch relies on it: kept as written. */
+  private static final Pattern ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
 
   private UrlPaths() {}
 
@@ -23,7 +34,7 @@ final class UrlPaths {
    * are percent-encoded as UTF-8, {@code %} included. Decoding the result gives the name back.
    */
   static String mirrorPath(String name) {
-    return encode(name, true);
+    return encode(MIRROR, name);
   }
 
   /**
@@ -33,53 +44,40 @@ final class UrlPaths {
    * any other {@code %} becomes {@code %25}.
    */
   static String upstreamName(String basename) {
-    return encode(basename, false);
-  }
-
-  private static String encode(String s, boolean mirror) {
-    StringBuilder out = null;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean keep = mirror ? keepInMirror(c) : keepUpstream(s, i);
-      if (keep) {
-        if (out != null) {
-          out.append(c);
-        }
-        continue;
-      }
-      if (out == null) {
-        out = new StringBuilder(s.length() + 16).append(s, 0, i);
-      }
-      int end = Character.isHighSurrogate(c) && i + 1 < s.length() ? i + 2 : i + 1;
-      for (byte b : s.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
-        out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-      }
-      i = end - 1;
+    StringBuilder out = new StringBuilder(basename.length() + 16);
+    Matcher escape = ESCAPE.matcher(basename);
+    int from = 0;
+    while (escape.find()) {
+      out.append(encode(UPSTREAM, basename.substring(from, escape.start()))).append(escape.group());
+      from = escape.end();
     }
-    return out == null ? s : out.toString();
+    return out.append(encode(UPSTREAM, basename.substring(from))).toString();
   }
 
-  private static boolean keepInMirror(char c) {
-    return isPathChar(c) || c == '/';
-  }
-
-  private static boolean keepUpstream(String s, int i) {
-    char c = s.charAt(i);
-    if (c == '%') {
-      return i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2));
+  /** A codec that encodes every ASCII character {@code keep} rejects, {@code %} and non-ASCII. */
+  private static PercentCodec encoding(IntPredicate keep) {
+    StringBuilder encoded = new StringBuilder();
+    for (char c = 0; c < 0x80; c++) {
+      if (!keep.test(c)) {
+        encoded.append(c);
+      }
     }
-    return isPathChar(c) || c == ';';
+    return new PercentCodec(encoded.toString().getBytes(StandardCharsets.US_ASCII), false);
+  }
+
+  private static String encode(PercentCodec codec, String s) {
+    try {
+      return new String(codec.encode(s.getBytes(StandardCharsets.UTF_8)), StandardCharsets.US_ASCII);
+    } catch (EncoderException e) {
+      throw new IllegalStateException("percent-encoding cannot fail on bytes", e);
+    }
   }
 
   /** RFC 3986 pchar without '%' and ';': unreserved, sub-delims but ';', ':' and '@'. */
-  private static boolean isPathChar(char c) {
+  private static boolean isPathChar(int c) {
     if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
       return true;
     }
     return "-._~!$&'()*+,=:@".indexOf(c) >= 0;
-  }
-
-  private static boolean isHex(char c) {
-    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
   }
 }

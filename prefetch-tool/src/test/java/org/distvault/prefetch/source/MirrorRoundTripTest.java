@@ -3,18 +3,13 @@ package org.distvault.prefetch.source;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +19,7 @@ import org.distvault.prefetch.fetch.Fetcher;
 import org.distvault.prefetch.fetch.FileFetcher;
 import org.distvault.prefetch.fetch.HttpFetcher;
 import org.distvault.prefetch.manifest.UpstreamUrls;
+import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,40 +44,17 @@ class MirrorRoundTripTest {
 
   @TempDir Path distdir;
   @TempDir Path pkgsrc;
-  private HttpServer server;
-  private final List<String> requested = new ArrayList<>();
+  private Upstream server;
 
+  /** A plain static server of DISTDIR, as a mirror runs it. */
   @BeforeEach
   void serveDistdir() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/pub/pkgsrc/distfiles/", this::serve);
-    server.start();
+    server = new Upstream().onDirectory("/pub/pkgsrc/distfiles/", distdir);
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
-  }
-
-  /** A plain static server: decodes the path (as nginx does) and maps it into DISTDIR. */
-  private void serve(HttpExchange ex) throws IOException {
-    try (ex) {
-      String rel = ex.getRequestURI().getPath().substring("/pub/pkgsrc/distfiles/".length());
-      synchronized (requested) {
-        requested.add(ex.getRequestURI().getRawPath());
-      }
-      Path file = distdir.resolve(rel).normalize();
-      if (!file.startsWith(distdir) || !Files.isRegularFile(file)) {
-        ex.sendResponseHeaders(404, -1);
-        return;
-      }
-      byte[] body = Files.readAllBytes(file);
-      ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    server.close();
   }
 
   @Test
@@ -95,7 +68,7 @@ class MirrorRoundTripTest {
       Files.write(file, content);
     }
     Distfiles.writeDistinfo(pkgsrc.resolve("misc/odd/distinfo"), contents);
-    String http = "http://127.0.0.1:" + server.getAddress().getPort() + "/pub/pkgsrc/distfiles";
+    String http = server.url("/pub/pkgsrc/distfiles");
     List<MirrorSite> sites = List.of(MirrorSite.parse(http), MirrorSite.parse(distdir.toString()));
 
     SourceResult r = DistinfoSource.read(List.of(pkgsrc), sites);
@@ -116,6 +89,7 @@ class MirrorRoundTripTest {
         assertEquals(e.digests(), Distfiles.digests(got.toByteArray()), url);
       }
     }
+    List<String> requested = server.paths();
     assertEquals(NAMES.size(), requested.size());
     assertEquals(true, requested.contains("/pub/pkgsrc/distfiles/mysql%252B%252B-3.3.0.tar.gz"), requested.toString());
   }

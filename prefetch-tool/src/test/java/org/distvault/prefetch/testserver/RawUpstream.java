@@ -10,19 +10,29 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A hand-written HTTP/1.1 server on 127.0.0.1 for what HttpServer cannot do: a body cut short
- * under a Content-Length, and a connection reset (RST) in the middle of the body.
+ * A hand-written HTTP/1.1 server on 127.0.0.1 for what {@link Upstream} (the JDK's HttpServer)
+ * cannot do: count TCP connections, including any that never send a request (what "no
+ * connection goes upstream" must be checked against), cut a body short under its
+ * Content-Length, and reset the connection (RST) in the middle of the body.
  *
- * <p>Paths: {@code /truncated} announces {@code size} bytes and sends half then closes;
- * {@code /reset} announces {@code size} bytes, sends half, then resets the connection.
+ * <p>Paths: {@code /truncated} announces {@code body.length} bytes, sends half, then closes;
+ * {@code /reset} does the same but resets the connection; any other request is closed unanswered.
  */
 public final class RawUpstream implements AutoCloseable {
   private final ServerSocket socket;
   private final ExecutorService pool = Executors.newCachedThreadPool();
+  private final AtomicInteger accepted = new AtomicInteger();
   private final byte[] body;
 
+  /** A server that only counts: every connection is closed unanswered. */
+  public RawUpstream() throws IOException {
+    this(new byte[0]);
+  }
+
+  /** A server whose {@code /truncated} and {@code /reset} send half of {@code body}. */
   public RawUpstream(byte[] body) throws IOException {
     this.body = body;
     this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -33,10 +43,16 @@ public final class RawUpstream implements AutoCloseable {
     return "http://127.0.0.1:" + socket.getLocalPort() + path;
   }
 
+  /** How many TCP connections were accepted, whatever was (or was not) sent on them. */
+  public int accepted() {
+    return accepted.get();
+  }
+
   private void acceptLoop() {
     while (!socket.isClosed()) {
       try {
         Socket s = socket.accept();
+        accepted.incrementAndGet();
         pool.execute(() -> serve(s));
       } catch (IOException e) {
         return; // closed
@@ -55,6 +71,9 @@ public final class RawUpstream implements AutoCloseable {
         return;
       }
       String path = requestLine.split(" ")[1];
+      if (!path.equals("/truncated") && !path.equals("/reset")) {
+        return;
+      }
       OutputStream out = s.getOutputStream();
       out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.length
           + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An upstream HTTP server on 127.0.0.1 that misbehaves on purpose, one behaviour per path. It
+ * The fake upstream distfile site for the tests of every module: an HTTP server on 127.0.0.1
+ * (the JDK's) that misbehaves on purpose, one behaviour per raw path; unknown paths get 404. It
  * counts requests per path, the requests in progress and their maximum (what a per-host limit
  * must bound), and the arrival time of each request.
+ *
+ * <p>What HTTP cannot express (a body cut short, a reset, a connection that sends nothing) is
+ * {@link RawUpstream}'s.
  */
 public final class Upstream implements AutoCloseable {
   /** What the server does for one path. */
@@ -32,6 +38,8 @@ public final class Upstream implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool = Executors.newFixedThreadPool(24);
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final Map<String, Behaviour> prefixes = new ConcurrentHashMap<>();
+  private final List<String> paths = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
   private final AtomicInteger inProgress = new AtomicInteger();
@@ -58,6 +66,28 @@ public final class Upstream implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Serves the files of {@code dir} under {@code prefix} (ending in {@code /}) like a plain
+   * static server: the path is decoded (as nginx does) and mapped into the directory; 404 outside
+   * it or for a missing file. Paths given their own behaviour with {@link #on} come first.
+   */
+  public Upstream onDirectory(String prefix, Path dir) {
+    prefixes.put(prefix, (ex, n) -> {
+      Path file = dir.resolve(ex.getRequestURI().getPath().substring(prefix.length())).normalize();
+      if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+        status(404).serve(ex, n);
+        return;
+      }
+      file(Files.readAllBytes(file)).serve(ex, n);
+    });
+    return this;
+  }
+
+  /** The raw path of every request, in arrival order. */
+  public List<String> paths() {
+    return List.copyOf(paths);
+  }
+
   public int requests(String path) {
     AtomicInteger n = requests.get(path);
     return n == null ? 0 : n.get();
@@ -72,6 +102,11 @@ public final class Upstream implements AutoCloseable {
     return arrivals.getOrDefault(path, List.of());
   }
 
+  /** The requests being answered now. */
+  public int inProgress() {
+    return inProgress.get();
+  }
+
   /** The most requests that were ever in progress at once. */
   public int maxConcurrent() {
     return maxInProgress.get();
@@ -80,11 +115,16 @@ public final class Upstream implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getRawPath();
     int n = requests.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+    paths.add(path);
     arrivals.computeIfAbsent(path, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
     int now = inProgress.incrementAndGet();
     maxInProgress.accumulateAndGet(now, Math::max);
     try (ex) {
       Behaviour b = behaviours.get(path);
+      if (b == null) {
+        b = prefixes.entrySet().stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+            .findFirst().orElse(null);
+      }
       if (b == null) {
         status(404).serve(ex, n);
       } else {
@@ -103,6 +143,12 @@ public final class Upstream implements AutoCloseable {
   public void close() {
     server.stop(0);
     pool.shutdownNow();
+    try {
+      // A behaviour still sleeping or waiting on a latch must not outlive the test.
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- behaviours ----

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.commons.codec.DecoderException;
+import org.apache.commons.codec.net.PercentCodec;
 import org.distvault.server.http.PkgPath;
 
 /**
@@ -15,6 +17,8 @@ import org.distvault.server.http.PkgPath;
  */
 record ProxyCredentials(Optional<String> pkgpath, Optional<String> problem) {
   static final ProxyCredentials NONE = new ProxyCredentials(Optional.empty(), Optional.empty());
+  /** RFC 3986 percent-decoding: strict about escapes, and {@code +} stays a plus. */
+  private static final PercentCodec PERCENT = new PercentCodec();
 
   /** Decodes a {@code Proxy-Authorization} header value, if any. */
   static ProxyCredentials of(Optional<String> header) {
@@ -62,27 +66,13 @@ record ProxyCredentials(Optional<String> pkgpath, Optional<String> problem) {
     if (s.indexOf('%') < 0) {
       return Optional.of(s);
     }
-    byte[] out = new byte[s.length()];
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= s.length()) {
-          return Optional.empty();
-        }
-        int hi = Character.digit(s.charAt(i + 1), 16);
-        int lo = Character.digit(s.charAt(i + 2), 16);
-        if (hi < 0 || lo < 0) {
-          return Optional.empty();
-        }
-        out[n++] = (byte) (hi * 16 + lo);
-        i += 2;
-      } else if (c < 0x80) {
-        out[n++] = (byte) c;
-      } else {
-        return Optional.empty(); // a PKGPATH is ASCII
-      }
+    if (s.chars().anyMatch(c -> c >= 0x80)) {
+      return Optional.empty(); // a PKGPATH is ASCII
     }
-    return Optional.of(new String(out, 0, n, StandardCharsets.UTF_8));
+    try {
+      return Optional.of(new String(PERCENT.decode(s.getBytes(StandardCharsets.US_ASCII)), StandardCharsets.UTF_8));
+    } catch (DecoderException e) {
+      return Optional.empty();
+    }
   }
 }

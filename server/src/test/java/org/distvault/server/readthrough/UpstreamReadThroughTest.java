@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.distvault.prefetch.fetch.FetchSettings;
 import org.distvault.prefetch.fetch.SchemeFetcher;
+import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.server.testing.TestContent;
-import org.distvault.server.testing.Upstream;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.distfile.ExpectedDistfile;
@@ -90,9 +90,9 @@ class UpstreamReadThroughTest {
 
   /** Serves {@code content} once {@code release} opens. */
   private static Upstream.Behaviour heldFile(byte[] content, CountDownLatch release) {
-    return ex -> {
+    return (ex, n) -> {
       release.await(30, TimeUnit.SECONDS);
-      Upstream.file(content).serve(ex);
+      Upstream.file(content).serve(ex, n);
     };
   }
 
@@ -225,7 +225,7 @@ class UpstreamReadThroughTest {
     List<Variant> variants = new ArrayList<>();
     for (int i = 0; i < files; i++) {
       byte[] c = TestContent.bytes(100 + i, 1000);
-      up.on("/c" + i + ".tgz", ex -> {
+      up.on("/c" + i + ".tgz", (ex, n) -> {
         max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         answers.acquire();
         ex.sendResponseHeaders(200, c.length);
@@ -286,7 +286,7 @@ class UpstreamReadThroughTest {
   void aDownloadOverItsTimeLimitIsStoppedAndLeavesNothing() throws Exception {
     byte[] c = TestContent.bytes(9, 4_000_000);
     // Sends the first half, then stalls longer than the fetch may take (but less than the idle timeout).
-    up.on("/stall.tgz", ex -> {
+    up.on("/stall.tgz", (ex, n) -> {
       ex.sendResponseHeaders(200, c.length);
       OutputStream out = ex.getResponseBody();
       out.write(c, 0, c.length / 2);
