@@ -7,20 +7,20 @@ import io.undertow.util.StatusCodes;
 import java.util.Objects;
 import org.distvault.server.mode.ModeService;
 import org.distvault.server.violation.ViolationRecorder;
-import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.record.StoreStats;
+import org.distvault.storage.vault.Vault;
 
 /**
  * {@code GET /api/v1/stats}: {@code {"mode":...,"blobs":N,"blobBytes":N,"distfiles":{"present":N,
  * "missing":N,"failed":N,"names":N,"variants":N},"violations":N}}.
  */
 public final class StatsResource implements HttpHandler {
-  private final Catalog catalog;
+  private final Vault vault;
   private final ModeService modes;
   private final ViolationRecorder violations;
 
-  public StatsResource(Catalog catalog, ModeService modes, ViolationRecorder violations) {
-    this.catalog = Objects.requireNonNull(catalog, "catalog");
+  public StatsResource(Vault vault, ModeService modes, ViolationRecorder violations) {
+    this.vault = Objects.requireNonNull(vault, "vault");
     this.modes = Objects.requireNonNull(modes, "modes");
     this.violations = Objects.requireNonNull(violations, "violations");
   }
@@ -31,7 +31,7 @@ public final class StatsResource implements HttpHandler {
       exchange.dispatch(this);
       return;
     }
-    StoreStats s = catalog.stats();
+    StoreStats s = vault.stats();
     ObjectNode o = JsonExchange.object();
     o.put("mode", modes.current().wireName());
     o.put("blobs", s.blobs());

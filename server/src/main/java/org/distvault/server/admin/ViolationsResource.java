@@ -16,7 +16,7 @@ import org.distvault.server.violation.Violation;
 import org.distvault.server.violation.ViolationJson;
 import org.distvault.server.violation.ViolationRecorder;
 import org.distvault.server.violation.ViolationReport;
-import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.vault.Vault;
 
 /**
  * {@code GET /api/v1/violations} (a page of the log after a cursor, optionally of one run) and
@@ -52,7 +52,7 @@ public final class ViolationsResource {
         try {
           QueryParams q = QueryParams.of(exchange, Set.of("since", "limit", "run"));
           since = q.number("since", 0, Long.MAX_VALUE, 0);
-          limit = (int) q.number("limit", 1, Catalog.MAX_PAGE, DEFAULT_LIMIT);
+          limit = (int) q.number("limit", 1, Vault.MAX_PAGE, DEFAULT_LIMIT);
           run = q.runId("run");
         } catch (QueryParams.BadQueryException e) {
           JsonExchange.error(exchange, StatusCodes.BAD_REQUEST, e.getMessage());
@@ -63,7 +63,7 @@ public final class ViolationsResource {
         long next = since;
         int scanned = 0;
         while (out.size() < limit && scanned < LIST_SCAN) {
-          int want = run.isPresent() ? Catalog.MAX_PAGE : limit - out.size();
+          int want = run.isPresent() ? Vault.MAX_PAGE : limit - out.size();
           List<Violation> page = violations.read(next, want);
           if (page.isEmpty()) {
             break;
@@ -122,7 +122,7 @@ public final class ViolationsResource {
     long after = 0;
     int scanned = 0;
     while (scanned < REPORT_SCAN) {
-      List<Violation> page = violations.read(after, Catalog.MAX_PAGE);
+      List<Violation> page = violations.read(after, Vault.MAX_PAGE);
       if (page.isEmpty()) {
         return b.build(false);
       }

@@ -2,9 +2,9 @@ package org.distvault.server.http;
 
 import java.util.Objects;
 import java.util.Optional;
-import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -40,7 +40,7 @@ public final class VaultBlobSource implements BlobSource {
 
   @Override
   public Optional<ServableBlob> findByHash(Digest digest) {
-    return vault.findByDigest(digest).map(this::servable);
+    return vault.findByDigest(digest).flatMap(this::servable);
   }
 
   private Optional<ServableBlob> locate(DistfileName name, Optional<String> pkgpath) {
@@ -56,8 +56,8 @@ public final class VaultBlobSource implements BlobSource {
     return Optional.of(new ServableBlob(blob.sha512(), blob.size(), located.file().get(), blob.storedAt()));
   }
 
-  private ServableBlob servable(BlobRecord blob) {
-    return new ServableBlob(
-        blob.sha512(), blob.size(), vault.blobs().layout().path(blob.sha512()), blob.storedAt());
+  private Optional<ServableBlob> servable(BlobRecord blob) {
+    return vault.file(blob.sha512())
+        .map(file -> new ServableBlob(blob.sha512(), blob.size(), file, blob.storedAt()));
   }
 }

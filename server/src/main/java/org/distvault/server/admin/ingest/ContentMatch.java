@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.distvault.storage.record.BlobRecord;
-import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.record.DistfileRecord;
-import org.distvault.storage.record.Variant;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.vault.Vault;
 
 /**
  * Which catalogued variant and which held blob an expectation (size and digests) describes.
@@ -86,12 +86,12 @@ final class ContentMatch {
    * A held blob with this content: looked up by the strongest listed digest, then checked
    * against every other listed digest and the size. Empty when no digest is listed.
    */
-  static Optional<BlobRecord> heldBlob(Catalog catalog, OptionalLong size, Digests digests) {
+  static Optional<BlobRecord> heldBlob(Vault vault, OptionalLong size, Digests digests) {
     Optional<Digest> key = strongest(digests);
     if (key.isEmpty()) {
       return Optional.empty();
     }
-    return catalog.blobsByDigest(key.get()).stream()
+    return vault.blobsByDigest(key.get()).stream()
         .filter(b -> mismatch(b, size, digests).isEmpty())
         .findFirst();
   }

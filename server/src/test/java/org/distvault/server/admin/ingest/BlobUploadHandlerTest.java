@@ -85,8 +85,8 @@ class BlobUploadHandlerTest {
     assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
     assertEquals(blobBody(c, DigestAlgorithm.BLAKE2S), json(r));
     Digest sha = TestContent.digest(DigestAlgorithm.SHA512, c);
-    assertArrayEquals(c, Files.readAllBytes(server.vault.blobs().layout().path(sha)));
-    BlobRecord rec = server.vault.catalog().blob(sha).orElseThrow();
+    assertArrayEquals(c, Files.readAllBytes(server.vault.file(sha).orElseThrow()));
+    BlobRecord rec = server.vault.blob(sha).orElseThrow();
     assertEquals(TestContent.digest(DigestAlgorithm.BLAKE2S, c), rec.digests().get(DigestAlgorithm.BLAKE2S).orElseThrow());
     assertEquals(List.of(), TestContent.tmpFiles(data));
     assertEquals(List.of("blob:created"), server.events);
@@ -101,7 +101,7 @@ class BlobUploadHandlerTest {
     assertEquals(200, again.statusCode(), again.body());
     assertEquals(blobBody(c), json(again));
     assertEquals(1, TestContent.blobFiles(data).size());
-    assertEquals(1, server.vault.catalog().stats().blobs());
+    assertEquals(1, server.vault.stats().blobs());
     assertEquals(List.of(), TestContent.tmpFiles(data));
     assertEquals(List.of("blob:created", "blob:duplicate"), server.events);
   }
@@ -133,7 +133,7 @@ class BlobUploadHandlerTest {
     assertEquals(want, json(r));
     assertEquals(List.of(), TestContent.tmpFiles(data));
     assertEquals(List.of(), TestContent.blobFiles(data));
-    assertEquals(0, server.vault.catalog().stats().blobs());
+    assertEquals(0, server.vault.stats().blobs());
     assertEquals(List.of("blob:mismatch"), server.events);
   }
 
@@ -210,7 +210,7 @@ class BlobUploadHandlerTest {
 
     assertEquals(201, r.statusCode(), r.body());
     assertEquals(size, json(r).path("size").asLong());
-    Path file = server.vault.blobs().layout().path(d.get(DigestAlgorithm.SHA512).orElseThrow());
+    Path file = server.vault.file(d.get(DigestAlgorithm.SHA512).orElseThrow()).orElseThrow();
     assertEquals(size, Files.size(file));
     assertEquals(List.of(), TestContent.tmpFiles(data));
   }
@@ -294,7 +294,7 @@ class BlobUploadHandlerTest {
     assertEquals(List.of("blob:aborted"), server.events);
     assertEquals(List.of(), TestContent.tmpFiles(data));
     assertEquals(List.of(), TestContent.blobFiles(data));
-    assertEquals(0, server.vault.catalog().stats().blobs());
+    assertEquals(0, server.vault.stats().blobs());
   }
 
   @Test

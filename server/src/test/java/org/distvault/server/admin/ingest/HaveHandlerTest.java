@@ -78,7 +78,7 @@ class HaveHandlerTest {
   }
 
   private Optional<String> boundBlob(String name, String pkgpath) {
-    Resolution r = server.vault.catalog().resolve(DistfileName.of(name), Optional.ofNullable(pkgpath));
+    Resolution r = server.vault.locate(DistfileName.of(name), Optional.ofNullable(pkgpath)).resolution();
     return r.blob().map(d -> d.hex());
   }
 
@@ -89,7 +89,7 @@ class HaveHandlerTest {
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("{\"present\":[0],\"missing\":[]}", r.body());
     assertEquals(Optional.of(blob.sha512().hex()), boundBlob("a-1.0.tgz", "cat/a"));
-    DistfileRecord rec = server.vault.catalog().distfile(DistfileName.of("a-1.0.tgz")).orElseThrow();
+    DistfileRecord rec = server.vault.distfile(DistfileName.of("a-1.0.tgz")).orElseThrow();
     assertEquals(Set.of("cat/a"), rec.variants().get(0).pkgpaths());
     assertEquals(List.of("have:ok"), server.events);
   }
@@ -107,9 +107,9 @@ class HaveHandlerTest {
   @Test
   void boundVariantIsPresentEvenWhenOnlyItsBlake2sIsListed() throws Exception {
     ExpectedDistfile e = TestContent.entry("b.tgz", "cat/b", held);
-    server.vault.catalog().upsert(e);
-    server.vault.catalog().bind(server.vault.catalog().distfile(e.name()).orElseThrow()
-        .ref(server.vault.catalog().distfile(e.name()).orElseThrow().variants().get(0)), blob.sha512());
+    server.vault.expect(e);
+    server.vault.bind(server.vault.distfile(e.name()).orElseThrow()
+        .ref(server.vault.distfile(e.name()).orElseThrow().variants().get(0)), blob.sha512());
     Digests blake = Digests.of(List.of(TestContent.digest(DigestAlgorithm.BLAKE2S, held)));
     assertEquals("{\"present\":[0],\"missing\":[]}", have(entry("b.tgz", null, blake, null)).body());
   }
@@ -119,7 +119,7 @@ class HaveHandlerTest {
     Digests withSha1 = TestContent.distinfoDigests(held).merge(
         Digests.of(List.of(TestContent.digest(DigestAlgorithm.SHA1, held))));
     assertEquals("{\"present\":[],\"missing\":[0]}", have(entry("c.tgz", null, withSha1, null)).body());
-    assertEquals(Optional.empty(), server.vault.catalog().distfile(DistfileName.of("c.tgz")));
+    assertEquals(Optional.empty(), server.vault.distfile(DistfileName.of("c.tgz")));
   }
 
   @Test
@@ -134,7 +134,7 @@ class HaveHandlerTest {
     HttpResponse<String> r = have(entry("e.tgz", null, TestContent.distinfoDigests(held), null));
     assertEquals(200, r.statusCode());
     assertEquals("{\"present\":[],\"missing\":[0]}", r.body());
-    assertEquals(Optional.empty(), server.vault.catalog().distfile(DistfileName.of("e.tgz")));
+    assertEquals(Optional.empty(), server.vault.distfile(DistfileName.of("e.tgz")));
   }
 
   @Test
@@ -164,7 +164,7 @@ class HaveHandlerTest {
     HttpResponse<String> notJson = server.post("/api/v1/have", "{\"entries\":[");
     assertEquals(400, notJson.statusCode());
     assertTrue(json(notJson).path("error").asText().startsWith("bad JSON: "), notJson.body());
-    assertEquals(Optional.empty(), server.vault.catalog().distfile(DistfileName.of("ok.tgz")), "nothing bound");
+    assertEquals(Optional.empty(), server.vault.distfile(DistfileName.of("ok.tgz")), "nothing bound");
   }
 
   @Test

@@ -74,7 +74,7 @@ class OutcomesHandlerTest {
   }
 
   private Variant only(String name) {
-    DistfileRecord rec = server.vault.catalog().distfile(DistfileName.of(name)).orElseThrow();
+    DistfileRecord rec = server.vault.distfile(DistfileName.of(name)).orElseThrow();
     assertEquals(1, rec.variants().size(), rec::toString);
     return rec.variants().get(0);
   }
@@ -103,7 +103,7 @@ class OutcomesHandlerTest {
 
   @Test
   void okBindsTheCataloguedVariantWithTheSameDigests() throws Exception {
-    server.vault.catalog().upsert(TestContent.entry("b.tgz", "cat/b", held, "https://up/b.tgz"));
+    server.vault.expect(TestContent.entry("b.tgz", "cat/b", held, "https://up/b.tgz"));
     Digests blakeOnly = Digests.of(List.of(TestContent.digest(DigestAlgorithm.BLAKE2S, held)));
     assertEquals("{\"recorded\":1}", send(ok("b.tgz", "cat/b", blakeOnly, blob.sha512().hex(), "https://up/b.tgz")).body());
     Variant b = only("b.tgz");
@@ -122,7 +122,7 @@ class OutcomesHandlerTest {
     assertEquals(422, r.statusCode());
     String error = "line 2: m.tgz: no blob " + missing + " is held (upload it first)";
     assertEquals("{\"error\":\"" + error + "\",\"errors\":[\"" + error + "\"]}", r.body());
-    assertEquals(0, server.vault.catalog().stats().names(), "the valid failed line was not recorded either");
+    assertEquals(0, server.vault.stats().names(), "the valid failed line was not recorded either");
     assertEquals(List.of("outcome:mismatch"), server.events);
   }
 
@@ -136,7 +136,7 @@ class OutcomesHandlerTest {
         + wrongBlake.get(DigestAlgorithm.BLAKE2S).orElseThrow().hex() + ", got "
         + TestContent.digest(DigestAlgorithm.BLAKE2S, held).hex(),
         IngestServer.json(r).path("error").asText());
-    assertEquals(Optional.empty(), server.vault.catalog().distfile(DistfileName.of("w.tgz")));
+    assertEquals(Optional.empty(), server.vault.distfile(DistfileName.of("w.tgz")));
   }
 
   @Test
@@ -175,7 +175,7 @@ class OutcomesHandlerTest {
     assertEquals(7, got.size());
     assertTrue(got.get(6).startsWith("line 9: bad JSON: "), got.get(6));
     assertEquals(errors.get(0), IngestServer.json(r).path("error").asText());
-    assertEquals(0, server.vault.catalog().stats().names());
+    assertEquals(0, server.vault.stats().names());
   }
 
   @Test
@@ -184,6 +184,6 @@ class OutcomesHandlerTest {
     HttpResponse<String> r = send(failed("f.tgz", "cat/f", TestContent.distinfoDigests(held), "timeout", null));
     assertEquals(409, r.statusCode());
     assertEquals("{\"error\":\"offline: outcomes are refused\"}", r.body());
-    assertEquals(0, server.vault.catalog().stats().names());
+    assertEquals(0, server.vault.stats().names());
   }
 }

@@ -41,9 +41,9 @@ class ScrubHandlerTest {
     StoredBlob b = server.vault.ingest(new ByteArrayInputStream(content),
         Expectation.of(content.length, TestContent.distinfoDigests(content)));
     ExpectedDistfile e = TestContent.entry(name, "cat/" + name, content);
-    server.vault.catalog().upsert(e);
-    DistfileRecord rec = server.vault.catalog().distfile(e.name()).orElseThrow();
-    server.vault.catalog().bind(rec.ref(rec.variants().get(0)), b.sha512());
+    server.vault.expect(e);
+    DistfileRecord rec = server.vault.distfile(e.name()).orElseThrow();
+    server.vault.bind(rec.ref(rec.variants().get(0)), b.sha512());
     return b;
   }
 
@@ -65,8 +65,8 @@ class ScrubHandlerTest {
     String actual = TestContent.sha512(flipped);
     assertEquals("{\"checked\":2,\"bytes\":50000,\"corrupt\":[{\"sha512\":\"" + b.sha512().hex()
         + "\",\"actual\":\"" + actual + "\",\"reason\":\"content hashes to SHA512 " + actual + "\"}]}", r.body());
-    assertEquals(Optional.empty(), server.vault.catalog().blob(b.sha512()));
-    DistfileRecord rec = server.vault.catalog().distfile(org.distvault.storage.name.DistfileName.of("bad.tgz")).orElseThrow();
+    assertEquals(Optional.empty(), server.vault.blob(b.sha512()));
+    DistfileRecord rec = server.vault.distfile(org.distvault.storage.name.DistfileName.of("bad.tgz")).orElseThrow();
     assertEquals(VariantState.MISSING, rec.variants().get(0).state());
     assertEquals(List.of("scrub:corrupt", "scrub:ok"), server.events);
   }
