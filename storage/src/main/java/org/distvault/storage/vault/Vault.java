@@ -105,6 +105,16 @@ public final class Vault implements AutoCloseable {
   /** Largest page any listing returns. */
   public static final int MAX_PAGE = Catalog.MAX_PAGE;
 
+  /** The catalog, for this package's tests; everyone else goes through the vault's methods. */
+  Catalog catalog() {
+    return catalog;
+  }
+
+  /** The blob files, for this package's tests. */
+  BlobStore blobs() {
+    return store;
+  }
+
   /** The clock that times stored and verified blobs. */
   public Clock clock() {
     return clock;
