@@ -24,13 +24,9 @@ public final class VaultBlobSource implements BlobSource {
   }
 
   @Override
-  public Optional<ServableBlob> find(DistfileName name) {
-    return locate(name, Optional.empty());
-  }
-
-  @Override
-  public Optional<ServableBlob> find(PkgPath pkgPath, DistfileName name) {
-    return locate(name, Optional.of(pkgPath.toString()));
+  public Lookup find(Optional<PkgPath> pkgPath, DistfileName name) {
+    Vault.Located located = vault.locate(name, pkgPath.map(PkgPath::toString));
+    return new Lookup(servable(located), Optional.of(located.resolution()));
   }
 
   @Override
@@ -41,10 +37,6 @@ public final class VaultBlobSource implements BlobSource {
   @Override
   public Optional<ServableBlob> findByHash(Digest digest) {
     return vault.findByDigest(digest).flatMap(this::servable);
-  }
-
-  private Optional<ServableBlob> locate(DistfileName name, Optional<String> pkgpath) {
-    return servable(vault.locate(name, pkgpath));
   }
 
   /** The located blob with the file the vault resolved for it (no second path computation). */

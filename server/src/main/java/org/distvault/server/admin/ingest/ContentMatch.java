@@ -1,12 +1,12 @@
 package org.distvault.server.admin.ingest;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ContentIdentity;
 import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.Variant;
@@ -15,9 +15,8 @@ import org.distvault.storage.vault.Vault;
 /**
  * Which catalogued variant and which held blob an expectation (size and digests) describes.
  *
- * <p>The variant rule is the catalog's content identity (see {@code Catalog#upsertAll}): sizes do
- * not conflict, every algorithm both list agrees, and they share one, or neither lists any; among
- * several matches the lowest id wins, as an upsert would merge into it. A blob matches when it was
+ * <p>The variant rule is the store's {@link ContentIdentity}; among several matches the lowest id
+ * wins, as an expectation would merge into it. A blob matches when it was
  * hashed with every listed algorithm, each digest is equal, and the size (if given) is equal.
  */
 final class ContentMatch {
@@ -48,20 +47,7 @@ final class ContentMatch {
   }
 
   static boolean sameContent(Variant v, OptionalLong size, Digests digests) {
-    if (v.size().isPresent() && size.isPresent() && v.size().getAsLong() != size.getAsLong()) {
-      return false;
-    }
-    boolean shared = false;
-    for (Map.Entry<DigestAlgorithm, Digest> d : digests.asMap().entrySet()) {
-      Optional<Digest> mine = v.digests().get(d.getKey());
-      if (mine.isPresent()) {
-        if (!mine.get().equals(d.getValue())) {
-          return false;
-        }
-        shared = true;
-      }
-    }
-    return shared || (v.digests().isEmpty() && digests.isEmpty());
+    return ContentIdentity.same(v.size(), v.digests(), size, digests);
   }
 
   /** Why {@code blob} is not this content, or empty when it is. */
