@@ -378,6 +378,11 @@ public final class Catalog implements AutoCloseable {
     return guard.call("last cursor", () -> committer.lastCursor(kind));
   }
 
+  /** The one writer, for this package's tests. */
+  GroupCommitter committer() {
+    return committer;
+  }
+
   /** Synced batches written since open (for measuring group commit). */
   long groups() {
     return guard.call("groups", committer::groups);

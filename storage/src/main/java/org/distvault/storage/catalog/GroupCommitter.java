@@ -160,6 +160,16 @@ final class GroupCommitter {
     return generation.get();
   }
 
+  /** The database written to, for this package's tests. */
+  RocksStore store() {
+    return store;
+  }
+
+  /** Writes waiting for the committer (for tests that line writes up into one group). */
+  int queued() {
+    return queue.size();
+  }
+
   /** Synced batches written so far (writes per batch = writes / groups). */
   long groups() {
     return groups.sum();

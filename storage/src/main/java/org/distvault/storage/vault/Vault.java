@@ -151,17 +151,14 @@ public final class Vault implements AutoCloseable {
    */
   public BlobRecord record(StoredBlob blob) {
     Optional<BlobRecord> existing = catalog.blob(blob.sha512());
-    if (existing.isPresent() && existing.get().digests().algorithms().containsAll(blob.digests().algorithms())) {
-      return existing.get();
+    if (existing.isPresent() && existing.get().size() == blob.size()
+        && existing.get().digests().algorithms().containsAll(blob.digests().algorithms())) {
+      return existing.get(); // nothing new to write
     }
-    BlobRecord fresh = BlobRecord.stored(blob.digests(), blob.size(), clock.instant());
-    BlobRecord merged =
-        existing
-            .map(old -> new BlobRecord(old.sha512(), old.size(), old.digests().merge(blob.digests()),
-                old.storedAt(), fresh.lastVerifiedAt()))
-            .orElse(fresh);
-    return catalog.putBlob(merged);
+    // Merged with the stored record by the catalog, which refuses a conflicting size.
+    return catalog.putBlob(BlobRecord.stored(blob.digests(), blob.size(), clock.instant()));
   }
+
 
   /**
    * Which blob a request for {@code name} (from package {@code pkgpath}, when known) means, with
