@@ -9,18 +9,18 @@ import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.AdminRoutes;
 import org.distvault.server.admin.BearerAuth;
 import org.distvault.server.admin.IngestHandlers;
-import org.distvault.server.admin.JsonExchange;
+import org.distvault.server.admin.IngestListener;
+import org.distvault.server.admin.JsonReply;
 import org.distvault.server.admin.ModeResource;
 import org.distvault.server.admin.OnSuccess;
 import org.distvault.server.admin.StatsResource;
+import org.distvault.server.admin.UploadGate;
 import org.distvault.server.admin.ViolationsResource;
 import org.distvault.server.admin.ingest.BlobUploadHandler;
 import org.distvault.server.admin.ingest.HaveHandler;
-import org.distvault.server.admin.ingest.IngestListener;
 import org.distvault.server.admin.ingest.ManifestUploadHandler;
 import org.distvault.server.admin.ingest.OutcomesHandler;
 import org.distvault.server.admin.ingest.ScrubHandler;
-import org.distvault.server.admin.ingest.UploadGate;
 import org.distvault.server.http.BlobSource;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.MissHandler;
@@ -71,14 +71,14 @@ final class Routes {
     ModeResource mode = new ModeResource(p.modes());
     ViolationsResource violations = new ViolationsResource(p.violations());
 
-    long small = JsonExchange.SMALL_BODY;
+    long small = JsonReply.SMALL_BODY;
     return List.of(
         AdminRoute.exact("GET", "/api/v1/mode", small, mode.get()),
         AdminRoute.exact("PUT", "/api/v1/mode", small, mode.put()),
         AdminRoute.exact("GET", "/api/v1/seal", small, mode.seal()),
         AdminRoute.exact("GET", "/api/v1/violations", small, violations.list()),
         AdminRoute.exact("GET", "/api/v1/report", small, violations.report()),
-        AdminRoute.exact("GET", "/api/v1/stats", small, new StatsResource(p.vault(), p.modes(), p.violations())),
+        AdminRoute.exact("GET", "/api/v1/stats", small, new StatsResource(p.vault(), p.modes(), p.violations()).handler()),
         // ---- ingest routes: handlers from org.distvault.server.admin.ingest, see ingestHandlers() ----
         new AdminRoute("PUT", "/api/v1/blobs/sha512/", true, BLOB_BODY, p.ingest().blobUpload()),
         AdminRoute.exact("POST", "/api/v1/manifest", MANIFEST_BODY, p.ingest().manifestUpload()),

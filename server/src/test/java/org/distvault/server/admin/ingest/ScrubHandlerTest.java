@@ -1,5 +1,7 @@
 package org.distvault.server.admin.ingest;
 
+import org.distvault.server.admin.IngestListener;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayInputStream;
