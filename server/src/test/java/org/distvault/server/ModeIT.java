@@ -253,7 +253,7 @@ class ModeIT {
       }
       Response r = s.admin().body(body.toString()).post("/api/v1/have");
       assertEquals(200, r.statusCode(), r.asString());
-      assertEquals("{\"present\":[0],\"missing\":[1]}", r.asString());
+      assertEquals("{\"present\":[0],\"missing\":[1]}\n", r.asString());
       assertTrue(s.catalogue().variantFor("held-1.0.tar.gz", "devel/held").blob().isEmpty(), "nothing bound");
     }
   }

@@ -253,7 +253,7 @@ class BlobUploadHandlerTest {
     String reply = rawExchange(server.port(), "PUT " + path(TestContent.sha512(c)) + " HTTP/1.1\r\n"
         + "Host: x\r\nContent-Length: 1000000\r\n\r\n", new byte[0], false);
     assertTrue(reply.startsWith("HTTP/1.1 409 "), reply);
-    assertTrue(reply.endsWith("{\"error\":\"the server is offline (sealed)\"}"), reply);
+    assertTrue(reply.endsWith("{\"error\":\"the server is offline (sealed)\"}\n"), reply);
     assertEquals(List.of("blob:refused"), server.events);
     assertEquals(List.of(), TestContent.tmpFiles(data));
   }
@@ -266,7 +266,7 @@ class BlobUploadHandlerTest {
         + "Host: x\r\nContent-Length: 1048577\r\n\r\n", new byte[0], false);
     assertTrue(reply.startsWith("HTTP/1.1 413 "), reply);
     assertTrue(reply.toLowerCase().contains("connection: close"), reply);
-    assertTrue(reply.endsWith("{\"error\":\"blob of 1048577 bytes is larger than the store's limit of 1048576 bytes\"}"), reply);
+    assertTrue(reply.endsWith("{\"error\":\"blob of 1048577 bytes is larger than the store's limit of 1048576 bytes\"}\n"), reply);
     assertEquals(List.of("blob:too_large"), server.events);
   }
 
@@ -336,7 +336,7 @@ class BlobUploadHandlerTest {
       StringBuilder reply = new StringBuilder();
       byte[] buf = new byte[8192];
       // Read until the JSON body is complete: a response to a request whose body was never sent.
-      while (!reply.toString().endsWith("}")) {
+      while (!reply.toString().endsWith("}\n")) {
         int n = in.read(buf);
         if (n < 0) {
           break;

@@ -99,7 +99,7 @@ class ManifestUploadHandlerTest {
 
   /** The exact reply body. */
   private static String counts(long entries, long created, long merged) {
-    return "{\"entries\":" + entries + ",\"created\":" + created + ",\"merged\":" + merged + "}";
+    return "{\"entries\":" + entries + ",\"created\":" + created + ",\"merged\":" + merged + "}\n";
   }
 
   /** What the prefetch tool's reader says about each malformed line of {@code text}. */

@@ -87,7 +87,7 @@ class OutcomesHandlerTest {
         failed("gone-2.tgz", "cat/gone", gone, "HTTP 404 from https://up/gone-2.tgz", "https://up/gone-2.tgz"));
 
     assertEquals(200, r.statusCode(), r.body());
-    assertEquals("{\"recorded\":2}", r.body());
+    assertEquals("{\"recorded\":2}\n", r.body());
     Variant a = only("a-1.tgz");
     assertEquals(Optional.of(blob.sha512()), a.blob());
     assertEquals(Set.of("cat/a"), a.pkgpaths());
@@ -105,7 +105,7 @@ class OutcomesHandlerTest {
   void okBindsTheCataloguedVariantWithTheSameDigests() throws Exception {
     server.vault.expect(TestContent.entry("b.tgz", "cat/b", held, "https://up/b.tgz"));
     Digests blakeOnly = Digests.of(List.of(TestContent.digest(DigestAlgorithm.BLAKE2S, held)));
-    assertEquals("{\"recorded\":1}", send(ok("b.tgz", "cat/b", blakeOnly, blob.sha512().hex(), "https://up/b.tgz")).body());
+    assertEquals("{\"recorded\":1}\n", send(ok("b.tgz", "cat/b", blakeOnly, blob.sha512().hex(), "https://up/b.tgz")).body());
     Variant b = only("b.tgz");
     assertEquals(Optional.of(blob.sha512()), b.blob());
     assertEquals(OptionalLong.of(held.length), b.size());
@@ -121,7 +121,7 @@ class OutcomesHandlerTest {
 
     assertEquals(422, r.statusCode());
     String error = "line 2: m.tgz: no blob " + missing + " is held (upload it first)";
-    assertEquals("{\"error\":\"" + error + "\",\"errors\":[\"" + error + "\"]}", r.body());
+    assertEquals("{\"error\":\"" + error + "\",\"errors\":[\"" + error + "\"]}\n", r.body());
     assertEquals(0, server.vault.stats().names(), "the valid failed line was not recorded either");
     assertEquals(List.of("outcome:mismatch"), server.events);
   }
@@ -142,7 +142,7 @@ class OutcomesHandlerTest {
   @Test
   void okWhoseEntryListsNoDigestIsRecordedAsAFailureSayingWhy() throws Exception {
     HttpResponse<String> r = send(ok("nodigest.tgz", "cat/n", Digests.empty(), blob.sha512().hex(), "https://up/n.tgz"));
-    assertEquals("{\"recorded\":1}", r.body());
+    assertEquals("{\"recorded\":1}\n", r.body());
     Variant v = only("nodigest.tgz");
     assertEquals(VariantState.FAILED, v.state());
     assertEquals("fetched (SHA512 " + blob.sha512().hex() + ") but its manifest entry lists no digest to verify"
@@ -183,7 +183,7 @@ class OutcomesHandlerTest {
     server.goOffline("offline: outcomes are refused");
     HttpResponse<String> r = send(failed("f.tgz", "cat/f", TestContent.distinfoDigests(held), "timeout", null));
     assertEquals(409, r.statusCode());
-    assertEquals("{\"error\":\"offline: outcomes are refused\"}", r.body());
+    assertEquals("{\"error\":\"offline: outcomes are refused\"}\n", r.body());
     assertEquals(0, server.vault.stats().names());
   }
 }

@@ -119,7 +119,7 @@ class PrefetchToServerTest {
   @Test
   void prefetchFillsTheVaultAndARerunFetchesNothing() throws Exception {
     List<ExpectedDistfile> entries = scenario();
-    assertEquals("{\"entries\":7,\"created\":7,\"merged\":0}", uploadManifest(entries).body());
+    assertEquals("{\"entries\":7,\"created\":7,\"merged\":0}\n", uploadManifest(entries).body());
 
     PrefetchReport report = prefetcher().run(entries);
 

@@ -66,7 +66,7 @@ class ScrubHandlerTest {
     assertEquals(200, r.statusCode(), r.body());
     String actual = TestContent.sha512(flipped);
     assertEquals("{\"checked\":2,\"bytes\":50000,\"corrupt\":[{\"sha512\":\"" + b.sha512().hex()
-        + "\",\"actual\":\"" + actual + "\",\"reason\":\"content hashes to SHA512 " + actual + "\"}]}", r.body());
+        + "\",\"actual\":\"" + actual + "\",\"reason\":\"content hashes to SHA512 " + actual + "\"}]}\n", r.body());
     assertEquals(Optional.empty(), server.vault.blob(b.sha512()));
     DistfileRecord rec = server.vault.distfile(org.distvault.storage.name.DistfileName.of("bad.tgz")).orElseThrow();
     assertEquals(VariantState.MISSING, rec.variants().get(0).state());
@@ -77,7 +77,7 @@ class ScrubHandlerTest {
   void cleanStoreReportsNoCorruption() throws Exception {
     server = IngestServer.start(data);
     store(TestContent.bytes(3, 1000), "a.tgz");
-    assertEquals("{\"checked\":1,\"bytes\":1000,\"corrupt\":[]}", server.post("/api/v1/scrub", "").body());
+    assertEquals("{\"checked\":1,\"bytes\":1000,\"corrupt\":[]}\n", server.post("/api/v1/scrub", "").body());
   }
 
   @Test
@@ -106,7 +106,7 @@ class ScrubHandlerTest {
     release.countDown();
 
     assertEquals(409, second.statusCode());
-    assertEquals("{\"error\":\"a scrub is already running\"}", second.body());
+    assertEquals("{\"error\":\"a scrub is already running\"}\n", second.body());
     assertEquals(200, first.get(30, TimeUnit.SECONDS).statusCode());
     assertEquals(200, server.post("/held/scrub", "").statusCode(), "the next scrub may run");
   }
