@@ -8,6 +8,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.distvault.prefetch.fetch.FetchSettings;
+import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.TokenFile;
@@ -26,8 +28,6 @@ import org.distvault.server.readthrough.ReadThroughSettings;
 import org.distvault.server.readthrough.ServingReadThrough;
 import org.distvault.server.readthrough.UpstreamReadThrough;
 import org.distvault.server.trap.TrapProxy;
-import org.distvault.prefetch.fetch.FetchSettings;
-import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.server.violation.MissAnalyzer;
 import org.distvault.server.violation.ViolationLog;
 import org.distvault.server.violation.ViolationRecorder;
@@ -96,14 +96,14 @@ public final class DistvaultServer implements AutoCloseable {
         log.warn("start-up repaired {}: {}", vault.dataDir(), vault.recovery());
       }
       TokenFile token = TokenFile.loadOrCreate(config.tokenFile());
-      ModeService modes = ModeService.open(vault.catalog(), config.clock(), config.mode(),
+      ModeService modes = ModeService.open(vault, config.clock(), config.mode(),
           Actor.local("serve"));
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       opened.add(0, registry::close);
-      ServerMetrics metrics = new ServerMetrics(registry, vault.catalog()::stats, modes::current);
+      ServerMetrics metrics = new ServerMetrics(registry, vault::stats, modes::current);
       opened.add(0, metrics);
       metrics.dataDirectory(vault.dataDir());
-      ViolationRecorder violations = new ViolationRecorder(vault.catalog(), ViolationLog.in(vault.dataDir()),
+      ViolationRecorder violations = new ViolationRecorder(vault, ViolationLog.in(vault.dataDir()),
           metrics::violationRecorded);
       int copied = violations.catchUpFile();
       if (copied > 0) {
@@ -125,7 +125,7 @@ public final class DistvaultServer implements AutoCloseable {
           new OnlineMissPolicy(analyzer, readThrough),
           new OfflineMissPolicy(analyzer, violations, config.clock())));
       IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics);
-      OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault.blobs()::quarantined);
+      OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault::blobsDeleted);
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
           metrics, token.token(), ingest, config.clock(), registry::scrape, files);
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);

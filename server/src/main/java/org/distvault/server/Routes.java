@@ -1,12 +1,5 @@
 package org.distvault.server;
 
-import org.distvault.server.admin.ingest.BlobUploadHandler;
-import org.distvault.server.admin.ingest.HaveHandler;
-import org.distvault.server.admin.ingest.IngestListener;
-import org.distvault.server.admin.ingest.ManifestUploadHandler;
-import org.distvault.server.admin.ingest.OutcomesHandler;
-import org.distvault.server.admin.ingest.ScrubHandler;
-import org.distvault.server.admin.ingest.UploadGate;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
@@ -16,11 +9,18 @@ import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.AdminRoutes;
 import org.distvault.server.admin.BearerAuth;
 import org.distvault.server.admin.IngestHandlers;
-import org.distvault.server.admin.JsonExchange;
+import org.distvault.server.admin.IngestListener;
+import org.distvault.server.admin.JsonReply;
 import org.distvault.server.admin.ModeResource;
 import org.distvault.server.admin.OnSuccess;
 import org.distvault.server.admin.StatsResource;
+import org.distvault.server.admin.UploadGate;
 import org.distvault.server.admin.ViolationsResource;
+import org.distvault.server.admin.ingest.BlobUploadHandler;
+import org.distvault.server.admin.ingest.HaveHandler;
+import org.distvault.server.admin.ingest.ManifestUploadHandler;
+import org.distvault.server.admin.ingest.OutcomesHandler;
+import org.distvault.server.admin.ingest.ScrubHandler;
 import org.distvault.server.http.BlobSource;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.MissHandler;
@@ -30,7 +30,6 @@ import org.distvault.server.http.TextEndpoint;
 import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.ModeService;
 import org.distvault.server.violation.ViolationRecorder;
-import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -71,15 +70,15 @@ final class Routes {
   static List<AdminRoute> adminTable(Parts p) {
     ModeResource mode = new ModeResource(p.modes());
     ViolationsResource violations = new ViolationsResource(p.violations());
-    Catalog catalog = p.vault().catalog();
-    long small = JsonExchange.SMALL_BODY;
+
+    long small = JsonReply.SMALL_BODY;
     return List.of(
         AdminRoute.exact("GET", "/api/v1/mode", small, mode.get()),
         AdminRoute.exact("PUT", "/api/v1/mode", small, mode.put()),
         AdminRoute.exact("GET", "/api/v1/seal", small, mode.seal()),
         AdminRoute.exact("GET", "/api/v1/violations", small, violations.list()),
         AdminRoute.exact("GET", "/api/v1/report", small, violations.report()),
-        AdminRoute.exact("GET", "/api/v1/stats", small, new StatsResource(catalog, p.modes(), p.violations())),
+        AdminRoute.exact("GET", "/api/v1/stats", small, new StatsResource(p.vault(), p.modes(), p.violations()).handler()),
         // ---- ingest routes: handlers from org.distvault.server.admin.ingest, see ingestHandlers() ----
         new AdminRoute("PUT", "/api/v1/blobs/sha512/", true, BLOB_BODY, p.ingest().blobUpload()),
         AdminRoute.exact("POST", "/api/v1/manifest", MANIFEST_BODY, p.ingest().manifestUpload()),
@@ -111,7 +110,7 @@ final class Routes {
     HttpHandler metrics = new TextEndpoint("text/plain; version=0.0.4; charset=utf-8", p.scrape());
     HttpHandler health = new TextEndpoint("application/json",
         () -> "{\"status\":\"ok\",\"mode\":\"" + p.modes().current().wireName() + "\",\"blobs\":"
-            + p.vault().catalog().stats().blobs() + "}\n");
+            + p.vault().stats().blobs() + "}\n");
     HttpHandler other = (HttpServerExchange exchange) -> {
       String path = exchange.getRequestURI();
       if (path.equals("/metrics")) {

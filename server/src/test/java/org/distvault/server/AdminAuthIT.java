@@ -95,7 +95,7 @@ class AdminAuthIT {
       Response r = s.admin().body(i[2]).request(i[0], i[1]);
       assertEquals(Integer.parseInt(i[3]), r.statusCode(), i[1] + ": " + r.asString());
     }
-    assertEquals(0, s.server.vault().catalog().stats().blobs(), "nothing was stored");
+    assertEquals(0, s.server.vault().stats().blobs(), "nothing was stored");
   }
 
   @Test

@@ -66,20 +66,20 @@ final class Catalogue {
 
   /** A manifest line: {@code name} expected by {@code pkgpath} with this content, from {@code urls}. */
   Variant expect(String name, String pkgpath, byte[] bytes, String... urls) {
-    Catalog c = vault.catalog();
-    unfrozen(() -> c.upsert(new ExpectedDistfile(DistfileName.of(name), OptionalLong.of(bytes.length),
+    Vault c = vault;
+    unfrozen(() -> c.expect(new ExpectedDistfile(DistfileName.of(name), OptionalLong.of(bytes.length),
         distinfoDigests(bytes), Set.of(pkgpath), List.of(urls))));
     return variantFor(name, pkgpath);
   }
 
   /** Runs a set-up write even if the catalog is frozen (offline), and freezes it again. */
   private void unfrozen(Runnable write) {
-    Optional<String> frozen = vault.catalog().frozen();
-    vault.catalog().thaw();
+    Optional<String> frozen = vault.frozen();
+    vault.thaw();
     try {
       write.run();
     } finally {
-      frozen.ifPresent(vault.catalog()::freeze);
+      frozen.ifPresent(vault::freeze);
     }
   }
 
@@ -87,20 +87,20 @@ final class Catalogue {
   Variant present(String name, String pkgpath, byte[] bytes) throws IOException {
     Variant v = expect(name, pkgpath, bytes, "https://upstream.invalid/" + name);
     StoredBlob blob = vault.ingest(new ByteArrayInputStream(bytes), Expectation.of(bytes.length, v.digests()));
-    unfrozen(() -> vault.catalog().bind(new VariantRef(DistfileName.of(name), v.id()), blob.sha512()));
+    unfrozen(() -> vault.bind(new VariantRef(DistfileName.of(name), v.id()), blob.sha512()));
     return variantFor(name, pkgpath);
   }
 
   /** Catalogued, prefetch failed with {@code reason} (last URL {@code url}): a not-prefetched miss. */
   Variant failed(String name, String pkgpath, byte[] bytes, String url, String reason) {
     Variant v = expect(name, pkgpath, bytes, url);
-    unfrozen(() -> vault.catalog().recordOutcome(new VariantRef(DistfileName.of(name), v.id()),
+    unfrozen(() -> vault.recordOutcome(new VariantRef(DistfileName.of(name), v.id()),
         PrefetchOutcome.failed(reason, PREFETCHED_AT, url)));
     return variantFor(name, pkgpath);
   }
 
   Variant variantFor(String name, String pkgpath) {
-    DistfileRecord r = vault.catalog().distfile(DistfileName.of(name)).orElseThrow();
+    DistfileRecord r = vault.distfile(DistfileName.of(name)).orElseThrow();
     return r.variantFor(pkgpath).orElseThrow();
   }
 

@@ -43,7 +43,7 @@ class ModeIT {
 
   private static List<JsonNode> audit(Vault vault) throws IOException {
     List<JsonNode> out = new ArrayList<>();
-    for (LogEntry e : vault.catalog().read(LogKind.AUDIT, 0, 1000)) {
+    for (LogEntry e : vault.read(LogKind.AUDIT, 0, 1000)) {
       out.add(JSON.readTree(e.payload()));
     }
     return out;
@@ -111,9 +111,9 @@ class ModeIT {
       assertEquals(sealed.path("seal"), json(s.admin().get("/api/v1/seal")));
       // Still frozen: nothing may be bound behind the seal after a restart either.
       assertEquals(Optional.of("distvault is offline (sealed): uploads are refused"),
-          s.server.vault().catalog().frozen());
+          s.server.vault().frozen());
       s.admin().body("{\"mode\":\"online\"}").put("/api/v1/mode").then().statusCode(200);
-      assertEquals(Optional.empty(), s.server.vault().catalog().frozen());
+      assertEquals(Optional.empty(), s.server.vault().frozen());
       s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode").then().statusCode(200);
       // A miss after the restart is a violation: the offline policy is in force.
       s.http().get("/distfiles/b-1.tar.gz").then().statusCode(404);
@@ -253,7 +253,7 @@ class ModeIT {
       }
       Response r = s.admin().body(body.toString()).post("/api/v1/have");
       assertEquals(200, r.statusCode(), r.asString());
-      assertEquals("{\"present\":[0],\"missing\":[1]}", r.asString());
+      assertEquals("{\"present\":[0],\"missing\":[1]}\n", r.asString());
       assertTrue(s.catalogue().variantFor("held-1.0.tar.gz", "devel/held").blob().isEmpty(), "nothing bound");
     }
   }

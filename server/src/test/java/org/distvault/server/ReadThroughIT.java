@@ -113,7 +113,7 @@ class ReadThroughIT {
       Response r = s.http().get("/pkg/devel/w/w-1.0.tar.gz");
       assertEquals(404, r.statusCode());
       assertTrue(r.asString().contains("mismatch"), r.asString());
-      assertEquals(0, s.server.vault().catalog().stats().blobs(), "nothing stored");
+      assertEquals(0, s.server.vault().stats().blobs(), "nothing stored");
       Variant v = s.catalogue().variantFor("w-1.0.tar.gz", "devel/w");
       String reason = v.lastOutcome().orElseThrow().reason();
       assertTrue(reason.contains(url) && reason.contains("mismatch"), reason);

@@ -123,8 +123,7 @@ class ServingCacheIT {
 
   /** Flips one byte of the stored blob of {@code content}. */
   private static void corrupt(TestServer s, byte[] content) throws IOException {
-    Path file = s.server.vault().blobs().layout()
-        .path(Digest.fromHex(DigestAlgorithm.SHA512, Catalogue.sha512Hex(content)));
+    Path file = s.server.vault().file(Digest.fromHex(DigestAlgorithm.SHA512, Catalogue.sha512Hex(content))).orElseThrow();
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length / 2] ^= 0x01;

@@ -74,7 +74,7 @@ class ShutdownIT {
       assertArrayEquals(big, java.util.Arrays.copyOfRange(response, bodyStart, response.length));
       closing.get(30, TimeUnit.SECONDS);
     }
-    assertThrows(IllegalStateException.class, () -> s.server.vault().catalog().stats());
+    assertThrows(IllegalStateException.class, () -> s.server.vault().stats());
   }
 
   @Test

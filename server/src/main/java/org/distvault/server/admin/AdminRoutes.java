@@ -49,7 +49,7 @@ public final class AdminRoutes implements HttpHandler {
     String path = exchange.getRequestURI();
     List<AdminRoute> onPath = routes.stream().filter(r -> r.matches(path)).toList();
     if (onPath.isEmpty()) {
-      JsonExchange.error(exchange, StatusCodes.NOT_FOUND, "no such admin route: " + path);
+      JsonReply.error(exchange, StatusCodes.NOT_FOUND, "no such admin route: " + path);
       return;
     }
     String method = exchange.getRequestMethod().toString();
@@ -62,7 +62,7 @@ public final class AdminRoutes implements HttpHandler {
     }
     String allow = onPath.stream().map(AdminRoute::method).collect(Collectors.joining(", "));
     exchange.getResponseHeaders().put(Headers.ALLOW, allow);
-    JsonExchange.error(exchange, StatusCodes.METHOD_NOT_ALLOWED, method + " not allowed on " + path + ": use " + allow);
+    JsonReply.error(exchange, StatusCodes.METHOD_NOT_ALLOWED, method + " not allowed on " + path + ": use " + allow);
   }
 
   /**
@@ -76,7 +76,7 @@ public final class AdminRoutes implements HttpHandler {
     Throwable t = exchange.getAttachment(DefaultResponseListener.EXCEPTION);
     log.error("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), t);
     String why = t == null ? "request failed" : "internal error: " + t.getMessage();
-    JsonExchange.error(exchange, exchange.getStatusCode(), why + " (see the server log)");
+    JsonReply.error(exchange, exchange.getStatusCode(), why + " (see the server log)");
     return true;
   }
 

@@ -61,6 +61,6 @@ public final class BearerAuth implements HttpHandler {
 
   private static void refuse(HttpServerExchange exchange, String why) {
     exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"distvault\"");
-    JsonExchange.error(exchange, StatusCodes.UNAUTHORIZED, why);
+    JsonReply.error(exchange, StatusCodes.UNAUTHORIZED, why);
   }
 }

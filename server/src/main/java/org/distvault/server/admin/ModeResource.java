@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.StatusCodes;
+import io.undertow.util.Methods;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.distvault.server.admin.JsonEndpoint.Reply;
 import org.distvault.server.mode.Actor;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.mode.ModeService;
@@ -33,60 +34,39 @@ public final class ModeResource {
 
   /** {@code GET /api/v1/mode}. */
   public HttpHandler get() {
-    return exchange -> JsonExchange.send(exchange, StatusCodes.OK, json(modes.state()));
+    return JsonEndpoint.of(Methods.GET, (exchange, body) -> Reply.ok(json(modes.state())));
   }
 
   /** {@code PUT /api/v1/mode} with {@code {"mode":"online|offline","reason":"optional"}}. */
   public HttpHandler put() {
-    return new HttpHandler() {
-      @Override
-      public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (exchange.isInIoThread()) {
-          exchange.dispatch(this);
-          return;
+    return JsonEndpoint.of(Methods.PUT, (exchange, body) -> {
+      ObjectNode o = JsonReply.readObject(body);
+      for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!PUT_FIELDS.contains(f)) {
+          throw ApiException.badRequest("unknown field '" + f + "': expected mode and reason");
         }
-        Optional<ObjectNode> body = JsonExchange.readObject(exchange, JsonExchange.SMALL_BODY);
-        if (body.isEmpty()) {
-          return;
-        }
-        ObjectNode o = body.get();
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-          String f = it.next();
-          if (!PUT_FIELDS.contains(f)) {
-            JsonExchange.error(exchange, StatusCodes.BAD_REQUEST, "unknown field '" + f + "': expected mode and reason");
-            return;
-          }
-        }
-        JsonNode m = o.get("mode");
-        Optional<Mode> mode = m != null && m.isTextual() ? Mode.byWireName(m.asText()) : Optional.empty();
-        if (mode.isEmpty()) {
-          JsonExchange.error(exchange, StatusCodes.BAD_REQUEST, "field 'mode' must be \"online\" or \"offline\"");
-          return;
-        }
-        JsonNode r = o.get("reason");
-        if (r != null && !r.isNull() && (!r.isTextual() || r.asText().length() > MAX_REASON)) {
-          JsonExchange.error(exchange, StatusCodes.BAD_REQUEST,
-              "field 'reason' must be a string of at most " + MAX_REASON + " characters");
-          return;
-        }
-        Optional<String> reason = r == null || r.isNull() || r.asText().isBlank()
-            ? Optional.empty() : Optional.of(r.asText().strip());
-        ModeState after = modes.change(mode.get(), actor(exchange), reason);
-        JsonExchange.send(exchange, StatusCodes.OK, json(after));
       }
-    };
+      JsonNode m = o.get("mode");
+      Optional<Mode> mode = m != null && m.isTextual() ? Mode.byWireName(m.asText()) : Optional.empty();
+      if (mode.isEmpty()) {
+        throw ApiException.badRequest("field 'mode' must be \"online\" or \"offline\"");
+      }
+      JsonNode r = o.get("reason");
+      if (r != null && !r.isNull() && (!r.isTextual() || r.asText().length() > MAX_REASON)) {
+        throw ApiException.badRequest(
+            "field 'reason' must be a string of at most " + MAX_REASON + " characters");
+      }
+      Optional<String> reason = r == null || r.isNull() || r.asText().isBlank()
+          ? Optional.empty() : Optional.of(r.asText().strip());
+      return Reply.ok(json(modes.change(mode.get(), actor(exchange), reason)));
+    });
   }
 
   /** {@code GET /api/v1/seal}: the last seal, or 404 if the cache was never sealed. */
   public HttpHandler seal() {
-    return exchange -> {
-      Optional<Seal> seal = modes.lastSeal();
-      if (seal.isEmpty()) {
-        JsonExchange.error(exchange, StatusCodes.NOT_FOUND, "never sealed: switch to offline to seal");
-        return;
-      }
-      JsonExchange.send(exchange, StatusCodes.OK, json(seal.get()));
-    };
+    return JsonEndpoint.of(Methods.GET, (exchange, body) -> Reply.ok(json(modes.lastSeal().orElseThrow(
+        () -> new ApiException(404, "not_found", "never sealed: switch to offline to seal")))));
   }
 
   static Actor actor(HttpServerExchange exchange) {
@@ -97,7 +77,7 @@ public final class ModeResource {
   }
 
   static ObjectNode json(ModeState s) {
-    ObjectNode o = JsonExchange.object();
+    ObjectNode o = JsonReply.object();
     o.put("mode", s.mode().wireName());
     o.put("changedAt", s.changedAt().toString());
     o.put("changedBy", s.changedBy());
@@ -111,7 +91,7 @@ public final class ModeResource {
   }
 
   static ObjectNode json(Seal s) {
-    ObjectNode o = JsonExchange.object();
+    ObjectNode o = JsonReply.object();
     o.put("digest", s.digest());
     o.put("entries", s.entries());
     o.put("at", s.at().toString());

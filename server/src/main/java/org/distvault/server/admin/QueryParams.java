@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * The query parameters of one admin request, checked: unknown or repeated parameters and
- * malformed values are {@link BadQueryException}s naming the parameter.
+ * malformed values are {@link ApiException}s naming the parameter.
  */
 final class QueryParams {
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -21,14 +21,14 @@ final class QueryParams {
   }
 
   /** The parameters of {@code exchange}; any other than {@code allowed} is an error. */
-  static QueryParams of(HttpServerExchange exchange, Set<String> allowed) throws BadQueryException {
+  static QueryParams of(HttpServerExchange exchange, Set<String> allowed) throws ApiException {
     Map<String, Deque<String>> params = exchange.getQueryParameters();
     for (Map.Entry<String, Deque<String>> e : params.entrySet()) {
       if (!allowed.contains(e.getKey())) {
-        throw new BadQueryException("unknown query parameter '" + e.getKey() + "': expected " + allowed);
+        throw ApiException.badRequest("unknown query parameter '" + e.getKey() + "': expected " + allowed);
       }
       if (e.getValue().size() > 1) {
-        throw new BadQueryException("query parameter '" + e.getKey() + "' given more than once");
+        throw ApiException.badRequest("query parameter '" + e.getKey() + "' given more than once");
       }
     }
     return new QueryParams(params);
@@ -40,7 +40,7 @@ final class QueryParams {
   }
 
   /** A whole number in {@code [min, max]}, or {@code otherwise} when absent. */
-  long number(String name, long min, long max, long otherwise) throws BadQueryException {
+  long number(String name, long min, long max, long otherwise) throws ApiException {
     Optional<String> v = text(name);
     if (v.isEmpty()) {
       return otherwise;
@@ -57,36 +57,29 @@ final class QueryParams {
     return n;
   }
 
-  private static BadQueryException outOfRange(String name, long min, long max, String got) {
-    return new BadQueryException("query parameter '" + name + "' must be a whole number from " + min + " to "
+  private static ApiException outOfRange(String name, long min, long max, String got) {
+    return ApiException.badRequest("query parameter '" + name + "' must be a whole number from " + min + " to "
         + max + ", got '" + got + "'");
   }
 
   /** A bulk-build run id ({@code 1-64 of A-Z a-z 0-9 . _ -}), if given. */
-  Optional<String> runId(String name) throws BadQueryException {
+  Optional<String> runId(String name) throws ApiException {
     Optional<String> v = text(name);
     if (v.isPresent() && !RUN_ID.matcher(v.get()).matches()) {
-      throw new BadQueryException("query parameter '" + name + "' must be 1-64 of A-Z a-z 0-9 . _ -");
+      throw ApiException.badRequest("query parameter '" + name + "' must be 1-64 of A-Z a-z 0-9 . _ -");
     }
     return v;
   }
 
   /** One of {@code choices}, or {@code otherwise} when absent. */
-  String choice(String name, Set<String> choices, String otherwise) throws BadQueryException {
+  String choice(String name, Set<String> choices, String otherwise) throws ApiException {
     Optional<String> v = text(name);
     if (v.isEmpty()) {
       return otherwise;
     }
     if (!choices.contains(v.get())) {
-      throw new BadQueryException("query parameter '" + name + "' must be one of " + choices + ", got '" + v.get() + "'");
+      throw ApiException.badRequest("query parameter '" + name + "' must be one of " + choices + ", got '" + v.get() + "'");
     }
     return v.get();
-  }
-
-  /** A malformed query; the message names the parameter. */
-  static final class BadQueryException extends Exception {
-    BadQueryException(String message) {
-      super(message);
-    }
   }
 }

@@ -2,37 +2,37 @@ package org.distvault.server.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
-import io.undertow.util.StatusCodes;
+import io.undertow.util.Methods;
 import java.util.Objects;
+import org.distvault.server.admin.JsonEndpoint.Reply;
 import org.distvault.server.mode.ModeService;
 import org.distvault.server.violation.ViolationRecorder;
-import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.record.StoreStats;
+import org.distvault.storage.vault.Vault;
 
 /**
  * {@code GET /api/v1/stats}: {@code {"mode":...,"blobs":N,"blobBytes":N,"distfiles":{"present":N,
  * "missing":N,"failed":N,"names":N,"variants":N},"violations":N}}.
  */
-public final class StatsResource implements HttpHandler {
-  private final Catalog catalog;
+public final class StatsResource {
+  private final Vault vault;
   private final ModeService modes;
   private final ViolationRecorder violations;
 
-  public StatsResource(Catalog catalog, ModeService modes, ViolationRecorder violations) {
-    this.catalog = Objects.requireNonNull(catalog, "catalog");
+  public StatsResource(Vault vault, ModeService modes, ViolationRecorder violations) {
+    this.vault = Objects.requireNonNull(vault, "vault");
     this.modes = Objects.requireNonNull(modes, "modes");
     this.violations = Objects.requireNonNull(violations, "violations");
   }
 
-  @Override
-  public void handleRequest(HttpServerExchange exchange) {
-    if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
-      return;
-    }
-    StoreStats s = catalog.stats();
-    ObjectNode o = JsonExchange.object();
+  /** The route's handler. */
+  public HttpHandler handler() {
+    return JsonEndpoint.of(Methods.GET, (exchange, body) -> Reply.ok(json()));
+  }
+
+  private ObjectNode json() {
+    StoreStats s = vault.stats();
+    ObjectNode o = JsonReply.object();
     o.put("mode", modes.current().wireName());
     o.put("blobs", s.blobs());
     o.put("blobBytes", s.blobBytes());
@@ -43,6 +43,6 @@ public final class StatsResource implements HttpHandler {
     d.put("names", s.names());
     d.put("variants", s.variants());
     o.put("violations", violations.lastCursor());
-    JsonExchange.send(exchange, StatusCodes.OK, o);
+    return o;
   }
 }

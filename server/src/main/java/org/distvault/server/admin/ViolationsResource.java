@@ -3,20 +3,17 @@ package org.distvault.server.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
-import io.undertow.util.StatusCodes;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import io.undertow.util.Methods;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.distvault.server.admin.JsonEndpoint.Reply;
 import org.distvault.server.violation.Violation;
 import org.distvault.server.violation.ViolationJson;
 import org.distvault.server.violation.ViolationRecorder;
 import org.distvault.server.violation.ViolationReport;
-import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.vault.Vault;
 
 /**
  * {@code GET /api/v1/violations} (a page of the log after a cursor, optionally of one run) and
@@ -39,82 +36,48 @@ public final class ViolationsResource {
 
   /** {@code GET /api/v1/violations?since=<cursor>&limit=<n>&run=<id>}. */
   public HttpHandler list() {
-    return new HttpHandler() {
-      @Override
-      public void handleRequest(HttpServerExchange exchange) {
-        if (exchange.isInIoThread()) {
-          exchange.dispatch(this);
-          return;
+    return JsonEndpoint.of(Methods.GET, (exchange, body) -> {
+      QueryParams q = QueryParams.of(exchange, Set.of("since", "limit", "run"));
+      long since = q.number("since", 0, Long.MAX_VALUE, 0);
+      int limit = (int) q.number("limit", 1, Vault.MAX_PAGE, DEFAULT_LIMIT);
+      Optional<String> run = q.runId("run");
+      ObjectNode reply = JsonReply.object();
+      ArrayNode out = reply.putArray("violations");
+      long next = since;
+      int scanned = 0;
+      while (out.size() < limit && scanned < LIST_SCAN) {
+        int want = run.isPresent() ? Vault.MAX_PAGE : limit - out.size();
+        List<Violation> page = violations.read(next, want);
+        if (page.isEmpty()) {
+          break;
         }
-        long since;
-        int limit;
-        Optional<String> run;
-        try {
-          QueryParams q = QueryParams.of(exchange, Set.of("since", "limit", "run"));
-          since = q.number("since", 0, Long.MAX_VALUE, 0);
-          limit = (int) q.number("limit", 1, Catalog.MAX_PAGE, DEFAULT_LIMIT);
-          run = q.runId("run");
-        } catch (QueryParams.BadQueryException e) {
-          JsonExchange.error(exchange, StatusCodes.BAD_REQUEST, e.getMessage());
-          return;
-        }
-        ObjectNode body = JsonExchange.object();
-        ArrayNode out = body.putArray("violations");
-        long next = since;
-        int scanned = 0;
-        while (out.size() < limit && scanned < LIST_SCAN) {
-          int want = run.isPresent() ? Catalog.MAX_PAGE : limit - out.size();
-          List<Violation> page = violations.read(next, want);
-          if (page.isEmpty()) {
-            break;
-          }
-          for (Violation v : page) {
-            scanned++;
-            next = v.cursor();
-            if (run.isEmpty() || run.equals(v.run())) {
-              out.add(ViolationJson.toNode(v));
-              if (out.size() == limit) {
-                break;
-              }
+        for (Violation v : page) {
+          scanned++;
+          next = v.cursor();
+          if (run.isEmpty() || run.equals(v.run())) {
+            out.add(ViolationJson.toNode(v));
+            if (out.size() == limit) {
+              break;
             }
           }
         }
-        body.put("next", next);
-        JsonExchange.send(exchange, StatusCodes.OK, body);
       }
-    };
+      reply.put("next", next);
+      return Reply.ok(reply);
+    });
   }
 
   /** {@code GET /api/v1/report?run=<id>&format=text|json}. */
   public HttpHandler report() {
-    return new HttpHandler() {
-      @Override
-      public void handleRequest(HttpServerExchange exchange) {
-        if (exchange.isInIoThread()) {
-          exchange.dispatch(this);
-          return;
-        }
-        Optional<String> run;
-        String format;
-        try {
-          QueryParams q = QueryParams.of(exchange, Set.of("run", "format"));
-          run = q.runId("run");
-          format = q.choice("format", Set.of("text", "json"), "json");
-        } catch (QueryParams.BadQueryException e) {
-          JsonExchange.error(exchange, StatusCodes.BAD_REQUEST, e.getMessage());
-          return;
-        }
-        ViolationReport report = build(run);
-        if (format.equals("text")) {
-          byte[] text = report.text().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
-          exchange.setResponseContentLength(text.length);
-          exchange.getResponseSender().send(ByteBuffer.wrap(text));
-        } else {
-          JsonExchange.send(exchange, StatusCodes.OK, json(report));
-        }
-      }
-    };
+    return JsonEndpoint.of(Methods.GET, (exchange, body) -> {
+      QueryParams q = QueryParams.of(exchange, Set.of("run", "format"));
+      Optional<String> run = q.runId("run");
+      String format = q.choice("format", Set.of("text", "json"), "json");
+      ViolationReport report = build(run);
+      return Reply.ok(format.equals("text")
+          ? new JsonEndpoint.Text("text/plain; charset=utf-8", report.text())
+          : json(report));
+    });
   }
 
   private ViolationReport build(Optional<String> run) {
@@ -122,7 +85,7 @@ public final class ViolationsResource {
     long after = 0;
     int scanned = 0;
     while (scanned < REPORT_SCAN) {
-      List<Violation> page = violations.read(after, Catalog.MAX_PAGE);
+      List<Violation> page = violations.read(after, Vault.MAX_PAGE);
       if (page.isEmpty()) {
         return b.build(false);
       }
@@ -136,7 +99,7 @@ public final class ViolationsResource {
   }
 
   static ObjectNode json(ViolationReport r) {
-    ObjectNode o = JsonExchange.object();
+    ObjectNode o = JsonReply.object();
     o.put("run", r.run().orElse(null));
     o.put("violations", r.violations());
     o.put("truncated", r.truncated());

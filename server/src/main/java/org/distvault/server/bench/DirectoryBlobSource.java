@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.distvault.server.http.BlobSource;
+import org.distvault.server.http.Lookup;
 import org.distvault.server.http.PkgPath;
 import org.distvault.server.http.ServableBlob;
 import org.distvault.storage.digest.Digest;
@@ -87,14 +88,14 @@ public final class DirectoryBlobSource implements BlobSource {
   }
 
   @Override
-  public Optional<ServableBlob> find(DistfileName name) {
-    return Optional.ofNullable(byName.get(name));
+  public Lookup find(Optional<PkgPath> pkgPath, DistfileName name) {
+    return Lookup.of(Optional.ofNullable(byName.get(name)));
   }
 
   /** The index is in memory: every lookup can be answered on an I/O thread, as the vault's cache is. */
   @Override
   public Optional<ServableBlob> findInMemory(Optional<PkgPath> pkgPath, DistfileName name) {
-    return find(name);
+    return Optional.ofNullable(byName.get(name));
   }
 
   @Override

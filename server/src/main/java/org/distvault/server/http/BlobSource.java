@@ -15,23 +15,17 @@ import org.distvault.storage.name.DistfileName;
  * use; calls come from Undertow worker threads and may block.
  */
 public interface BlobSource {
-  /** Finds the blob stored under a DISTDIR-relative name (the {@code /distfiles/} route). */
-  Optional<ServableBlob> find(DistfileName name) throws IOException;
-
   /**
-   * Finds the blob a package expects under a name (the {@code /pkg/<cat>/<pkg>/} route). When two
-   * packages expect different content under one bare name, this picks the one {@code pkgPath}
-   * expects. The default ignores the package.
+   * Looks up the blob stored under a DISTDIR-relative name: for the {@code /distfiles/} route
+   * without a package, for the {@code /pkg/<cat>/<pkg>/} route with one. When two packages expect
+   * different content under one bare name, the package chooses.
    */
-  default Optional<ServableBlob> find(PkgPath pkgPath, DistfileName name) throws IOException {
-    return find(name);
-  }
+  Lookup find(Optional<PkgPath> pkgPath, DistfileName name) throws IOException;
 
   /**
-   * The blob {@link #find(PkgPath, DistfileName)} (with a PKGPATH) or {@link #find(DistfileName)}
-   * (without) would return, if the source can tell from memory without blocking; empty when it
-   * cannot (then the routes ask {@code find} on a worker thread). Called on an HTTP I/O thread: it
-   * must not block. The default knows nothing from memory.
+   * The blob {@link #find} would return, if the source can tell from memory without blocking;
+   * empty when it cannot (then the routes ask {@code find} on a worker thread). Called on an HTTP
+   * I/O thread: it must not block. The default knows nothing from memory.
    */
   default Optional<ServableBlob> findInMemory(Optional<PkgPath> pkgPath, DistfileName name) {
     return Optional.empty();

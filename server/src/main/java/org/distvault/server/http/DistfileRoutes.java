@@ -8,9 +8,12 @@ import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.Resolution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -135,9 +138,10 @@ public final class DistfileRoutes implements HttpHandler {
   private void serve(HttpServerExchange exchange, RequestTarget target) {
     Optional<ServableBlob> blob;
     try {
-      blob = lookup(target);
+      List<Resolution> lookups = new ArrayList<>();
+      blob = lookup(target, lookups);
       if (blob.isEmpty()) {
-        MissAnswer answer = misses.answer(miss(exchange, target));
+        MissAnswer answer = misses.answer(miss(exchange, target, lookups));
         if (answer instanceof MissAnswer.Reply reply) {
           onIoThread(exchange, io -> OneLineReply.send(io, reply.status(), reply.line()));
           return;
@@ -179,26 +183,26 @@ public final class DistfileRoutes implements HttpHandler {
     }
   }
 
-  private static Miss miss(HttpServerExchange exchange, RequestTarget target) {
+  private static Miss miss(HttpServerExchange exchange, RequestTarget target, List<Resolution> lookups) {
     InetSocketAddress source = exchange.getSourceAddress();
     String client = source == null || source.getAddress() == null
         ? "unknown" : source.getAddress().getHostAddress();
     return new Miss(target, exchange.getRequestMethod().toString(), exchange.getRequestURI(), client,
-        Optional.ofNullable(exchange.getRequestHeaders().getFirst(Headers.USER_AGENT)));
+        Optional.ofNullable(exchange.getRequestHeaders().getFirst(Headers.USER_AGENT)), lookups);
   }
 
-  private Optional<ServableBlob> lookup(RequestTarget target) throws IOException {
+  /** The blob of the first candidate name that has one; the store's answer of each miss goes to {@code lookups}. */
+  private Optional<ServableBlob> lookup(RequestTarget target, List<Resolution> lookups) throws IOException {
     if (target instanceof HashRequest hash) {
       return source.findByHash(hash.digest());
     }
     DistfileRequest request = (DistfileRequest) target;
     for (DistfileName name : request.candidates()) {
-      Optional<ServableBlob> blob = request.pkgPath().isPresent()
-          ? source.find(request.pkgPath().get(), name)
-          : source.find(name);
-      if (blob.isPresent()) {
-        return blob;
+      Lookup found = source.find(request.pkgPath(), name);
+      if (found.blob().isPresent()) {
+        return found.blob();
       }
+      found.resolution().ifPresent(lookups::add);
     }
     return Optional.empty();
   }

@@ -2,9 +2,9 @@ package org.distvault.server.http;
 
 import java.util.Objects;
 import java.util.Optional;
-import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -24,13 +24,9 @@ public final class VaultBlobSource implements BlobSource {
   }
 
   @Override
-  public Optional<ServableBlob> find(DistfileName name) {
-    return locate(name, Optional.empty());
-  }
-
-  @Override
-  public Optional<ServableBlob> find(PkgPath pkgPath, DistfileName name) {
-    return locate(name, Optional.of(pkgPath.toString()));
+  public Lookup find(Optional<PkgPath> pkgPath, DistfileName name) {
+    Vault.Located located = vault.locate(name, pkgPath.map(PkgPath::toString));
+    return new Lookup(servable(located), Optional.of(located.resolution()));
   }
 
   @Override
@@ -40,11 +36,7 @@ public final class VaultBlobSource implements BlobSource {
 
   @Override
   public Optional<ServableBlob> findByHash(Digest digest) {
-    return vault.findByDigest(digest).map(this::servable);
-  }
-
-  private Optional<ServableBlob> locate(DistfileName name, Optional<String> pkgpath) {
-    return servable(vault.locate(name, pkgpath));
+    return vault.findByDigest(digest).flatMap(this::servable);
   }
 
   /** The located blob with the file the vault resolved for it (no second path computation). */
@@ -56,8 +48,8 @@ public final class VaultBlobSource implements BlobSource {
     return Optional.of(new ServableBlob(blob.sha512(), blob.size(), located.file().get(), blob.storedAt()));
   }
 
-  private ServableBlob servable(BlobRecord blob) {
-    return new ServableBlob(
-        blob.sha512(), blob.size(), vault.blobs().layout().path(blob.sha512()), blob.storedAt());
+  private Optional<ServableBlob> servable(BlobRecord blob) {
+    return vault.file(blob.sha512())
+        .map(file -> new ServableBlob(blob.sha512(), blob.size(), file, blob.storedAt()));
   }
 }

@@ -8,8 +8,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.record.LogKind;
+import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +34,13 @@ public final class ModeService {
   /** Why writes are refused offline: the 409 line of the admin routes, and the catalog's freeze. */
   static final String SEALED = "distvault is offline (sealed): uploads are refused";
 
-  private final Catalog catalog;
+  private final Vault vault;
   private final Clock clock;
   private volatile ModeState state;
   private volatile Optional<Seal> lastSeal;
 
-  private ModeService(Catalog catalog, Clock clock, ModeState state, Optional<Seal> lastSeal) {
-    this.catalog = catalog;
+  private ModeService(Vault vault, Clock clock, ModeState state, Optional<Seal> lastSeal) {
+    this.vault = vault;
     this.clock = clock;
     this.state = state;
     this.lastSeal = lastSeal;
@@ -51,17 +51,17 @@ public final class ModeService {
    * online (recorded and audited as a change by {@code actor}); a persisted mode other than
    * {@code requested} is changed to it, audited likewise.
    */
-  public static ModeService open(Catalog catalog, Clock clock, Optional<Mode> requested, Actor actor) {
+  public static ModeService open(Vault vault, Clock clock, Optional<Mode> requested, Actor actor) {
     Objects.requireNonNull(requested, "requested");
-    Optional<Seal> seal = catalog.state(SEAL_KEY).map(ModeService::readSeal);
-    Optional<ModeState> stored = catalog.state(MODE_KEY).map(b -> readMode(b, seal));
+    Optional<Seal> seal = vault.state(SEAL_KEY).map(ModeService::readSeal);
+    Optional<ModeState> stored = vault.state(MODE_KEY).map(b -> readMode(b, seal));
     if (stored.isEmpty()) {
-      ModeService fresh = new ModeService(catalog, clock,
+      ModeService fresh = new ModeService(vault, clock,
           new ModeState(Mode.ONLINE, clock.instant(), actor.id(), Optional.empty(), Optional.empty()), seal);
       fresh.apply(requested.orElse(Mode.ONLINE), actor, Optional.of("new store"), Optional.empty());
       return fresh;
     }
-    ModeService service = new ModeService(catalog, clock, stored.get(), seal);
+    ModeService service = new ModeService(vault, clock, stored.get(), seal);
     service.freezeFor(stored.get().mode());
     if (requested.isPresent() && requested.get() != stored.get().mode()) {
       service.change(requested.get(), actor, Optional.of("--mode " + requested.get() + " at start-up"));
@@ -116,12 +116,12 @@ public final class ModeService {
     try {
       freezeFor(to); // going offline, waits for binds already past the gate
       Optional<Seal> seal = to == Mode.OFFLINE
-          ? Optional.of(SealCalculator.compute(catalog, now))
+          ? Optional.of(SealCalculator.compute(vault, now))
           : Optional.empty();
       ModeState after = new ModeState(to, now, actor.id(), reason, seal);
-      catalog.append(LogKind.AUDIT, auditEntry(from, after, actor));
-      seal.ifPresent(s -> catalog.putState(SEAL_KEY, writeSeal(s)));
-      catalog.putState(MODE_KEY, writeMode(after));
+      vault.append(LogKind.AUDIT, auditEntry(from, after, actor));
+      seal.ifPresent(s -> vault.putState(SEAL_KEY, writeSeal(s)));
+      vault.putState(MODE_KEY, writeMode(after));
       state = after;
       if (seal.isPresent()) {
         lastSeal = seal;
@@ -140,9 +140,9 @@ public final class ModeService {
   /** Offline, nothing may be bound behind the seal: the catalog is frozen; online it is not. */
   private void freezeFor(Mode mode) {
     if (mode == Mode.OFFLINE) {
-      catalog.freeze(SEALED);
+      vault.freeze(SEALED);
     } else {
-      catalog.thaw();
+      vault.thaw();
     }
   }
 

@@ -36,7 +36,7 @@ public final class OfflineMissPolicy implements MissPolicy {
   /** Records the violation (returns once it is durable), then answers 404. */
   @Override
   public MissAnswer answer(Miss miss) {
-    MissDiagnosis d = analyzer.diagnose(miss.target());
+    MissDiagnosis d = analyzer.diagnose(miss);
     Optional<String> run = miss.target() instanceof DistfileRequest r ? r.runId() : Optional.empty();
     recorder.record(new Violation(0, clock.instant(), d.kind(), miss.path(), d.name(), d.pkgpath(),
         d.pkgpaths(), run, miss.client(), miss.userAgent(), miss.method(), d.reason()));

@@ -36,7 +36,7 @@ public final class OnlineMissPolicy implements MissPolicy {
 
   @Override
   public MissAnswer answer(Miss miss) throws IOException {
-    MissDiagnosis d = analyzer.diagnose(miss.target());
+    MissDiagnosis d = analyzer.diagnose(miss);
     if (d.kind() == ViolationKind.NOT_PREFETCHED) {
       Optional<ServableBlob> fetched = readThrough.fetch(d);
       if (fetched.isPresent()) {

@@ -9,10 +9,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.Variant;
-import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.vault.Vault;
 
 /** Computes a {@link Seal} from the catalog by paging through every distfile record. */
 final class SealCalculator {
@@ -21,23 +21,23 @@ final class SealCalculator {
 
   private SealCalculator() {}
 
-  static Seal compute(Catalog catalog, Instant at) {
+  static Seal compute(Vault vault, Instant at) {
     TreeSet<byte[]> lines = new TreeSet<>(Arrays::compareUnsigned);
     Optional<DistfileName> after = Optional.empty();
     for (int page = 0; page < MAX_PAGES; page++) {
-      List<DistfileRecord> records = catalog.listDistfiles(after, Catalog.MAX_PAGE);
+      List<DistfileRecord> records = vault.listDistfiles(after, Vault.MAX_PAGE);
       for (DistfileRecord r : records) {
         for (Variant v : r.variants()) {
           v.blob().ifPresent(sha512 ->
               lines.add((r.name().value() + "\t" + sha512.hex() + "\n").getBytes(StandardCharsets.UTF_8)));
         }
       }
-      if (records.size() < Catalog.MAX_PAGE) {
+      if (records.size() < Vault.MAX_PAGE) {
         return seal(lines, at);
       }
       after = Optional.of(records.get(records.size() - 1).name());
     }
-    throw new IllegalStateException("catalog has more than " + MAX_PAGES + " pages of distfiles");
+    throw new IllegalStateException("vault has more than " + MAX_PAGES + " pages of distfiles");
   }
 
   private static Seal seal(TreeSet<byte[]> lines, Instant at) {

@@ -7,8 +7,8 @@ import org.distvault.server.http.ServableBlob;
 import org.distvault.server.mode.ReadThrough;
 import org.distvault.server.violation.MissDiagnosis;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -37,7 +37,7 @@ public final class ServingReadThrough implements ReadThrough {
     return blob.map(
         b -> {
           Instant storedAt =
-              vault.catalog().blob(b.sha512()).map(BlobRecord::storedAt).orElse(Instant.now());
+              vault.blob(b.sha512()).map(BlobRecord::storedAt).orElse(Instant.now());
           return new ServableBlob(b.sha512(), b.size(), b.path(), storedAt);
         });
   }

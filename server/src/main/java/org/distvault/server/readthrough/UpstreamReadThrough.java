@@ -33,16 +33,15 @@ import org.distvault.storage.blob.BlobTooLargeException;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.SizeMismatchException;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.record.BlobRecord;
-import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.record.FrozenException;
-import org.distvault.storage.distfile.PrefetchOutcome;
-import org.distvault.storage.record.Variant;
-import org.distvault.storage.record.VariantRef;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;
+import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.FrozenException;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantRef;
 import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,9 +203,9 @@ public final class UpstreamReadThrough implements AutoCloseable {
         fetcher.fetch(new FetchRequest(uri.get(), name, variant.size()), w);
         StoredBlob blob = w.commit();
         String from = url;
-        vault.catalog().unlessFrozen("bind", () -> {
-          vault.catalog().bind(ref, blob.sha512());
-          vault.catalog().recordOutcome(ref, PrefetchOutcome.ok(clock.instant(), from));
+        vault.unlessFrozen("bind", () -> {
+          vault.bind(ref, blob.sha512());
+          vault.recordOutcome(ref, PrefetchOutcome.ok(clock.instant(), from));
         });
         log.info("read-through: {} fetched from {} ({} bytes)", ref, url, blob.size());
         listener.fetched("ok");
@@ -243,25 +242,24 @@ public final class UpstreamReadThrough implements AutoCloseable {
   private ReadThroughResult failed(VariantRef ref, List<String> reasons, String lastUrl) {
     String reason = String.join("; ", reasons);
     log.warn("read-through: {} could not be fetched: {}", ref, reason);
-    vault.catalog().recordOutcome(ref, PrefetchOutcome.failed(reason, clock.instant(), lastUrl));
+    vault.recordOutcome(ref, PrefetchOutcome.failed(reason, clock.instant(), lastUrl));
     listener.fetched("failed");
     return ReadThroughResult.failed(reason);
   }
 
   /** Binds the variant to a held blob with its content, if there is one. */
   private Optional<StoredBlob> bindHeld(VariantRef ref, Variant variant) {
-    Catalog catalog = vault.catalog();
-    for (BlobRecord b : catalog.blobsByDigest(strongest(variant).orElseThrow())) {
-      if (!vault.blobs().contains(b.sha512())) {
+    for (BlobRecord b : vault.blobsByDigest(strongest(variant).orElseThrow())) {
+      if (!vault.holds(b.sha512())) {
         continue;
       }
       try {
-        catalog.bind(ref, b.sha512()); // refuses a blob that does not satisfy the variant
+        vault.bind(ref, b.sha512()); // refuses a blob that does not satisfy the variant
       } catch (IllegalArgumentException e) {
         continue;
       }
       return Optional.of(new StoredBlob(b.sha512(), b.size(), b.digests(),
-          vault.blobs().layout().path(b.sha512())));
+          vault.file(b.sha512()).orElseThrow()));
     }
     return Optional.empty();
   }
@@ -273,7 +271,7 @@ public final class UpstreamReadThrough implements AutoCloseable {
     }
     StoredBlob blob = shared.blob().get();
     try {
-      vault.catalog().bind(ref, blob.sha512());
+      vault.bind(ref, blob.sha512());
     } catch (FrozenException e) {
       return ReadThroughResult.failed(SEALED_MEANWHILE);
     } catch (IllegalArgumentException e) {

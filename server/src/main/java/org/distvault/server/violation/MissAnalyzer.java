@@ -1,17 +1,19 @@
 package org.distvault.server.violation;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.distvault.server.http.DistfileRequest;
 import org.distvault.server.http.HashRequest;
+import org.distvault.server.http.Miss;
 import org.distvault.server.http.PkgPath;
 import org.distvault.server.http.RequestTarget;
 import org.distvault.storage.distfile.PrefetchOutcome;
+import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.record.Resolution;
 import org.distvault.storage.record.Variant;
-import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -29,7 +31,19 @@ public final class MissAnalyzer {
     this.vault = Objects.requireNonNull(vault, "vault");
   }
 
-  /** Explains why {@code target} found nothing. */
+  /**
+   * Explains a miss from the lookups the serving route made (see {@link Miss#lookups}); looks the
+   * names up again only when the miss does not carry an answer for each of them.
+   */
+  public MissDiagnosis diagnose(Miss miss) {
+    if (miss.target() instanceof DistfileRequest request
+        && miss.lookups().size() == request.candidates().size()) {
+      return explain(request, miss.lookups());
+    }
+    return diagnose(miss.target());
+  }
+
+  /** Explains why {@code target} found nothing, from a fresh lookup of its names. */
   public MissDiagnosis diagnose(RequestTarget target) {
     if (target instanceof HashRequest hash) {
       String alg = hash.digest().algorithm().urlName();
@@ -40,8 +54,17 @@ public final class MissAnalyzer {
     }
     DistfileRequest request = (DistfileRequest) target;
     Optional<String> pkgpath = request.pkgPath().map(PkgPath::toString);
+    List<Resolution> lookups = new ArrayList<>();
     for (DistfileName name : request.candidates()) {
-      Resolution r = vault.locate(name, pkgpath).resolution();
+      lookups.add(vault.locate(name, pkgpath).resolution());
+    }
+    return explain(request, lookups);
+  }
+
+  /** The first name the store knows explains the miss; else it is unknown. */
+  private static MissDiagnosis explain(DistfileRequest request, List<Resolution> lookups) {
+    Optional<String> pkgpath = request.pkgPath().map(PkgPath::toString);
+    for (Resolution r : lookups) {
       if (r.match() != Resolution.Match.UNKNOWN) {
         return known(request.rawName().value(), r, pkgpath);
       }

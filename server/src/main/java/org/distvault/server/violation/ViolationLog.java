@@ -15,10 +15,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import org.distvault.storage.record.LogEntry;
 
@@ -26,13 +23,11 @@ import org.distvault.storage.record.LogEntry;
  * The JSON-lines copy of the violations log for log shippers: {@code DATA/log/violations.jsonl},
  * one {@link ViolationJson} object (with its cursor) per line.
  *
- * <p>The catalog is the record; this file is a copy written after it. Each write opens the file
- * in append mode and closes it again, so a log rotation that moves the file away is picked up at
- * the next write. Concurrent appends are combined: lines that arrive while a write is running are
- * written together by the next one (one open, one write, one close), in cursor order within that
- * write; so under a flood of misses the file costs a few system calls per group commit, not per
- * line. Lines of different writes may still appear out of cursor order. Every append returns
- * once its line is written (or throws if that write failed). Thread-safe.
+ * <p>The catalog is the record; this file is a copy written after it, a whole group commit at a
+ * time: the vault's committer hands each group's entries to {@link #appendRecorded} once they are
+ * durable, so under a flood of misses the file costs one open, one write and one close per fsync,
+ * not per line. Each write opens the file in append mode and closes it again, so a log rotation
+ * that moves the file away is picked up at the next write. Thread-safe: writes are serialised.
  */
 public final class ViolationLog {
   /** How much of the file's end {@link #catchUp} reads to find the cursors already copied. */
@@ -41,30 +36,10 @@ public final class ViolationLog {
   /** More lines than requests a server runs at once: how far out of order lines can be. */
   static final int REORDER_SLACK = 256;
 
-  /** Most lines in one write; a flood larger than this is written in several. */
-  static final int MAX_BATCH = 4096;
-
-  /** A line waiting to be written; {@code done} and {@code failure} are set under {@link #writing}. */
-  private static final class Line {
-    private final long cursor;
-    private final byte[] json;
-    private boolean done;
-    private IOException failure;
-
-    Line(long cursor, byte[] json) {
-      this.cursor = cursor;
-      this.json = json;
-    }
-
-    long cursor() {
-      return cursor;
-    }
-  }
+  /** One line: the cursor it carries and its JSON. */
+  private record Line(long cursor, byte[] json) {}
 
   private final Path file;
-  private final Queue<Line> queued = new ConcurrentLinkedQueue<>();
-  /** Held while writing; also guards {@link #catchUp}. */
-  private final ReentrantLock writing = new ReentrantLock();
 
   public ViolationLog(Path file) {
     this.file = Objects.requireNonNull(file, "file");
@@ -79,22 +54,22 @@ public final class ViolationLog {
     return file;
   }
 
-  /** Appends one recorded violation as one line; see the class comment for concurrent appends. */
+  /** Appends one recorded violation as one line. */
   public void append(Violation recorded) throws IOException {
-    appendLines(List.of(new Line(recorded.cursor(), ViolationJson.toBytes(recorded))));
+    write(List.of(new Line(recorded.cursor(), ViolationJson.toBytes(recorded))));
   }
 
   /**
    * Appends the lines of recorded violations given as the catalog stores them (their JSON without
    * the cursor, {@link ViolationJson#toBytes} of each with cursor 0): the same lines as {@link
-   * #append} of each, without encoding them again, in one write.
+   * #append} of each, without encoding them again, in one write, in cursor order.
    */
   public void appendRecorded(List<LogEntry> entries) throws IOException {
     List<Line> lines = new ArrayList<>(entries.size());
     for (LogEntry e : entries) {
       lines.add(new Line(e.cursor(), withCursor(e.cursor(), e.payload())));
     }
-    appendLines(lines);
+    write(lines);
   }
 
   /** The line of violation {@code cursor} from its catalog payload: the cursor put first. */
@@ -108,44 +83,19 @@ public final class ViolationLog {
     return json;
   }
 
-  /** Queues lines and returns once they are written, writing them (and others queued) if no one else does. */
-  private void appendLines(List<Line> lines) throws IOException {
-    queued.addAll(lines);
-    writing.lock();
-    try {
-      for (Line l : lines) {
-        while (!l.done) {
-          writeQueued();
-        }
-      }
-    } finally {
-      writing.unlock();
-    }
-    for (Line l : lines) {
-      if (l.failure != null) {
-        throw new IOException("cannot write " + file + ": " + l.failure.getMessage(), l.failure);
-      }
-    }
-  }
-
-  /** Writes every queued line in one open-write-close; marks each done, or failed. Holds {@link #writing}. */
-  private void writeQueued() {
-    List<Line> batch = new ArrayList<>();
-    // Size checked before polling: a line taken from the queue must be written in this batch.
-    for (Line l; batch.size() < MAX_BATCH && (l = queued.poll()) != null; ) {
-      batch.add(l);
-    }
-    batch.sort(Comparator.comparingLong(Line::cursor));
+  /** Writes the lines, sorted by cursor, with one open-write-close. */
+  private synchronized void write(List<Line> lines) throws IOException {
+    List<Line> sorted = new ArrayList<>(lines);
+    sorted.sort(Comparator.comparingLong(Line::cursor));
     int bytes = 0;
-    for (Line l : batch) {
-      bytes += l.json.length + 1;
+    for (Line l : sorted) {
+      bytes += l.json().length + 1;
     }
     ByteBuffer out = ByteBuffer.allocate(bytes);
-    for (Line l : batch) {
-      out.put(l.json).put((byte) '\n');
+    for (Line l : sorted) {
+      out.put(l.json()).put((byte) '\n');
     }
     out.flip();
-    IOException failure = null;
     try {
       FileChannel opened;
       try {
@@ -160,11 +110,7 @@ public final class ViolationLog {
         }
       }
     } catch (IOException e) {
-      failure = e;
-    }
-    for (Line l : batch) {
-      l.failure = failure;
-      l.done = true;
+      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -182,46 +128,41 @@ public final class ViolationLog {
    * @param read reads the catalog entries after a cursor, oldest first (one page)
    * @return how many lines were appended
    */
-  public int catchUp(long lastCursor, LongFunction<List<Violation>> read) throws IOException {
-    writing.lock();
-    try {
-      List<String> tail = tailLines();
-      Set<Long> seen = new HashSet<>();
-      long min = Long.MAX_VALUE;
-      // Lines of concurrent appends may be out of order: start after the first few lines of the
-      // tail, whose neighbours may lie before it, and skip every cursor the tail holds.
-      int skip = tail.size() > 2 * REORDER_SLACK ? REORDER_SLACK : 0;
-      for (int i = 0; i < tail.size(); i++) {
-        long c = cursorOf(tail.get(i));
-        if (c > 0) {
-          seen.add(c);
-          if (i >= skip) {
-            min = Math.min(min, c);
-          }
+  public synchronized int catchUp(long lastCursor, LongFunction<List<Violation>> read) throws IOException {
+    List<String> tail = tailLines();
+    Set<Long> seen = new HashSet<>();
+    long min = Long.MAX_VALUE;
+    // Lines of concurrent appends may be out of order: start after the first few lines of the
+    // tail, whose neighbours may lie before it, and skip every cursor the tail holds.
+    int skip = tail.size() > 2 * REORDER_SLACK ? REORDER_SLACK : 0;
+    for (int i = 0; i < tail.size(); i++) {
+      long c = cursorOf(tail.get(i));
+      if (c > 0) {
+        seen.add(c);
+        if (i >= skip) {
+          min = Math.min(min, c);
         }
       }
-      if (seen.isEmpty() || min == Long.MAX_VALUE) {
-        return 0;
-      }
-      int appended = 0;
-      long after = min;
-      for (int guard = 0; guard < 1_000_000 && after < lastCursor; guard++) {
-        List<Violation> page = read.apply(after);
-        if (page.isEmpty()) {
-          break;
-        }
-        for (Violation v : page) {
-          if (!seen.contains(v.cursor())) {
-            append(v);
-            appended++;
-          }
-          after = v.cursor();
-        }
-      }
-      return appended;
-    } finally {
-      writing.unlock();
     }
+    if (seen.isEmpty() || min == Long.MAX_VALUE) {
+      return 0;
+    }
+    int appended = 0;
+    long after = min;
+    for (int guard = 0; guard < 1_000_000 && after < lastCursor; guard++) {
+      List<Violation> page = read.apply(after);
+      if (page.isEmpty()) {
+        break;
+      }
+      for (Violation v : page) {
+        if (!seen.contains(v.cursor())) {
+          append(v);
+          appended++;
+        }
+        after = v.cursor();
+      }
+    }
+    return appended;
   }
 
   /** The complete lines in the last {@link #TAIL_BYTES} of the file (the first may be cut: dropped). */

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.record.LogEntry;
 import org.distvault.storage.record.LogKind;
+import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,7 @@ public final class ViolationRecorder {
 
   static final long WARN_WINDOW_NANOS = 10_000_000_000L;
 
-  private final Catalog catalog;
+  private final Vault vault;
   private final ViolationLog file;
   private final Consumer<ViolationKind> listener;
   private final LongSupplier nanoTime;
@@ -48,18 +48,18 @@ public final class ViolationRecorder {
   /**
    * @param listener told the kind of every recorded violation (e.g. a counter); must not block
    */
-  public ViolationRecorder(Catalog catalog, ViolationLog file, Consumer<ViolationKind> listener) {
-    this(catalog, file, listener, System::nanoTime);
+  public ViolationRecorder(Vault vault, ViolationLog file, Consumer<ViolationKind> listener) {
+    this(vault, file, listener, System::nanoTime);
   }
 
   /** As above, with the clock of the WARN windows (tests). */
-  ViolationRecorder(Catalog catalog, ViolationLog file, Consumer<ViolationKind> listener, LongSupplier nanoTime) {
-    this.catalog = Objects.requireNonNull(catalog, "catalog");
+  ViolationRecorder(Vault vault, ViolationLog file, Consumer<ViolationKind> listener, LongSupplier nanoTime) {
+    this.vault = Objects.requireNonNull(vault, "vault");
     this.file = Objects.requireNonNull(file, "file");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     this.windowStart = nanoTime.getAsLong();
-    catalog.onCommitted(LogKind.VIOLATIONS, this::copyToFile);
+    vault.onCommitted(LogKind.VIOLATIONS, this::copyToFile);
   }
 
   /** Writes a committed group's lines to the file (on the catalog's committer thread). */
@@ -67,7 +67,7 @@ public final class ViolationRecorder {
     try {
       file.appendRecorded(entries);
     } catch (IOException | RuntimeException e) {
-      log.error("violations {}..{} are recorded in the catalog but could not be written to {}: {}",
+      log.error("violations {}..{} are recorded in the vault but could not be written to {}: {}",
           entries.get(0).cursor(), entries.get(entries.size() - 1).cursor(), file.file(), e.toString());
     }
   }
@@ -79,7 +79,7 @@ public final class ViolationRecorder {
    */
   public Violation record(Violation v) {
     // The line in the file is written by copyToFile before append returns.
-    long cursor = catalog.append(LogKind.VIOLATIONS, ViolationJson.toBytes(v.withCursor(0)));
+    long cursor = vault.append(LogKind.VIOLATIONS, ViolationJson.toBytes(v.withCursor(0)));
     Violation recorded = v.withCursor(cursor);
     listener.accept(recorded.kind());
     warn(recorded);
@@ -119,7 +119,7 @@ public final class ViolationRecorder {
   /** Up to {@code limit} recorded violations after {@code afterCursor}, oldest first. */
   public List<Violation> read(long afterCursor, int limit) {
     List<Violation> out = new ArrayList<>();
-    for (LogEntry e : catalog.read(LogKind.VIOLATIONS, afterCursor, limit)) {
+    for (LogEntry e : vault.read(LogKind.VIOLATIONS, afterCursor, limit)) {
       out.add(ViolationJson.fromBytes(e.cursor(), e.payload()));
     }
     return out;
@@ -127,11 +127,11 @@ public final class ViolationRecorder {
 
   /** The cursor of the newest violation, 0 when there is none: also how many there are. */
   public long lastCursor() {
-    return catalog.lastCursor(LogKind.VIOLATIONS);
+    return vault.lastCursor(LogKind.VIOLATIONS);
   }
 
   /** Copies to the JSON-lines file what a crash kept from it; see {@link ViolationLog#catchUp}. */
   public int catchUpFile() throws IOException {
-    return file.catchUp(lastCursor(), after -> read(after, Catalog.MAX_PAGE));
+    return file.catchUp(lastCursor(), after -> read(after, Vault.MAX_PAGE));
   }
 }

@@ -31,7 +31,7 @@ class DirectoryBlobSourceTest {
 
     DirectoryBlobSource source = DirectoryBlobSource.scan(root, EnumSet.of(DigestAlgorithm.SHA256));
 
-    ServableBlob blob = source.find(DistfileName.of("sub/dir/x-1.0.tar.gz")).orElseThrow();
+    ServableBlob blob = source.find(Optional.empty(), DistfileName.of("sub/dir/x-1.0.tar.gz")).blob().orElseThrow();
     String sha512 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(bytes));
     String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     assertEquals(sha512, blob.sha512().hex());
@@ -59,8 +59,8 @@ class DirectoryBlobSourceTest {
     DirectoryBlobSource source = DirectoryBlobSource.scan(root, EnumSet.noneOf(DigestAlgorithm.class));
 
     assertEquals(1, source.size());
-    assertTrue(source.find(DistfileName.of("ok.tgz")).isPresent());
-    assertTrue(source.find(DistfileName.of("link.tgz")).isEmpty());
-    assertTrue(source.find(DistfileName.of("linkdir/secret")).isEmpty());
+    assertTrue(source.find(Optional.empty(), DistfileName.of("ok.tgz")).blob().isPresent());
+    assertTrue(source.find(Optional.empty(), DistfileName.of("link.tgz")).blob().isEmpty());
+    assertTrue(source.find(Optional.empty(), DistfileName.of("linkdir/secret")).blob().isEmpty());
   }
 }

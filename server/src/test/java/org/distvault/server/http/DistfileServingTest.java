@@ -371,12 +371,12 @@ class DistfileServingTest {
 
   @Test
   void blobWhoseFileHasTheWrongSizeIsRefusedWith500() throws IOException {
-    ServableBlob real = source.find(DistfileName.of(TestCorpus.MYSQL)).orElseThrow();
+    ServableBlob real = source.find(Optional.empty(), DistfileName.of(TestCorpus.MYSQL)).blob().orElseThrow();
     ServableBlob lying = new ServableBlob(real.sha512(), real.size() + 1, real.file(), real.storedAt());
     BlobSource wrong = new BlobSource() {
       @Override
-      public Optional<ServableBlob> find(DistfileName name) {
-        return Optional.of(lying);
+      public Lookup find(Optional<PkgPath> pkgPath, DistfileName name) {
+        return Lookup.of(Optional.of(lying));
       }
 
       @Override

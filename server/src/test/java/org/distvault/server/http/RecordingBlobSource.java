@@ -17,14 +17,8 @@ final class RecordingBlobSource implements BlobSource {
   }
 
   @Override
-  public Optional<ServableBlob> find(DistfileName name) throws IOException {
-    calls.add("name " + name);
-    return delegate.find(name);
-  }
-
-  @Override
-  public Optional<ServableBlob> find(PkgPath pkgPath, DistfileName name) throws IOException {
-    calls.add("pkg " + pkgPath + " " + name);
+  public Lookup find(Optional<PkgPath> pkgPath, DistfileName name) throws IOException {
+    calls.add(pkgPath.map(p -> "pkg " + p + " " + name).orElse("name " + name));
     return delegate.find(pkgPath, name);
   }
 

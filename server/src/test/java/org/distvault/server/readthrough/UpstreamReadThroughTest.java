@@ -79,12 +79,12 @@ class UpstreamReadThroughTest {
 
   /** Catalogues {@code e} and returns its (only) variant. */
   private Variant catalogue(ExpectedDistfile e) {
-    vault.catalog().upsert(e);
+    vault.expect(e);
     return variant(e.name().value());
   }
 
   private Variant variant(String name) {
-    DistfileRecord rec = vault.catalog().distfile(DistfileName.of(name)).orElseThrow();
+    DistfileRecord rec = vault.distfile(DistfileName.of(name)).orElseThrow();
     return rec.variants().get(0);
   }
 
@@ -169,7 +169,7 @@ class UpstreamReadThroughTest {
     assertEquals(ReadThroughResult.failed(reason), r);
     assertEquals(List.of(), TestContent.blobFiles(data));
     assertEquals(List.of(), TestContent.tmpFiles(data));
-    assertEquals(0, vault.catalog().stats().blobs());
+    assertEquals(0, vault.stats().blobs());
     Variant after = variant("liar.tgz");
     assertEquals(VariantState.FAILED, after.state());
     assertEquals(PrefetchOutcome.failed(reason, NOW, up.url("/liar.tgz")), after.lastOutcome().orElseThrow());

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.vault.Vault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class ViolationRecorderTest {
   void aFloodIsRecordedWhollyButLoggedInPart() throws IOException {
     AtomicLong nanos = new AtomicLong(1_000);
     int flood = ViolationRecorder.WARN_LINES_PER_WINDOW + 30;
-    try (Catalog catalog = Catalog.open(dir.resolve("index"))) {
+    try (Vault catalog = Vault.open(dir)) {
       ViolationLog file = ViolationLog.in(dir);
       AtomicLong counted = new AtomicLong();
       ViolationRecorder recorder = new ViolationRecorder(catalog, file, k -> counted.incrementAndGet(), nanos::get);

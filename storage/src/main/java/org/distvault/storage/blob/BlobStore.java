@@ -1,6 +1,5 @@
 package org.distvault.storage.blob;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -13,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -22,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
@@ -38,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * caller closes the store after its last writer is done; closing releases the lock and the digest
  * worker threads.
  */
-public final class BlobStore implements Closeable {
+public final class BlobStore implements BlobBackend {
   private static final Logger log = LoggerFactory.getLogger(BlobStore.class);
   private static final int READ_BUFFER = 64 * 1024;
   private static final int STRIPES = 64;
@@ -135,6 +138,7 @@ public final class BlobStore implements Closeable {
    *
    * @throws BlobTooLargeException if the expected size is above the store's limit
    */
+  @Override
   public BlobWriter newWriter(Expectation expected) throws IOException {
     checkOpen();
     Objects.requireNonNull(expected, "expected");
@@ -171,6 +175,7 @@ public final class BlobStore implements Closeable {
    *     algorithm whose digest differs
    * @throws BlobTooLargeException if the content exceeds the store's limit
    */
+  @Override
   public StoredBlob ingest(InputStream in, Expectation expected) throws IOException {
     try (BlobWriter w = newWriter(expected)) {
       byte[] buf = new byte[READ_BUFFER];
@@ -187,7 +192,7 @@ public final class BlobStore implements Closeable {
     }
   }
 
-  /** Whether the blob with this SHA-512 is stored. */
+  @Override
   public boolean contains(Digest sha512) {
     return Files.isRegularFile(layout.path(sha512), LinkOption.NOFOLLOW_LINKS);
   }
@@ -235,6 +240,75 @@ public final class BlobStore implements Closeable {
    */
   public long quarantined() {
     return quarantine.moved();
+  }
+
+  @Override
+  public long deleted() {
+    return quarantined();
+  }
+
+  @Override
+  public Optional<Path> delete(Digest sha512, String reason) throws IOException {
+    return quarantine(sha512, reason);
+  }
+
+  @Override
+  public Optional<Path> file(Digest sha512) {
+    return contains(sha512) ? Optional.of(layout.path(sha512)) : Optional.empty();
+  }
+
+  @Override
+  public long maxBlobSize() {
+    return options.maxBlobSize();
+  }
+
+  @Override
+  public ScrubReport verify(Consumer<CorruptBlob> onCorrupt) throws IOException {
+    return new Scrubber(this).scrub(onCorrupt);
+  }
+
+  /** Walks the two levels of bucket directories in order, skipping what lies before {@code after}. */
+  @Override
+  public List<Digest> list(Optional<Digest> after, int limit) throws IOException {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    String from = after.map(d -> Digest.requireSha512(d).hex()).orElse("");
+    List<Digest> out = new ArrayList<>();
+    for (Path first : sortedBuckets(layout.root(), from.isEmpty() ? "" : from.substring(0, 2))) {
+      for (Path second : sortedBuckets(first, from.startsWith(first.getFileName().toString())
+          ? from.substring(2, 4) : "")) {
+        try (Stream<Path> files = Files.list(second)) {
+          for (Path f : files.sorted().toList()) {
+            Optional<Digest> d = layout.digestAt(f);
+            if (d.isPresent() && d.get().hex().compareTo(from) > 0
+                && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+              out.add(d.get());
+              if (out.size() == limit) {
+                return out;
+              }
+            }
+          }
+        } catch (NoSuchFileException e) {
+          // a bucket removed meanwhile holds nothing to list
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The bucket directories in {@code dir} whose names are not before {@code from}, sorted. */
+  private static List<Path> sortedBuckets(Path dir, String from) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .filter(p -> BlobLayout.isBucketName(p.getFileName().toString()))
+          .filter(p -> p.getFileName().toString().compareTo(from) >= 0)
+          .filter(Files::isDirectory)
+          .sorted()
+          .toList();
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
   }
 
   /** Releases the directory lock and the digest workers. Idempotent. */

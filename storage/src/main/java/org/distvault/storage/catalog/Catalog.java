@@ -36,14 +36,14 @@ import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.name.DistfileName;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 /**
  * The distvault catalog: expected distfiles, stored blobs, the digest index, append-only logs and
  * a small state area, in one RocksDB database under {@code DATA/index/}.
  *
- * <p>Every write is durable when its method returns (synced WAL). Log appends from many threads
- * are group-committed (see {@link #append}). Counts for gauges are maintained with every write
+ * <p>Every write is durable when its method returns (synced WAL). Concurrent writes of every kind
+ * (blob records, expectations, bindings, outcomes, log entries) share one fsync: they are
+ * group-committed by one {@link GroupCommitter}. Counts for gauges are maintained with every write
  * and cost nothing to read ({@link #stats}).
  *
  * <p>Thread-safe. {@link #close} waits for calls in flight; afterwards every method throws
@@ -61,13 +61,15 @@ public final class Catalog implements AutoCloseable {
   private final RocksStore store;
   private final Records records;
   private final Logs logs;
+  private final GroupCommitter committer;
   private final Guard guard;
   private final WriteFreeze freeze = new WriteFreeze();
 
-  private Catalog(RocksStore store, Records records, Logs logs) {
+  private Catalog(RocksStore store, Clock clock) throws RocksDBException {
     this.store = store;
-    this.records = records;
-    this.logs = logs;
+    this.records = new Records(store);
+    this.logs = new Logs(store);
+    this.committer = new GroupCommitter(store, clock, logs.lastStored());
     this.guard = new Guard(store.dir.toString());
   }
 
@@ -87,7 +89,7 @@ public final class Catalog implements AutoCloseable {
     Objects.requireNonNull(clock, "clock");
     RocksStore store = RocksStore.open(dir.toAbsolutePath().normalize());
     try {
-      return new Catalog(store, new Records(store), new Logs(store, clock));
+      return new Catalog(store, clock);
     } catch (RocksDBException | RuntimeException e) {
       store.close();
       if (e instanceof RuntimeException r) {
@@ -139,7 +141,8 @@ public final class Catalog implements AutoCloseable {
   }
 
   private UpsertSummary upsertChunk(List<ExpectedDistfile> chunk) {
-    return freeze.call("upsert", () -> guard.call("upsert", () -> records.upsert(chunk)));
+    return freeze.call("upsert", () -> guard.call("upsert",
+        () -> committer.submit(b -> records.upsert(b, chunk))));
   }
 
   /** Everything expected under {@code name}: all its variants. */
@@ -163,7 +166,7 @@ public final class Catalog implements AutoCloseable {
   public long generation() {
     // In memory only, read on every hit: no lock (the lifecycle lock's read side is shared state).
     guard.checkOpen();
-    return records.generation();
+    return committer.generation();
   }
 
   /** Up to {@code limit} distfile records in name byte order, after {@code after} if given. */
@@ -183,10 +186,8 @@ public final class Catalog implements AutoCloseable {
    * @throws IllegalArgumentException naming an unknown distfile or variant; nothing is written
    */
   public void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) {
-    freeze.call("record outcomes", () -> guard.call("record outcomes", () -> {
-      records.recordOutcomes(outcomes);
-      return null;
-    }));
+    freeze.call("record outcomes", () -> guard.call("record outcomes",
+        () -> committer.submit(b -> records.recordOutcomes(b, outcomes))));
   }
 
   /**
@@ -197,11 +198,7 @@ public final class Catalog implements AutoCloseable {
    * @throws IllegalArgumentException when the variant or blob is unknown or they do not match
    */
   public void bind(VariantRef variant, Digest sha512) {
-    Digest.requireSha512(sha512);
-    freeze.call("bind", () -> guard.call("bind", () -> {
-      records.bind(variant, sha512);
-      return null;
-    }));
+    bindAll(List.of(Map.entry(variant, sha512)));
   }
 
   /**
@@ -213,10 +210,8 @@ public final class Catalog implements AutoCloseable {
    */
   public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
     bindings.forEach(b -> Digest.requireSha512(b.getValue()));
-    freeze.call("bind", () -> guard.call("bind", () -> {
-      records.bindAll(bindings);
-      return null;
-    }));
+    freeze.call("bind", () -> guard.call("bind",
+        () -> committer.submit(b -> records.bindAll(b, bindings))));
   }
 
   /**
@@ -267,7 +262,7 @@ public final class Catalog implements AutoCloseable {
    * @throws IllegalArgumentException when it conflicts with the stored record (size or a digest)
    */
   public BlobRecord putBlob(BlobRecord blob) {
-    return guard.call("put blob", () -> records.putBlob(blob));
+    return putBlobs(List.of(blob)).get(0);
   }
 
   /**
@@ -278,7 +273,8 @@ public final class Catalog implements AutoCloseable {
    * @throws IllegalArgumentException naming the first blob that conflicts with its stored record
    */
   public List<BlobRecord> putBlobs(List<BlobRecord> blobs) {
-    return guard.call("put blobs", () -> records.putBlobs(blobs));
+    List<BlobRecord> copy = List.copyOf(blobs);
+    return guard.call("put blobs", () -> committer.submit(b -> records.putBlobs(b, copy)));
   }
 
   public Optional<BlobRecord> blob(Digest sha512) {
@@ -303,7 +299,7 @@ public final class Catalog implements AutoCloseable {
   /** Notes that a blob was re-hashed and found intact; false when the blob is unknown. */
   public boolean markVerified(Digest sha512, Instant when) {
     Digest.requireSha512(sha512);
-    return guard.call("mark verified", () -> records.markVerified(sha512, when));
+    return guard.call("mark verified", () -> committer.submit(b -> records.markVerified(b, sha512, when)));
   }
 
   /**
@@ -314,7 +310,7 @@ public final class Catalog implements AutoCloseable {
    */
   public List<VariantRef> removeBlob(Digest sha512) {
     Digest.requireSha512(sha512);
-    return guard.call("remove blob", () -> records.removeBlob(sha512));
+    return guard.call("remove blob", () -> committer.submitAlone(b -> records.removeBlob(b, sha512)));
   }
 
   // ---- counts ----
@@ -329,7 +325,7 @@ public final class Catalog implements AutoCloseable {
 
   /** Recomputes the counts with a full scan, stores and returns them (for checks and repair). */
   public StoreStats recount() {
-    return guard.call("recount", records::recount);
+    return guard.call("recount", () -> committer.submitAlone(records::recount));
   }
 
   // ---- logs ----
@@ -345,7 +341,7 @@ public final class Catalog implements AutoCloseable {
   public long append(LogKind kind, byte[] payload) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(payload, "payload");
-    return guard.call("append", () -> logs.append(kind, payload));
+    return guard.call("append", () -> committer.append(kind, payload));
   }
 
   /** Appends {@code value} encoded as JSON (UTF-8); see {@link #append}. */
@@ -362,7 +358,7 @@ public final class Catalog implements AutoCloseable {
   public void onCommitted(LogKind kind, LogListener listener) {
     Objects.requireNonNull(kind, "kind");
     guard.call("listen", () -> {
-      logs.listen(kind, listener);
+      committer.listen(kind, listener);
       return null;
     });
   }
@@ -379,12 +375,17 @@ public final class Catalog implements AutoCloseable {
 
   /** The cursor of the newest entry of a log, 0 when it is empty. */
   public long lastCursor(LogKind kind) {
-    return guard.call("last cursor", () -> logs.lastCursor(kind));
+    return guard.call("last cursor", () -> committer.lastCursor(kind));
   }
 
-  /** Synced log batches written since open (for measuring group commit). */
-  long logGroups() {
-    return guard.call("log groups", logs::groups);
+  /** The one writer, for this package's tests. */
+  GroupCommitter committer() {
+    return committer;
+  }
+
+  /** Synced batches written since open (for measuring group commit). */
+  long groups() {
+    return guard.call("groups", committer::groups);
   }
 
   // ---- state ----
@@ -393,13 +394,10 @@ public final class Catalog implements AutoCloseable {
   public void putState(String key, byte[] value) {
     byte[] k = Codec.utf8(Objects.requireNonNull(key, "key"));
     byte[] v = Objects.requireNonNull(value, "value").clone();
-    guard.call("put state " + key, () -> {
-      try (WriteBatch wb = new WriteBatch()) {
-        wb.put(store.state, k, v);
-        store.writeSynced(wb);
-      }
+    guard.call("put state " + key, () -> committer.submit(b -> {
+      b.put(store.state, k, v);
       return null;
-    });
+    }));
   }
 
   /** Stores {@code value} as JSON; see {@link #putState}. */
@@ -426,7 +424,7 @@ public final class Catalog implements AutoCloseable {
   @Override
   public void close() {
     guard.close(() -> {
-      logs.stop();
+      committer.stop();
       store.close();
     });
   }

@@ -1,70 +1,82 @@
 package org.distvault.storage.catalog;
 
-import org.distvault.storage.record.LogListener;
-
-import org.distvault.storage.record.LogKind;
-
-import org.distvault.storage.record.LogEntry;
-
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.distvault.storage.record.LogEntry;
+import org.distvault.storage.record.LogKind;
+import org.distvault.storage.record.LogListener;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends log entries durably with one fsync per group of concurrent appends, not one per
- * append.
+ * The catalog's one writer: every write (blob records, expectations, bindings, outcomes, log
+ * entries) is made durable with one fsync per group of concurrent writes, not one per write.
  *
- * <p>Appenders put a request on a queue and wait. A single committer thread takes everything
- * queued (up to {@link #MAX_GROUP} entries), assigns each entry the next cursor of its log,
- * writes them all in one WriteBatch with a synced WAL, and then releases the appenders. While
- * one group is being synced the next one gathers, so the more appenders there are, the larger
- * each group. Because one thread assigns cursors and writes the groups in order, an entry
- * becomes visible only after every entry with a smaller cursor: a reader paging by cursor never
- * skips one that commits late. (RocksDB's own write grouping would batch concurrent synced
- * writes too, but then cursors would be assigned before the write and could become visible out
- * of order.)
+ * <p>Writers put a {@link Write} on a queue and wait. A single committer thread takes everything
+ * queued (up to {@link #MAX_GROUP} writes), applies them in order to one {@link Batch}, in which
+ * each sees the ones before it, writes the batch with a synced WAL, and then releases the
+ * writers. While one group is being synced the next one gathers, so the more writers there are,
+ * the larger each group. A write that throws is undone within the batch and fails alone; a failed
+ * sync fails the whole group, and nothing of it is stored. Because one thread applies writes in
+ * order, log cursors are assigned without holes and an entry becomes visible only after every
+ * entry with a smaller cursor: a reader paging by cursor never skips one that commits late.
  *
  * <p>A {@link LogListener} per log kind is told of each group's durable entries on the committer
- * thread before the appenders are released, so it can copy a whole group at once (e.g. one write
- * of many lines to a file) while each appender still returns only after its entry was copied.
+ * thread before the writers are released, so it can copy a whole group at once (e.g. one write of
+ * many lines to a file) while each writer still returns only after its entry was copied.
  *
- * <p>Thread-safe. The committer thread only touches the database while the catalog is open:
- * {@link Catalog} stops it (after every appender has returned) before closing RocksDB.
+ * <p>Thread-safe. A write runs on the committer thread and must not submit another (it would
+ * wait for itself). The committer only touches the database while the catalog is open: {@link
+ * Catalog} stops it (after every writer has returned) before closing RocksDB.
  */
 final class GroupCommitter {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
-  /** Most entries in one synced batch; bounds batch memory under a flood. */
+  /** Most writes in one synced batch; bounds batch memory under a flood. */
   static final int MAX_GROUP = 4096;
 
-  /** Largest payload accepted; log entries are small records, not files. */
+  /** Largest log payload accepted; log entries are small records, not files. */
   static final int MAX_PAYLOAD = 1 << 20;
 
-  private record Request(LogKind kind, byte[] payload, CompletableFuture<Long> done) {}
+  /** A change to the catalog, applied on the committer thread to the group's batch. */
+  @FunctionalInterface
+  interface Write<R> {
+    R apply(Batch batch) throws RocksDBException;
+  }
 
-  private static final Request STOP = new Request(null, null, null);
+  private static final class Request {
+    final Write<?> write;
+    final boolean alone;
+    final CompletableFuture<Object> done = new CompletableFuture<>();
+    Object result;
+
+    Request(Write<?> write, boolean alone) {
+      this.write = write;
+      this.alone = alone;
+    }
+  }
+
+  private static final Request STOP = new Request(null, false);
 
   private final RocksStore store;
   private final Clock clock;
   private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-  /** Next cursor to assign per log kind; only the committer thread uses it. */
+  /** Last assigned cursor per log kind; only the committer thread uses it. */
   private final long[] last;
   /** Last durable cursor per log kind, for readers. */
   private final AtomicLongArray durable;
+  private final AtomicLong generation = new AtomicLong();
   private final LongAdder groups = new LongAdder();
-  /** Per log kind, the listener told of committed entries, or null. */
   private final AtomicReferenceArray<LogListener> listeners =
       new AtomicReferenceArray<>(LogKind.values().length);
   private final Thread thread;
@@ -75,32 +87,58 @@ final class GroupCommitter {
     this.clock = clock;
     this.last = lastCursors.clone();
     this.durable = new AtomicLongArray(lastCursors);
-    this.thread = new Thread(this::run, "catalog-log-committer " + store.dir);
+    this.thread = new Thread(this::run, "catalog-committer " + store.dir);
     thread.setDaemon(true);
     thread.start();
   }
 
   /**
-   * Appends and returns the entry's cursor once it is durable.
+   * Applies {@code write} in the next group and returns its result once the group is durable.
    *
-   * @throws CatalogException when the write failed; the entry was not stored
+   * @throws RuntimeException what the write threw (it was undone), or {@link CatalogException}
+   *     when the group could not be stored
+   */
+  <R> R submit(Write<R> write) {
+    return await(new Request(write, false));
+  }
+
+  /**
+   * As {@link #submit}, but the write gets a batch of its own, so it may scan stored keys (see
+   * {@link Batch#storedKeysWithPrefix}); for rare writes such as dropping a blob.
+   */
+  <R> R submitAlone(Write<R> write) {
+    return await(new Request(write, true));
+  }
+
+  /**
+   * Appends a log entry and returns its cursor once it is durable.
+   *
    * @throws IllegalArgumentException when the payload exceeds {@link #MAX_PAYLOAD}
+   * @throws CatalogException when the write failed; the entry was not stored
    */
   long append(LogKind kind, byte[] payload) {
     if (payload.length > MAX_PAYLOAD) {
       throw new IllegalArgumentException(
           kind + " log entry of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
     }
-    Request r = new Request(kind, payload.clone(), new CompletableFuture<>());
+    byte[] copy = payload.clone();
+    return submit(b -> b.append(kind, copy));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R> R await(Request r) {
     queue.add(r);
     try {
-      // join() is not interruptible on purpose: the caller must learn whether the entry is durable.
-      return r.done.join();
+      // join() is not interruptible on purpose: the caller must learn whether its write is durable.
+      return (R) r.done.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof CatalogException c) {
-        throw c;
+      if (e.getCause() instanceof RuntimeException x) {
+        throw x;
       }
-      throw new CatalogException("log append failed: " + e.getCause(), e.getCause());
+      if (e.getCause() instanceof Error x) {
+        throw x;
+      }
+      throw new CatalogException("catalog " + store.dir + ": write failed: " + e.getCause(), e.getCause());
     }
   }
 
@@ -114,12 +152,30 @@ final class GroupCommitter {
     return durable.get(kind.ordinal());
   }
 
-  /** Synced batches written so far (entries per batch = appends / groups). */
+  /**
+   * How many groups that changed distfile or blob records were written (or failed to be: a failed
+   * write may still have reached the memtable). Bumped before the writers are released.
+   */
+  long generation() {
+    return generation.get();
+  }
+
+  /** The database written to, for this package's tests. */
+  RocksStore store() {
+    return store;
+  }
+
+  /** Writes waiting for the committer (for tests that line writes up into one group). */
+  int queued() {
+    return queue.size();
+  }
+
+  /** Synced batches written so far (writes per batch = writes / groups). */
   long groups() {
     return groups.sum();
   }
 
-  /** Stops the committer once the queue is empty. Call only when no append is in flight. */
+  /** Stops the committer once the queue is empty. Call only when no write is in flight. */
   void stop() {
     queue.add(STOP);
     boolean interrupted = false;
@@ -144,9 +200,7 @@ final class GroupCommitter {
       group.add(take());
       queue.drainTo(group, MAX_GROUP - 1);
       stopping = group.removeIf(r -> r == STOP);
-      if (!group.isEmpty()) {
-        commit(group);
-      }
+      apply(group);
     }
   }
 
@@ -161,59 +215,110 @@ final class GroupCommitter {
     }
   }
 
-  /** Hands each listened-to log its entries of the group; a failing listener fails no append. */
-  private void tellListeners(List<Request> group, long[] cursors, Instant at) {
-    for (LogKind kind : LogKind.values()) {
-      LogListener listener = listeners.get(kind.ordinal());
-      if (listener == null) {
-        continue;
-      }
-      List<LogEntry> entries = new ArrayList<>();
-      for (int i = 0; i < group.size(); i++) {
-        if (group.get(i).kind() == kind) {
-          entries.add(new LogEntry(kind, cursors[i], at, group.get(i).payload()));
+  /** Applies the group's writes to as few batches as possible (a write alone gets its own). */
+  private void apply(List<Request> group) {
+    List<Request> pending = new ArrayList<>();
+    Batch batch = new Batch(store, clock.instant(), last);
+    try {
+      for (Request r : group) {
+        if (r.alone && !pending.isEmpty()) {
+          commit(batch, pending);
+          batch.close();
+          batch = new Batch(store, clock.instant(), last);
+        }
+        applyOne(batch, r, pending);
+        if (r.alone) {
+          commit(batch, pending);
+          batch.close();
+          batch = new Batch(store, clock.instant(), last);
         }
       }
-      if (entries.isEmpty()) {
-        continue;
-      }
-      try {
-        listener.committed(entries);
-      } catch (RuntimeException e) {
-        // The entries are durable: the appenders succeed; the listener's copy is its own concern.
-        log.warn("catalog {}: listener of the {} log failed on cursors {}..{}: {}", store.dir, kind,
-            entries.get(0).cursor(), entries.get(entries.size() - 1).cursor(), e.toString(), e);
-      }
+      commit(batch, pending);
+    } finally {
+      batch.close();
     }
   }
 
-  private void commit(List<Request> group) {
-    long[] before = last.clone();
-    long[] cursors = new long[group.size()];
-    Instant now = clock.instant();
-    try (WriteBatch wb = new WriteBatch()) {
-      for (int i = 0; i < group.size(); i++) {
-        Request r = group.get(i);
-        cursors[i] = ++last[r.kind().ordinal()];
-        wb.put(store.logs, Codec.logKey(r.kind(), cursors[i]), Codec.logValue(now, r.payload()));
-      }
-      store.writeSynced(wb);
+  private static void applyOne(Batch batch, Request r, List<Request> pending) {
+    batch.mark();
+    try {
+      r.result = r.write.apply(batch);
+      pending.add(r);
     } catch (RocksDBException | RuntimeException | Error e) {
-      // Nothing of this group is stored: give the cursors back and tell every appender. The
-      // thread keeps serving later groups (an Error would otherwise leave appenders waiting).
+      try {
+        batch.rollback();
+      } catch (RocksDBException | RuntimeException undo) {
+        e.addSuppressed(undo);
+      }
+      r.done.completeExceptionally(e);
+    }
+  }
+
+  /** Writes the batch synced, then runs its callbacks, tells the listeners, and releases the writers. */
+  private void commit(Batch batch, List<Request> pending) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    long[] before = durableCursors();
+    try {
+      if (!batch.isEmpty()) {
+        store.writeSynced(batch.writes());
+      }
+    } catch (RocksDBException | RuntimeException | Error e) {
+      // Nothing of this batch is stored: give the cursors back and tell every writer. The thread
+      // keeps serving later groups (an Error would otherwise leave writers waiting).
       System.arraycopy(before, 0, last, 0, last.length);
+      if (batch.changedRecords()) {
+        generation.incrementAndGet(); // a failed write may have reached the memtable
+      }
       CatalogException failure =
-          new CatalogException("catalog " + store.dir + ": log append failed: " + e, e);
-      group.forEach(r -> r.done().completeExceptionally(failure));
+          new CatalogException("catalog " + store.dir + ": write failed: " + e, e);
+      pending.forEach(r -> r.done.completeExceptionally(failure));
+      pending.clear();
       return;
     }
     for (int k = 0; k < last.length; k++) {
       durable.set(k, last[k]);
     }
     groups.increment();
-    tellListeners(group, cursors, now);
-    for (int i = 0; i < group.size(); i++) {
-      group.get(i).done().complete(cursors[i]);
+    batch.callbacks().forEach(Runnable::run);
+    if (batch.changedRecords()) {
+      generation.incrementAndGet();
+    }
+    tellListeners(batch.appended());
+    pending.forEach(r -> r.done.complete(r.result));
+    pending.clear();
+  }
+
+  private long[] durableCursors() {
+    long[] out = new long[last.length];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = durable.get(k);
+    }
+    return out;
+  }
+
+  /** Hands each listened-to log its entries of the batch; a failing listener fails no write. */
+  private void tellListeners(List<LogEntry> appended) {
+    if (appended.isEmpty()) {
+      return;
+    }
+    for (LogKind kind : LogKind.values()) {
+      LogListener listener = listeners.get(kind.ordinal());
+      if (listener == null) {
+        continue;
+      }
+      List<LogEntry> entries = appended.stream().filter(e -> e.kind() == kind).toList();
+      if (entries.isEmpty()) {
+        continue;
+      }
+      try {
+        listener.committed(entries);
+      } catch (RuntimeException e) {
+        // The entries are durable: the writers succeed; the listener's copy is its own concern.
+        log.warn("catalog {}: listener of the {} log failed on cursors {}..{}: {}", store.dir, kind,
+            entries.get(0).cursor(), entries.get(entries.size() - 1).cursor(), e.toString(), e);
+      }
     }
   }
 }

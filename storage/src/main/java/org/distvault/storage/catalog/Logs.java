@@ -1,50 +1,35 @@
 package org.distvault.storage.catalog;
 
-import org.distvault.storage.record.LogListener;
-
 import org.distvault.storage.record.LogKind;
 
 import org.distvault.storage.record.LogEntry;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 /**
- * The append-only logs: durable group-committed appends and reads in cursor order. Cursors are
- * per kind, start at 1, and continue after the last stored entry when the catalog is reopened.
+ * Reads of the append-only logs in cursor order, and where each log ends. Cursors are per kind and
+ * start at 1; appends go through the {@link GroupCommitter}, which continues each log after
+ * {@link #lastStored} when the catalog is reopened.
  *
  * <p>Thread-safe; callers hold the catalog's lifecycle guard.
  */
 final class Logs {
   private final RocksStore s;
-  private final GroupCommitter committer;
 
-  Logs(RocksStore s, Clock clock) throws RocksDBException {
+  Logs(RocksStore s) {
     this.s = s;
+  }
+
+  /** The last stored cursor of every kind, indexed by ordinal. */
+  long[] lastStored() throws RocksDBException {
     long[] last = new long[LogKind.values().length];
     for (LogKind k : LogKind.values()) {
       last[k.ordinal()] = lastStored(k);
     }
-    this.committer = new GroupCommitter(s, clock, last);
-  }
-
-  long append(LogKind kind, byte[] payload) {
-    return committer.append(kind, payload);
-  }
-
-  void listen(LogKind kind, LogListener listener) {
-    committer.listen(kind, listener);
-  }
-
-  long lastCursor(LogKind kind) {
-    return committer.lastCursor(kind);
-  }
-
-  long groups() {
-    return committer.groups();
+    return last;
   }
 
   /** Entries with a cursor greater than {@code after}, oldest first, at most {@code limit}. */
@@ -63,11 +48,6 @@ final class Logs {
       it.status();
     }
     return out;
-  }
-
-  /** Stops the committer; call once no append is in flight, before the database closes. */
-  void stop() {
-    committer.stop();
   }
 
   private long lastStored(LogKind kind) throws RocksDBException {

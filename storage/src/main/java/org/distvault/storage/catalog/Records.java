@@ -1,36 +1,25 @@
 package org.distvault.storage.catalog;
 
-import org.distvault.storage.record.StoreStats;
-
-import org.distvault.storage.record.BlobRecord;
-
-import org.distvault.storage.record.UpsertSummary;
-
-import org.distvault.storage.record.VariantRef;
-
-import org.distvault.storage.record.Variant;
-
-import org.distvault.storage.record.DistfileRecord;
-
-import org.distvault.storage.distfile.PrefetchOutcome;
-
-import org.distvault.storage.distfile.ExpectedDistfile;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.StoreStats;
+import org.distvault.storage.record.UpsertSummary;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantRef;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -38,42 +27,41 @@ import org.rocksdb.WriteBatch;
 
 /**
  * Distfile and blob records: reads, and the mutations that keep records, the digest index, the
- * binding index and the maintained {@link StoreStats} consistent. Each mutation is one synced
- * WriteBatch that carries the records, both indexes and the new counters, so a crash leaves all
- * of them before or all after.
+ * binding index and the maintained {@link StoreStats} consistent. Each mutation adds the records,
+ * both indexes and the new counters to the group's {@link Batch}, which is written synced as one,
+ * so a crash leaves all of them before or all after.
  *
- * <p>Thread-safe: mutations are serialised by one lock (they read, modify and write), reads take
- * no lock. Callers hold the catalog's lifecycle guard.
+ * <p>Mutations run only on the {@link GroupCommitter}'s thread, one after the other, and read
+ * through the batch; reads take no lock. Callers hold the catalog's lifecycle guard.
  */
 final class Records {
   private static final byte[] STATS_KEY = Codec.utf8("stats");
   private static final byte[] EMPTY = new byte[0];
 
   private final RocksStore s;
-  private final ReentrantLock writes = new ReentrantLock();
+  /** The counters as last made durable; written on the committer thread. */
   private volatile StoreStats stats;
-  /** Bumped after every synced write of distfile or blob records; see {@link #generation}. */
-  private final AtomicLong generation = new AtomicLong();
 
+  /** Reads the stored counters; a catalog without them (a new one) is counted and they are stored. */
   Records(RocksStore s) throws RocksDBException {
     this.s = s;
     byte[] saved = s.db.get(s.meta, STATS_KEY);
-    this.stats = saved == null ? recount() : Codec.read(saved, StoreStats.class, "stats");
+    if (saved == null) {
+      StoreStats total = scan();
+      try (WriteBatch wb = new WriteBatch()) {
+        wb.put(s.meta, STATS_KEY, Codec.write(total));
+        s.writeSynced(wb);
+      }
+      this.stats = total;
+    } else {
+      this.stats = Codec.read(saved, StoreStats.class, "stats");
+    }
   }
 
   // ---- reads ----
 
   StoreStats stats() {
     return stats;
-  }
-
-  /**
-   * How many record writes have completed: bumped after each synced write is visible to readers
-   * and before the writing method returns. A reader that takes the generation before reading
-   * records and finds it unchanged later knows that no write completed after its snapshot.
-   */
-  long generation() {
-    return generation.get();
   }
 
   Optional<DistfileRecord> distfile(DistfileName name) throws RocksDBException {
@@ -107,272 +95,242 @@ final class Records {
     return page(s.blobs, after.map(Codec::blobKey).orElse(null), limit, Codec::decodeBlob);
   }
 
-  // ---- mutations ----
+  // ---- mutations: each runs on the committer thread, into the group's batch ----
 
-  UpsertSummary upsert(List<ExpectedDistfile> chunk) throws RocksDBException {
-    writes.lock();
-    try (WriteBatch wb = new WriteBatch()) {
-      Map<DistfileName, DistfileRecord> before = load(chunk);
-      Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
-      long created = 0;
-      for (ExpectedDistfile e : chunk) {
-        DistfileRecord current = after.containsKey(e.name()) ? after.get(e.name()) : before.get(e.name());
-        Variants.Upsert u = Variants.upsert(current, e);
-        DistfileRecord next = u.record();
-        Optional<Digest> bound = u.variant().blob();
-        if (u.expectationChanged() && bound.isPresent()) {
-          // New expectations must hold for the bound blob too, or the binding is no longer verified.
-          Optional<BlobRecord> blob = blob(bound.get());
-          if (blob.isEmpty() || Variants.bindingProblem(u.variant(), blob.get()).isPresent()) {
-            next = next.with(u.variant().withBlob(Optional.empty()));
-          }
+  UpsertSummary upsert(Batch b, List<ExpectedDistfile> chunk) throws RocksDBException {
+    Map<DistfileName, DistfileRecord> before = load(b, chunk);
+    Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
+    long created = 0;
+    for (ExpectedDistfile e : chunk) {
+      DistfileRecord current = after.containsKey(e.name()) ? after.get(e.name()) : before.get(e.name());
+      Variants.Upsert u = Variants.upsert(current, e);
+      DistfileRecord next = u.record();
+      Optional<Digest> bound = u.variant().blob();
+      if (u.expectationChanged() && bound.isPresent()) {
+        // New expectations must hold for the bound blob too, or the binding is no longer verified.
+        Optional<BlobRecord> blob = blob(b, bound.get());
+        if (blob.isEmpty() || Variants.bindingProblem(u.variant(), blob.get()).isPresent()) {
+          next = next.with(u.variant().withBlob(Optional.empty()));
         }
-        after.put(e.name(), next);
-        created += u.created() ? 1 : 0;
       }
-      commit(wb, before, after, StoreStats.ZERO);
-      return new UpsertSummary(chunk.size(), created, chunk.size() - created);
-    } finally {
-      writes.unlock();
+      after.put(e.name(), next);
+      created += u.created() ? 1 : 0;
     }
+    write(b, before, after, StoreStats.ZERO);
+    return new UpsertSummary(chunk.size(), created, chunk.size() - created);
   }
 
-  void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) throws RocksDBException {
-    writes.lock();
-    try (WriteBatch wb = new WriteBatch()) {
-      Map<DistfileName, DistfileRecord> before = new HashMap<>();
-      Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
-      for (Map.Entry<VariantRef, PrefetchOutcome> o : outcomes.entrySet()) {
-        DistfileRecord r = after.containsKey(o.getKey().name()) ? after.get(o.getKey().name())
-            : loadOne(o.getKey().name(), before);
-        after.put(r.name(), r.with(variant(r, o.getKey().variantId()).withOutcome(o.getValue())));
+  Void recordOutcomes(Batch b, Map<VariantRef, PrefetchOutcome> outcomes) throws RocksDBException {
+    Map<DistfileName, DistfileRecord> before = new HashMap<>();
+    Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
+    for (Map.Entry<VariantRef, PrefetchOutcome> o : outcomes.entrySet()) {
+      DistfileRecord r = after.containsKey(o.getKey().name()) ? after.get(o.getKey().name())
+          : loadOne(b, o.getKey().name(), before);
+      after.put(r.name(), r.with(variant(r, o.getKey().variantId()).withOutcome(o.getValue())));
+    }
+    write(b, before, after, StoreStats.ZERO);
+    return null;
+  }
+
+  /** Applies the bindings in order; if one fails, the caller's batch is rolled back. */
+  Void bindAll(Batch b, List<Map.Entry<VariantRef, Digest>> bindings) throws RocksDBException {
+    Map<DistfileName, DistfileRecord> before = new HashMap<>();
+    Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
+    for (Map.Entry<VariantRef, Digest> binding : bindings) {
+      VariantRef ref = binding.getKey();
+      Digest sha512 = binding.getValue();
+      DistfileRecord r = after.containsKey(ref.name()) ? after.get(ref.name()) : loadOne(b, ref.name(), before);
+      Variant v = variant(r, ref.variantId());
+      BlobRecord blob = blob(b, sha512).orElseThrow(() -> new IllegalArgumentException(
+          "cannot bind " + ref + ": no blob sha512:" + sha512.hex() + " in the catalog"));
+      Optional<String> problem = Variants.bindingProblem(v, blob);
+      if (problem.isPresent()) {
+        throw new IllegalArgumentException(
+            "cannot bind " + ref + " to blob sha512:" + sha512.hex() + ": " + problem.get());
       }
-      commit(wb, before, after, StoreStats.ZERO);
-    } finally {
-      writes.unlock();
+      after.put(r.name(), r.with(v.withBlob(Optional.of(sha512))));
     }
-  }
-
-  void bind(VariantRef ref, Digest sha512) throws RocksDBException {
-    bindAll(List.of(Map.entry(ref, sha512)));
-  }
-
-  /** Applies the bindings in order, all in one synced batch; nothing is written if one fails. */
-  void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) throws RocksDBException {
-    writes.lock();
-    try (WriteBatch wb = new WriteBatch()) {
-      Map<DistfileName, DistfileRecord> before = new HashMap<>();
-      Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
-      for (Map.Entry<VariantRef, Digest> b : bindings) {
-        VariantRef ref = b.getKey();
-        Digest sha512 = b.getValue();
-        DistfileRecord r = after.containsKey(ref.name()) ? after.get(ref.name()) : loadOne(ref.name(), before);
-        Variant v = variant(r, ref.variantId());
-        BlobRecord blob = blob(sha512).orElseThrow(() -> new IllegalArgumentException(
-            "cannot bind " + ref + ": no blob sha512:" + sha512.hex() + " in the catalog"));
-        Optional<String> problem = Variants.bindingProblem(v, blob);
-        if (problem.isPresent()) {
-          throw new IllegalArgumentException(
-              "cannot bind " + ref + " to blob sha512:" + sha512.hex() + ": " + problem.get());
-        }
-        after.put(r.name(), r.with(v.withBlob(Optional.of(sha512))));
-      }
-      commit(wb, before, after, StoreStats.ZERO);
-    } finally {
-      writes.unlock();
-    }
-  }
-
-  BlobRecord putBlob(BlobRecord b) throws RocksDBException {
-    return putBlobs(List.of(b)).get(0);
+    write(b, before, after, StoreStats.ZERO);
+    return null;
   }
 
   /**
-   * Records blobs in one synced batch, each merged with the stored record (or an earlier one of
-   * the batch) as {@link #putBlob} does; nothing is written if one conflicts.
+   * Records blobs, each merged with the stored record (or an earlier one of the batch): new
+   * digests are added, the first storage time and the latest verification time kept.
+   *
+   * @throws IllegalArgumentException naming the first blob whose size conflicts with its record
    */
-  List<BlobRecord> putBlobs(List<BlobRecord> blobs) throws RocksDBException {
-    writes.lock();
-    try (WriteBatch wb = new WriteBatch()) {
-      Map<Digest, BlobRecord> batch = new LinkedHashMap<>();
-      List<BlobRecord> out = new ArrayList<>(blobs.size());
-      StoreStats delta = StoreStats.ZERO;
-      for (BlobRecord b : blobs) {
-        Optional<BlobRecord> old =
-            batch.containsKey(b.sha512()) ? Optional.of(batch.get(b.sha512())) : blob(b.sha512());
-        BlobRecord merged = b;
-        if (old.isPresent()) {
-          BlobRecord o = old.get();
-          if (o.size() != b.size()) {
-            throw new IllegalArgumentException("blob sha512:" + b.sha512().hex() + " has size "
-                + o.size() + " in the catalog, not " + b.size());
-          }
-          merged = new BlobRecord(o.sha512(), o.size(), o.digests().merge(b.digests()), o.storedAt(),
-              b.lastVerifiedAt().isAfter(o.lastVerifiedAt()) ? b.lastVerifiedAt() : o.lastVerifiedAt());
-        } else {
-          delta = delta.plus(StoreStats.of(merged));
+  List<BlobRecord> putBlobs(Batch b, List<BlobRecord> blobs) throws RocksDBException {
+    List<BlobRecord> out = new ArrayList<>(blobs.size());
+    StoreStats delta = StoreStats.ZERO;
+    for (BlobRecord blob : blobs) {
+      Optional<BlobRecord> old = blob(b, blob.sha512());
+      BlobRecord merged = blob;
+      if (old.isPresent()) {
+        BlobRecord o = old.get();
+        if (o.size() != blob.size()) {
+          throw new IllegalArgumentException("blob sha512:" + blob.sha512().hex() + " has size "
+              + o.size() + " in the catalog, not " + blob.size());
         }
-        batch.put(merged.sha512(), merged);
-        out.add(merged);
+        merged = new BlobRecord(o.sha512(), o.size(), o.digests().merge(blob.digests()), o.storedAt(),
+            blob.lastVerifiedAt().isAfter(o.lastVerifiedAt()) ? blob.lastVerifiedAt() : o.lastVerifiedAt());
+      } else {
+        delta = delta.plus(StoreStats.of(merged));
       }
-      for (BlobRecord merged : batch.values()) {
-        wb.put(s.blobs, Codec.blobKey(merged.sha512()), Codec.encode(merged));
-        for (Digest d : merged.digests().asMap().values()) {
-          if (d.algorithm() != DigestAlgorithm.SHA512) {
-            wb.put(s.digests, Codec.digestKey(d, merged.sha512()), EMPTY);
-          }
-        }
-      }
-      commit(wb, Map.of(), Map.of(), delta);
-      return out;
-    } finally {
-      writes.unlock();
-    }
-  }
-
-  boolean markVerified(Digest sha512, Instant when) throws RocksDBException {
-    writes.lock();
-    try (WriteBatch wb = new WriteBatch()) {
-      Optional<BlobRecord> old = blob(sha512);
-      if (old.isEmpty()) {
-        return false;
-      }
-      BlobRecord o = old.get();
-      BlobRecord next = new BlobRecord(o.sha512(), o.size(), o.digests(), o.storedAt(), when);
-      wb.put(s.blobs, Codec.blobKey(sha512), Codec.encode(next));
-      commit(wb, Map.of(), Map.of(), StoreStats.ZERO);
-      return true;
-    } finally {
-      writes.unlock();
-    }
-  }
-
-  List<VariantRef> removeBlob(Digest sha512) throws RocksDBException {
-    writes.lock();
-    try (WriteBatch wb = new WriteBatch()) {
-      Optional<BlobRecord> blob = blob(sha512);
-      if (blob.isEmpty()) {
-        return List.of();
-      }
-      Map<DistfileName, DistfileRecord> before = new HashMap<>();
-      Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
-      List<VariantRef> unbound = new ArrayList<>();
-      for (byte[] key : keysWithPrefix(s.bindings, Codec.blobKey(sha512))) {
-        // Delete the index entry even if the record disagrees: it must not outlive the blob.
-        wb.delete(s.bindings, key);
-        VariantRef ref = Codec.bindingRef(key);
-        DistfileRecord r = after.get(ref.name());
-        if (r == null) {
-          r = before.containsKey(ref.name()) ? before.get(ref.name()) : distfile(ref.name()).orElse(null);
-        }
-        Optional<Variant> v = Optional.ofNullable(r).flatMap(x -> x.variant(ref.variantId()))
-            .filter(x -> x.blob().equals(Optional.of(sha512)));
-        if (v.isPresent()) {
-          before.putIfAbsent(r.name(), r);
-          after.put(r.name(), r.with(v.get().withBlob(Optional.empty())));
-          unbound.add(ref);
-        }
-      }
-      for (Digest d : blob.get().digests().asMap().values()) {
+      b.put(s.blobs, Codec.blobKey(merged.sha512()), Codec.encode(merged));
+      for (Digest d : merged.digests().asMap().values()) {
         if (d.algorithm() != DigestAlgorithm.SHA512) {
-          wb.delete(s.digests, Codec.digestKey(d, sha512));
+          b.put(s.digests, Codec.digestKey(d, merged.sha512()), EMPTY);
         }
       }
-      wb.delete(s.blobs, Codec.blobKey(sha512));
-      commit(wb, before, after, StoreStats.ZERO.minus(StoreStats.of(blob.get())));
-      return unbound;
-    } finally {
-      writes.unlock();
+      out.add(merged);
     }
+    write(b, Map.of(), Map.of(), delta);
+    return out;
   }
 
-  /** Recomputes the counters by scanning every record, stores and returns them. */
-  StoreStats recount() throws RocksDBException {
-    writes.lock();
-    try (WriteBatch wb = new WriteBatch()) {
-      StoreStats total = StoreStats.ZERO;
-      try (RocksIterator it = s.db.newIterator(s.distfiles)) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          total = total.plus(StoreStats.of(Codec.decodeDistfile(it.key(), it.value())));
-        }
-        it.status();
-      }
-      try (RocksIterator it = s.db.newIterator(s.blobs)) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          total = total.plus(StoreStats.of(Codec.decodeBlob(it.key(), it.value())));
-        }
-        it.status();
-      }
-      wb.put(s.meta, STATS_KEY, Codec.write(total));
-      s.writeSynced(wb);
-      stats = total;
-      return total;
-    } finally {
-      writes.unlock();
+  boolean markVerified(Batch b, Digest sha512, Instant when) throws RocksDBException {
+    Optional<BlobRecord> old = blob(b, sha512);
+    if (old.isEmpty()) {
+      return false;
     }
+    BlobRecord o = old.get();
+    BlobRecord next = new BlobRecord(o.sha512(), o.size(), o.digests(), o.storedAt(), when);
+    b.put(s.blobs, Codec.blobKey(sha512), Codec.encode(next));
+    write(b, Map.of(), Map.of(), StoreStats.ZERO);
+    return true;
+  }
+
+  /** Drops a blob and unbinds its variants; scans the binding index, so it runs alone. */
+  List<VariantRef> removeBlob(Batch b, Digest sha512) throws RocksDBException {
+    Optional<BlobRecord> blob = blob(b, sha512);
+    if (blob.isEmpty()) {
+      return List.of();
+    }
+    Map<DistfileName, DistfileRecord> before = new HashMap<>();
+    Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
+    List<VariantRef> unbound = new ArrayList<>();
+    for (byte[] key : b.storedKeysWithPrefix(s.bindings, Codec.blobKey(sha512))) {
+      // Delete the index entry even if the record disagrees: it must not outlive the blob.
+      b.delete(s.bindings, key);
+      VariantRef ref = Codec.bindingRef(key);
+      DistfileRecord r = after.get(ref.name());
+      if (r == null) {
+        r = before.containsKey(ref.name()) ? before.get(ref.name()) : distfile(b, ref.name()).orElse(null);
+      }
+      Optional<Variant> v = Optional.ofNullable(r).flatMap(x -> x.variant(ref.variantId()))
+          .filter(x -> x.blob().equals(Optional.of(sha512)));
+      if (v.isPresent()) {
+        before.putIfAbsent(r.name(), r);
+        after.put(r.name(), r.with(v.get().withBlob(Optional.empty())));
+        unbound.add(ref);
+      }
+    }
+    for (Digest d : blob.get().digests().asMap().values()) {
+      if (d.algorithm() != DigestAlgorithm.SHA512) {
+        b.delete(s.digests, Codec.digestKey(d, sha512));
+      }
+    }
+    b.delete(s.blobs, Codec.blobKey(sha512));
+    write(b, before, after, StoreStats.ZERO.minus(StoreStats.of(blob.get())));
+    return unbound;
+  }
+
+  /** Recomputes the counters by scanning every stored record; runs alone (it reads the database). */
+  StoreStats recount(Batch b) throws RocksDBException {
+    StoreStats total = scan();
+    b.put(s.meta, STATS_KEY, Codec.write(total));
+    b.afterCommit(() -> stats = total);
+    return total;
+  }
+
+  private StoreStats scan() throws RocksDBException {
+    StoreStats total = StoreStats.ZERO;
+    try (RocksIterator it = s.db.newIterator(s.distfiles)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        total = total.plus(StoreStats.of(Codec.decodeDistfile(it.key(), it.value())));
+      }
+      it.status();
+    }
+    try (RocksIterator it = s.db.newIterator(s.blobs)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        total = total.plus(StoreStats.of(Codec.decodeBlob(it.key(), it.value())));
+      }
+      it.status();
+    }
+    return total;
   }
 
   // ---- internals ----
 
   /**
    * Adds the changed distfile records, their binding-index changes and the new counters to the
-   * batch, writes it synced, then publishes the counters. {@code before} holds the stored
+   * batch; the counters are published once the batch is durable. {@code before} holds the stored
    * version of every name in {@code after} that existed.
    */
-  private void commit(WriteBatch wb, Map<DistfileName, DistfileRecord> before,
+  private void write(Batch b, Map<DistfileName, DistfileRecord> before,
       Map<DistfileName, DistfileRecord> after, StoreStats delta) throws RocksDBException {
     for (DistfileRecord next : after.values()) {
       DistfileRecord old = before.get(next.name());
-      wb.put(s.distfiles, Codec.distfileKey(next.name()), Codec.encode(next));
+      b.put(s.distfiles, Codec.distfileKey(next.name()), Codec.encode(next));
       delta = delta.plus(StoreStats.of(next));
       if (old != null) {
         delta = delta.minus(StoreStats.of(old));
         for (Variant was : old.variants()) {
           Optional<Digest> now = next.variant(was.id()).flatMap(Variant::blob);
           if (was.blob().isPresent() && !was.blob().equals(now)) {
-            wb.delete(s.bindings, Codec.bindingKey(was.blob().get(), old.ref(was)));
+            b.delete(s.bindings, Codec.bindingKey(was.blob().get(), old.ref(was)));
           }
         }
       }
       for (Variant v : next.variants()) {
         Optional<Digest> was = old == null ? Optional.empty() : old.variant(v.id()).flatMap(Variant::blob);
         if (v.blob().isPresent() && !v.blob().equals(was)) {
-          wb.put(s.bindings, Codec.bindingKey(v.blob().get(), next.ref(v)), EMPTY);
+          b.put(s.bindings, Codec.bindingKey(v.blob().get(), next.ref(v)), EMPTY);
         }
       }
     }
-    StoreStats next = stats.plus(delta);
-    wb.put(s.meta, STATS_KEY, Codec.write(next));
-    try {
-      s.writeSynced(wb);
-    } finally {
-      // Even a failed write may have reached the memtable: readers' snapshots are stale either way.
-      generation.incrementAndGet();
-    }
-    stats = next;
+    // The counters as this batch leaves them: read through the batch, so the writes before this
+    // one in the group count, and a write rolled back takes its change with it.
+    StoreStats next = storedStats(b).plus(delta);
+    b.put(s.meta, STATS_KEY, Codec.write(next));
+    b.changesRecords();
+    b.afterCommit(() -> stats = next);
   }
 
-  /** The stored records of the chunk's distinct names (absent names are missing from the map). */
-  private Map<DistfileName, DistfileRecord> load(List<ExpectedDistfile> chunk) throws RocksDBException {
-    List<DistfileName> names = chunk.stream().map(ExpectedDistfile::name).distinct().toList();
-    List<byte[]> keys = names.stream().map(Codec::distfileKey).toList();
-    List<byte[]> values =
-        s.db.multiGetAsList(Collections.nCopies(keys.size(), s.distfiles), keys);
+  private StoreStats storedStats(Batch b) throws RocksDBException {
+    byte[] saved = b.get(s.meta, STATS_KEY);
+    return saved == null ? stats : Codec.read(saved, StoreStats.class, "stats");
+  }
+
+  private Optional<BlobRecord> blob(Batch b, Digest sha512) throws RocksDBException {
+    byte[] key = Codec.blobKey(sha512);
+    return Optional.ofNullable(b.get(s.blobs, key)).map(v -> Codec.decodeBlob(key, v));
+  }
+
+  private Optional<DistfileRecord> distfile(Batch b, DistfileName name) throws RocksDBException {
+    byte[] key = Codec.distfileKey(name);
+    return Optional.ofNullable(b.get(s.distfiles, key)).map(v -> Codec.decodeDistfile(key, v));
+  }
+
+  /** The records of the chunk's distinct names (absent names are missing from the map). */
+  private Map<DistfileName, DistfileRecord> load(Batch b, List<ExpectedDistfile> chunk)
+      throws RocksDBException {
     Map<DistfileName, DistfileRecord> out = new HashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      if (values.get(i) != null) {
-        out.put(names.get(i), Codec.decodeDistfile(keys.get(i), values.get(i)));
+    for (ExpectedDistfile e : chunk) {
+      if (!out.containsKey(e.name())) {
+        distfile(b, e.name()).ifPresent(r -> out.put(e.name(), r));
       }
     }
     return out;
   }
 
   /** Loads one record into {@code before}, or fails naming the unknown distfile. */
-  private DistfileRecord loadOne(DistfileName name, Map<DistfileName, DistfileRecord> before)
+  private DistfileRecord loadOne(Batch b, DistfileName name, Map<DistfileName, DistfileRecord> before)
       throws RocksDBException {
     DistfileRecord r = before.get(name);
     if (r == null) {
-      r = distfile(name).orElseThrow(
+      r = distfile(b, name).orElseThrow(
           () -> new IllegalArgumentException("no distfile " + name + " in the catalog"));
       before.put(name, r);
     }

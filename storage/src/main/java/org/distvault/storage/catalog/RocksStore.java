@@ -20,6 +20,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -144,6 +145,11 @@ final class RocksStore implements AutoCloseable {
 
   /** Writes a batch with a synced WAL: when this returns the batch survives a crash. */
   void writeSynced(WriteBatch batch) throws RocksDBException {
+    db.write(synced, batch);
+  }
+
+  /** Writes {@code batch} atomically with a synced WAL. */
+  void writeSynced(WriteBatchWithIndex batch) throws RocksDBException {
     db.write(synced, batch);
   }
 

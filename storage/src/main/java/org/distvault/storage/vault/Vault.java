@@ -4,26 +4,42 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.distvault.storage.blob.BlobBackend;
+import org.distvault.storage.blob.BlobLayout;
 import org.distvault.storage.blob.BlobStore;
 import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.blob.BlobWriter;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.ScrubReport;
-import org.distvault.storage.blob.Scrubber;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.record.Resolution;
 import org.distvault.storage.digest.Digest;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.FrozenException;
+import org.distvault.storage.record.LogEntry;
+import org.distvault.storage.record.LogKind;
+import org.distvault.storage.record.LogListener;
+import org.distvault.storage.record.Resolution;
+import org.distvault.storage.record.StoreStats;
+import org.distvault.storage.record.UpsertSummary;
+import org.distvault.storage.record.VariantRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A data directory: the content-addressed blob files under {@code DATA/blobs/} and the catalog
- * under {@code DATA/index/}, kept in agreement.
+ * The one storage interface of distvault: a data directory with its blob bytes (a {@link
+ * BlobBackend}: the files under {@code DATA/blobs/}) and its catalog (RocksDB under {@code
+ * DATA/index/}, an implementation detail), kept in agreement. The server and the prefetch tool use
+ * nothing else: locate, ingest-and-record, expect, bind and record outcomes, logs (violations,
+ * audit), state (mode, seal) and its freeze, scrub and stats.
  *
  * <p>Ingest writes the verified blob first (fsync, atomic rename, fsync of the directory) and
  * the catalog record after it. A crash between the two leaves a whole blob without a record;
@@ -37,18 +53,22 @@ import org.slf4j.LoggerFactory;
 public final class Vault implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Vault.class);
 
-  private final BlobStore blobs;
+  private final BlobStore store;
+  private final BlobBackend blobs;
+  private final BlobLayout layout;
   private final Catalog catalog;
   private final Clock clock;
   private final RecoveryReport recovery;
   private final LocateCache located;
 
-  private Vault(BlobStore blobs, Catalog catalog, Clock clock) throws IOException {
-    this.blobs = blobs;
+  private Vault(BlobStore store, Catalog catalog, Clock clock) throws IOException {
+    this.store = store;
+    this.blobs = store;
+    this.layout = store.layout();
     this.catalog = catalog;
     this.clock = clock;
     this.located = new LocateCache(catalog::generation, LocateCache.MAX_ENTRIES);
-    this.recovery = new Reconciler(blobs, catalog, clock).reconcile();
+    this.recovery = new Reconciler(store, catalog, clock).reconcile();
   }
 
   /** Opens (creating if needed) the data directory with default options and the UTC clock. */
@@ -79,16 +99,20 @@ public final class Vault implements AutoCloseable {
 
   /** The data directory, absolute. */
   public Path dataDir() {
-    return blobs.dataDir();
+    return store.dataDir();
   }
 
-  /** The blob files. Prefer {@link #ingest} and {@link #newWriter}, which also record. */
-  public BlobStore blobs() {
-    return blobs;
-  }
+  /** Largest page any listing returns. */
+  public static final int MAX_PAGE = Catalog.MAX_PAGE;
 
-  public Catalog catalog() {
+  /** The catalog, for this package's tests; everyone else goes through the vault's methods. */
+  Catalog catalog() {
     return catalog;
+  }
+
+  /** The blob files, for this package's tests. */
+  BlobStore blobs() {
+    return store;
   }
 
   /** The clock that times stored and verified blobs. */
@@ -119,20 +143,22 @@ public final class Vault implements AutoCloseable {
     return new RecordingWriter(this, blobs.newWriter(expected));
   }
 
-  /** Records a stored blob; an existing record (a duplicate ingest) keeps its first time. */
-  BlobRecord record(StoredBlob blob) {
+  /**
+   * Records a stored blob; an existing record (a duplicate ingest) keeps its first time and gains
+   * new digests. Concurrent records share one catalog write (group commit).
+   *
+   * @throws IllegalArgumentException when the blob conflicts with its record (another size)
+   */
+  public BlobRecord record(StoredBlob blob) {
     Optional<BlobRecord> existing = catalog.blob(blob.sha512());
-    if (existing.isPresent() && existing.get().digests().algorithms().containsAll(blob.digests().algorithms())) {
-      return existing.get();
+    if (existing.isPresent() && existing.get().size() == blob.size()
+        && existing.get().digests().algorithms().containsAll(blob.digests().algorithms())) {
+      return existing.get(); // nothing new to write
     }
-    BlobRecord fresh = BlobRecord.stored(blob.digests(), blob.size(), clock.instant());
-    BlobRecord merged =
-        existing
-            .map(old -> new BlobRecord(old.sha512(), old.size(), old.digests().merge(blob.digests()),
-                old.storedAt(), fresh.lastVerifiedAt()))
-            .orElse(fresh);
-    return catalog.putBlob(merged);
+    // Merged with the stored record by the catalog, which refuses a conflicting size.
+    return catalog.putBlob(BlobRecord.stored(blob.digests(), blob.size(), clock.instant()));
   }
+
 
   /**
    * Which blob a request for {@code name} (from package {@code pkgpath}, when known) means, with
@@ -168,12 +194,184 @@ public final class Vault implements AutoCloseable {
   private Located read(DistfileName name, Optional<String> pkgpath) {
     Resolution r = catalog.resolve(name, pkgpath);
     Optional<BlobRecord> blob = r.blob().flatMap(catalog::blob);
-    return new Located(r, blob, blob.map(b -> blobs.layout().path(b.sha512())));
+    return new Located(r, blob, blob.map(b -> layout.path(b.sha512())));
   }
 
   /** The blob with this digest of any algorithm, if held. */
   public Optional<BlobRecord> findByDigest(Digest digest) {
     return catalog.blobsByDigest(digest).stream().findFirst();
+  }
+
+  /** Blobs with this digest of any algorithm: one, none, or (a SHA-1 collision) several. */
+  public List<BlobRecord> blobsByDigest(Digest digest) {
+    return catalog.blobsByDigest(digest);
+  }
+
+  /** The record of the blob with this SHA-512, if recorded. */
+  public Optional<BlobRecord> blob(Digest sha512) {
+    return catalog.blob(sha512);
+  }
+
+  /** Up to {@code limit} blob records in SHA-512 order, after {@code after} if given. */
+  public List<BlobRecord> listBlobs(Optional<Digest> after, int limit) {
+    return catalog.listBlobs(after, limit);
+  }
+
+  /** Whether the blob's bytes are held (a record without them is dropped at the next start). */
+  public boolean holds(Digest sha512) {
+    return blobs.contains(sha512);
+  }
+
+  /** The local file of a held blob, for zero-copy serving. */
+  public Optional<Path> file(Digest sha512) {
+    return blobs.file(sha512);
+  }
+
+  /** How many blobs were taken out of service since open; see {@link BlobBackend#deleted}. */
+  public long blobsDeleted() {
+    return blobs.deleted();
+  }
+
+  /** The largest blob accepted, in bytes. */
+  public long maxBlobSize() {
+    return blobs.maxBlobSize();
+  }
+
+  // ---- expectations, bindings, outcomes ----
+
+  /**
+   * Records what distfiles are expected (a manifest); see the identity rule of {@link
+   * org.distvault.storage.distfile.ContentIdentity}. Written in atomic chunks; replaying is harmless.
+   *
+   * @throws FrozenException when the store is frozen (sealed)
+   */
+  public UpsertSummary expect(Iterable<ExpectedDistfile> expected) {
+    return catalog.upsertAll(expected);
+  }
+
+  /** Records one expectation; see {@link #expect(Iterable)}. */
+  public UpsertSummary expect(ExpectedDistfile expected) {
+    return catalog.upsert(expected);
+  }
+
+  /** Everything expected under {@code name}: all its variants. */
+  public Optional<DistfileRecord> distfile(DistfileName name) {
+    return catalog.distfile(name);
+  }
+
+  /** Up to {@code limit} distfile records in name byte order, after {@code after} if given. */
+  public List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit) {
+    return catalog.listDistfiles(after, limit);
+  }
+
+  /**
+   * Binds a variant to a held blob that satisfies it (every expected digest and the size).
+   *
+   * @throws IllegalArgumentException when the variant or blob is unknown or they do not match
+   * @throws FrozenException when the store is frozen
+   */
+  public void bind(VariantRef variant, Digest sha512) {
+    catalog.bind(variant, sha512);
+  }
+
+  /** Binds several variants in one write; if one binding cannot be made, none is. */
+  public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
+    catalog.bindAll(bindings);
+  }
+
+  /** Records the last prefetch outcome of a variant. */
+  public void recordOutcome(VariantRef variant, PrefetchOutcome outcome) {
+    catalog.recordOutcome(variant, outcome);
+  }
+
+  /** Records prefetch outcomes in one write; naming an unknown variant writes nothing. */
+  public void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) {
+    catalog.recordOutcomes(outcomes);
+  }
+
+  // ---- the freeze that keeps a seal true ----
+
+  /**
+   * Freezes what is expected and bound: expect, bind and outcome writes throw {@link
+   * FrozenException} with {@code reason} until {@link #thaw}. When this returns none of them is
+   * still running. In memory only: whoever froze the store freezes it again after a restart.
+   */
+  public void freeze(String reason) {
+    catalog.freeze(reason);
+  }
+
+  /** Ends a {@link #freeze}. */
+  public void thaw() {
+    catalog.thaw();
+  }
+
+  /** Why the store is frozen, if it is. */
+  public Optional<String> frozen() {
+    return catalog.frozen();
+  }
+
+  /** Writes that belong together, for {@link #unlessFrozen}. */
+  @FunctionalInterface
+  public interface Writes<E extends Exception> {
+    void run() throws E;
+  }
+
+  /**
+   * Runs {@code writes} as one with respect to a {@link #freeze}: all run before it takes effect,
+   * or none does and this throws {@link FrozenException} naming {@code what}.
+   */
+  public <E extends Exception> void unlessFrozen(String what, Writes<E> writes) throws E {
+    catalog.unlessFrozen(what, writes::run);
+  }
+
+  // ---- logs and state ----
+
+  /**
+   * Appends an entry to a log (violations, audit) and returns its cursor once it is durable;
+   * concurrent appends share one fsync.
+   */
+  public long append(LogKind kind, byte[] payload) {
+    return catalog.append(kind, payload);
+  }
+
+  /** Up to {@code limit} entries of a log after {@code afterCursor}, oldest first. */
+  public List<LogEntry> read(LogKind kind, long afterCursor, int limit) {
+    return catalog.read(kind, afterCursor, limit);
+  }
+
+  /** The cursor of the newest entry of a log, 0 when it is empty. */
+  public long lastCursor(LogKind kind) {
+    return catalog.lastCursor(kind);
+  }
+
+  /**
+   * Sets the listener told of each group of a log's entries once durable, before their appends
+   * return (one listener per log; null removes it).
+   */
+  public void onCommitted(LogKind kind, LogListener listener) {
+    catalog.onCommitted(kind, listener);
+  }
+
+  /** Stores a state value (e.g. the mode or the seal) durably. */
+  public void putState(String key, byte[] value) {
+    catalog.putState(key, value);
+  }
+
+  /** A stored state value. */
+  public Optional<byte[]> state(String key) {
+    return catalog.state(key);
+  }
+
+  // ---- counts ----
+
+  /** Current counts, maintained with every write: reading them costs no I/O. */
+  public StoreStats stats() {
+    return catalog.stats();
+  }
+
+  /** Recounts every record with a full scan, stores and returns the counts (for checks). */
+  public StoreStats recount() {
+    return catalog.recount();
   }
 
   /**
@@ -183,8 +381,8 @@ public final class Vault implements AutoCloseable {
    */
   public ScrubReport scrub() throws IOException {
     ScrubReport report =
-        new Scrubber(blobs)
-            .scrub(
+        blobs
+            .verify(
                 corrupt ->
                     corrupt
                         .expected()
@@ -228,6 +426,7 @@ public final class Vault implements AutoCloseable {
   public static final class RecordingWriter extends java.io.OutputStream {
     private final Vault vault;
     private final BlobWriter writer;
+    private BlobRecord recorded;
 
     RecordingWriter(Vault vault, BlobWriter writer) {
       this.vault = vault;
@@ -252,8 +451,16 @@ public final class Vault implements AutoCloseable {
     /** Verifies, stores and records the blob. */
     public StoredBlob commit() throws IOException {
       StoredBlob blob = writer.commit();
-      vault.record(blob);
+      recorded = vault.record(blob);
       return blob;
+    }
+
+    /** The blob's record as {@link #commit} left it (merged with an earlier one, if any). */
+    public BlobRecord recorded() {
+      if (recorded == null) {
+        throw new IllegalStateException("not committed");
+      }
+      return recorded;
     }
 
     /** Discards the content unless committed. */

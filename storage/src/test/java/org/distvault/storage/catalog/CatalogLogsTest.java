@@ -168,7 +168,7 @@ class CatalogLogsTest {
       assertEquals(i + 1, e.cursor());
       assertEquals(acknowledged.get(e.cursor()), e.text());
     }
-    assertTrue(catalog.logGroups() <= n);
+    assertTrue(catalog.groups() <= n);
   }
 
   @Test

@@ -13,26 +13,28 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.distvault.server.admin.ApiException;
+import org.distvault.server.admin.IngestListener;
+import org.distvault.server.admin.JsonEndpoint;
+import org.distvault.server.admin.UploadGate;
 import org.distvault.storage.blob.BlobTooLargeException;
-import org.distvault.storage.blob.BlobWriter;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.SizeMismatchException;
-import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.vault.Vault;
 
 /**
  * {@code PUT /api/v1/blobs/sha512/<hex>}: streams the request body into the vault, verified
  * against the SHA-512 of the path, the digests of the optional {@code X-Distvault-Digests} header
  * and the Content-Length (a chunked body without one is fine). Nothing is held in memory and
- * nothing unverified is stored: the body goes through a {@link BlobWriter} (hashed while it is
+ * nothing unverified is stored: the body goes through the vault's writer (hashed while it is
  * written, one pass) into {@code DATA/tmp/} and is published only if every digest matches; the
- * blob is then recorded in the catalog by a {@link BlobRecorder}, in one synced write with the
- * blobs of concurrent uploads.
+ * blob is then recorded, in one synced write with the blobs of concurrent uploads (the vault's
+ * group commit).
  *
  * <p>Answers (JSON, see the admin API contract):
  *
@@ -67,14 +69,12 @@ public final class BlobUploadHandler implements HttpHandler {
   private static final int BUFFER = 64 * 1024;
 
   private final Vault vault;
-  private final BlobRecorder recorder;
   private final long maxBlobSize;
   private final HttpHandler entry;
 
   public BlobUploadHandler(Vault vault, UploadGate gate, IngestListener listener) {
     this.vault = Objects.requireNonNull(vault, "vault");
-    this.recorder = new BlobRecorder(vault);
-    this.maxBlobSize = vault.blobs().options().maxBlobSize();
+    this.maxBlobSize = vault.maxBlobSize();
     // One byte above the store's limit: an announced length above it gets this handler's own 413,
     // and the vault's writer stops a chunked body at the first byte too many.
     long bodyLimit = maxBlobSize == Long.MAX_VALUE ? Long.MAX_VALUE : maxBlobSize + 1;
@@ -105,7 +105,7 @@ public final class BlobUploadHandler implements HttpHandler {
           + " bytes is larger than the store's limit of " + maxBlobSize + " bytes");
     }
     Optional<BlobRecord> held =
-        vault.catalog().blob(sha512).filter(b -> vault.blobs().contains(sha512));
+        vault.blob(sha512).filter(b -> vault.holds(sha512));
     if (held.isPresent() && held.get().digests().algorithms().containsAll(expected.algorithms())) {
       return duplicate(ex, body, held.get(), expected);
     }
@@ -136,8 +136,8 @@ public final class BlobUploadHandler implements HttpHandler {
   private BlobRecord ingest(HttpServerExchange ex, InputStream in, Expectation expectation)
       throws IOException, ApiException {
     long limit = expectation.size().orElse(maxBlobSize);
-    StoredBlob stored;
-    try (BlobWriter w = vault.blobs().newWriter(expectation)) {
+    BlobRecord stored;
+    try (Vault.RecordingWriter w = vault.newWriter(expectation)) {
       byte[] buf = new byte[BUFFER];
       while (true) {
         // Ask for one byte more than fits, no further: that byte proves the body is too long.
@@ -150,7 +150,9 @@ public final class BlobUploadHandler implements HttpHandler {
           throw JsonEndpoint.readFailure(ex, e, w.count());
         }
         if (n < 0) {
-          stored = w.commit(); // hashed while written, verified, fsynced, renamed, directory fsynced
+          // Hashed while written, verified, fsynced, renamed, directory fsynced, then recorded.
+          w.commit();
+          stored = w.recorded();
           break;
         }
         w.write(buf, 0, n);
@@ -163,12 +165,7 @@ public final class BlobUploadHandler implements HttpHandler {
       JsonEndpoint.discardOrClose(ex);
       throw new ApiException(413, "too_large", e.getMessage());
     }
-    try {
-      return recorder.record(stored);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while recording blob " + stored.sha512().hex(), e);
-    }
+    return stored;
   }
 
   /** Answers an upload of a blob already held: discards the body after checking what it can. */

@@ -1,23 +1,22 @@
 package org.distvault.server.admin.ingest;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.distvault.storage.record.BlobRecord;
-import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.record.DistfileRecord;
-import org.distvault.storage.record.Variant;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ContentIdentity;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.vault.Vault;
 
 /**
  * Which catalogued variant and which held blob an expectation (size and digests) describes.
  *
- * <p>The variant rule is the catalog's content identity (see {@code Catalog#upsertAll}): sizes do
- * not conflict, every algorithm both list agrees, and they share one, or neither lists any; among
- * several matches the lowest id wins, as an upsert would merge into it. A blob matches when it was
+ * <p>The variant rule is the store's {@link ContentIdentity}; among several matches the lowest id
+ * wins, as an expectation would merge into it. A blob matches when it was
  * hashed with every listed algorithm, each digest is equal, and the size (if given) is equal.
  */
 final class ContentMatch {
@@ -48,20 +47,7 @@ final class ContentMatch {
   }
 
   static boolean sameContent(Variant v, OptionalLong size, Digests digests) {
-    if (v.size().isPresent() && size.isPresent() && v.size().getAsLong() != size.getAsLong()) {
-      return false;
-    }
-    boolean shared = false;
-    for (Map.Entry<DigestAlgorithm, Digest> d : digests.asMap().entrySet()) {
-      Optional<Digest> mine = v.digests().get(d.getKey());
-      if (mine.isPresent()) {
-        if (!mine.get().equals(d.getValue())) {
-          return false;
-        }
-        shared = true;
-      }
-    }
-    return shared || (v.digests().isEmpty() && digests.isEmpty());
+    return ContentIdentity.same(v.size(), v.digests(), size, digests);
   }
 
   /** Why {@code blob} is not this content, or empty when it is. */
@@ -86,12 +72,12 @@ final class ContentMatch {
    * A held blob with this content: looked up by the strongest listed digest, then checked
    * against every other listed digest and the size. Empty when no digest is listed.
    */
-  static Optional<BlobRecord> heldBlob(Catalog catalog, OptionalLong size, Digests digests) {
+  static Optional<BlobRecord> heldBlob(Vault vault, OptionalLong size, Digests digests) {
     Optional<Digest> key = strongest(digests);
     if (key.isEmpty()) {
       return Optional.empty();
     }
-    return catalog.blobsByDigest(key.get()).stream()
+    return vault.blobsByDigest(key.get()).stream()
         .filter(b -> mismatch(b, size, digests).isEmpty())
         .findFirst();
   }

@@ -16,14 +16,18 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.distvault.storage.record.BlobRecord;
-import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.record.FrozenException;
-import org.distvault.storage.record.DistfileRecord;
-import org.distvault.storage.distfile.ExpectedDistfile;
-import org.distvault.storage.record.Variant;
+import org.distvault.server.admin.ApiException;
+import org.distvault.server.admin.IngestListener;
+import org.distvault.server.admin.JsonEndpoint;
+import org.distvault.server.admin.JsonReply;
+import org.distvault.server.admin.UploadGate;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.FrozenException;
+import org.distvault.storage.record.Variant;
 import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,13 +85,12 @@ public final class HaveHandler implements HttpHandler {
       throws IOException, ApiException {
     List<Wanted> wanted = parse(ex, body);
     boolean mayBind = gate.refusal().isEmpty();
-    Catalog catalog = vault.catalog();
     boolean[] present = new boolean[wanted.size()];
     List<ToBind> toBind = new ArrayList<>();
     for (int i = 0; i < wanted.size(); i++) {
       Wanted w = wanted.get(i);
       Optional<Variant> v =
-          ContentMatch.variant(catalog.distfile(w.name()).orElse(null), w.size(), w.digests());
+          ContentMatch.variant(vault.distfile(w.name()).orElse(null), w.size(), w.digests());
       if (v.isPresent() && v.get().blob().isPresent()) {
         present[i] = true;
         continue;
@@ -95,16 +98,16 @@ public final class HaveHandler implements HttpHandler {
       if (!mayBind) {
         continue;
       }
-      Optional<BlobRecord> blob = ContentMatch.heldBlob(catalog, w.size(), w.digests());
+      Optional<BlobRecord> blob = ContentMatch.heldBlob(vault, w.size(), w.digests());
       if (blob.isPresent()) {
-        present[i] = true; // provisionally: cleared below if the catalog refuses the binding
+        present[i] = true; // provisionally: cleared below if the vault refuses the binding
         toBind.add(new ToBind(i, w, blob.get(), v.isPresent()));
       }
     }
     if (!toBind.isEmpty()) {
       try {
         // The request's expectations and binds as one against the seal's freeze: all or none.
-        vault.catalog().unlessFrozen("bind", () -> bind(toBind, present));
+        vault.unlessFrozen("bind", () -> bind(toBind, present));
       } catch (FrozenException e) {
         // Sealed since the gate was asked: nothing was bound, as if the gate had refused.
         toBind.forEach(t -> present[t.index()] = false);
@@ -126,7 +129,6 @@ public final class HaveHandler implements HttpHandler {
     if (toBind.isEmpty()) {
       return;
     }
-    Catalog catalog = vault.catalog();
     List<ExpectedDistfile> fresh = new ArrayList<>();
     for (ToBind t : toBind) {
       if (!t.catalogued()) {
@@ -136,14 +138,14 @@ public final class HaveHandler implements HttpHandler {
       }
     }
     if (!fresh.isEmpty()) {
-      catalog.upsertAll(fresh);
+      vault.expect(fresh);
     }
     for (ToBind t : toBind) {
       Wanted w = t.wanted();
       try {
-        DistfileRecord record = catalog.distfile(w.name()).orElseThrow();
+        DistfileRecord record = vault.distfile(w.name()).orElseThrow();
         Variant v = ContentMatch.variant(record, w.size(), w.digests()).orElseThrow();
-        catalog.bind(record.ref(v), t.blob().sha512());
+        vault.bind(record.ref(v), t.blob().sha512());
       } catch (IllegalArgumentException | NoSuchElementException e) {
         // E.g. the catalogued variant expects a digest the blob was never hashed with: the
         // prefetch tool then downloads and uploads it, which computes that digest.

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
 
 /**

@@ -21,6 +21,10 @@ import java.util.UUID;
 import org.distvault.prefetch.manifest.ManifestError;
 import org.distvault.prefetch.manifest.ManifestLine;
 import org.distvault.prefetch.manifest.ManifestReader;
+import org.distvault.server.admin.ApiException;
+import org.distvault.server.admin.IngestListener;
+import org.distvault.server.admin.JsonEndpoint;
+import org.distvault.server.admin.UploadGate;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.record.UpsertSummary;
 import org.distvault.storage.vault.Vault;
@@ -32,7 +36,7 @@ import org.distvault.storage.vault.Vault;
  * <p>All or nothing: the body is first copied to a spool file in {@code DATA/tmp/} and every line
  * validated; if any line is malformed the answer is 400 {@code {"error":"line 17: …","errors":[the
  * first 100 "line N: …"],"malformedLines":N}} and nothing is stored. Otherwise a second pass
- * streams the entries into {@link org.distvault.storage.catalog.Catalog#upsertAll} and the answer
+ * streams the entries into {@link org.distvault.storage.vault.Vault#expect(Iterable)} and the answer
  * is 200 {@code {"entries":N,"created":N,"merged":N}}. Memory stays bounded whatever the size of
  * the manifest (one catalog chunk of entries, never the raw body); the spool file is deleted
  * before the answer. Upserts are written in synced chunks: a crash in the middle leaves a prefix
@@ -69,7 +73,7 @@ public final class ManifestUploadHandler implements HttpHandler {
       validate(spool);
       UpsertSummary s;
       try (ManifestReader r = ManifestReader.open(spool)) {
-        s = vault.catalog().upsertAll(() -> entries(r));
+        s = vault.expect(() -> entries(r));
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }

@@ -23,17 +23,21 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.distvault.storage.record.BlobRecord;
-import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.record.DistfileRecord;
-import org.distvault.storage.distfile.ExpectedDistfile;
-import org.distvault.storage.distfile.PrefetchOutcome;
-import org.distvault.storage.record.Variant;
-import org.distvault.storage.record.VariantRef;
+import org.distvault.server.admin.ApiException;
+import org.distvault.server.admin.IngestListener;
+import org.distvault.server.admin.JsonEndpoint;
+import org.distvault.server.admin.JsonReply;
+import org.distvault.server.admin.UploadGate;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantRef;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -117,7 +121,7 @@ public final class OutcomesHandler implements HttpHandler {
     }
     checkBlobs(lines);
     // Expectations, binds and outcomes as one against the seal's freeze: all or none of them.
-    vault.catalog().unlessFrozen("record outcomes", () -> write(lines));
+    vault.unlessFrozen("record outcomes", () -> write(lines));
     for (Line l : lines) {
       listener.outcome("outcome", l.binds() ? "ok" : "failed");
     }
@@ -125,7 +129,6 @@ public final class OutcomesHandler implements HttpHandler {
   }
 
   private void write(List<Line> lines) throws ApiException {
-    Catalog catalog = vault.catalog();
     upsertMissing(lines);
     Instant now = clock.instant();
     Map<VariantRef, PrefetchOutcome> outcomes = new LinkedHashMap<>();
@@ -145,30 +148,29 @@ public final class OutcomesHandler implements HttpHandler {
     }
     // One synced write for all the request's bindings, not one per line.
     try {
-      catalog.bindAll(bindings);
+      vault.bindAll(bindings);
     } catch (IllegalArgumentException e) {
       // Checked above; reached only if a line earlier in this request changed the variant.
       throw new ApiException(422, "mismatch", e.getMessage());
     }
-    catalog.recordOutcomes(outcomes);
+    vault.recordOutcomes(outcomes);
   }
 
   /** Every ok line's blob must be held and match its variant; else 422 naming the lines. */
   private void checkBlobs(List<Line> lines) throws ApiException {
-    Catalog catalog = vault.catalog();
     List<String> errors = new ArrayList<>();
     for (Line l : lines) {
       if (!l.binds()) {
         continue;
       }
       Digest sha512 = l.sha512().orElseThrow();
-      Optional<BlobRecord> blob = catalog.blob(sha512);
+      Optional<BlobRecord> blob = vault.blob(sha512);
       Optional<String> problem;
       if (blob.isEmpty()) {
         problem = Optional.of("no blob " + sha512.hex() + " is held (upload it first)");
       } else {
         Optional<Variant> v =
-            ContentMatch.variant(catalog.distfile(l.name()).orElse(null), OptionalLong.empty(),
+            ContentMatch.variant(vault.distfile(l.name()).orElse(null), OptionalLong.empty(),
                 l.digests());
         Digests want = v.map(x -> x.digests().merge(l.digests())).orElse(l.digests());
         OptionalLong size = v.map(Variant::size).orElse(OptionalLong.empty());
@@ -186,11 +188,10 @@ public final class OutcomesHandler implements HttpHandler {
 
   /** Records the expectations the catalog lacks (a new variant, or a PKGPATH it does not list). */
   private void upsertMissing(List<Line> lines) {
-    Catalog catalog = vault.catalog();
     List<ExpectedDistfile> missing = new ArrayList<>();
     for (Line l : lines) {
       Optional<Variant> v =
-          ContentMatch.variant(catalog.distfile(l.name()).orElse(null), OptionalLong.empty(),
+          ContentMatch.variant(vault.distfile(l.name()).orElse(null), OptionalLong.empty(),
               l.digests());
       if (v.isEmpty() || !v.get().pkgpaths().containsAll(l.pkgpaths())) {
         missing.add(new ExpectedDistfile(l.name(), OptionalLong.empty(), l.digests(),
@@ -198,12 +199,12 @@ public final class OutcomesHandler implements HttpHandler {
       }
     }
     if (!missing.isEmpty()) {
-      catalog.upsertAll(missing);
+      vault.expect(missing);
     }
   }
 
   private VariantRef variantOf(Line l) {
-    DistfileRecord record = vault.catalog().distfile(l.name()).orElseThrow(
+    DistfileRecord record = vault.distfile(l.name()).orElseThrow(
         () -> new NoSuchElementException(l.where() + ": not catalogued after the upsert"));
     Variant v = ContentMatch.variant(record, OptionalLong.empty(), l.digests()).orElseThrow(
         () -> new NoSuchElementException(l.where() + ": no variant after the upsert"));

@@ -85,8 +85,8 @@ class BlobUploadHandlerTest {
     assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
     assertEquals(blobBody(c, DigestAlgorithm.BLAKE2S), json(r));
     Digest sha = TestContent.digest(DigestAlgorithm.SHA512, c);
-    assertArrayEquals(c, Files.readAllBytes(server.vault.blobs().layout().path(sha)));
-    BlobRecord rec = server.vault.catalog().blob(sha).orElseThrow();
+    assertArrayEquals(c, Files.readAllBytes(server.vault.file(sha).orElseThrow()));
+    BlobRecord rec = server.vault.blob(sha).orElseThrow();
     assertEquals(TestContent.digest(DigestAlgorithm.BLAKE2S, c), rec.digests().get(DigestAlgorithm.BLAKE2S).orElseThrow());
     assertEquals(List.of(), TestContent.tmpFiles(data));
     assertEquals(List.of("blob:created"), server.events);
@@ -101,7 +101,7 @@ class BlobUploadHandlerTest {
     assertEquals(200, again.statusCode(), again.body());
     assertEquals(blobBody(c), json(again));
     assertEquals(1, TestContent.blobFiles(data).size());
-    assertEquals(1, server.vault.catalog().stats().blobs());
+    assertEquals(1, server.vault.stats().blobs());
     assertEquals(List.of(), TestContent.tmpFiles(data));
     assertEquals(List.of("blob:created", "blob:duplicate"), server.events);
   }
@@ -133,7 +133,7 @@ class BlobUploadHandlerTest {
     assertEquals(want, json(r));
     assertEquals(List.of(), TestContent.tmpFiles(data));
     assertEquals(List.of(), TestContent.blobFiles(data));
-    assertEquals(0, server.vault.catalog().stats().blobs());
+    assertEquals(0, server.vault.stats().blobs());
     assertEquals(List.of("blob:mismatch"), server.events);
   }
 
@@ -210,7 +210,7 @@ class BlobUploadHandlerTest {
 
     assertEquals(201, r.statusCode(), r.body());
     assertEquals(size, json(r).path("size").asLong());
-    Path file = server.vault.blobs().layout().path(d.get(DigestAlgorithm.SHA512).orElseThrow());
+    Path file = server.vault.file(d.get(DigestAlgorithm.SHA512).orElseThrow()).orElseThrow();
     assertEquals(size, Files.size(file));
     assertEquals(List.of(), TestContent.tmpFiles(data));
   }
@@ -253,7 +253,7 @@ class BlobUploadHandlerTest {
     String reply = rawExchange(server.port(), "PUT " + path(TestContent.sha512(c)) + " HTTP/1.1\r\n"
         + "Host: x\r\nContent-Length: 1000000\r\n\r\n", new byte[0], false);
     assertTrue(reply.startsWith("HTTP/1.1 409 "), reply);
-    assertTrue(reply.endsWith("{\"error\":\"the server is offline (sealed)\"}"), reply);
+    assertTrue(reply.endsWith("{\"error\":\"the server is offline (sealed)\"}\n"), reply);
     assertEquals(List.of("blob:refused"), server.events);
     assertEquals(List.of(), TestContent.tmpFiles(data));
   }
@@ -266,7 +266,7 @@ class BlobUploadHandlerTest {
         + "Host: x\r\nContent-Length: 1048577\r\n\r\n", new byte[0], false);
     assertTrue(reply.startsWith("HTTP/1.1 413 "), reply);
     assertTrue(reply.toLowerCase().contains("connection: close"), reply);
-    assertTrue(reply.endsWith("{\"error\":\"blob of 1048577 bytes is larger than the store's limit of 1048576 bytes\"}"), reply);
+    assertTrue(reply.endsWith("{\"error\":\"blob of 1048577 bytes is larger than the store's limit of 1048576 bytes\"}\n"), reply);
     assertEquals(List.of("blob:too_large"), server.events);
   }
 
@@ -294,7 +294,7 @@ class BlobUploadHandlerTest {
     assertEquals(List.of("blob:aborted"), server.events);
     assertEquals(List.of(), TestContent.tmpFiles(data));
     assertEquals(List.of(), TestContent.blobFiles(data));
-    assertEquals(0, server.vault.catalog().stats().blobs());
+    assertEquals(0, server.vault.stats().blobs());
   }
 
   @Test
@@ -336,7 +336,7 @@ class BlobUploadHandlerTest {
       StringBuilder reply = new StringBuilder();
       byte[] buf = new byte[8192];
       // Read until the JSON body is complete: a response to a request whose body was never sent.
-      while (!reply.toString().endsWith("}")) {
+      while (!reply.toString().endsWith("}\n")) {
         int n = in.read(buf);
         if (n < 0) {
           break;

@@ -78,7 +78,7 @@ class HaveHandlerTest {
   }
 
   private Optional<String> boundBlob(String name, String pkgpath) {
-    Resolution r = server.vault.catalog().resolve(DistfileName.of(name), Optional.ofNullable(pkgpath));
+    Resolution r = server.vault.locate(DistfileName.of(name), Optional.ofNullable(pkgpath)).resolution();
     return r.blob().map(d -> d.hex());
   }
 
@@ -87,9 +87,9 @@ class HaveHandlerTest {
     HttpResponse<String> r = have(entry("a-1.0.tgz", "cat/a", TestContent.distinfoDigests(held), (long) held.length));
 
     assertEquals(200, r.statusCode(), r.body());
-    assertEquals("{\"present\":[0],\"missing\":[]}", r.body());
+    assertEquals("{\"present\":[0],\"missing\":[]}\n", r.body());
     assertEquals(Optional.of(blob.sha512().hex()), boundBlob("a-1.0.tgz", "cat/a"));
-    DistfileRecord rec = server.vault.catalog().distfile(DistfileName.of("a-1.0.tgz")).orElseThrow();
+    DistfileRecord rec = server.vault.distfile(DistfileName.of("a-1.0.tgz")).orElseThrow();
     assertEquals(Set.of("cat/a"), rec.variants().get(0).pkgpaths());
     assertEquals(List.of("have:ok"), server.events);
   }
@@ -101,31 +101,31 @@ class HaveHandlerTest {
         entry("other.tgz", null, TestContent.distinfoDigests(other), 500L),
         entry("a.tgz", null, TestContent.distinfoDigests(held), null),
         entry("size-only.tgz", null, Digests.empty(), (long) held.length));
-    assertEquals("{\"present\":[1],\"missing\":[0,2]}", r.body());
+    assertEquals("{\"present\":[1],\"missing\":[0,2]}\n", r.body());
   }
 
   @Test
   void boundVariantIsPresentEvenWhenOnlyItsBlake2sIsListed() throws Exception {
     ExpectedDistfile e = TestContent.entry("b.tgz", "cat/b", held);
-    server.vault.catalog().upsert(e);
-    server.vault.catalog().bind(server.vault.catalog().distfile(e.name()).orElseThrow()
-        .ref(server.vault.catalog().distfile(e.name()).orElseThrow().variants().get(0)), blob.sha512());
+    server.vault.expect(e);
+    server.vault.bind(server.vault.distfile(e.name()).orElseThrow()
+        .ref(server.vault.distfile(e.name()).orElseThrow().variants().get(0)), blob.sha512());
     Digests blake = Digests.of(List.of(TestContent.digest(DigestAlgorithm.BLAKE2S, held)));
-    assertEquals("{\"present\":[0],\"missing\":[]}", have(entry("b.tgz", null, blake, null)).body());
+    assertEquals("{\"present\":[0],\"missing\":[]}\n", have(entry("b.tgz", null, blake, null)).body());
   }
 
   @Test
   void blobNeverHashedWithAListedAlgorithmIsMissingAndNotBound() throws Exception {
     Digests withSha1 = TestContent.distinfoDigests(held).merge(
         Digests.of(List.of(TestContent.digest(DigestAlgorithm.SHA1, held))));
-    assertEquals("{\"present\":[],\"missing\":[0]}", have(entry("c.tgz", null, withSha1, null)).body());
-    assertEquals(Optional.empty(), server.vault.catalog().distfile(DistfileName.of("c.tgz")));
+    assertEquals("{\"present\":[],\"missing\":[0]}\n", have(entry("c.tgz", null, withSha1, null)).body());
+    assertEquals(Optional.empty(), server.vault.distfile(DistfileName.of("c.tgz")));
   }
 
   @Test
   void wrongSizeIsMissing() throws Exception {
     HttpResponse<String> r = have(entry("d.tgz", null, TestContent.distinfoDigests(held), held.length + 1L));
-    assertEquals("{\"present\":[],\"missing\":[0]}", r.body());
+    assertEquals("{\"present\":[],\"missing\":[0]}\n", r.body());
   }
 
   @Test
@@ -133,8 +133,8 @@ class HaveHandlerTest {
     server.goOffline("offline");
     HttpResponse<String> r = have(entry("e.tgz", null, TestContent.distinfoDigests(held), null));
     assertEquals(200, r.statusCode());
-    assertEquals("{\"present\":[],\"missing\":[0]}", r.body());
-    assertEquals(Optional.empty(), server.vault.catalog().distfile(DistfileName.of("e.tgz")));
+    assertEquals("{\"present\":[],\"missing\":[0]}\n", r.body());
+    assertEquals(Optional.empty(), server.vault.distfile(DistfileName.of("e.tgz")));
   }
 
   @Test
@@ -146,7 +146,7 @@ class HaveHandlerTest {
     }
     HttpResponse<String> r = have(entries);
     assertEquals(400, r.statusCode());
-    assertEquals("{\"error\":\"at most 10000 entries per call, got 10001\"}", r.body());
+    assertEquals("{\"error\":\"at most 10000 entries per call, got 10001\"}\n", r.body());
     assertEquals(List.of("have:bad_request"), server.events);
   }
 
@@ -154,17 +154,17 @@ class HaveHandlerTest {
   void badEntriesAre400NamingTheEntry() throws Exception {
     ObjectNode unknownAlg = JSON.createObjectNode().put("name", "x.tgz");
     unknownAlg.putObject("digests").put("md5", "00");
-    assertEquals("{\"error\":\"entry 1: unknown digest algorithm md5\"}",
+    assertEquals("{\"error\":\"entry 1: unknown digest algorithm md5\"}\n",
         have(entry("ok.tgz", null, TestContent.distinfoDigests(held), null), unknownAlg).body());
     ObjectNode extra = JSON.createObjectNode().put("name", "x.tgz").put("sha512", "00");
-    assertEquals("{\"error\":\"entry 0: unknown field 'sha512'\"}", have(extra).body());
+    assertEquals("{\"error\":\"entry 0: unknown field 'sha512'\"}\n", have(extra).body());
     ObjectNode badName = JSON.createObjectNode().put("name", "../x.tgz");
     assertTrue(have(badName).body().startsWith("{\"error\":\"entry 0: invalid distfile name '../x.tgz': "));
-    assertEquals("{\"error\":\"body must be {\\\"entries\\\":[...]}\"}", server.post("/api/v1/have", "[]").body());
+    assertEquals("{\"error\":\"body must be {\\\"entries\\\":[...]}\"}\n", server.post("/api/v1/have", "[]").body());
     HttpResponse<String> notJson = server.post("/api/v1/have", "{\"entries\":[");
     assertEquals(400, notJson.statusCode());
     assertTrue(json(notJson).path("error").asText().startsWith("bad JSON: "), notJson.body());
-    assertEquals(Optional.empty(), server.vault.catalog().distfile(DistfileName.of("ok.tgz")), "nothing bound");
+    assertEquals(Optional.empty(), server.vault.distfile(DistfileName.of("ok.tgz")), "nothing bound");
   }
 
   @Test

@@ -1,5 +1,9 @@
 package org.distvault.server.admin.ingest;
 
+import org.distvault.server.admin.IngestListener;
+
+import org.distvault.server.admin.UploadGate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.Handlers;

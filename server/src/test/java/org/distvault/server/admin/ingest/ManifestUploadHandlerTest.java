@@ -99,7 +99,7 @@ class ManifestUploadHandlerTest {
 
   /** The exact reply body. */
   private static String counts(long entries, long created, long merged) {
-    return "{\"entries\":" + entries + ",\"created\":" + created + ",\"merged\":" + merged + "}";
+    return "{\"entries\":" + entries + ",\"created\":" + created + ",\"merged\":" + merged + "}\n";
   }
 
   /** What the prefetch tool's reader says about each malformed line of {@code text}. */
@@ -122,10 +122,10 @@ class ManifestUploadHandlerTest {
 
     assertEquals(200, r.statusCode(), r.body());
     assertEquals(counts(n, n, 0), r.body());
-    assertEquals(n, server.vault.catalog().stats().names());
-    assertEquals(n, server.vault.catalog().stats().variants());
+    assertEquals(n, server.vault.stats().names());
+    assertEquals(n, server.vault.stats().variants());
     for (int i : new int[] {0, 1, 99_999, 199_999}) {
-      DistfileRecord rec = server.vault.catalog().distfile(DistfileName.of("dist-" + i + ".tar.gz")).orElseThrow();
+      DistfileRecord rec = server.vault.distfile(DistfileName.of("dist-" + i + ".tar.gz")).orElseThrow();
       Variant v = rec.variants().get(0);
       assertEquals(OptionalLong.of(1000 + i), v.size());
       assertEquals(Set.of("cat/pkg" + i), v.pkgpaths());
@@ -141,7 +141,7 @@ class ManifestUploadHandlerTest {
     upload(lines(50, ManifestUploadHandlerTest::line));
     HttpResponse<String> again = upload(lines(50, ManifestUploadHandlerTest::line));
     assertEquals(counts(50, 0, 50), again.body());
-    assertEquals(50, server.vault.catalog().stats().variants());
+    assertEquals(50, server.vault.stats().variants());
   }
 
   @Test
@@ -161,7 +161,7 @@ class ManifestUploadHandlerTest {
     expected.forEach(errors::add);
     want.put("malformedLines", 3);
     assertEquals(want, json(r));
-    assertEquals(0, server.vault.catalog().stats().names(), "nothing stored");
+    assertEquals(0, server.vault.stats().names(), "nothing stored");
     assertEquals(List.of(), TestContent.tmpFiles(data));
     assertEquals(List.of("manifest:bad_request"), server.events);
   }
@@ -176,7 +176,7 @@ class ManifestUploadHandlerTest {
     assertEquals("line 2: neither size nor digests: nothing to verify the file against", body.path("error").asText());
     assertEquals("line 200: neither size nor digests: nothing to verify the file against",
         body.path("errors").get(99).asText());
-    assertEquals(0, server.vault.catalog().stats().names());
+    assertEquals(0, server.vault.stats().names());
   }
 
   @Test
@@ -192,7 +192,7 @@ class ManifestUploadHandlerTest {
     HttpResponse<String> r = upload(lines(10, ManifestUploadHandlerTest::line));
     assertEquals(409, r.statusCode());
     assertEquals(JSON.createObjectNode().put("error", "offline since 2026-11-22T10:00:00Z: uploads are refused"), json(r));
-    assertEquals(0, server.vault.catalog().stats().names());
+    assertEquals(0, server.vault.stats().names());
     assertEquals(List.of("manifest:refused"), server.events);
   }
 }

@@ -119,7 +119,7 @@ class PrefetchToServerTest {
   @Test
   void prefetchFillsTheVaultAndARerunFetchesNothing() throws Exception {
     List<ExpectedDistfile> entries = scenario();
-    assertEquals("{\"entries\":7,\"created\":7,\"merged\":0}", uploadManifest(entries).body());
+    assertEquals("{\"entries\":7,\"created\":7,\"merged\":0}\n", uploadManifest(entries).body());
 
     PrefetchReport report = prefetcher().run(entries);
 
@@ -132,7 +132,7 @@ class PrefetchToServerTest {
     }
     assertServed(vault, "sub/shared-a.tgz", "cat/sa", shared);
     assertServed(vault, "shared-b.tgz", "cat/sb", shared);
-    assertEquals(4, vault.catalog().stats().blobs(), "shared content is stored once");
+    assertEquals(4, vault.stats().blobs(), "shared content is stored once");
     assertEquals(1, up.requests("/s.tgz"));
 
     Variant gone = only("gone.tgz");
@@ -145,7 +145,7 @@ class PrefetchToServerTest {
     assertEquals(toolReason, liar.lastOutcome().orElseThrow().reason());
     assertTrue(toolReason.contains("mismatch"), toolReason);
     assertEquals(List.of(), TestContent.tmpFiles(data));
-    assertEquals(7, vault.catalog().stats().variants(), "outcomes bound the manifest's variants, no new ones");
+    assertEquals(7, vault.stats().variants(), "outcomes bound the manifest's variants, no new ones");
 
     int requests = up.totalRequests();
     PrefetchReport again = prefetcher().run(entries);
@@ -189,7 +189,7 @@ class PrefetchToServerTest {
   }
 
   private Variant only(String name) {
-    List<Variant> vs = server.vault.catalog().distfile(DistfileName.of(name)).orElseThrow().variants();
+    List<Variant> vs = server.vault.distfile(DistfileName.of(name)).orElseThrow().variants();
     assertEquals(1, vs.size(), vs::toString);
     return vs.get(0);
   }

@@ -1,4 +1,4 @@
-package org.distvault.server.admin.ingest;
+package org.distvault.server.admin;
 
 /**
  * Hears what each ingest request did, for metrics. The handlers call it on a worker thread;

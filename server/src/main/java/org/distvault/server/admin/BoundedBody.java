@@ -1,4 +1,4 @@
-package org.distvault.server.admin.ingest;
+package org.distvault.server.admin;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -9,9 +9,9 @@ import java.io.InputStream;
  * bytes arrive. Undertow checks a route's limit itself only for bodies with a Content-Length: a
  * chunked body is checked against the server-wide limit fixed when the request was parsed.
  */
-final class BoundedBody extends FilterInputStream {
+public final class BoundedBody extends FilterInputStream {
   /** More bytes than the route accepts. */
-  static final class TooLargeException extends IOException {
+  public static final class TooLargeException extends IOException {
     private static final long serialVersionUID = 1L;
 
     TooLargeException(long limit) {
@@ -22,7 +22,7 @@ final class BoundedBody extends FilterInputStream {
   private final long limit;
   private long count;
 
-  BoundedBody(InputStream in, long limit) {
+  public BoundedBody(InputStream in, long limit) {
     super(in);
     this.limit = limit;
   }

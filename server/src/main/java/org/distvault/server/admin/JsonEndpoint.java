@@ -1,4 +1,4 @@
-package org.distvault.server.admin.ingest;
+package org.distvault.server.admin;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -7,6 +7,8 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,18 +32,26 @@ import org.xnio.IoUtils;
  * least the store's largest blob plus one; each route enforces its own limit ({@link BoundedBody},
  * the vault's writer).
  */
-final class JsonEndpoint implements HttpHandler {
+public final class JsonEndpoint implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(JsonEndpoint.class);
 
   /** How much of an oversized body is read and discarded before the connection is closed. */
-  static final long LINGER_BYTES = 1 << 20;
+  public static final long LINGER_BYTES = 1 << 20;
 
   /**
    * What an action answers.
    *
    * @param result the listener result, or {@code null} when the action told the listener itself
    */
-  record Reply(int status, Object body, String result) {}
+  public record Reply(int status, Object body, String result) {
+    /** 200 with {@code body}, told to no listener. */
+    public static Reply ok(Object body) {
+      return new Reply(200, body, null);
+    }
+  }
+
+  /** A reply body that is not JSON: sent as it is, with its content type. */
+  public record Text(String contentType, String text) {}
 
   /**
    * The route's own work, on a worker thread with blocking streams. {@code body} is the request
@@ -49,7 +59,7 @@ final class JsonEndpoint implements HttpHandler {
    * becomes an {@link ApiException} through {@link #readFailure}.
    */
   @FunctionalInterface
-  interface Action {
+  public interface Action {
     Reply handle(HttpServerExchange exchange, InputStream body) throws IOException, ApiException;
   }
 
@@ -66,7 +76,16 @@ final class JsonEndpoint implements HttpHandler {
    * @param gate asked before the body is read; {@link UploadGate#OPEN} for routes that are not
    *     gated
    */
-  JsonEndpoint(
+  /**
+   * A route that reads or changes state without uploads: no gate, no listener, bodies up to
+   * {@link JsonReply#SMALL_BODY}.
+   */
+  public static JsonEndpoint of(HttpString method, Action action) {
+    return new JsonEndpoint("admin", method, JsonReply.SMALL_BODY, UploadGate.OPEN, IngestListener.NONE,
+        action);
+  }
+
+  public JsonEndpoint(
       String kind, HttpString method, long maxBodyBytes, UploadGate gate, IngestListener listener,
       Action action) {
     this.kind = Objects.requireNonNull(kind, "kind");
@@ -112,7 +131,15 @@ final class JsonEndpoint implements HttpHandler {
       if (reply.result() != null) {
         listener.outcome(kind, reply.result());
       }
-      JsonReply.send(exchange, reply.status(), reply.body());
+      if (reply.body() instanceof Text t) {
+        byte[] text = t.text().getBytes(StandardCharsets.UTF_8);
+        exchange.setStatusCode(reply.status());
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, t.contentType());
+        exchange.setResponseContentLength(text.length);
+        exchange.getResponseSender().send(ByteBuffer.wrap(text));
+      } else {
+        JsonReply.send(exchange, reply.status(), reply.body());
+      }
     } catch (ApiException e) {
       listener.outcome(kind, e.result());
       if (e.status() >= 500) {
@@ -135,7 +162,7 @@ final class JsonEndpoint implements HttpHandler {
    *
    * @param count the bytes read before the failure
    */
-  static ApiException readFailure(HttpServerExchange exchange, IOException e, long count) {
+  public static ApiException readFailure(HttpServerExchange exchange, IOException e, long count) {
     if (e instanceof BoundedBody.TooLargeException) {
       discardOrClose(exchange);
       return new ApiException(413, "too_large", e.getMessage());
@@ -153,7 +180,7 @@ final class JsonEndpoint implements HttpHandler {
    * so that a client slightly over the limit reads the answer instead of a connection reset (it
    * is still sending); a body longer than that is cut off by closing the connection.
    */
-  static void discardOrClose(HttpServerExchange exchange) {
+  public static void discardOrClose(HttpServerExchange exchange) {
     byte[] buf = new byte[8192];
     long left = LINGER_BYTES;
     try {

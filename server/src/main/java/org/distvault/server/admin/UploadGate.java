@@ -1,4 +1,4 @@
-package org.distvault.server.admin.ingest;
+package org.distvault.server.admin;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package org.distvault.server.admin.ingest;
+package org.distvault.storage.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,12 +21,11 @@ import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.digest.Digests;
-import org.distvault.storage.vault.Vault;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link BlobRecorder} with a real vault: concurrent uploads' blobs recorded in groups. */
-class BlobRecorderTest {
+/** {@link Vault#record} from many threads: the catalog's group commit records them together, and a conflicting blob fails alone. */
+class VaultRecordTest {
   private static final int THREADS = 8;
   private static final int PER_THREAD = 12;
 
@@ -40,7 +39,6 @@ class BlobRecorderTest {
   @Test
   void concurrentRecordsAllLandOnceWithTheirDigests() throws Exception {
     try (Vault vault = Vault.open(data)) {
-      BlobRecorder recorder = new BlobRecorder(vault);
       List<StoredBlob> blobs = new ArrayList<>();
       for (int i = 0; i < THREADS * PER_THREAD; i++) {
         blobs.add(store(vault, "content number " + i));
@@ -55,7 +53,7 @@ class BlobRecorderTest {
             go.await();
             List<BlobRecord> out = new ArrayList<>();
             for (StoredBlob b : mine) {
-              out.add(recorder.record(b));
+              out.add(vault.record(b));
             }
             return out;
           }));
@@ -78,14 +76,13 @@ class BlobRecorderTest {
       assertEquals(vault.catalog().recount(), vault.catalog().stats());
       // Recording again finds the complete record and writes nothing new.
       BlobRecord first = vault.catalog().blob(blobs.get(0).sha512()).orElseThrow();
-      assertEquals(first, recorder.record(blobs.get(0)));
+      assertEquals(first, vault.record(blobs.get(0)));
     }
   }
 
   @Test
   void aConflictingBlobFailsAloneAndTheRestOfItsGroupIsRecorded() throws Exception {
     try (Vault vault = Vault.open(data)) {
-      BlobRecorder recorder = new BlobRecorder(vault);
       StoredBlob bad = store(vault, "the catalog thinks this is longer");
       // A record that disagrees with the file (as after a hand-edited or damaged catalog) and
       // lacks some of its digests, so that recording the blob writes and meets the conflict.
@@ -101,12 +98,12 @@ class BlobRecorderTest {
         List<Future<BlobRecord>> goods = new ArrayList<>();
         Future<BlobRecord> conflicting = pool.submit(() -> {
           go.await();
-          return recorder.record(bad);
+          return vault.record(bad);
         });
         for (StoredBlob b : good) {
           goods.add(pool.submit(() -> {
             go.await();
-            return recorder.record(b);
+            return vault.record(b);
           }));
         }
         go.countDown();

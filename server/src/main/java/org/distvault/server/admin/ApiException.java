@@ -1,4 +1,4 @@
-package org.distvault.server.admin.ingest;
+package org.distvault.server.admin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,18 +8,18 @@ import java.util.Objects;
  * A request the handler rejects: the HTTP status, the one-line error, the metrics result and any
  * extra JSON fields of the error body (e.g. {@code expected}/{@code actual} digests).
  */
-final class ApiException extends Exception {
+public final class ApiException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final int status;
   private final String result;
   private final transient Map<String, Object> extra;
 
-  ApiException(int status, String result, String error) {
+  public ApiException(int status, String result, String error) {
     this(status, result, error, Map.of());
   }
 
-  ApiException(int status, String result, String error, Map<String, Object> extra) {
+  public ApiException(int status, String result, String error, Map<String, Object> extra) {
     super(Objects.requireNonNull(error, "error"), null, false, false);
     this.status = status;
     this.result = Objects.requireNonNull(result, "result");
@@ -27,26 +27,26 @@ final class ApiException extends Exception {
   }
 
   /** 400: the request itself is wrong; {@code error} names what. */
-  static ApiException badRequest(String error) {
+  public static ApiException badRequest(String error) {
     return new ApiException(400, "bad_request", error);
   }
 
   /** 409: the gate refuses writes. */
-  static ApiException refused(String reason) {
+  public static ApiException refused(String reason) {
     return new ApiException(409, "refused", reason);
   }
 
-  int status() {
+  public int status() {
     return status;
   }
 
   /** The {@link IngestListener} result word. */
-  String result() {
+  public String result() {
     return result;
   }
 
   /** The error body: {@code {"error": message, ...extra}}. */
-  Map<String, Object> body() {
+  public Map<String, Object> body() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", JsonReply.oneLine(getMessage()));
     body.putAll(extra);

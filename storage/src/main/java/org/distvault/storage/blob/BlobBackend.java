@@ -1,0 +1,58 @@
+package org.distvault.storage.blob;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.distvault.storage.digest.Digest;
+
+/**
+ * Where the bytes of verified blobs live, each named by the SHA-512 of its content. Bytes become a
+ * blob only after they were hashed and checked against what was expected ({@link
+ * BlobWriter#commit}); a blob is read-only afterwards and leaves only through {@link #delete}.
+ *
+ * <p>{@link BlobStore} (the {@code DATA/blobs/sha512/ab/cd/<hex>} files) is the one implementation
+ * today. Serving needs a local file ({@link #file}) so that hits stay zero-copy; a remote backend
+ * answers it from a local cache tier. Implementations are safe for concurrent use.
+ */
+public interface BlobBackend extends Closeable {
+  /** Starts putting a blob: commit the writer to verify and store it, close it to discard. */
+  BlobWriter newWriter(Expectation expected) throws IOException;
+
+  /** Streams {@code in} into a verified blob; see {@link BlobWriter#commit} for the failures. */
+  StoredBlob ingest(InputStream in, Expectation expected) throws IOException;
+
+  /** A local file that holds exactly the blob's bytes, for serving; empty when it is not held. */
+  Optional<Path> file(Digest sha512);
+
+  /** Whether the blob is held. */
+  boolean contains(Digest sha512);
+
+  /** Up to {@code limit} held blobs in SHA-512 byte order, after {@code after} if given. */
+  List<Digest> list(Optional<Digest> after, int limit) throws IOException;
+
+  /**
+   * Takes a blob out of service, kept aside with {@code reason} for inspection.
+   *
+   * @return where it was put aside, or empty when it was not held
+   */
+  Optional<Path> delete(Digest sha512, String reason) throws IOException;
+
+  /**
+   * Re-hashes every blob; each one whose bytes do not match its name is deleted (put aside) and
+   * then handed to {@code onCorrupt}.
+   */
+  ScrubReport verify(Consumer<CorruptBlob> onCorrupt) throws IOException;
+
+  /**
+   * How many blobs were deleted since the backend was opened. A blob is only ever replaced after a
+   * delete, so a reader that keeps blob files open may use them while this count is unchanged.
+   */
+  long deleted();
+
+  /** The largest blob accepted, in bytes. */
+  long maxBlobSize();
+}

@@ -1,0 +1,133 @@
+package org.distvault.storage.catalog;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.distvault.storage.record.LogEntry;
+import org.distvault.storage.record.LogKind;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+
+/**
+ * The writes of one group commit, readable as if they were already stored: a write later in the
+ * group sees what an earlier one put ({@link #get}). Each write of the group runs between a
+ * {@link #mark} and either nothing (it stays) or a {@link #rollback} (it failed and is undone,
+ * with the callbacks and log entries it added), so one failing write fails only its own caller.
+ *
+ * <p>Used by the committer thread only. Closing releases the native batch.
+ */
+final class Batch implements AutoCloseable {
+  private final RocksStore s;
+  private final WriteBatchWithIndex wb = new WriteBatchWithIndex(true);
+  private final ReadOptions read = new ReadOptions();
+  private final Instant at;
+  /** Last cursor per log kind, advanced by {@link #append}; owned by the committer. */
+  private final long[] cursors;
+  private final List<Runnable> afterCommit = new ArrayList<>();
+  private final List<LogEntry> appended = new ArrayList<>();
+  private boolean records;
+  private int markedCallbacks;
+  private int markedEntries;
+  private long[] markedCursors;
+
+  Batch(RocksStore s, Instant at, long[] cursors) {
+    this.s = s;
+    this.at = at;
+    this.cursors = cursors;
+  }
+
+  /** The stored value of {@code key} with this batch's writes applied, or null. */
+  byte[] get(ColumnFamilyHandle cf, byte[] key) throws RocksDBException {
+    return wb.getFromBatchAndDB(s.db, cf, read, key);
+  }
+
+  void put(ColumnFamilyHandle cf, byte[] key, byte[] value) throws RocksDBException {
+    wb.put(cf, key, value);
+  }
+
+  void delete(ColumnFamilyHandle cf, byte[] key) throws RocksDBException {
+    wb.delete(cf, key);
+  }
+
+  /**
+   * The stored keys that start with {@code prefix}, without this batch's writes: only for a write
+   * that runs {@linkplain GroupCommitter#submitAlone alone}, whose batch holds nothing else.
+   */
+  List<byte[]> storedKeysWithPrefix(ColumnFamilyHandle cf, byte[] prefix) throws RocksDBException {
+    if (wb.count() != 0) {
+      throw new IllegalStateException("a prefix scan sees only stored keys: run the write alone");
+    }
+    List<byte[]> out = new ArrayList<>();
+    try (RocksIterator it = s.db.newIterator(cf)) {
+      for (it.seek(prefix); it.isValid() && Codec.startsWith(it.key(), prefix); it.next()) {
+        out.add(it.key());
+      }
+      it.status();
+    }
+    return out;
+  }
+
+  /** Appends a log entry with the next cursor of its log; the cursor is returned. */
+  long append(LogKind kind, byte[] payload) throws RocksDBException {
+    long cursor = ++cursors[kind.ordinal()];
+    wb.put(s.logs, Codec.logKey(kind, cursor), Codec.logValue(at, payload));
+    appended.add(new LogEntry(kind, cursor, at, payload));
+    return cursor;
+  }
+
+  /** Notes that distfile or blob records changed, so cached reads of them are stale. */
+  void changesRecords() {
+    records = true;
+  }
+
+  /** Runs {@code r} once the batch is durable, in the order registered (not if it is undone). */
+  void afterCommit(Runnable r) {
+    afterCommit.add(r);
+  }
+
+  /** The point {@link #rollback} returns to: taken before each write of the group. */
+  void mark() {
+    wb.setSavePoint();
+    markedCallbacks = afterCommit.size();
+    markedEntries = appended.size();
+    markedCursors = cursors.clone();
+  }
+
+  /** Undoes everything since the last {@link #mark}. */
+  void rollback() throws RocksDBException {
+    wb.rollbackToSavePoint();
+    afterCommit.subList(markedCallbacks, afterCommit.size()).clear();
+    appended.subList(markedEntries, appended.size()).clear();
+    System.arraycopy(markedCursors, 0, cursors, 0, cursors.length);
+  }
+
+  boolean isEmpty() {
+    return wb.count() == 0;
+  }
+
+  boolean changedRecords() {
+    return records;
+  }
+
+  WriteBatchWithIndex writes() {
+    return wb;
+  }
+
+  List<Runnable> callbacks() {
+    return afterCommit;
+  }
+
+  /** The log entries of this batch, in cursor order per kind. */
+  List<LogEntry> appended() {
+    return appended;
+  }
+
+  @Override
+  public void close() {
+    wb.close();
+    read.close();
+  }
+}
