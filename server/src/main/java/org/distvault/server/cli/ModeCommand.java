@@ -35,21 +35,20 @@ final class ModeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws CliException {
-    AdminClient client = server.client();
-    String body;
+    AdminCalls client = server.client();
+    JsonNode state;
     if (mode == null) {
       if (reason != null) {
         throw new CliException(ExitCode.USAGE, "--reason needs a mode to set");
       }
-      body = client.get("api/v1/mode");
+      state = client.get("api/v1/mode");
     } else {
-      ObjectNode request = AdminClient.JSON.createObjectNode().put("mode", mode.wireName());
+      ObjectNode request = AdminCalls.JSON.createObjectNode().put("mode", mode.wireName());
       if (reason != null) {
         request.put("reason", reason);
       }
-      body = client.send("PUT", "api/v1/mode", request.toString());
+      state = client.send("PUT", "api/v1/mode", request.toString());
     }
-    JsonNode state = AdminClient.parse(body, "mode");
     PrintWriter out = spec.commandLine().getOut();
     out.println(state.toString());
     out.flush();

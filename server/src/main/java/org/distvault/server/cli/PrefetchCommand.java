@@ -125,7 +125,7 @@ final class PrefetchCommand implements Callable<Integer> {
     if (failures != null) {
       OutputFile.checkWritable("--failures", failures);
     }
-    AdminClient client = server.client();
+    AdminCalls client = server.client();
     requireOnline(client);
     SourceResult loaded = input.load();
     PrintWriter err = spec.commandLine().getErr();
@@ -136,7 +136,7 @@ final class PrefetchCommand implements Callable<Integer> {
       PrefetchConfig config = PrefetchConfig.defaults(work.path())
           .withThrottle(ThrottleSettings.defaults().withJobs(jobs, perHost));
       Prefetcher prefetcher = new Prefetcher(config, SchemeFetcher.standard(FetchSettings.defaults(), clock),
-          client.blobSink(Duration.ofSeconds(server.timeoutSeconds)), progress(err), clock);
+          client.blobSink(), progress(err), clock);
       if (planOnly) {
         return plan(prefetcher, loaded);
       }
@@ -166,8 +166,8 @@ final class PrefetchCommand implements Callable<Integer> {
   }
 
   /** Fails before a long scan or upload when the server is sealed: it would refuse everything. */
-  private void requireOnline(AdminClient client) throws CliException {
-    JsonNode mode = AdminClient.parse(client.get("api/v1/mode"), "mode");
+  private void requireOnline(AdminCalls client) throws CliException {
+    JsonNode mode = client.get("api/v1/mode");
     if ("offline".equals(mode.path("mode").asText())) {
       throw new CliException(ExitCode.FAILED, "the server at " + server.server + " is offline (sealed) and refuses "
           + "uploads: switch it online first (distvault mode online --server " + server.server + " --token-file "
@@ -179,7 +179,7 @@ final class PrefetchCommand implements Callable<Integer> {
    * Sends the entries as the server's manifest: a {@code --manifest} file as it is, other inputs
    * written as JSON lines into the work directory first.
    */
-  private void uploadManifest(AdminClient client, EntryInput input, List<ExpectedDistfile> entries, Path work)
+  private void uploadManifest(AdminCalls client, EntryInput input, List<ExpectedDistfile> entries, Path work)
       throws CliException {
     if (entries.isEmpty()) {
       return;
@@ -190,7 +190,7 @@ final class PrefetchCommand implements Callable<Integer> {
       if (!asGiven) {
         writeManifest(entries, file);
       }
-      JsonNode reply = AdminClient.parse(client.post("api/v1/manifest", "application/x-ndjson", file), "manifest");
+      JsonNode reply = client.post("api/v1/manifest", "application/x-ndjson", file);
       spec.commandLine().getErr().println("prefetch: manifest uploaded: " + reply.path("entries").asLong()
           + " entries (" + reply.path("created").asLong() + " new, " + reply.path("merged").asLong() + " merged)");
     } finally {
@@ -234,7 +234,7 @@ final class PrefetchCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new CliException(ExitCode.FAILED, "cannot ask the server which distfiles it holds: " + e.getMessage(), e);
     }
-    ObjectNode json = AdminClient.JSON.createObjectNode()
+    ObjectNode json = AdminCalls.JSON.createObjectNode()
         .put("entries", p.entries())
         .put("present", p.present())
         .put("toFetch", p.toFetch())

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
-import org.distvault.server.admin.BadTokenFileException;
+import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.trap.AllowList;
 import org.distvault.server.trap.TrapConfig;

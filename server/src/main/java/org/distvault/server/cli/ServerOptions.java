@@ -18,10 +18,10 @@ final class ServerOptions {
       description = "How long one request may take (default: ${DEFAULT-VALUE})")
   long timeoutSeconds;
 
-  AdminClient client() throws CliException {
+  AdminCalls client() throws CliException {
     if (timeoutSeconds < 1) {
       throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
     }
-    return AdminClient.of(server, tokenFile, Duration.ofSeconds(timeoutSeconds));
+    return AdminCalls.of(server, tokenFile, Duration.ofSeconds(timeoutSeconds));
   }
 }

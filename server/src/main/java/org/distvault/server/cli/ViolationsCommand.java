@@ -50,13 +50,13 @@ final class ViolationsCommand implements Callable<Integer> {
     if (run != null && !run.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new CliException(ExitCode.USAGE, "--run must be 1-64 of A-Z a-z 0-9 . _ -");
     }
-    AdminClient client = server.client();
+    AdminCalls client = server.client();
     PrintWriter out = spec.commandLine().getOut();
     long cursor = since;
     long count = 0;
     for (int page = 0; page < MAX_PAGES; page++) {
       String query = "api/v1/violations?limit=10000&since=" + cursor + (run == null ? "" : "&run=" + run);
-      JsonNode reply = AdminClient.parse(client.get(query), "violations");
+      JsonNode reply = client.get(query);
       for (JsonNode v : reply.path("violations")) {
         out.println(format.equals("json") ? v.toString() : text(v));
         count++;
