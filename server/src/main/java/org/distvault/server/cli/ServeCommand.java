@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.distvault.prefetch.cli.CliException;
+import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
 import org.distvault.prefetch.client.BadTokenFileException;

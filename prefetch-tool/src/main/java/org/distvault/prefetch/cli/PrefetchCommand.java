@@ -1,4 +1,4 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,7 +65,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "Exit 0 when every distfile is in the cache, 1 when anything failed",
         "(distfiles, or packages the input could not describe), 2 for bad usage",
         "or bad input."})
-final class PrefetchCommand implements Callable<Integer> {
+public final class PrefetchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(PrefetchCommand.class);
 
   /** Failures named one by one on stderr; the report and --failures have them all. */

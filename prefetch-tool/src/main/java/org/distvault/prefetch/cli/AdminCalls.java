@@ -1,4 +1,4 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +20,8 @@ import org.distvault.prefetch.client.ServerUnreachableException;
  * input (exit 2); an unreachable server or an error status is a failed job (exit 1). Messages
  * name the URL or file.
  */
-final class AdminCalls {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class AdminCalls {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private final AdminApi api;
   private final Path tokenFile;
@@ -56,7 +56,7 @@ final class AdminCalls {
   }
 
   /** GETs {@code path} (relative, e.g. {@code api/v1/mode}) and returns the JSON reply. */
-  JsonNode get(String path) throws CliException {
+  public JsonNode get(String path) throws CliException {
     try {
       return api.get(path);
     } catch (IOException e) {
@@ -65,7 +65,7 @@ final class AdminCalls {
   }
 
   /** Sends {@code json} with {@code method} to {@code path} and returns the JSON reply. */
-  JsonNode send(String method, String path, String json) throws CliException {
+  public JsonNode send(String method, String path, String json) throws CliException {
     try {
       return api.sendJson(method, path, json);
     } catch (IOException e) {
@@ -74,7 +74,7 @@ final class AdminCalls {
   }
 
   /** POSTs the file {@code body} (streamed, not read into memory) to {@code path}. */
-  JsonNode post(String path, String contentType, Path body) throws CliException {
+  public JsonNode post(String path, String contentType, Path body) throws CliException {
     try {
       return api.sendFile("POST", path, contentType, body, Map.of());
     } catch (IOException e) {
@@ -83,7 +83,7 @@ final class AdminCalls {
   }
 
   /** The prefetch run's sink over the same client: blob uploads, presence checks, outcomes. */
-  ServerClient blobSink() {
+  public ServerClient blobSink() {
     return new ServerClient(api);
   }
 

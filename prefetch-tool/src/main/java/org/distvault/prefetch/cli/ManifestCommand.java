@@ -1,4 +1,4 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "cannot be used (errors), packages pbulk would skip (notes).",
         "Exit 1 when any error was met (the manifest lacks what those packages",
         "need), 2 for bad usage."})
-final class ManifestCommand implements Callable<Integer> {
+public final class ManifestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin SourceOptions source;
