@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.distvault.prefetch.deliver.BlobSink;
 import org.distvault.prefetch.deliver.Outcome;
+import org.distvault.prefetch.deliver.OutcomeJson;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
 import org.distvault.prefetch.spool.VerifiedBlob;
 import org.distvault.storage.distfile.ExpectedDistfile;
@@ -139,7 +140,7 @@ public final class ServerClient implements BlobSink {
         if (!e.pkgpaths().isEmpty()) {
           g.writeStringField("pkgpath", e.pkgpaths().iterator().next());
         }
-        writeDigests(g, e.digests().toHexMap());
+        OutcomeJson.writeDigests(g, e.digests().toHexMap());
         if (e.size().isPresent()) {
           g.writeNumberField("size", e.size().getAsLong());
         }
@@ -184,7 +185,7 @@ public final class ServerClient implements BlobSink {
       }
       try (JsonGenerator g = AdminApi.JSON.getFactory().createGenerator(buf, JsonEncoding.UTF8)) {
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        writeOutcome(g, o);
+        OutcomeJson.writeForServer(g, o);
       }
       buf.write('\n');
       lines++;
@@ -197,36 +198,6 @@ public final class ServerClient implements BlobSink {
       throw new IOException("POST /api/v1/outcomes: sent " + lines + " outcome(s), server recorded "
           + reply.path("recorded"));
     }
-  }
-
-  private static void writeOutcome(JsonGenerator g, Outcome o) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("name", o.entry().name().value());
-    g.writeArrayFieldStart("pkgpaths");
-    for (String p : o.entry().pkgpaths()) {
-      g.writeString(p);
-    }
-    g.writeEndArray();
-    writeDigests(g, o.entry().digests().toHexMap());
-    g.writeStringField("status", o.status() == Outcome.Status.OK ? "ok" : "failed");
-    if (o.reason() != null) {
-      g.writeStringField("reason", o.reason());
-    }
-    if (o.url() != null) {
-      g.writeStringField("url", o.url());
-    }
-    if (o.sha512() != null) {
-      g.writeStringField("sha512", o.sha512().hex());
-    }
-    g.writeEndObject();
-  }
-
-  private static void writeDigests(JsonGenerator g, Map<String, String> digests) throws IOException {
-    g.writeObjectFieldStart("digests");
-    for (Map.Entry<String, String> d : digests.entrySet()) {
-      g.writeStringField(d.getKey(), d.getValue());
-    }
-    g.writeEndObject();
   }
 
   private JsonNode call(String path, String contentType, byte[] body) throws IOException {
