@@ -51,20 +51,18 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "prefetch",
     mixinStandardHelpOptions = true,
+    // The first line is the summary in the command list; picocli wraps each paragraph at words.
     description = {
-        "Fills a running (online) distvault server with the distfiles a bulk build",
-        "will need. Input: one of --manifest, --distinfo with --site, or --pkgsrc.",
-        "The entries are uploaded as the server's manifest (so offline violations",
-        "name packages and carry failure reasons); then every distfile the server",
-        "does not hold is downloaded from its URLs in order, verified against its",
-        "size and digests, and uploaded, each content once. Progress and a summary",
-        "go to stderr, the JSON report to --report (default stdout), pbulk's",
-        "failure list to --failures. With --pbulk-presolve and --pbulk-mark-failed,",
-        "the presolve packages that cannot be built offline are listed in pbulk's",
-        "meta/error with a checksum.log saying why.",
-        "Exit 0 when every distfile is in the cache, 1 when anything failed",
-        "(distfiles, or packages the input could not describe), 2 for bad usage",
-        "or bad input."})
+        "Fills a running server with the distfiles a bulk build needs.",
+        "The server must be online. Input: one of --manifest, --distinfo with --site, or --pkgsrc. The entries "
+            + "are uploaded as the server's manifest (so offline violations name packages and carry failure "
+            + "reasons); then every distfile the server does not hold is downloaded from its URLs in order, "
+            + "verified against its size and digests, and uploaded, each content once.",
+        "Progress and a summary go to stderr, the JSON report to --report (default stdout), pbulk's failure "
+            + "list to --failures. With --pbulk-presolve and --pbulk-mark-failed, the presolve packages that "
+            + "cannot be built offline are listed in pbulk's meta/error with a checksum.log saying why.",
+        "Exit 0 when every distfile is in the cache, 1 when anything failed (distfiles, or packages the input "
+            + "could not describe), 2 for bad usage or bad input."})
 public final class PrefetchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(PrefetchCommand.class);
 

@@ -34,7 +34,12 @@ public final class Main implements Runnable {
 
   /** Runs the command line with these streams; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    return CommandRunner.run(new CommandLine(new Main()), out, err, args);
+    return CommandRunner.run(commandLine(), out, err, args);
+  }
+
+  /** The command line with every subcommand, not yet run. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main());
   }
 
   /** Without a subcommand: usage on stderr, exit 2. */

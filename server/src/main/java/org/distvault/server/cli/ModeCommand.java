@@ -22,9 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Shows or sets the server's mode (online or offline).",
-        "A change is audited with the token's id and your address. Going offline seals the cache: no",
-        "outbound connections, uploads refused, every miss a violation. Prints the server's JSON answer",
-        "on stdout and a summary on stderr."})
+        "A change is audited with the token's id and your address. Going offline seals the cache: no "
+            + "outbound connections, uploads refused, every miss a violation. Prints the server's JSON answer "
+            + "on stdout and a summary on stderr."})
 final class ModeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

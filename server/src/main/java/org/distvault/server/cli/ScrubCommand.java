@@ -17,8 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Has the server re-hash every stored blob now.",
-        "Calls POST /api/v1/scrub. Corrupt blobs are quarantined and dropped from the catalog. Prints the",
-        "server's JSON report on stdout and a summary on stderr. Exit 1 when corruption was found."})
+        "Calls POST /api/v1/scrub. Corrupt blobs are quarantined and dropped from the catalog. Prints the "
+            + "server's JSON report on stdout and a summary on stderr. Exit 1 when corruption was found."})
 final class ScrubCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

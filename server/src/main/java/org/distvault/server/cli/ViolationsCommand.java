@@ -21,9 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Lists the recorded violations (offline misses), oldest first.",
-        "Output on stdout: text (one tab-separated line each: cursor, time, kind, packages, name, client,",
-        "reason) or json (one object per line). The last line on stderr gives the cursor to pass as",
-        "--since next time."})
+        "Output on stdout: text (one tab-separated line each: cursor, time, kind, packages, name, client, "
+            + "reason) or json (one object per line). The last line on stderr gives the cursor to pass as "
+            + "--since next time."})
 final class ViolationsCommand implements Callable<Integer> {
   /** Bounds the paging loop: 10,000 pages of 10,000 violations. */
   static final int MAX_PAGES = 10_000;
