@@ -8,7 +8,7 @@
 #
 # Generates a corpus in a temp dir (4 x 256 MiB, 200 files of 4-64 KiB), serves it with nginx
 # (a generated config; pid, logs and temp paths under ops/bench/out/serve/, never the system
-# config) and with org.distvault.server.bench.ServeDirectoryMain, both on 127.0.0.1 only, checks
+# config) and with org.distvault.bench.ServeDirectoryMain (from ops/bench's jar), both on 127.0.0.1 only, checks
 # both return the right bytes, then measures, alternating the two servers in every round:
 #   large: 4 parallel curl downloads of the 4 big files to /dev/null, wall time -> MB/s
 #   small: wrk with keep-alive, a Lua script rotating over the 200 small files -> requests/s
@@ -65,10 +65,11 @@ median() { # of the numbers given as arguments
 }
 
 echo "== build"
-# One reactor run: the last module built (server) writes the classpath file last.
-(cd "$repo" && mvn -B -q -pl server -am package -DskipTests dependency:build-classpath \
-  -Dmdep.includeScope=runtime -Dmdep.outputFile="$out/classpath.txt")
-classpath="$repo/server/target/classes:$(cat "$out/classpath.txt")"
+# The benchmark jar carries the server's HTTP layer and ServeDirectoryMain (which the production
+# jar does not).
+(cd "$repo" && mvn -B -q -pl ops/bench -am package -DskipTests)
+bench_jar="$repo/ops/bench/target/distvault-bench.jar"
+[ -f "$bench_jar" ] || { echo "missing $bench_jar (build failed?)" >&2; exit 2; }
 
 echo "== corpus in $corpus"
 mkdir -p "$corpus/big" "$corpus/small"
@@ -90,7 +91,7 @@ start_nginx "$out" "$nginx_port" "$corpus" /distfiles/
 
 echo "== distvault serving layer"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-java ${JAVA_OPTS:-} -cp "$classpath" org.distvault.server.bench.ServeDirectoryMain "$corpus" 127.0.0.1:0 \
+java ${JAVA_OPTS:-} -cp "$bench_jar" org.distvault.bench.ServeDirectoryMain "$corpus" 127.0.0.1:0 \
   > "$out/ours.out" 2> "$out/ours.err" &
 ours_pid=$!
 # Hashing 1 GiB at start-up takes a few seconds.

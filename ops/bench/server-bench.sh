@@ -16,8 +16,9 @@
 #   - with OPEN_FILE_CACHE=1 (default) a second nginx, "nginx_ofc", with open_file_cache on
 #     (max=1000 inactive=60s, valid 60s): it keeps file descriptors open between requests as our
 #     server keeps small blob files open, so the small-file ratio is given against both nginx's;
-#   - with LAYER=1 (default) another contender, "layer": the same jar's serving layer alone
-#     (org.distvault.server.bench.ServeDirectoryMain over the corpus: routes, responder and
+#   - with LAYER=1 (default) another contender, "layer": the server's serving layer alone
+#     (org.distvault.bench.ServeDirectoryMain from ops/bench/target/distvault-bench.jar, which
+#     carries the same server code, over the corpus: routes, responder and
 #     zero-copy transfer over an in-memory index; no catalog, no metrics, no admin API), so the
 #     gap to nginx splits into what the HTTP layer costs and what the rest of the server adds;
 #   - every server checked to return the exact bytes (whole, a range, both routes);
@@ -43,7 +44,8 @@
 # WRK_THREADS (2), WRK_CONNECTIONS (32), MISS_SECONDS (10), MISS_CONNECTIONS (64), WARMUP_SECONDS (10),
 # OPEN_FILE_CACHE (1; 0 leaves nginx_ofc out), LAYER (1; 0 leaves the serving layer out),
 # JAVA_OPTS (none, for both JVMs),
-# SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP=1 to keep the corpus and data dir.
+# SKIP_BUILD=1 to reuse server/target/distvault.jar and ops/bench/target/distvault-bench.jar,
+# KEEP=1 to keep the corpus and data dir.
 set -euo pipefail
 shopt -s inherit_errexit   # a failing measurement inside $(...) stops the script
 
@@ -67,6 +69,7 @@ contenders=(nginx ours)
 if [ "${OPEN_FILE_CACHE:-1}" = 1 ]; then contenders+=(nginx_ofc); fi
 if [ "${LAYER:-1}" = 1 ]; then contenders+=(layer); fi
 jar="$repo/server/target/distvault.jar"
+bench_jar="$repo/ops/bench/target/distvault-bench.jar"   # the layer contender; not in the production jar
 pkgpath=bench/files
 
 need=()
@@ -132,9 +135,12 @@ mark start
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   say "== build"
-  (cd "$repo" && mvn -B -q -pl server -am package -DskipTests)
+  (cd "$repo" && mvn -B -q -pl server,ops/bench -am package -DskipTests)
 fi
 [ -f "$jar" ] || { echo "missing $jar (build it, or drop SKIP_BUILD)" >&2; exit 2; }
+if [[ " ${contenders[*]} " == *" layer "* ]] && [ ! -f "$bench_jar" ]; then
+  echo "missing $bench_jar (build it, drop SKIP_BUILD, or set LAYER=0)" >&2; exit 2
+fi
 
 say "== corpus: $big_count x $big_mib MiB, $small_count x 4-64 KiB in $corpus"
 mkdir -p "$corpus"
@@ -220,10 +226,10 @@ wait_nginx "$nginx_url"
 layer_url=""
 if [[ " ${contenders[*]} " == *" layer "* ]]; then
   say "== serving layer alone: ServeDirectoryMain over the corpus (hashes it at start-up)"
-  # The same jar's HTTP layer (routes, responder, zero-copy transfer) over an in-memory index of
+  # The server's HTTP layer (routes, responder, zero-copy transfer) over an in-memory index of
   # the corpus: no catalog, no metrics. The gap between it and ours is what the rest costs.
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  java ${JAVA_OPTS:-} -cp "$jar" org.distvault.server.bench.ServeDirectoryMain "$corpus" 127.0.0.1:0 \
+  java ${JAVA_OPTS:-} -cp "$bench_jar" org.distvault.bench.ServeDirectoryMain "$corpus" 127.0.0.1:0 \
     > "$out/layer.out" 2> "$out/layer.err" &
   layer_pid=$!
   layer_url=$(wait_listening "$out/layer.out" "$out/layer.err" "$layer_pid" 120 "the serving layer")
@@ -554,7 +560,7 @@ EOF
   row "large: $big_count x $big_mib MiB in parallel x$large_repeat, MB/s" "$ln" "$lo" "$lratio" ">=0.9 $(verdict "$lratio" 0.9)" "$ll" "$llr" "$lc" "$lcr"
   row "small: $small_count files 4-64 KiB, keep-alive, req/s" "$sn" "$so" "$sratio" ">=0.7 $(verdict "$sratio" 0.7)" "$sl" "$slr" "$sc" "$scr"
   row "offline misses, durable violations/s" "-" "$mm" "-" ">=5000 $(verdict "$mm" 5000)" "-" "-" "-" "-"
-  [ -z "$layer_url" ] || echo "(layer: the same jar's serving layer alone, ServeDirectoryMain over the corpus: no catalog, no metrics; its ratio is layer/nginx)"
+  [ -z "$layer_url" ] || echo "(layer: the server's serving layer alone, ServeDirectoryMain over the corpus: no catalog, no metrics; its ratio is layer/nginx)"
   [ -z "$ofc_url" ] || echo "(nginx_ofc: nginx with open_file_cache max=1000 inactive=60s, valid 60s; its ratio is ours/nginx_ofc)"
   printf 'server CPU per GiB sent (large):'; for who in "${contenders[@]}"; do printf ' %s %s s' "$who" "$(cpu_per_gib "$who")"; done; echo
   printf 'server CPU per small request:   '; for who in "${contenders[@]}"; do printf ' %s %s us' "$who" "$(cpu_per_request "$who")"; done; echo

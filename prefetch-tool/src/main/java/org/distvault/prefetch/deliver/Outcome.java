@@ -7,7 +7,12 @@ import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digest;
 
 /**
- * What a prefetch run did for one expected distfile.
+ * What a prefetch run did for one expected distfile. Written as JSON by {@link OutcomeJson}.
+ *
+ * <p>Not a {@link org.distvault.storage.distfile.PrefetchOutcome}, which is what the server keeps
+ * of it: that one is stamped with the server's clock when recorded, knows no {@code present}, and
+ * has none of the run's bytes, time, digest or attempts. The two share only the status words
+ * {@code ok} and {@code failed} on the wire.
  *
  * @param entry the manifest entry
  * @param status ok (downloaded, verified, delivered), present (already held) or failed

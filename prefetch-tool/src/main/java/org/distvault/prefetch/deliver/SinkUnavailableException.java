@@ -6,7 +6,7 @@ import java.io.IOException;
  * The destination refuses every delivery (bad token, offline mode, unreachable), so the run
  * stops instead of failing each distfile the same way.
  */
-public final class SinkUnavailableException extends IOException {
+public class SinkUnavailableException extends IOException {
   private static final long serialVersionUID = 1L;
 
   public SinkUnavailableException(String message) {

@@ -6,16 +6,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
-import java.util.Map;
-import org.distvault.prefetch.deliver.Attempt;
 import org.distvault.prefetch.deliver.Outcome;
+import org.distvault.prefetch.deliver.OutcomeJson;
 
 /**
  * Writes a {@link PrefetchReport} as JSON and as pbulk's per-package failure list.
  *
  * <p>JSON: {@code {"started","seconds","cleanedSpoolFiles","summary":{entries,ok,present,failed,bytes},
- * "runErrors":[...],"outcomes":[{"name","pkgpaths","status":"ok|present|failed","reason","bytes",
- * "millis","url","sha512","attempts":[{"url","error","kind","retry"}]}]}}. The failure list has one
+ * "runErrors":[...],"outcomes":[...]}}, each outcome in {@link OutcomeJson}'s report form (the
+ * server's outcome line plus bytes, millis and attempts). The failure list has one
  * line per failed distfile and package: {@code PKGPATH<TAB>distfile<TAB>reason} ({@code -} when
  * the manifest named no package).
  */
@@ -60,51 +59,13 @@ public final class ReportWriter {
       g.writeEndArray();
       g.writeArrayFieldStart("outcomes");
       for (Outcome o : report.outcomes()) {
-        writeOutcome(g, o);
+        OutcomeJson.writeForReport(g, o);
       }
       g.writeEndArray();
       extra.write(g);
       g.writeEndObject();
       g.writeRaw('\n');
     }
-  }
-
-  private static void writeOutcome(JsonGenerator g, Outcome o) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("name", o.entry().name().value());
-    g.writeArrayFieldStart("pkgpaths");
-    for (String p : o.entry().pkgpaths()) {
-      g.writeString(p);
-    }
-    g.writeEndArray();
-    g.writeStringField("status", o.status().name().toLowerCase(java.util.Locale.ROOT));
-    if (o.reason() != null) {
-      g.writeStringField("reason", o.reason());
-    }
-    g.writeNumberField("bytes", o.bytes());
-    g.writeNumberField("millis", o.elapsed().toMillis());
-    if (o.url() != null) {
-      g.writeStringField("url", o.url());
-    }
-    if (o.sha512() != null) {
-      g.writeStringField("sha512", o.sha512().hex());
-    }
-    g.writeObjectFieldStart("digests");
-    for (Map.Entry<String, String> d : o.entry().digests().toHexMap().entrySet()) {
-      g.writeStringField(d.getKey(), d.getValue());
-    }
-    g.writeEndObject();
-    g.writeArrayFieldStart("attempts");
-    for (Attempt a : o.attempts()) {
-      g.writeStartObject();
-      g.writeStringField("url", a.url());
-      g.writeStringField("error", a.error());
-      g.writeStringField("kind", a.kind().name());
-      g.writeStringField("retry", a.retry().name());
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-    g.writeEndObject();
   }
 
   /** Writes {@code PKGPATH<TAB>distfile<TAB>reason} lines for every failure; does not close {@code out}. */

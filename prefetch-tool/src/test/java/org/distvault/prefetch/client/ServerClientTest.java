@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,8 +179,23 @@ class ServerClientTest {
   @Test
   void tokenFileFirstLineIsTheToken() throws IOException {
     Path t = Files.writeString(tmp.resolve("admin.token"), "  abc123  \nsecond line\n");
-    assertEquals("abc123", ServerClient.readTokenFile(t));
+    Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-------"));
+    assertEquals("abc123", AdminToken.read(t));
     Path empty = Files.writeString(tmp.resolve("empty.token"), "\n");
-    assertThrows(IOException.class, () -> ServerClient.readTokenFile(empty));
+    Files.setPosixFilePermissions(empty, PosixFilePermissions.fromString("rw-------"));
+    assertEquals("token file " + empty + " is empty: its first line must be the token",
+        assertThrows(BadTokenFileException.class, () -> AdminToken.read(empty)).getMessage());
+  }
+
+  @Test
+  void unreachableServerStopsTheRun() throws IOException {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    ServerClient c = new ServerClient(URI.create("http://127.0.0.1:" + closedPort), TOKEN, Duration.ofSeconds(5),
+        Duration.ofSeconds(5));
+    SinkUnavailableException e = assertThrows(SinkUnavailableException.class, () -> c.have(scenario()));
+    assertTrue(e.getMessage().startsWith("cannot connect to http://127.0.0.1:" + closedPort + "/: "), e.getMessage());
   }
 }

@@ -9,9 +9,10 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.distvault.prefetch.client.AdminToken;
+import org.distvault.prefetch.client.BadTokenFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +21,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #loadOrCreate} creates a missing file with a random token (32 random bytes as hex),
  * readable by its owner only (0600), atomically: the file appears with its permissions already
- * set and never holds a partial token. An existing file readable or writable by others is
- * refused (like ssh refuses such keys); one readable by the group is used with a warning.
+ * set and never holds a partial token. An existing file is read by {@link AdminToken}, which
+ * refuses one readable or writable by others.
  */
 public final class TokenFile {
   private static final Logger log = LoggerFactory.getLogger(TokenFile.class);
-
-  /** Shorter tokens are used but warned about. */
-  static final int MIN_LENGTH = 16;
 
   private final Path file;
   private final String token;
@@ -58,27 +56,13 @@ public final class TokenFile {
   }
 
   /**
-   * Reads the token from an existing {@code file} (the client side: {@code --token-file}).
+   * Reads the token from an existing {@code file} (the checks are {@link AdminToken#read}'s, the
+   * same the client subcommands make).
    *
    * @throws BadTokenFileException naming the file and the problem
    */
   public static TokenFile load(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new BadTokenFileException("token file " + file + " does not exist or is not a regular file");
-    }
-    checkPermissions(file);
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    String token = lines.isEmpty() ? "" : lines.get(0).strip();
-    if (token.isEmpty()) {
-      throw new BadTokenFileException("token file " + file + " is empty: its first line must be the token");
-    }
-    if (token.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-      throw new BadTokenFileException("token in " + file + " contains whitespace or control characters");
-    }
-    if (token.length() < MIN_LENGTH) {
-      log.warn("the token in {} has only {} characters: use at least {}", file, token.length(), MIN_LENGTH);
-    }
-    return new TokenFile(file, token, false);
+    return new TokenFile(file, AdminToken.read(file), false);
   }
 
   private static TokenFile create(Path file) throws IOException {
@@ -98,24 +82,6 @@ public final class TokenFile {
     }
     log.info("created admin token file {} (mode 0600)", file);
     return new TokenFile(file, token, true);
-  }
-
-  private static void checkPermissions(Path file) throws IOException {
-    Set<PosixFilePermission> p;
-    try {
-      p = Files.getPosixFilePermissions(file);
-    } catch (UnsupportedOperationException e) {
-      log.warn("cannot check the permissions of {} on this file system", file);
-      return;
-    }
-    if (p.contains(PosixFilePermission.OTHERS_READ) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw new BadTokenFileException("token file " + file + " is accessible by other users ("
-          + PosixFilePermissions.toString(p) + "): run chmod 600 " + file);
-    }
-    if (p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.GROUP_WRITE)) {
-      log.warn("token file {} is accessible by its group ({}): consider chmod 600",
-          file, PosixFilePermissions.toString(p));
-    }
   }
 
   public Path file() {

@@ -2,12 +2,17 @@ package org.distvault.server.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import org.distvault.prefetch.cli.CommandRunner;
+import org.distvault.prefetch.cli.ExitCode;
+import org.distvault.prefetch.cli.PrefetchCommand;
+import org.distvault.prefetch.cli.ManifestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code distvault} command: one jar, one subcommand per job. Machine output goes to stdout,
- * logs and messages to stderr. Exit codes: {@link ExitCode}.
+ * logs and messages to stderr. Exit codes: {@link ExitCode}. {@code prefetch} and {@code manifest}
+ * come from the prefetch tool's module (org.distvault.prefetch.cli); the rest are the server's.
  */
 @Command(
     name = "distvault",
@@ -29,22 +34,12 @@ public final class Main implements Runnable {
 
   /** Runs the command line with these streams; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof CliException c) {
-        cmd.getErr().println("distvault " + cmd.getCommandName() + ": " + c.getMessage());
-        return c.exitCode();
-      }
-      cmd.getErr().println("distvault " + cmd.getCommandName() + ": failed: " + e);
-      e.printStackTrace(cmd.getErr());
-      return ExitCode.FAILED;
-    });
-    int code = cl.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    return CommandRunner.run(commandLine(), out, err, args);
+  }
+
+  /** The command line with every subcommand, not yet run. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main());
   }
 
   /** Without a subcommand: usage on stderr, exit 2. */

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.distvault.prefetch.cli.AdminCalls;
+import org.distvault.prefetch.cli.CliException;
+import org.distvault.prefetch.cli.ExitCode;
+import org.distvault.prefetch.cli.ServerOptions;
 import org.distvault.server.mode.Mode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,9 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Shows or sets the server's mode (online or offline).",
-        "A change is audited with the token's id and your address. Going offline seals the cache: no",
-        "outbound connections, uploads refused, every miss a violation. Prints the server's JSON answer",
-        "on stdout and a summary on stderr."})
+        "A change is audited with the token's id and your address. Going offline seals the cache: no "
+            + "outbound connections, uploads refused, every miss a violation. Prints the server's JSON answer "
+            + "on stdout and a summary on stderr."})
 final class ModeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -35,21 +39,20 @@ final class ModeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws CliException {
-    AdminClient client = server.client();
-    String body;
+    AdminCalls client = server.client();
+    JsonNode state;
     if (mode == null) {
       if (reason != null) {
         throw new CliException(ExitCode.USAGE, "--reason needs a mode to set");
       }
-      body = client.get("api/v1/mode");
+      state = client.get("api/v1/mode");
     } else {
-      ObjectNode request = AdminClient.JSON.createObjectNode().put("mode", mode.wireName());
+      ObjectNode request = AdminCalls.JSON.createObjectNode().put("mode", mode.wireName());
       if (reason != null) {
         request.put("reason", reason);
       }
-      body = client.send("PUT", "api/v1/mode", request.toString());
+      state = client.send("PUT", "api/v1/mode", request.toString());
     }
-    JsonNode state = AdminClient.parse(body, "mode");
     PrintWriter out = spec.commandLine().getOut();
     out.println(state.toString());
     out.flush();

@@ -3,6 +3,9 @@ package org.distvault.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.distvault.prefetch.cli.CliException;
+import org.distvault.prefetch.cli.ExitCode;
+import org.distvault.prefetch.cli.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -14,8 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Has the server re-hash every stored blob now.",
-        "Calls POST /api/v1/scrub. Corrupt blobs are quarantined and dropped from the catalog. Prints the",
-        "server's JSON report on stdout and a summary on stderr. Exit 1 when corruption was found."})
+        "Calls POST /api/v1/scrub. Corrupt blobs are quarantined and dropped from the catalog. Prints the "
+            + "server's JSON report on stdout and a summary on stderr. Exit 1 when corruption was found."})
 final class ScrubCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -23,7 +26,7 @@ final class ScrubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws CliException {
-    JsonNode report = AdminClient.parse(server.client().send("POST", "api/v1/scrub", "{}"), "scrub");
+    JsonNode report = server.client().send("POST", "api/v1/scrub", "{}");
     PrintWriter out = spec.commandLine().getOut();
     out.println(report.toString());
     out.flush();

@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.distvault.prefetch.cli.CliException;
+import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
-import org.distvault.server.admin.BadTokenFileException;
+import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.trap.AllowList;
 import org.distvault.server.trap.TrapConfig;
@@ -31,15 +33,16 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    // The first line is the summary in the command list; picocli wraps each paragraph at words.
     description = {
         "Runs the distfile cache server until SIGTERM or SIGINT.",
-        "Serves /distfiles/, /pkg/<PKGPATH>/, /by-hash/, the admin API under /api/v1/, /metrics and /healthz.",
-        "Prints the listening URL, the admin token file and the MASTER_SITE_OVERRIDE line for the build",
-        "hosts' mk.conf on stdout; logs go to stderr. On SIGTERM/SIGINT it stops taking requests, drains",
-        "those in flight (--drain-timeout) and closes the store.",
-        "With --trap-proxy it also runs the egress trap proxy: an HTTP proxy for the build environment that",
-        "refuses every download (403) and records it as an egress violation, except CONNECT tunnels to",
-        "--trap-allow hosts."})
+        "Serves /distfiles/, /pkg/<PKGPATH>/, /by-hash/, the admin API under /api/v1/, /metrics and "
+            + "/healthz. Prints the listening URL, the admin token file and the MASTER_SITE_OVERRIDE line for "
+            + "the build hosts' mk.conf on stdout; logs go to stderr. On SIGTERM or SIGINT it stops taking "
+            + "requests, drains those in flight (--drain-timeout) and closes the store.",
+        "With --trap-proxy it also runs the egress trap proxy: an HTTP proxy for the build environment that "
+            + "refuses every download (403) and records it as an egress violation, except CONNECT tunnels to "
+            + "--trap-allow hosts."})
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 

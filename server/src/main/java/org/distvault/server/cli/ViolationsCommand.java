@@ -5,6 +5,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.distvault.prefetch.cli.AdminCalls;
+import org.distvault.prefetch.cli.CliException;
+import org.distvault.prefetch.cli.ExitCode;
+import org.distvault.prefetch.cli.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,9 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Lists the recorded violations (offline misses), oldest first.",
-        "Output on stdout: text (one tab-separated line each: cursor, time, kind, packages, name, client,",
-        "reason) or json (one object per line). The last line on stderr gives the cursor to pass as",
-        "--since next time."})
+        "Output on stdout: text (one tab-separated line each: cursor, time, kind, packages, name, client, "
+            + "reason) or json (one object per line). The last line on stderr gives the cursor to pass as "
+            + "--since next time."})
 final class ViolationsCommand implements Callable<Integer> {
   /** Bounds the paging loop: 10,000 pages of 10,000 violations. */
   static final int MAX_PAGES = 10_000;
@@ -50,13 +54,13 @@ final class ViolationsCommand implements Callable<Integer> {
     if (run != null && !run.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new CliException(ExitCode.USAGE, "--run must be 1-64 of A-Z a-z 0-9 . _ -");
     }
-    AdminClient client = server.client();
+    AdminCalls client = server.client();
     PrintWriter out = spec.commandLine().getOut();
     long cursor = since;
     long count = 0;
     for (int page = 0; page < MAX_PAGES; page++) {
       String query = "api/v1/violations?limit=10000&since=" + cursor + (run == null ? "" : "&run=" + run);
-      JsonNode reply = AdminClient.parse(client.get(query), "violations");
+      JsonNode reply = client.get(query);
       for (JsonNode v : reply.path("violations")) {
         out.println(format.equals("json") ? v.toString() : text(v));
         count++;

@@ -75,7 +75,7 @@ class PbulkMarkFailedIT {
 
   /** The fixture's fake mk/ with cat/good and cat/gone, fetched from {@code site}. */
   private Path tree(Path root, String site) throws IOException {
-    Path fixture = ManifestCommandTest.fixture();
+    Path fixture = PkgsrcFixture.tree();
     for (String f : List.of("mk/bsd.pkg.mk", "mk/bsd.pkg.subdir.mk", "mk/misc/category.mk")) {
       Files.createDirectories(root.resolve(f).getParent());
       Files.copy(fixture.resolve(f), root.resolve(f));

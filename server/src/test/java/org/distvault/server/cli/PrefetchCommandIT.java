@@ -280,7 +280,7 @@ class PrefetchCommandIT {
 
   @Test
   void pkgsrcScanFailuresAreListedPerPackageForPbulk() throws Exception {
-    Path fixture = ManifestCommandTest.fixture();
+    Path fixture = PkgsrcFixture.tree();
     Path presolve = Files.writeString(tmp.resolve("presolve"), """
         PKGNAME=broken-1.0
         PKG_LOCATION=devel/broken

@@ -61,8 +61,12 @@ public final class StoreRecovery {
     return new Result(removed, bytes);
   }
 
-  /** Deletes a file, link or directory tree without following links; returns the bytes freed. */
-  private static long deleteTree(Path p) throws IOException {
+  /**
+   * Deletes a file, link or directory tree without following links; returns the bytes freed. The
+   * one recursive delete of the project: the prefetch tool removes its temporary work directory
+   * with it too.
+   */
+  public static long deleteTree(Path p) throws IOException {
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       long size =
           Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();

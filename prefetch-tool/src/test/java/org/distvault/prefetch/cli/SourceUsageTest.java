@@ -1,4 +1,4 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +62,7 @@ class SourceUsageTest {
       "manifest --pkgsrc P --pkgpaths D/missing|--pkgpaths D/missing: no such file",
       "manifest --pkgsrc P --bmake /nonexistent/bmake|cannot run bmake '/nonexistent/bmake'"})
   void badUsageExitsTwoNamingTheProblem(String args, String message) {
-    String fixture = Path.of("../prefetch-tool/src/test/resources/pkgsrc-fixture").toAbsolutePath().normalize()
+    String fixture = Path.of("src/test/resources/pkgsrc-fixture").toAbsolutePath().normalize()
         .toString();
     String[] words = args.split(" ");
     for (int i = 0; i < words.length; i++) {

@@ -1,4 +1,4 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package org.distvault.server.admin;
+package org.distvault.prefetch.client;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,11 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.distvault.prefetch.manifest.Manifest;
 import org.distvault.prefetch.manifest.ManifestReader;
-import org.distvault.server.testing.TestContent;
+import org.distvault.prefetch.testserver.TestFiles;
+import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ManifestCommandTest {
   @TempDir Path tmp;
 
-  /** The prefetch tool's fixture tree (a sibling module's test resources); skips without bmake. */
+  /** This module's fixture tree; skips without bmake. */
   static Path fixture() {
     assumeTrue(onPath("bmake"), "bmake is not installed (Debian package: bmake)");
-    Path p = Path.of("../prefetch-tool/src/test/resources/pkgsrc-fixture").toAbsolutePath().normalize();
+    Path p = Path.of("src/test/resources/pkgsrc-fixture").toAbsolutePath().normalize();
     assertTrue(Files.isRegularFile(p.resolve("Makefile")), "no fixture tree at " + p);
     return p;
   }
@@ -91,13 +91,17 @@ class ManifestCommandTest {
 
   @Test
   void distinfoWithSitesGivesMirrorUrlsInSiteOrder() throws IOException {
-    byte[] a = TestContent.bytes(1, 100);
-    PrefetchCommandIT.writeDistinfo(tmp.resolve("tree/cat/a/distinfo"), Map.of("sub/a-1.0.tar.gz", a));
+    byte[] a = TestFiles.bytes(1, 100);
+    Path distinfo = Files.createDirectories(tmp.resolve("tree/cat/a")).resolve("distinfo");
+    Files.write(distinfo, List.of("$NetBSD$", "",
+        "BLAKE2s (sub/a-1.0.tar.gz) = " + TestFiles.digests(a).get(DigestAlgorithm.BLAKE2S).orElseThrow().hex(),
+        "SHA512 (sub/a-1.0.tar.gz) = " + TestFiles.sha512(a),
+        "Size (sub/a-1.0.tar.gz) = " + a.length + " bytes"), StandardCharsets.UTF_8);
     CliRun r = CliRun.of("manifest", "--distinfo", tmp.resolve("tree").toString(), "--site",
         "https://cdn.example.org/pub/pkgsrc/distfiles", "/srv/distfiles");
 
     assertEquals(0, r.code(), r.toString());
-    assertEquals(List.of(TestContent.entry("sub/a-1.0.tar.gz", "cat/a", a,
+    assertEquals(List.of(TestFiles.entry("sub/a-1.0.tar.gz", "cat/a", a,
             "https://cdn.example.org/pub/pkgsrc/distfiles/sub/a-1.0.tar.gz", "file:///srv/distfiles/sub/a-1.0.tar.gz")),
         parse(r.out()).entries());
   }

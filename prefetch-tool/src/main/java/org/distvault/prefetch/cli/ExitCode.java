@@ -1,4 +1,4 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 /** The exit codes every subcommand uses (DESIGN.md §8). */
 public final class ExitCode {

@@ -1,9 +1,10 @@
-package org.distvault.server.bench;
+package org.distvault.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import org.distvault.server.bench.DirectoryBlobSource;
 import org.distvault.server.http.HttpServing;
 import org.distvault.server.http.ServingConfig;
 import org.distvault.storage.digest.DigestAlgorithm;

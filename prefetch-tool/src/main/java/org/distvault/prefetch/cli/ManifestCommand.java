@@ -1,4 +1,4 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,14 +23,15 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "manifest",
     mixinStandardHelpOptions = true,
+    // The first line is the summary in the command list; picocli wraps each paragraph at words.
     description = {
-        "Writes the manifest (JSON lines: name, pkgpaths, size, digests, urls) of a",
-        "pkgsrc tree, or of distinfo files with mirror sites, to stdout or --output.",
-        "Problems go to stderr: packages whose bmake failed and distinfo lines that",
-        "cannot be used (errors), packages pbulk would skip (notes).",
-        "Exit 1 when any error was met (the manifest lacks what those packages",
-        "need), 2 for bad usage."})
-final class ManifestCommand implements Callable<Integer> {
+        "Writes the manifest of a pkgsrc tree or of distinfo files.",
+        "The manifest (JSON lines: name, pkgpaths, size, digests, urls) of a pkgsrc tree, or of distinfo files "
+            + "with mirror sites, goes to stdout or --output; it needs no server. Problems go to stderr: packages "
+            + "whose bmake failed and distinfo lines that cannot be used (errors), packages pbulk would skip "
+            + "(notes).",
+        "Exit 1 when any error was met (the manifest lacks what those packages need), 2 for bad usage."})
+public final class ManifestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin SourceOptions source;

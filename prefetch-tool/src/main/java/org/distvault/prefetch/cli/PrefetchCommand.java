@@ -1,4 +1,4 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,21 +51,19 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "prefetch",
     mixinStandardHelpOptions = true,
+    // The first line is the summary in the command list; picocli wraps each paragraph at words.
     description = {
-        "Fills a running (online) distvault server with the distfiles a bulk build",
-        "will need. Input: one of --manifest, --distinfo with --site, or --pkgsrc.",
-        "The entries are uploaded as the server's manifest (so offline violations",
-        "name packages and carry failure reasons); then every distfile the server",
-        "does not hold is downloaded from its URLs in order, verified against its",
-        "size and digests, and uploaded, each content once. Progress and a summary",
-        "go to stderr, the JSON report to --report (default stdout), pbulk's",
-        "failure list to --failures. With --pbulk-presolve and --pbulk-mark-failed,",
-        "the presolve packages that cannot be built offline are listed in pbulk's",
-        "meta/error with a checksum.log saying why.",
-        "Exit 0 when every distfile is in the cache, 1 when anything failed",
-        "(distfiles, or packages the input could not describe), 2 for bad usage",
-        "or bad input."})
-final class PrefetchCommand implements Callable<Integer> {
+        "Fills a running server with the distfiles a bulk build needs.",
+        "The server must be online. Input: one of --manifest, --distinfo with --site, or --pkgsrc. The entries "
+            + "are uploaded as the server's manifest (so offline violations name packages and carry failure "
+            + "reasons); then every distfile the server does not hold is downloaded from its URLs in order, "
+            + "verified against its size and digests, and uploaded, each content once.",
+        "Progress and a summary go to stderr, the JSON report to --report (default stdout), pbulk's failure "
+            + "list to --failures. With --pbulk-presolve and --pbulk-mark-failed, the presolve packages that "
+            + "cannot be built offline are listed in pbulk's meta/error with a checksum.log saying why.",
+        "Exit 0 when every distfile is in the cache, 1 when anything failed (distfiles, or packages the input "
+            + "could not describe), 2 for bad usage or bad input."})
+public final class PrefetchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(PrefetchCommand.class);
 
   /** Failures named one by one on stderr; the report and --failures have them all. */
@@ -125,7 +123,7 @@ final class PrefetchCommand implements Callable<Integer> {
     if (failures != null) {
       OutputFile.checkWritable("--failures", failures);
     }
-    AdminClient client = server.client();
+    AdminCalls client = server.client();
     requireOnline(client);
     SourceResult loaded = input.load();
     PrintWriter err = spec.commandLine().getErr();
@@ -136,7 +134,7 @@ final class PrefetchCommand implements Callable<Integer> {
       PrefetchConfig config = PrefetchConfig.defaults(work.path())
           .withThrottle(ThrottleSettings.defaults().withJobs(jobs, perHost));
       Prefetcher prefetcher = new Prefetcher(config, SchemeFetcher.standard(FetchSettings.defaults(), clock),
-          client.blobSink(Duration.ofSeconds(server.timeoutSeconds)), progress(err), clock);
+          client.blobSink(), progress(err), clock);
       if (planOnly) {
         return plan(prefetcher, loaded);
       }
@@ -166,8 +164,8 @@ final class PrefetchCommand implements Callable<Integer> {
   }
 
   /** Fails before a long scan or upload when the server is sealed: it would refuse everything. */
-  private void requireOnline(AdminClient client) throws CliException {
-    JsonNode mode = AdminClient.parse(client.get("api/v1/mode"), "mode");
+  private void requireOnline(AdminCalls client) throws CliException {
+    JsonNode mode = client.get("api/v1/mode");
     if ("offline".equals(mode.path("mode").asText())) {
       throw new CliException(ExitCode.FAILED, "the server at " + server.server + " is offline (sealed) and refuses "
           + "uploads: switch it online first (distvault mode online --server " + server.server + " --token-file "
@@ -179,7 +177,7 @@ final class PrefetchCommand implements Callable<Integer> {
    * Sends the entries as the server's manifest: a {@code --manifest} file as it is, other inputs
    * written as JSON lines into the work directory first.
    */
-  private void uploadManifest(AdminClient client, EntryInput input, List<ExpectedDistfile> entries, Path work)
+  private void uploadManifest(AdminCalls client, EntryInput input, List<ExpectedDistfile> entries, Path work)
       throws CliException {
     if (entries.isEmpty()) {
       return;
@@ -190,7 +188,7 @@ final class PrefetchCommand implements Callable<Integer> {
       if (!asGiven) {
         writeManifest(entries, file);
       }
-      JsonNode reply = AdminClient.parse(client.post("api/v1/manifest", "application/x-ndjson", file), "manifest");
+      JsonNode reply = client.post("api/v1/manifest", "application/x-ndjson", file);
       spec.commandLine().getErr().println("prefetch: manifest uploaded: " + reply.path("entries").asLong()
           + " entries (" + reply.path("created").asLong() + " new, " + reply.path("merged").asLong() + " merged)");
     } finally {
@@ -234,7 +232,7 @@ final class PrefetchCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new CliException(ExitCode.FAILED, "cannot ask the server which distfiles it holds: " + e.getMessage(), e);
     }
-    ObjectNode json = AdminClient.JSON.createObjectNode()
+    ObjectNode json = AdminCalls.JSON.createObjectNode()
         .put("entries", p.entries())
         .put("present", p.present())
         .put("toFetch", p.toFetch())

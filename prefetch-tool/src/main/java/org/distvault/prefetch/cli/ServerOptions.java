@@ -1,11 +1,11 @@
-package org.distvault.server.cli;
+package org.distvault.prefetch.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The options of every subcommand that talks to a running server. */
-final class ServerOptions {
+public final class ServerOptions {
   @Option(names = "--server", required = true, paramLabel = "URL",
       description = "The distvault server, e.g. http://cache:8080")
   String server;
@@ -18,10 +18,11 @@ final class ServerOptions {
       description = "How long one request may take (default: ${DEFAULT-VALUE})")
   long timeoutSeconds;
 
-  AdminClient client() throws CliException {
+  /** Calls to the server with the token, checked: exit 2 naming the option when one is unusable. */
+  public AdminCalls client() throws CliException {
     if (timeoutSeconds < 1) {
       throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
     }
-    return AdminClient.of(server, tokenFile, Duration.ofSeconds(timeoutSeconds));
+    return AdminCalls.of(server, tokenFile, Duration.ofSeconds(timeoutSeconds));
   }
 }

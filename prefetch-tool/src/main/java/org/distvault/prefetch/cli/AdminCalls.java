@@ -1,0 +1,105 @@
+package org.distvault.prefetch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.distvault.prefetch.client.AdminApi;
+import org.distvault.prefetch.client.AdminApiException;
+import org.distvault.prefetch.client.AdminToken;
+import org.distvault.prefetch.client.ServerClient;
+import org.distvault.prefetch.client.ServerUnreachableException;
+
+/**
+ * The admin API as the subcommands call it: {@link AdminApi}'s requests with every failure
+ * turned into a {@link CliException}. An unusable token file or URL, or a rejected token, is bad
+ * input (exit 2); an unreachable server or an error status is a failed job (exit 1). Messages
+ * name the URL or file.
+ */
+public final class AdminCalls {
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private final AdminApi api;
+  private final Path tokenFile;
+
+  private AdminCalls(AdminApi api, Path tokenFile) {
+    this.api = api;
+    this.tokenFile = tokenFile;
+  }
+
+  /**
+   * Calls to {@code server} (e.g. {@code http://cache:8080}) with the token in {@code tokenFile}.
+   *
+   * @param timeout how long one request may take
+   */
+  static AdminCalls of(String server, Path tokenFile, Duration timeout) throws CliException {
+    URI base;
+    try {
+      base = new URI(server.endsWith("/") ? server : server + "/");
+    } catch (URISyntaxException e) {
+      throw new CliException(ExitCode.USAGE, "--server '" + server + "' is not a URL: " + e.getMessage());
+    }
+    if (base.getHost() == null || !("http".equals(base.getScheme()) || "https".equals(base.getScheme()))) {
+      throw new CliException(ExitCode.USAGE, "--server '" + server + "' must be an http:// or https:// URL with a host");
+    }
+    String token;
+    try {
+      token = AdminToken.read(tokenFile);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.USAGE, "cannot use --token-file: " + e.getMessage(), e);
+    }
+    return new AdminCalls(new AdminApi(base, token, Duration.ofSeconds(10), timeout), tokenFile);
+  }
+
+  /** GETs {@code path} (relative, e.g. {@code api/v1/mode}) and returns the JSON reply. */
+  public JsonNode get(String path) throws CliException {
+    try {
+      return api.get(path);
+    } catch (IOException e) {
+      throw failure(e);
+    }
+  }
+
+  /** Sends {@code json} with {@code method} to {@code path} and returns the JSON reply. */
+  public JsonNode send(String method, String path, String json) throws CliException {
+    try {
+      return api.sendJson(method, path, json);
+    } catch (IOException e) {
+      throw failure(e);
+    }
+  }
+
+  /** POSTs the file {@code body} (streamed, not read into memory) to {@code path}. */
+  public JsonNode post(String path, String contentType, Path body) throws CliException {
+    try {
+      return api.sendFile("POST", path, contentType, body, Map.of());
+    } catch (IOException e) {
+      throw failure(e);
+    }
+  }
+
+  /** The prefetch run's sink over the same client: blob uploads, presence checks, outcomes. */
+  public ServerClient blobSink() {
+    return new ServerClient(api);
+  }
+
+  private CliException failure(IOException e) {
+    if (e instanceof ServerUnreachableException) {
+      return new CliException(ExitCode.FAILED, "cannot connect to " + api.base()
+          + ": is distvault serve running there?", e);
+    }
+    if (e instanceof AdminApiException a && a.status() == 401) {
+      return new CliException(ExitCode.USAGE, "the server at " + api.base() + " refused the token in " + tokenFile
+          + ": " + a.reason(), e);
+    }
+    if (e instanceof AdminApiException a) {
+      return new CliException(ExitCode.FAILED, a.request() + " at " + api.base() + ": HTTP " + a.status() + ": "
+          + a.reason(), e);
+    }
+    return new CliException(ExitCode.FAILED, e.getMessage() + " (server " + api.base() + ")", e);
+  }
+}

@@ -1,0 +1,147 @@
+package org.distvault.prefetch.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The one HTTP client of the admin API (api-contract v1), for the prefetch run's {@link
+ * ServerClient} and for the {@code mode}, {@code violations}, {@code scrub} and {@code prefetch}
+ * subcommands alike: authenticated JSON requests over {@code java.net.http}, HTTP/1.1, no
+ * redirects. Thread-safe; connections are kept alive and reused.
+ *
+ * <p>A 2xx reply is parsed as JSON. An error status is an {@link AdminApiException} carrying the
+ * status and the server's reason; no connection at all is a {@link ServerUnreachableException};
+ * anything else (a timeout, a reset, a reply that is not JSON) a plain IOException naming the
+ * request.
+ */
+public final class AdminApi {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Extra time a blob upload may take per megabyte sent: java.net.http's timeout runs from
+   * sending the request to the reply's headers, the upload included, not per silent read.
+   */
+  static final Duration UPLOAD_PER_MB = Duration.ofSeconds(1);
+
+  private final URI base;
+  private final String token;
+  private final Duration timeout;
+  private final HttpClient http;
+
+  /**
+   * @param server the server's base URL, e.g. {@code http://cache:8080/}
+   * @param token the admin token (see {@link AdminToken})
+   * @param connectTimeout how long opening a connection may take
+   * @param timeout how long the server may take to answer a request (it re-hashes uploads)
+   */
+  public AdminApi(URI server, String token, Duration connectTimeout, Duration timeout) {
+    String s = server.toString();
+    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.token = token;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+  }
+
+  /** The server's base URL, ending in {@code /}. */
+  public URI base() {
+    return base;
+  }
+
+  /** GETs {@code path} (relative, e.g. {@code api/v1/mode}). */
+  public JsonNode get(String path) throws IOException {
+    return send(request(path, timeout).GET().build());
+  }
+
+  /** Sends {@code body} with {@code method} to {@code path}. */
+  public JsonNode send(String method, String path, String contentType, byte[] body) throws IOException {
+    return send(request(path, timeout).header("Content-Type", contentType)
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build());
+  }
+
+  /** Sends a JSON document with {@code method} to {@code path}. */
+  public JsonNode sendJson(String method, String path, String json) throws IOException {
+    return send(method, path, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Sends the file {@code body}, streamed rather than read into memory, with {@code method} to
+   * {@code path}; {@code headers} go along.
+   */
+  public JsonNode sendFile(String method, String path, String contentType, Path body, Map<String, String> headers)
+      throws IOException {
+    HttpRequest.BodyPublisher file;
+    try {
+      file = HttpRequest.BodyPublishers.ofFile(body);
+    } catch (FileNotFoundException e) {
+      throw new IOException("cannot read " + body + ": " + e.getMessage(), e);
+    }
+    long megabytes = Files.size(body) / 1_000_000;
+    HttpRequest.Builder r = request(path, timeout.plus(UPLOAD_PER_MB.multipliedBy(megabytes)))
+        .header("Content-Type", contentType)
+        .method(method, file);
+    headers.forEach(r::header);
+    return send(r.build());
+  }
+
+  private HttpRequest.Builder request(String path, Duration within) {
+    return HttpRequest.newBuilder(base.resolve(path))
+        .timeout(within)
+        .header("Authorization", "Bearer " + token)
+        .header("Accept", "application/json");
+  }
+
+  private JsonNode send(HttpRequest request) throws IOException {
+    String what = request.method() + " /" + base.relativize(request.uri());
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw new ServerUnreachableException("cannot connect to " + base + ": "
+          + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException(what + ": interrupted");
+    } catch (IOException e) {
+      throw new IOException(what + " failed: " + e, e);
+    }
+    int status = response.statusCode();
+    if (status < 200 || status >= 300) {
+      throw new AdminApiException(what, status, reasonOf(response.body()));
+    }
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new IOException(what + ": the server's reply is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** The contract's {@code {"error": ...}}, or the start of a body of another shape. */
+  private static String reasonOf(byte[] body) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (n != null && n.path("error").isTextual()) {
+        return n.path("error").asText();
+      }
+    } catch (IOException notJson) {
+      // Not the contract's shape: show the raw start of the body instead.
+    }
+    return new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+  }
+}

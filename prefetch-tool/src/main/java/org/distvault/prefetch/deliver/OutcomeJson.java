@@ -1,0 +1,83 @@
+package org.distvault.prefetch.deliver;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one JSON form of an {@link Outcome}, for the server and for the run's report alike. Both
+ * start with the fields of the server's {@code POST /api/v1/outcomes} line (api-contract v1):
+ * {@code name}, {@code pkgpaths}, {@code digests}, {@code status}, {@code reason}, {@code url},
+ * {@code sha512}; the report adds {@code bytes}, {@code millis} and {@code attempts}.
+ *
+ * <p>{@code status} is {@link Outcome#status()}'s name in lower case: {@code ok} and {@code
+ * failed}, the server's own {@link org.distvault.storage.distfile.PrefetchOutcome.Status}
+ * words, and in the report also {@code present}, which the server is never sent.
+ */
+public final class OutcomeJson {
+  private OutcomeJson() {}
+
+  /**
+   * Writes the line the server records as the distfile's prefetch outcome.
+   *
+   * @throws IllegalArgumentException for a present outcome: the server already holds it, there is
+   *     nothing to record
+   */
+  public static void writeForServer(JsonGenerator g, Outcome o) throws IOException {
+    if (o.status() == Outcome.Status.PRESENT) {
+      throw new IllegalArgumentException("a present outcome is not recorded at the server: " + o.entry().name());
+    }
+    g.writeStartObject();
+    writeServerFields(g, o);
+    g.writeEndObject();
+  }
+
+  /** Writes the report's object: the server's fields, then the run's own. */
+  public static void writeForReport(JsonGenerator g, Outcome o) throws IOException {
+    g.writeStartObject();
+    writeServerFields(g, o);
+    g.writeNumberField("bytes", o.bytes());
+    g.writeNumberField("millis", o.elapsed().toMillis());
+    g.writeArrayFieldStart("attempts");
+    for (Attempt a : o.attempts()) {
+      g.writeStartObject();
+      g.writeStringField("url", a.url());
+      g.writeStringField("error", a.error());
+      g.writeStringField("kind", a.kind().name());
+      g.writeStringField("retry", a.retry().name());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void writeServerFields(JsonGenerator g, Outcome o) throws IOException {
+    g.writeStringField("name", o.entry().name().value());
+    g.writeArrayFieldStart("pkgpaths");
+    for (String p : o.entry().pkgpaths()) {
+      g.writeString(p);
+    }
+    g.writeEndArray();
+    writeDigests(g, o.entry().digests().toHexMap());
+    g.writeStringField("status", o.status().name().toLowerCase(Locale.ROOT));
+    if (o.reason() != null) {
+      g.writeStringField("reason", o.reason());
+    }
+    if (o.url() != null) {
+      g.writeStringField("url", o.url());
+    }
+    if (o.sha512() != null) {
+      g.writeStringField("sha512", o.sha512().hex());
+    }
+  }
+
+  /** A {@code digests} object: algorithm name to hex, as distinfo names them. */
+  public static void writeDigests(JsonGenerator g, Map<String, String> digests) throws IOException {
+    g.writeObjectFieldStart("digests");
+    for (Map.Entry<String, String> d : digests.entrySet()) {
+      g.writeStringField(d.getKey(), d.getValue());
+    }
+    g.writeEndObject();
+  }
+}
