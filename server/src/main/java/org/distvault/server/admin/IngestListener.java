@@ -17,7 +17,8 @@ package org.distvault.server.admin;
  *       request, {@code bad_request}, {@code mismatch}, {@code refused}, {@code error};
  *   <li>have (once per request): {@code ok}, {@code bad_request}, {@code error};
  *   <li>scrub: once per run, {@code ok}, {@code busy} (another scrub was running) or {@code error};
- *       plus one {@code corrupt} per corrupt blob found.
+ *       plus one {@code corrupt} per corrupt blob found and one {@code missing} per recorded blob
+ *       whose file was gone.
  * </ul>
  */
 @FunctionalInterface

@@ -14,7 +14,7 @@ import org.distvault.server.mode.Actor;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.mode.ModeService;
 import org.distvault.server.mode.ModeState;
-import org.distvault.server.mode.Seal;
+import org.distvault.storage.record.Seal;
 
 /**
  * {@code GET/PUT /api/v1/mode} and {@code GET /api/v1/seal}: the mode, changing it (audited with

@@ -8,8 +8,8 @@ import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.cli.ServerOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code distvault scrub}: has the server re-hash every blob now. */
 @Command(
@@ -17,8 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Has the server re-hash every stored blob now.",
-        "Calls POST /api/v1/scrub. Corrupt blobs are quarantined and dropped from the catalog. Prints the "
-            + "server's JSON report on stdout and a summary on stderr. Exit 1 when corruption was found."})
+        "Calls POST /api/v1/scrub. Corrupt blobs are quarantined and dropped from the catalog, and so are "
+            + "recorded blobs whose file is gone. Prints the server's JSON report on stdout and a summary on "
+            + "stderr. Exit 1 when corrupt or missing blobs were found."})
 final class ScrubCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -31,8 +32,9 @@ final class ScrubCommand implements Callable<Integer> {
     out.println(report.toString());
     out.flush();
     int corrupt = report.path("corrupt").size();
+    int missing = report.path("missing").size();
     spec.commandLine().getErr().println("scrub: checked " + report.path("checked").asLong() + " blobs ("
-        + report.path("bytes").asLong() + " bytes), " + corrupt + " corrupt");
-    return corrupt == 0 ? ExitCode.OK : ExitCode.FAILED;
+        + report.path("bytes").asLong() + " bytes), " + corrupt + " corrupt, " + missing + " missing");
+    return corrupt == 0 && missing == 0 ? ExitCode.OK : ExitCode.FAILED;
   }
 }

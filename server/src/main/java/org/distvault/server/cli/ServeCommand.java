@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,18 +16,21 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.distvault.prefetch.cli.CliException;
 import org.distvault.prefetch.cli.ExitCode;
+import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
-import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.trap.AllowList;
 import org.distvault.server.trap.TrapConfig;
+import org.distvault.storage.blob.BlobStoreOptions;
+import org.distvault.storage.vault.StoreDamagedException;
+import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code distvault serve}: runs the server until SIGTERM or SIGINT, then stops gracefully. */
 @Command(
@@ -75,6 +78,13 @@ final class ServeCommand implements Callable<Integer> {
       description = "On shutdown, how long to wait for requests in flight (default: ${DEFAULT-VALUE})")
   long drainSeconds;
 
+  @Option(names = "--recover",
+      description = "Rebuild a lost or damaged catalog (DATA/index, moved aside, not deleted) from the blob "
+          + "files, DATA/log/violations.jsonl and the sealed listing in DATA/seals/, then serve. A sealed "
+          + "store comes up sealed. What could not be rebuilt is logged. Without it, serve refuses (exit 1) "
+          + "to start on a catalog that is missing, another store's, or rolled back.")
+  boolean recover;
+
   @Option(names = "--trap-proxy", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
       description = "Also run the egress trap proxy on this address (port 0 picks a free one): build "
           + "environments use it as http_proxy/https_proxy; every attempt is refused and recorded as an "
@@ -100,7 +110,12 @@ final class ServeCommand implements Callable<Integer> {
         Clock.systemUTC(), trapConfig());
     DistvaultServer server;
     try {
+      if (recover) {
+        Vault.open(config.dataDir(), BlobStoreOptions.defaults(), Vault.Start.RECOVER).close();
+      }
       server = DistvaultServer.start(config);
+    } catch (StoreDamagedException e) {
+      throw new CliException(ExitCode.FAILED, "refusing to start: " + e.getMessage(), e);
     } catch (BadTokenFileException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage(), e);
     } catch (IOException e) {

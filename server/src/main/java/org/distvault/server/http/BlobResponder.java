@@ -20,16 +20,22 @@ import java.util.Objects;
  * with {@code Content-Range: bytes *}{@code /size} when it selects nothing, and {@code If-Range}
  * decides whether the range applies (see {@link RangeSelection}; several ranges are served whole).
  * Bodies, whole or partial, go out zero-copy through {@link FileTransfer}, from files opened
- * through {@link OpenBlobFiles}. Thread-safe.
+ * through {@link OpenBlobFiles}, once the file is known to hold the blob's bytes ({@link
+ * VerifiedFiles}): before its first service in this process, and whenever the file was written
+ * since, a small blob or a range is hashed whole before its headers, and a large whole body
+ * is hashed while it is sent ({@link VerifyingTransfer}). A file whose size is not the blob's is
+ * refused before the headers. Thread-safe.
  */
 public final class BlobResponder {
   /** {@code Content-Type} of every blob: distfiles are opaque bytes to the cache. */
   static final String CONTENT_TYPE = "application/octet-stream";
 
   private final OpenBlobFiles files;
+  private final VerifiedFiles verified;
 
-  public BlobResponder(OpenBlobFiles files) {
+  public BlobResponder(OpenBlobFiles files, VerifiedFiles verified) {
     this.files = Objects.requireNonNull(files, "files");
+    this.verified = Objects.requireNonNull(verified, "verified");
   }
 
   /**
@@ -37,10 +43,18 @@ public final class BlobResponder {
    * a worker thread, or on the I/O thread only for small blobs (see {@link
    * DistfileRoutes#IO_THREAD_MAX_BYTES}).
    *
-   * @throws IOException if the file cannot be opened or its size is not the blob's size; nothing
-   *     has been sent then, and the caller answers with an error
+   * @throws java.nio.file.NoSuchFileException when the blob's file is gone; nothing was sent
+   * @throws CorruptBlobException when the file does not hold the blob's bytes; nothing was sent,
+   *     unless {@link HttpServerExchange#isResponseStarted()}: then the connection was closed
+   *     before the body was complete
+   * @throws IOException if the file cannot be read; nothing has been sent then, and the caller
+   *     answers with an error
    */
   public void respond(HttpServerExchange exchange, ServableBlob blob) throws IOException {
+    VerifiedFiles.Identity id = VerifiedFiles.identify(blob.file());
+    if (id.size() != blob.size()) {
+      throw new CorruptBlobException(blob.sha512(), "its file has " + id.size() + " bytes, not " + blob.size());
+    }
     HeaderMap in = exchange.getRequestHeaders();
     BlobValidators validators = BlobValidators.of(blob);
     boolean get = exchange.getRequestMethod().equals(Methods.GET);
@@ -62,6 +76,12 @@ public final class BlobResponder {
           "range not satisfiable: the file has " + blob.size() + " bytes");
       return;
     }
+    // A HEAD sends no byte of the body: only its size had to be right.
+    boolean known = !get || verified.known(blob.sha512(), id);
+    if (!known && (selection instanceof RangeSelection.Partial || blob.size() <= DistfileRoutes.IO_THREAD_MAX_BYTES)) {
+      verified.verify(blob.sha512(), blob.file(), id); // before the headers: a refusal is still possible
+      known = true;
+    }
     long start = 0;
     long length = blob.size();
     int status = StatusCodes.OK;
@@ -73,6 +93,13 @@ public final class BlobResponder {
       contentRange = "bytes " + partial.first() + "-" + partial.last() + "/" + blob.size();
     }
 
+    if (!known) {
+      putValidators(exchange, validators);
+      exchange.setStatusCode(status);
+      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CONTENT_TYPE);
+      VerifyingTransfer.send(exchange, blob, id, verified);
+      return;
+    }
     OpenBlobFiles.Lease file = get ? files.open(blob) : null;
     putValidators(exchange, validators);
     exchange.setStatusCode(status);

@@ -31,6 +31,15 @@ public interface BlobSource {
     return Optional.empty();
   }
 
+  /** Told that the file of {@code blob} is gone: the source stops answering with it. */
+  default void missing(ServableBlob blob) {}
+
+  /**
+   * Told that the file of {@code blob} does not hold its bytes ({@code reason}): the source puts it
+   * aside and stops answering with it.
+   */
+  default void corrupt(ServableBlob blob, String reason) {}
+
   /** Finds the blob with this digest, of any supported algorithm (the {@code /by-hash/} route). */
   Optional<ServableBlob> findByHash(Digest digest) throws IOException;
 }

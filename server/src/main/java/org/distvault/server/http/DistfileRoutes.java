@@ -8,6 +8,7 @@ import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -79,7 +80,7 @@ public final class DistfileRoutes implements HttpHandler {
     this.source = Objects.requireNonNull(source, "source");
     this.misses = Objects.requireNonNull(misses, "misses");
     this.next = Objects.requireNonNull(next, "next");
-    this.responder = new BlobResponder(files);
+    this.responder = new BlobResponder(files, new VerifiedFiles());
   }
 
   @Override
@@ -113,10 +114,10 @@ public final class DistfileRoutes implements HttpHandler {
     RequestTarget found = target.get();
     Optional<ServableBlob> known = exchange.isInIoThread() ? inMemory(found) : Optional.empty();
     if (known.isPresent() && known.get().size() <= IO_THREAD_MAX_BYTES) {
-      respond(exchange, known.get());
+      respond(exchange, found, known.get(), Attempt.FIRST);
       return;
     }
-    exchange.dispatch(worker -> serve(worker, found));
+    exchange.dispatch(worker -> serve(worker, found, Attempt.FIRST));
   }
 
   /**
@@ -135,7 +136,10 @@ public final class DistfileRoutes implements HttpHandler {
     }
   }
 
-  private void serve(HttpServerExchange exchange, RequestTarget target) {
+  /** Whether a request is served the first time, or again after its blob was found missing or corrupt. */
+  private enum Attempt { FIRST, AGAIN }
+
+  private void serve(HttpServerExchange exchange, RequestTarget target, Attempt attempt) {
     Optional<ServableBlob> blob;
     try {
       List<Resolution> lookups = new ArrayList<>();
@@ -157,9 +161,9 @@ public final class DistfileRoutes implements HttpHandler {
     }
     ServableBlob found = blob.get();
     if (found.size() <= IO_THREAD_MAX_BYTES) {
-      onIoThread(exchange, io -> respond(io, found));
+      onIoThread(exchange, io -> respond(io, target, found, attempt));
     } else {
-      respond(exchange, found);
+      respond(exchange, target, found, attempt);
     }
   }
 
@@ -168,10 +172,33 @@ public final class DistfileRoutes implements HttpHandler {
     exchange.dispatch(exchange.getIoThread(), next);
   }
 
-  /** Sends {@code blob}; when that fails before anything was sent, a 500. */
-  private void respond(HttpServerExchange exchange, ServableBlob blob) {
+  /**
+   * Sends {@code blob}. A blob whose file is gone or does not hold its bytes is taken out of service
+   * and the request answered again, as the miss it now is (a violation when sealed), once; when
+   * the body had begun, the connection was closed short and the miss is only recorded. Any other
+   * failure before anything was sent is a 500.
+   */
+  private void respond(HttpServerExchange exchange, RequestTarget target, ServableBlob blob, Attempt attempt) {
     try {
       responder.respond(exchange, blob);
+    } catch (NoSuchFileException | CorruptBlobException e) {
+      String why = e instanceof CorruptBlobException c ? c.getMessage() : "stored blob " + blob.sha512().hex() + " is missing";
+      log.warn("cannot serve {}: {}; taken out of service", exchange.getRequestURI(), why);
+      if (exchange.isResponseStarted()) {
+        // Cut short by the verifying transfer, on this worker thread: put the blob aside, record the miss.
+        takeOutOfService(blob, e);
+        recordMiss(exchange, target);
+        return;
+      }
+      exchange.dispatch(worker -> {
+        takeOutOfService(blob, e);
+        if (attempt == Attempt.FIRST) {
+          worker.getResponseHeaders().clear();
+          serve(worker, target, Attempt.AGAIN);
+        } else {
+          OneLineReply.send(worker, StatusCodes.INTERNAL_SERVER_ERROR, "cannot read the stored blob (see the server log)");
+        }
+      });
     } catch (IOException | RuntimeException e) {
       log.warn("cannot serve {}: {}", exchange.getRequestURI(), e.toString());
       if (exchange.isResponseStarted()) {
@@ -180,6 +207,30 @@ public final class DistfileRoutes implements HttpHandler {
       }
       exchange.getResponseHeaders().clear();
       OneLineReply.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR, "cannot read the stored blob (see the server log)");
+    }
+  }
+
+  private void takeOutOfService(ServableBlob blob, IOException why) {
+    try {
+      if (why instanceof CorruptBlobException c) {
+        source.corrupt(blob, c.reason());
+      } else {
+        source.missing(blob);
+      }
+    } catch (RuntimeException e) {
+      log.error("cannot take blob {} out of service: {}", blob.sha512().hex(), e.toString());
+    }
+  }
+
+  /** Records the miss a request became after its body was cut short; no answer can be sent. */
+  private void recordMiss(HttpServerExchange exchange, RequestTarget target) {
+    try {
+      misses.answer(miss(exchange, target, List.of()));
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot record the miss of {} after its blob was taken out of service: {}",
+          exchange.getRequestURI(), e.toString());
+    } finally {
+      IoUtils.safeClose(exchange.getConnection());
     }
   }
 

@@ -1,5 +1,7 @@
 package org.distvault.server.http;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.storage.digest.Digest;
@@ -35,8 +37,22 @@ public final class VaultBlobSource implements BlobSource {
   }
 
   @Override
+  public void missing(ServableBlob blob) {
+    vault.forgetMissing(blob.sha512());
+  }
+
+  @Override
+  public void corrupt(ServableBlob blob, String reason) {
+    try {
+      vault.quarantine(blob.sha512(), "found while serving: " + reason);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot put blob " + blob.sha512().hex() + " aside: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Optional<ServableBlob> findByHash(Digest digest) {
-    return vault.findByDigest(digest).flatMap(this::servable);
+    return vault.findServableByDigest(digest).flatMap(this::servable);
   }
 
   /** The located blob with the file the vault resolved for it (no second path computation). */

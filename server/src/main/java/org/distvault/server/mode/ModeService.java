@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.storage.record.LogKind;
+import org.distvault.storage.record.Seal;
 import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,29 @@ public final class ModeService {
     Objects.requireNonNull(requested, "requested");
     Optional<Seal> seal = vault.state(SEAL_KEY).map(ModeService::readSeal);
     Optional<ModeState> stored = vault.state(MODE_KEY).map(b -> readMode(b, seal));
+    Optional<Seal> sealed = vault.sealed();
+    if (sealed.isPresent() && stored.map(m -> m.mode() != Mode.OFFLINE).orElse(true)) {
+      // Sealed by the store's own record (DATA/store.state), whatever the catalog says: a lost,
+      // rebuilt or interrupted catalog never un-seals the store.
+      ModeService service = new ModeService(vault, clock, stored.orElse(
+          new ModeState(Mode.ONLINE, clock.instant(), actor.id(), Optional.empty(), Optional.empty())), sealed);
+      service.restoreSeal(sealed.get(), actor, stored.map(ModeState::mode));
+      service.startWith(requested, actor);
+      return service;
+    }
+    if (sealed.isEmpty() && stored.map(m -> m.mode() == Mode.OFFLINE).orElse(false)) {
+      // Sealed before the store kept its seal outside the catalog: record it there now.
+      Seal now;
+      try {
+        now = vault.seal(clock.instant());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (!now.digest().equals(stored.get().seal().map(Seal::digest).orElse(now.digest()))) {
+        throw new IllegalStateException("the catalog says the store is sealed with "
+            + stored.get().seal().get().digest() + ", but its bindings give " + now.digest());
+      }
+    }
     if (stored.isEmpty()) {
       ModeService fresh = new ModeService(vault, clock,
           new ModeState(Mode.ONLINE, clock.instant(), actor.id(), Optional.empty(), Optional.empty()), seal);
@@ -63,10 +87,30 @@ public final class ModeService {
     }
     ModeService service = new ModeService(vault, clock, stored.get(), seal);
     service.freezeFor(stored.get().mode());
-    if (requested.isPresent() && requested.get() != stored.get().mode()) {
-      service.change(requested.get(), actor, Optional.of("--mode " + requested.get() + " at start-up"));
-    }
+    service.startWith(requested, actor);
     return service;
+  }
+
+  /** Applies {@code --mode} given at start-up, when it differs from the mode in force. */
+  private void startWith(Optional<Mode> requested, Actor actor) {
+    if (requested.isPresent() && requested.get() != current()) {
+      change(requested.get(), actor, Optional.of("--mode " + requested.get() + " at start-up"));
+    }
+  }
+
+  /** Comes up offline with the store's seal, audited, without sealing anew. */
+  private synchronized void restoreSeal(Seal seal, Actor actor, Optional<Mode> catalogMode) {
+    freezeFor(Mode.OFFLINE);
+    Optional<String> reason = Optional.of("the store is sealed (DATA/store.state); the catalog said "
+        + catalogMode.map(Mode::wireName).orElse("nothing"));
+    ModeState after = new ModeState(Mode.OFFLINE, clock.instant(), actor.id(), reason, Optional.of(seal));
+    vault.append(LogKind.AUDIT, auditEntry(catalogMode, after, actor));
+    vault.putState(SEAL_KEY, writeSeal(seal));
+    vault.putState(MODE_KEY, writeMode(after));
+    state = after;
+    lastSeal = Optional.of(seal);
+    log.warn("mode offline restored at start-up: {}; seal {} over {} entries", reason.get(), seal.digest(),
+        seal.entries());
   }
 
   /** The mode in force now. */
@@ -115,9 +159,14 @@ public final class ModeService {
     state = new ModeState(to, now, actor.id(), reason, Optional.empty());
     try {
       freezeFor(to); // going offline, waits for binds already past the gate
-      Optional<Seal> seal = to == Mode.OFFLINE
-          ? Optional.of(SealCalculator.compute(vault, now))
-          : Optional.empty();
+      // The store records the seal (or its end) outside the catalog first, then in it.
+      Optional<Seal> seal;
+      if (to == Mode.OFFLINE) {
+        seal = Optional.of(vault.seal(now));
+      } else {
+        vault.unseal();
+        seal = Optional.empty();
+      }
       ModeState after = new ModeState(to, now, actor.id(), reason, seal);
       vault.append(LogKind.AUDIT, auditEntry(from, after, actor));
       seal.ifPresent(s -> vault.putState(SEAL_KEY, writeSeal(s)));
@@ -130,10 +179,24 @@ public final class ModeService {
           actor.id(), actor.client(), reason.map(r -> ": " + r).orElse(""),
           seal.map(s -> "; seal " + s.digest() + " over " + s.entries() + " entries").orElse(""));
       return after;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       state = before;
       freezeFor(before.mode());
-      throw e;
+      restoreStoreSeal(before);
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  /** After a failed change, puts the store's own seal record back to the mode still in force. */
+  private void restoreStoreSeal(ModeState inForce) {
+    try {
+      if (inForce.mode() == Mode.OFFLINE && vault.sealed().isEmpty()) {
+        vault.seal(clock.instant());
+      } else if (inForce.mode() == Mode.ONLINE && vault.sealed().isPresent()) {
+        vault.unseal();
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot put the store's seal record back to {}: {}", inForce.mode(), e.toString());
     }
   }
 

@@ -3,6 +3,7 @@ package org.distvault.server.mode;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.distvault.storage.record.Seal;
 
 /**
  * The current mode and the last change that set it.

@@ -98,7 +98,8 @@ public final class MissAnalyzer {
   private static String reason(Variant v) {
     if (v.blob().isPresent()) {
       // Bound, yet the lookup found no blob record: the blob was dropped in between (scrub).
-      return "its blob " + v.blob().get().hex().substring(0, 16) + "... is no longer stored";
+      return "stored blob missing: its blob " + v.blob().get().hex().substring(0, 16)
+          + "... is no longer held (found gone or corrupt)";
     }
     Optional<PrefetchOutcome> last = v.lastOutcome();
     if (last.isEmpty()) {
@@ -109,6 +110,6 @@ public final class MissAnalyzer {
       String url = o.url().filter(u -> !o.reason().contains(u)).map(u -> " (last tried " + u + ")").orElse("");
       return o.reason() + url;
     }
-    return "prefetched at " + o.at() + " but no longer stored (dropped by a scrub?)";
+    return "stored blob missing: prefetched at " + o.at() + " but no longer held (found gone or corrupt)";
   }
 }

@@ -104,7 +104,7 @@ class ClientCommandsIT {
     CliRun r = CliRun.of("scrub", "--server", url, "--token-file", tokenFile);
     assertEquals(0, r.code(), r.toString());
     assertEquals(0, JSON.readTree(r.out()).path("corrupt").size(), r.toString());
-    assertTrue(r.err().matches("(?s)scrub: checked \\d+ blobs \\(\\d+ bytes\\), 0 corrupt\\s*"), r.toString());
+    assertTrue(r.err().matches("(?s)scrub: checked \\d+ blobs \\(\\d+ bytes\\), 0 corrupt, 0 missing\\s*"), r.toString());
   }
 
   @Test

@@ -9,11 +9,11 @@ import java.nio.file.StandardOpenOption;
  * Forces directory entries to disk. A rename or a new file is durable only once its directory is
  * fsynced; Linux allows that on a read-only descriptor of the directory.
  */
-final class Fsync {
+public final class Fsync {
   private Fsync() {}
 
   /** fsyncs the directory {@code dir} itself (its list of entries). */
-  static void directory(Path dir) throws IOException {
+  public static void directory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }

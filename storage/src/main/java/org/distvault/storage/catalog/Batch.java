@@ -8,7 +8,6 @@ import org.distvault.storage.record.LogKind;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatchWithIndex;
 
 /**
@@ -53,21 +52,13 @@ final class Batch implements AutoCloseable {
   }
 
   /**
-   * The stored keys that start with {@code prefix}, without this batch's writes: only for a write
-   * that runs {@linkplain GroupCommitter#submitAlone alone}, whose batch holds nothing else.
+   * Checks that the batch holds no write yet, so that a scan of the database sees everything: a
+   * write that scans runs {@linkplain GroupCommitter#submitAlone alone}.
    */
-  List<byte[]> storedKeysWithPrefix(ColumnFamilyHandle cf, byte[] prefix) throws RocksDBException {
+  void requireAlone() {
     if (wb.count() != 0) {
-      throw new IllegalStateException("a prefix scan sees only stored keys: run the write alone");
+      throw new IllegalStateException("a scan of stored keys misses this batch's writes: run the write alone");
     }
-    List<byte[]> out = new ArrayList<>();
-    try (RocksIterator it = s.db.newIterator(cf)) {
-      for (it.seek(prefix); it.isValid() && Codec.startsWith(it.key(), prefix); it.next()) {
-        out.add(it.key());
-      }
-      it.status();
-    }
-    return out;
   }
 
   /** Appends a log entry with the next cursor of its log; the cursor is returned. */
@@ -76,6 +67,19 @@ final class Batch implements AutoCloseable {
     wb.put(s.logs, Codec.logKey(kind, cursor), Codec.logValue(at, payload));
     appended.add(new LogEntry(kind, cursor, at, payload));
     return cursor;
+  }
+
+  /**
+   * Appends a log entry under the cursor it had before (a log rebuilt from a copy); the cursor
+   * must be above the log's last, and the log continues after it.
+   */
+  void appendAt(LogKind kind, long cursor, Instant when, byte[] payload) throws RocksDBException {
+    if (cursor <= cursors[kind.ordinal()]) {
+      throw new IllegalArgumentException(kind + " cursor " + cursor + " is not above " + cursors[kind.ordinal()]);
+    }
+    cursors[kind.ordinal()] = cursor;
+    wb.put(s.logs, Codec.logKey(kind, cursor), Codec.logValue(when, payload));
+    appended.add(new LogEntry(kind, cursor, when, payload));
   }
 
   /** Notes that distfile or blob records changed, so cached reads of them are stale. */

@@ -1,29 +1,5 @@
 package org.distvault.storage.catalog;
 
-import org.distvault.storage.record.FrozenException;
-
-import org.distvault.storage.record.LogListener;
-
-import org.distvault.storage.record.LogKind;
-
-import org.distvault.storage.record.LogEntry;
-
-import org.distvault.storage.record.StoreStats;
-
-import org.distvault.storage.record.BlobRecord;
-
-import org.distvault.storage.record.UpsertSummary;
-
-import org.distvault.storage.record.Resolution;
-
-import org.distvault.storage.record.VariantRef;
-
-import org.distvault.storage.record.DistfileRecord;
-
-import org.distvault.storage.distfile.PrefetchOutcome;
-
-import org.distvault.storage.distfile.ExpectedDistfile;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,8 +9,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.storage.digest.Digest;
-import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.FrozenException;
+import org.distvault.storage.record.LogEntry;
+import org.distvault.storage.record.LogKind;
+import org.distvault.storage.record.LogListener;
+import org.distvault.storage.record.Resolution;
+import org.distvault.storage.record.StoreStats;
+import org.distvault.storage.record.UpsertSummary;
+import org.distvault.storage.record.VariantRef;
 import org.rocksdb.RocksDBException;
 
 /**
@@ -289,6 +276,12 @@ public final class Catalog implements AutoCloseable {
     return guard.call("find blob by digest", () -> records.blobsByDigest(digest));
   }
 
+  /** Whether any variant is bound to the blob with this SHA-512. */
+  public boolean isBound(Digest sha512) {
+    Digest.requireSha512(sha512);
+    return guard.call("is bound", () -> records.isBound(sha512));
+  }
+
   /** Up to {@code limit} blob records in SHA-512 order, after {@code after} if given. */
   public List<BlobRecord> listBlobs(Optional<Digest> after, int limit) {
     checkLimit(limit);
@@ -310,7 +303,17 @@ public final class Catalog implements AutoCloseable {
    */
   public List<VariantRef> removeBlob(Digest sha512) {
     Digest.requireSha512(sha512);
-    return guard.call("remove blob", () -> committer.submitAlone(b -> records.removeBlob(b, sha512)));
+    return guard.call("remove blob", () -> committer.submitAlone(b -> records.removeBlob(b, sha512, false)));
+  }
+
+  /**
+   * Forgets a blob's record and digest-index entries but leaves the variants bound to it bound (for
+   * a sealed store, whose bindings must stay what its seal describes: a request for one of them is
+   * then a miss saying the blob is missing). Unknown blobs are ignored.
+   */
+  public void dropBlobRecord(Digest sha512) {
+    Digest.requireSha512(sha512);
+    guard.call("drop blob record", () -> committer.submitAlone(b -> records.removeBlob(b, sha512, true)));
   }
 
   // ---- counts ----
@@ -342,6 +345,23 @@ public final class Catalog implements AutoCloseable {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(payload, "payload");
     return guard.call("append", () -> committer.append(kind, payload));
+  }
+
+  /**
+   * Writes log entries under the cursors they had (rebuilding a log from a copy), in one synced
+   * batch. Cursors must increase and be above the log's last.
+   *
+   * @throws IllegalArgumentException when a cursor is not above the one before; nothing is written
+   */
+  public void importLog(LogKind kind, List<LogEntry> entries) {
+    Objects.requireNonNull(kind, "kind");
+    List<LogEntry> copy = List.copyOf(entries);
+    guard.call("import log", () -> committer.submit(b -> {
+      for (LogEntry e : copy) {
+        b.appendAt(kind, e.cursor(), e.appendedAt(), e.payload());
+      }
+      return null;
+    }));
   }
 
   /** Appends {@code value} encoded as JSON (UTF-8); see {@link #append}. */

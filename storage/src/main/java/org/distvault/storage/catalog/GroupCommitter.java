@@ -104,7 +104,7 @@ final class GroupCommitter {
 
   /**
    * As {@link #submit}, but the write gets a batch of its own, so it may scan stored keys (see
-   * {@link Batch#storedKeysWithPrefix}); for rare writes such as dropping a blob.
+   * {@link Batch#requireAlone}); for rare writes such as dropping a blob.
    */
   <R> R submitAlone(Write<R> write) {
     return await(new Request(write, true));

@@ -85,6 +85,17 @@ final class Records {
     return out;
   }
 
+  /** Whether any variant is bound to the blob (the binding index has an entry for it). */
+  boolean isBound(Digest sha512) throws RocksDBException {
+    byte[] prefix = Codec.blobKey(sha512);
+    try (RocksIterator it = s.db.newIterator(s.bindings)) {
+      it.seek(prefix);
+      boolean bound = it.isValid() && Codec.startsWith(it.key(), prefix);
+      it.status();
+      return bound;
+    }
+  }
+
   List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit)
       throws RocksDBException {
     return page(s.distfiles, after.map(Codec::distfileKey).orElse(null), limit,
@@ -201,16 +212,31 @@ final class Records {
     return true;
   }
 
-  /** Drops a blob and unbinds its variants; scans the binding index, so it runs alone. */
-  List<VariantRef> removeBlob(Batch b, Digest sha512) throws RocksDBException {
+  /**
+   * Drops a blob and unbinds its variants; scans the binding index, so it runs alone. With {@code
+   * keepBindings} the variants stay bound to the missing blob (a sealed store's bindings are what
+   * its seal describes: a request for one of them is then a miss saying the blob is missing).
+   */
+  List<VariantRef> removeBlob(Batch b, Digest sha512, boolean keepBindings) throws RocksDBException {
     Optional<BlobRecord> blob = blob(b, sha512);
     if (blob.isEmpty()) {
+      return List.of();
+    }
+    if (keepBindings) {
+      for (Digest d : blob.get().digests().asMap().values()) {
+        if (d.algorithm() != DigestAlgorithm.SHA512) {
+          b.delete(s.digests, Codec.digestKey(d, sha512));
+        }
+      }
+      b.delete(s.blobs, Codec.blobKey(sha512));
+      write(b, Map.of(), Map.of(), StoreStats.ZERO.minus(StoreStats.of(blob.get())));
       return List.of();
     }
     Map<DistfileName, DistfileRecord> before = new HashMap<>();
     Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
     List<VariantRef> unbound = new ArrayList<>();
-    for (byte[] key : b.storedKeysWithPrefix(s.bindings, Codec.blobKey(sha512))) {
+    b.requireAlone();
+    for (byte[] key : keysWithPrefix(s.bindings, Codec.blobKey(sha512))) {
       // Delete the index entry even if the record disagrees: it must not outlive the blob.
       b.delete(s.bindings, key);
       VariantRef ref = Codec.bindingRef(key);

@@ -14,12 +14,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.distvault.storage.blob.BlobStore;
-import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;
+import org.distvault.storage.record.BlobRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +39,14 @@ final class Reconciler {
   private final BlobStore blobs;
   private final Catalog catalog;
   private final Clock clock;
+  private final boolean sealed;
 
-  Reconciler(BlobStore blobs, Catalog catalog, Clock clock) {
+  /** @param sealed whether the store is sealed: then a dropped record leaves its names bound */
+  Reconciler(BlobStore blobs, Catalog catalog, Clock clock, boolean sealed) {
     this.blobs = blobs;
     this.catalog = catalog;
     this.clock = clock;
+    this.sealed = sealed;
   }
 
   RecoveryReport reconcile() throws IOException {
@@ -76,7 +79,11 @@ final class Reconciler {
         page = catalog.listBlobs(after, PAGE)) {
       for (BlobRecord b : page) {
         if (!Files.isRegularFile(blobs.layout().path(b.sha512()), LinkOption.NOFOLLOW_LINKS)) {
-          catalog.removeBlob(b.sha512());
+          if (sealed) {
+            catalog.dropBlobRecord(b.sha512()); // the seal's bindings stay: requests become misses
+          } else {
+            catalog.removeBlob(b.sha512());
+          }
           dropped.add(b.sha512());
         }
       }

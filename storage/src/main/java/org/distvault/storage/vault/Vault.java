@@ -2,8 +2,11 @@ package org.distvault.storage.vault;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +20,8 @@ import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.ScrubReport;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.catalog.CatalogException;
+import org.distvault.storage.catalog.CatalogLockedException;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.distfile.PrefetchOutcome;
@@ -28,6 +33,7 @@ import org.distvault.storage.record.LogEntry;
 import org.distvault.storage.record.LogKind;
 import org.distvault.storage.record.LogListener;
 import org.distvault.storage.record.Resolution;
+import org.distvault.storage.record.Seal;
 import org.distvault.storage.record.StoreStats;
 import org.distvault.storage.record.UpsertSummary;
 import org.distvault.storage.record.VariantRef;
@@ -59,16 +65,32 @@ public final class Vault implements AutoCloseable {
   private final Catalog catalog;
   private final Clock clock;
   private final RecoveryReport recovery;
+  private final StateKeeper keeper;
   private final LocateCache located;
 
-  private Vault(BlobStore store, Catalog catalog, Clock clock) throws IOException {
+  private Vault(BlobStore store, Catalog catalog, Clock clock, StateKeeper keeper, RecoveryReport recovery) {
     this.store = store;
     this.blobs = store;
     this.layout = store.layout();
     this.catalog = catalog;
     this.clock = clock;
+    this.keeper = keeper;
+    this.recovery = recovery;
     this.located = new LocateCache(catalog::generation, LocateCache.MAX_ENTRIES);
-    this.recovery = new Reconciler(store, catalog, clock).reconcile();
+  }
+
+  /** How {@link #open} treats the catalog it finds. */
+  public enum Start {
+    /**
+     * Refuse a catalog that is missing while the store existed, is another store's, or was rolled
+     * back ({@link StoreDamagedException}).
+     */
+    CHECK,
+    /**
+     * Move the catalog aside and rebuild one from the blob files, the violations log and the seal's
+     * listing; the store comes up sealed if it was.
+     */
+    RECOVER
   }
 
   /** Opens (creating if needed) the data directory with default options and the UTC clock. */
@@ -83,17 +105,81 @@ public final class Vault implements AutoCloseable {
    * @throws IOException when the directory is in use by another process or unreadable
    */
   public static Vault open(Path dataDir, BlobStoreOptions options) throws IOException {
+    return open(dataDir, options, Start.CHECK);
+  }
+
+  /**
+   * Opens the data directory as {@link #open(Path, BlobStoreOptions)} does; with {@link
+   * Start#RECOVER} the catalog is rebuilt first (see {@link Recovery}), and what was rebuilt and
+   * lost is in {@link #recovery()}.
+   *
+   * @throws StoreDamagedException when the catalog does not belong to the store as its state file
+   *     records it (see {@link Start#CHECK}); nothing was changed
+   */
+  public static Vault open(Path dataDir, BlobStoreOptions options, Start start) throws IOException {
     BlobStore blobs = BlobStore.open(dataDir, options);
+    Clock clock = options.clock();
+    Path dir = blobs.dataDir();
     Catalog catalog = null;
+    StateKeeper keeper = null;
     try {
-      catalog = Catalog.open(blobs.dataDir().resolve("index"), options.clock());
-      return new Vault(blobs, catalog, options.clock());
+      Optional<StoreState> found = StoreState.read(dir);
+      Path index = dir.resolve("index");
+      List<String> rebuilt = new ArrayList<>();
+      if (start == Start.RECOVER) {
+        Recovery.moveIndexAside(dir, clock).ifPresent(p -> rebuilt.add("the old catalog was moved to " + p));
+      } else if (!Files.exists(index.resolve("CURRENT"))) {
+        refuseMissingCatalog(blobs, index, found);
+      }
+      catalog = openCatalog(index, clock, found);
+      RecoveryReport report;
+      if (start == Start.RECOVER) {
+        report = new Reconciler(blobs, catalog, clock, false).reconcile();
+        keeper = Recovery.rebuild(dir, catalog, clock, found, rebuilt);
+        rebuilt.forEach(line -> log.warn("recovery of {}: {}", dir, line));
+      } else {
+        keeper = StateKeeper.check(dir, catalog, clock, found);
+        report = new Reconciler(blobs, catalog, clock, keeper.sealed().isPresent()).reconcile();
+      }
+      return new Vault(blobs, catalog, clock, keeper, report.withRebuilt(rebuilt));
     } catch (IOException | RuntimeException e) {
+      if (keeper != null) {
+        keeper.close();
+      }
       if (catalog != null) {
         catalog.close();
       }
       blobs.close();
       throw e;
+    }
+  }
+
+  /** A store that existed (a state file, or blob files) must not start over with a new catalog. */
+  private static void refuseMissingCatalog(BlobStore blobs, Path index, Optional<StoreState> found)
+      throws IOException {
+    String advice = ": restore it from a backup, or start with --recover to rebuild it from the blob files"
+        + " and the violations log";
+    if (found.isPresent()) {
+      throw new StoreDamagedException("the catalog " + index + " is missing, but "
+          + StoreState.file(blobs.dataDir()) + " records store " + found.get().storeId()
+          + (found.get().seal().isPresent() ? ", sealed with " + found.get().seal().get().digest() : "") + advice);
+    }
+    if (!blobs.list(Optional.empty(), 1).isEmpty()) {
+      throw new StoreDamagedException("the catalog " + index + " is missing, but " + blobs.layout().root()
+          + " holds blobs" + advice);
+    }
+  }
+
+  /** Opens the catalog; one that RocksDB cannot open is damage, unless another process holds it. */
+  private static Catalog openCatalog(Path index, Clock clock, Optional<StoreState> found) throws IOException {
+    try {
+      return Catalog.open(index, clock);
+    } catch (CatalogLockedException e) {
+      throw e;
+    } catch (CatalogException e) {
+      throw new StoreDamagedException("the catalog " + index + " cannot be opened (" + e.getMessage()
+          + "): restore it from a backup, or start with --recover to rebuild it from the blob files and the"
+          + " violations log" + (found.flatMap(StoreState::seal).isPresent() ? " (it comes up sealed)" : ""));
     }
   }
 
@@ -200,6 +286,18 @@ public final class Vault implements AutoCloseable {
   /** The blob with this digest of any algorithm, if held. */
   public Optional<BlobRecord> findByDigest(Digest digest) {
     return catalog.blobsByDigest(digest).stream().findFirst();
+  }
+
+  /**
+   * The blob with this digest that may be served by content address now: any held blob, or, while
+   * the store is sealed, only one bound to a name (in the seal), so that the seal describes
+   * everything served.
+   */
+  public Optional<BlobRecord> findServableByDigest(Digest digest) {
+    boolean sealed = keeper.sealed().isPresent();
+    return catalog.blobsByDigest(digest).stream()
+        .filter(b -> !sealed || catalog.isBound(b.sha512()))
+        .findFirst();
   }
 
   /** Blobs with this digest of any algorithm: one, none, or (a SHA-1 collision) several. */
@@ -390,14 +488,96 @@ public final class Vault implements AutoCloseable {
                             sha512 -> {
                               log.warn("scrub: blob {} is corrupt ({}), dropped from the catalog",
                                   sha512.hex(), corrupt.reason());
-                              catalog.removeBlob(sha512);
+                              dropBlob(sha512);
                             }));
-    return report;
+    return report.withMissing(dropMissing());
+  }
+
+  /** Drops the records of blobs whose file is gone (removed by hand, lost); returns them. */
+  private List<Digest> dropMissing() {
+    List<Digest> missing = new ArrayList<>();
+    Optional<Digest> after = Optional.empty();
+    for (List<BlobRecord> page = catalog.listBlobs(after, MAX_PAGE); !page.isEmpty();
+        page = catalog.listBlobs(after, MAX_PAGE)) {
+      for (BlobRecord b : page) {
+        if (!blobs.contains(b.sha512())) {
+          log.warn("scrub: blob {} is recorded but its file is missing: dropped from the catalog", b.sha512().hex());
+          dropBlob(b.sha512());
+          missing.add(b.sha512());
+        }
+      }
+      after = Optional.of(page.get(page.size() - 1).sha512());
+    }
+    return missing;
+  }
+
+  /**
+   * Forgets a blob that is no longer held. Its names are unbound, except in a sealed store, whose
+   * bindings stay what the seal describes: a request for such a name is a miss naming the missing
+   * blob.
+   */
+  private void dropBlob(Digest sha512) {
+    if (keeper.sealed().isPresent()) {
+      catalog.dropBlobRecord(sha512);
+    } else {
+      catalog.removeBlob(sha512);
+    }
+  }
+
+  /**
+   * Forgets a blob whose file was found gone (e.g. by serving it): its record is dropped, its names
+   * unbound unless the store is sealed. Does nothing while the file is there.
+   */
+  public void forgetMissing(Digest sha512) {
+    if (!blobs.contains(sha512) && catalog.blob(sha512).isPresent()) {
+      log.warn("blob {} is recorded but its file is missing: dropped from the catalog", sha512.hex());
+      dropBlob(sha512);
+    }
+  }
+
+  /**
+   * Puts aside a blob whose file was found not to hold its bytes (e.g. while serving it): the file
+   * goes to quarantine with {@code reason} and the record is dropped, its names unbound unless the
+   * store is sealed.
+   */
+  public void quarantine(Digest sha512, String reason) throws IOException {
+    blobs.delete(sha512, reason);
+    if (catalog.blob(sha512).isPresent()) {
+      log.warn("blob {} is corrupt ({}): quarantined and dropped from the catalog", sha512.hex(), reason);
+      dropBlob(sha512);
+    }
+  }
+
+  // ---- the seal, kept outside the catalog too ----
+
+  /**
+   * Seals the store: computes the {@link Seal} of what is bound now, keeps its listing
+   * ({@code DATA/seals/}), and records it in {@code DATA/store.state} and then in the catalog. Freeze
+   * the store first, so that nothing is bound behind the seal.
+   */
+  public Seal seal(Instant at) throws IOException {
+    return keeper.seal(at);
+  }
+
+  /** Records that the store is no longer sealed (in {@code DATA/store.state} first). */
+  public void unseal() throws IOException {
+    keeper.unseal();
+  }
+
+  /** The seal in force, if the store is sealed; it survives the loss of the catalog. */
+  public Optional<Seal> sealed() {
+    return keeper.sealed();
+  }
+
+  /** The store's id, given at creation and kept outside the catalog too. */
+  public String storeId() {
+    return keeper.storeId();
   }
 
   @Override
   public void close() throws IOException {
     try {
+      keeper.close();
       catalog.close();
     } finally {
       blobs.close();

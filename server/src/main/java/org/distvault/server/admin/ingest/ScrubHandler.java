@@ -22,8 +22,10 @@ import org.distvault.storage.vault.Vault;
 
 /**
  * {@code POST /api/v1/scrub}: re-hashes every blob now ({@link Vault#scrub}: corrupt blobs are
- * quarantined and dropped from the catalog, their names unbound) and answers 200 {@code
- * {"checked":N,"bytes":N,"corrupt":[{"sha512":…,"actual":…,"reason":…}]}} when it is done
+ * quarantined and dropped from the catalog, their names unbound unless the store is sealed; recorded
+ * blobs whose file is gone are dropped likewise) and answers 200 {@code
+ * {"checked":N,"bytes":N,"corrupt":[{"sha512":…,"actual":…,"reason":…}],"missing":[sha512…]}} when
+ * it is done
  * ({@code sha512} is what the file's name promised, {@code actual} what its bytes hash to; either
  * is null when unknown). One scrub at a time: a second request while one runs gets 409 {@code "a
  * scrub is already running"}. The body is ignored. Allowed in every mode: a scrub only removes
@@ -81,7 +83,13 @@ public final class ScrubHandler implements HttpHandler {
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("checked", report.checked());
     reply.put("bytes", report.bytes());
+    List<String> missing = new ArrayList<>();
+    for (Digest d : report.missing()) {
+      missing.add(d.hex());
+      listener.outcome("scrub", "missing");
+    }
     reply.put("corrupt", corrupt);
+    reply.put("missing", missing);
     return new JsonEndpoint.Reply(200, reply, "ok");
   }
 }

@@ -1,7 +1,5 @@
 package org.distvault.server.admin.ingest;
 
-import org.distvault.server.admin.IngestListener;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayInputStream;
@@ -15,11 +13,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.distvault.server.admin.IngestListener;
 import org.distvault.server.testing.TestContent;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.VariantState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +65,7 @@ class ScrubHandlerTest {
     assertEquals(200, r.statusCode(), r.body());
     String actual = TestContent.sha512(flipped);
     assertEquals("{\"checked\":2,\"bytes\":50000,\"corrupt\":[{\"sha512\":\"" + b.sha512().hex()
-        + "\",\"actual\":\"" + actual + "\",\"reason\":\"content hashes to SHA512 " + actual + "\"}]}\n", r.body());
+        + "\",\"actual\":\"" + actual + "\",\"reason\":\"content hashes to SHA512 " + actual + "\"}],\"missing\":[]}\n", r.body());
     assertEquals(Optional.empty(), server.vault.blob(b.sha512()));
     DistfileRecord rec = server.vault.distfile(org.distvault.storage.name.DistfileName.of("bad.tgz")).orElseThrow();
     assertEquals(VariantState.MISSING, rec.variants().get(0).state());
@@ -77,7 +76,7 @@ class ScrubHandlerTest {
   void cleanStoreReportsNoCorruption() throws Exception {
     server = IngestServer.start(data);
     store(TestContent.bytes(3, 1000), "a.tgz");
-    assertEquals("{\"checked\":1,\"bytes\":1000,\"corrupt\":[]}\n", server.post("/api/v1/scrub", "").body());
+    assertEquals("{\"checked\":1,\"bytes\":1000,\"corrupt\":[],\"missing\":[]}\n", server.post("/api/v1/scrub", "").body());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.distvault.server.mode;
+package org.distvault.storage.record;
 
 import java.time.Instant;
 import java.util.Objects;

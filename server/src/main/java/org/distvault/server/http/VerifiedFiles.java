@@ -1,0 +1,83 @@
+package org.distvault.server.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.digest.MultiDigester;
+
+/**
+ * Which blob files this process has verified (re-hashed to the SHA-512 that names them), by the
+ * identity of the file when it was verified: device and inode, size, modification and change time.
+ * A file written since, in place or replaced, has another identity and is verified again before it
+ * is served complete; a byte flipped on disk changes the change time even when the modification
+ * time is put back. In memory only: every process verifies each file before its first service.
+ *
+ * <p>Thread-safe. One entry per verified blob (a few hundred bytes; a store's blob count is bounded).
+ */
+public final class VerifiedFiles {
+  private static final int BUFFER = 1 << 20;
+
+  /** A file as {@code stat} describes it; equal identities mean the file was not written between. */
+  record Identity(Object device, Object inode, long size, Object modified, Object changed) {}
+
+  private final Map<Digest, Identity> good = new ConcurrentHashMap<>();
+
+  /** The identity of the file now (one {@code stat}, not following links). */
+  static Identity identify(Path file) throws IOException {
+    Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
+    return new Identity(a.get("dev"), a.get("ino"), (Long) a.get("size"), a.get("lastModifiedTime"), a.get("ctime"));
+  }
+
+  /** Whether the file of {@code sha512} was verified with exactly this identity. */
+  boolean known(Digest sha512, Identity id) {
+    return id.equals(good.get(sha512));
+  }
+
+  /** Notes that the file of {@code sha512} with this identity holds exactly its bytes. */
+  void verified(Digest sha512, Identity id) {
+    good.put(sha512, id);
+  }
+
+  /** Forgets what was known of the file of {@code sha512}. */
+  void forget(Digest sha512) {
+    good.remove(sha512);
+  }
+
+  /**
+   * Hashes the whole file and notes it as verified when it hashes to {@code sha512}.
+   *
+   * @throws CorruptBlobException when it does not, or its size changed while it was read
+   */
+  void verify(Digest sha512, Path file, Identity id) throws IOException {
+    MultiDigester d = MultiDigester.of(DigestAlgorithm.SHA512);
+    long read = 0;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(BUFFER, Math.max(1, id.size())));
+      for (int n; (n = ch.read(buf.clear())) >= 0; ) {
+        read += n;
+        d.update(buf.flip());
+      }
+    }
+    Digest actual = d.finish().get(DigestAlgorithm.SHA512).orElseThrow();
+    check(sha512, actual, read, id.size());
+    good.put(sha512, id);
+  }
+
+  /** Throws when the bytes read are not the blob's. */
+  static void check(Digest sha512, Digest actual, long read, long size) throws CorruptBlobException {
+    if (read != size) {
+      throw new CorruptBlobException(sha512, "its file changed size while it was read (" + read + " of " + size + " bytes)");
+    }
+    if (!actual.equals(sha512)) {
+      throw new CorruptBlobException(sha512, "its file hashes to SHA512 " + actual.hex());
+    }
+  }
+}

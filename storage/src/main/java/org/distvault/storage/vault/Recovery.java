@@ -1,0 +1,156 @@
+package org.distvault.storage.vault;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.distfile.ContentIdentity;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.LogEntry;
+import org.distvault.storage.record.LogKind;
+import org.distvault.storage.record.Seal;
+import org.distvault.storage.record.Variant;
+
+/**
+ * Rebuilds a store whose catalog is lost or damaged ({@code serve --recover}): the old index is
+ * moved aside (nothing is deleted), a new catalog records every blob file, the violations are
+ * copied back from {@code DATA/log/violations.jsonl} under their cursors, and a sealed store gets
+ * its sealed names bound again from the listing kept with the seal, so it comes up sealed with the
+ * same digest when every sealed blob is still held. What cannot be rebuilt (manifests, prefetch
+ * outcomes, the audit log, sealed names whose blob is gone) is reported.
+ */
+final class Recovery {
+  /** A line of the violations file: the cursor first, then the fields the catalog stored. */
+  private static final Pattern LINE = Pattern.compile("^\\{\"cursor\":(\\d+),(.*)$");
+
+  private Recovery() {}
+
+  /** Moves {@code DATA/index} to {@code DATA/index.damaged-<UTC time>}; empty when there was none. */
+  static Optional<Path> moveIndexAside(Path dataDir, Clock clock) throws IOException {
+    Path index = dataDir.resolve("index");
+    if (!Files.exists(index)) {
+      return Optional.empty();
+    }
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant());
+    Path aside = dataDir.resolve("index.damaged-" + stamp);
+    for (int i = 1; Files.exists(aside); i++) {
+      aside = dataDir.resolve("index.damaged-" + stamp + "." + i);
+    }
+    Files.move(index, aside);
+    return Optional.of(aside);
+  }
+
+  /**
+   * Rebuilds what it can into {@code catalog} (new, with the blob files already recorded) and
+   * returns the keeper of the store's state; adds a line per finding to {@code report}.
+   */
+  static StateKeeper rebuild(Path dataDir, Catalog catalog, Clock clock, Optional<StoreState> found,
+      List<String> report) throws IOException {
+    String id = found.map(StoreState::storeId).orElseGet(() -> UUID.randomUUID().toString());
+    catalog.putState(StateKeeper.STORE_KEY, id.getBytes(StandardCharsets.UTF_8));
+    report.add("blobs: " + catalog.stats().blobs() + " blob files recorded (" + catalog.stats().blobBytes() + " bytes)");
+    importViolations(dataDir, catalog, found.map(StoreState::violationCursor).orElse(0L), report);
+    Optional<Seal> seal = found.flatMap(StoreState::seal);
+    if (seal.isPresent()) {
+      seal = Optional.of(rebind(dataDir, catalog, seal.get(), clock.instant(), report));
+      catalog.putState(StateKeeper.SEAL_KEY, StoreState.sealBytes(seal));
+    }
+    report.add("lost: manifests (expected distfiles and their URLs), prefetch outcomes and the audit log;"
+        + " run the prefetch again " + (seal.isPresent() ? "after unsealing " : "") + "to restore them");
+    StoreState state = new StoreState(id, found.map(StoreState::createdAt).orElse(clock.instant()), seal,
+        catalog.lastCursor(LogKind.VIOLATIONS));
+    state.write(dataDir);
+    return StateKeeper.check(dataDir, catalog, clock, Optional.of(state));
+  }
+
+  private static void importViolations(Path dataDir, Catalog catalog, long recorded, List<String> report)
+      throws IOException {
+    Path file = dataDir.resolve("log").resolve("violations.jsonl");
+    TreeMap<Long, byte[]> byCursor = new TreeMap<>();
+    int damaged = 0;
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        Matcher m = LINE.matcher(line);
+        if (m.matches()) {
+          byCursor.put(Long.parseLong(m.group(1)), ("{" + m.group(2)).getBytes(StandardCharsets.UTF_8));
+        } else if (!line.isBlank()) {
+          damaged++;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      report.add("violations: " + file + " does not exist; none restored");
+    }
+    Instant now = Instant.now();
+    List<LogEntry> entries = new ArrayList<>();
+    byCursor.forEach((c, payload) -> entries.add(new LogEntry(LogKind.VIOLATIONS, c, now, payload)));
+    catalog.importLog(LogKind.VIOLATIONS, entries);
+    long last = byCursor.isEmpty() ? 0 : byCursor.lastKey();
+    report.add("violations: " + entries.size() + " restored from " + file
+        + (damaged > 0 ? ", " + damaged + " damaged lines skipped" : "")
+        + (recorded > last ? "; the store had recorded up to " + recorded + ", so " + (recorded - last)
+            + " or more are lost (rotated away or never copied)" : ""));
+  }
+
+  /**
+   * Binds each name of the seal's listing to its blob again, where the blob is held, and returns the
+   * seal the store now has: the same one when every sealed blob is held, else the seal of what could
+   * be bound (a subset of the old one, so the store stays sealed and serves nothing unsealed).
+   */
+  private static Seal rebind(Path dataDir, Catalog catalog, Seal seal, Instant now, List<String> report)
+      throws IOException {
+    Sealer sealer = new Sealer(catalog, dataDir);
+    List<String> lines = sealer.readListing(seal);
+    int bound = 0;
+    List<String> missing = new ArrayList<>();
+    for (String line : lines) {
+      int tab = line.indexOf('\t');
+      DistfileName name = DistfileName.of(line.substring(0, tab));
+      Digest sha512 = Digest.fromHex(DigestAlgorithm.SHA512, line.substring(tab + 1));
+      Optional<BlobRecord> blob = catalog.blob(sha512);
+      if (blob.isEmpty()) {
+        missing.add(line);
+        continue;
+      }
+      BlobRecord b = blob.get();
+      catalog.upsert(new ExpectedDistfile(name, OptionalLong.of(b.size()), b.digests(), Set.of(), List.of()));
+      DistfileRecord record = catalog.distfile(name).orElseThrow();
+      Variant v = record.variants().stream()
+          .filter(x -> ContentIdentity.same(x.size(), x.digests(), OptionalLong.of(b.size()), b.digests()))
+          .findFirst().orElseThrow();
+      catalog.bind(record.ref(v), sha512);
+      bound++;
+    }
+    Seal rebuilt = sealer.compute(now);
+    if (rebuilt.digest().equals(seal.digest())) {
+      report.add("seal: all " + bound + " sealed names bound again; digest intact (" + seal.digest() + ")");
+      return seal;
+    }
+    Seal subset = sealer.sealAndKeep(now);
+    report.add("seal: " + bound + " of " + seal.entries() + " sealed names bound again"
+        + (lines.isEmpty() ? " (the listing " + sealer.listing(seal) + " is missing)"
+            : missing.isEmpty() ? "" : "; " + missing.size() + " sealed blobs are missing, e.g. "
+                + missing.get(0).replace('\t', ' '))
+        + "; the store stays sealed, now with " + subset.digest() + " (was " + seal.digest() + ")");
+    return subset;
+  }
+}
