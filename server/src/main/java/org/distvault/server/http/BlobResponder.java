@@ -22,9 +22,8 @@ import java.util.Objects;
  * Bodies, whole or partial, go out zero-copy through {@link FileTransfer}, from files opened
  * through {@link OpenBlobFiles}, once the file is known to hold the blob's bytes ({@link
  * VerifiedFiles}): before its first service in this process, and whenever the file was written
- * since, a small blob or a range is hashed whole before its headers, and a large whole body
- * is hashed while it is sent ({@link VerifyingTransfer}). A file whose size is not the blob's is
- * refused before the headers. Thread-safe.
+ * since, it is hashed whole before any header is sent, so no byte of an unverified file leaves.
+ * A file whose size is not the blob's is refused before the headers. Thread-safe.
  */
 public final class BlobResponder {
   /** {@code Content-Type} of every blob: distfiles are opaque bytes to the cache. */
@@ -44,9 +43,7 @@ public final class BlobResponder {
    * DistfileRoutes#IO_THREAD_MAX_BYTES}).
    *
    * @throws java.nio.file.NoSuchFileException when the blob's file is gone; nothing was sent
-   * @throws CorruptBlobException when the file does not hold the blob's bytes; nothing was sent,
-   *     unless {@link HttpServerExchange#isResponseStarted()}: then the connection was closed
-   *     before the body was complete
+   * @throws CorruptBlobException when the file does not hold the blob's bytes; nothing was sent
    * @throws IOException if the file cannot be read; nothing has been sent then, and the caller
    *     answers with an error
    */
@@ -77,10 +74,8 @@ public final class BlobResponder {
       return;
     }
     // A HEAD sends no byte of the body: only its size had to be right.
-    boolean known = !get || verified.known(blob.sha512(), id);
-    if (!known && (selection instanceof RangeSelection.Partial || blob.size() <= DistfileRoutes.IO_THREAD_MAX_BYTES)) {
+    if (get && !verified.known(blob.sha512(), id)) {
       verified.verify(blob.sha512(), blob.file(), id); // before the headers: a refusal is still possible
-      known = true;
     }
     long start = 0;
     long length = blob.size();
@@ -93,13 +88,6 @@ public final class BlobResponder {
       contentRange = "bytes " + partial.first() + "-" + partial.last() + "/" + blob.size();
     }
 
-    if (!known) {
-      putValidators(exchange, validators);
-      exchange.setStatusCode(status);
-      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CONTENT_TYPE);
-      VerifyingTransfer.send(exchange, blob, id, verified);
-      return;
-    }
     OpenBlobFiles.Lease file = get ? files.open(blob) : null;
     putValidators(exchange, validators);
     exchange.setStatusCode(status);

@@ -8,6 +8,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -29,6 +31,8 @@ public final class VerifiedFiles {
   record Identity(Object device, Object inode, long size, Object modified, Object changed) {}
 
   private final Map<Digest, Identity> good = new ConcurrentHashMap<>();
+  /** Verifications running, so that concurrent first requests of one blob hash it once. */
+  private final Map<Identity, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
   /** The identity of the file now (one {@code stat}, not following links). */
   static Identity identify(Path file) throws IOException {
@@ -52,11 +56,38 @@ public final class VerifiedFiles {
   }
 
   /**
-   * Hashes the whole file and notes it as verified when it hashes to {@code sha512}.
+   * Hashes the whole file and notes it as verified when it hashes to {@code sha512}; concurrent
+   * calls for one file share one hashing. It runs on the caller's thread and ties up no client:
+   * its time is the disk's and the CPU's, and it is spent once per file and process.
    *
    * @throws CorruptBlobException when it does not, or its size changed while it was read
    */
   void verify(Digest sha512, Path file, Identity id) throws IOException {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> shared = running.putIfAbsent(id, mine);
+    if (shared != null) {
+      try {
+        shared.join();
+        return;
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw e;
+      }
+    }
+    try {
+      hash(sha512, file, id);
+      mine.complete(null);
+    } catch (IOException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      running.remove(id, mine);
+    }
+  }
+
+  private void hash(Digest sha512, Path file, Identity id) throws IOException {
     MultiDigester d = MultiDigester.of(DigestAlgorithm.SHA512);
     long read = 0;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {

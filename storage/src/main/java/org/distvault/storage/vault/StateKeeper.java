@@ -70,8 +70,10 @@ final class StateKeeper implements AutoCloseable {
       // A new store, or one from before the state file: the catalog is all there is to go by.
       String id = catalogId.orElseGet(() -> UUID.randomUUID().toString());
       StoreState fresh = new StoreState(id, clock.instant(), catalogSeal, cursor);
-      fresh.write(dataDir);
+      // The catalog first: a crash in between leaves a catalog with an id and no file, which the
+      // next start writes again, never a file naming a store the catalog does not know.
       catalog.putState(STORE_KEY, id.getBytes(StandardCharsets.UTF_8));
+      fresh.write(dataDir);
       if (catalogId.isPresent()) {
         log.warn("{} was missing: written from the catalog of store {}", StoreState.file(dataDir), id);
       }
