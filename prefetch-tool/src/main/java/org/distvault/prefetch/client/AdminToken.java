@@ -16,14 +16,16 @@ import org.slf4j.LoggerFactory;
  * subcommand alike: the token is the file's first line, surrounding whitespace trimmed.
  *
  * <p>A file readable or writable by others is refused (like ssh refuses such keys); one readable
- * by the group is used with a warning, as is a token shorter than {@value #MIN_LENGTH}
- * characters.
+ * by the group is used with a warning. A token that cannot carry {@value #MIN_BITS} bits in its
+ * encoding (fewer than 32 hex digits or 22 base64 characters; see {@link TokenStrength}) is
+ * refused too: a short token can be guessed over the network, and the client subcommands would
+ * only learn that from a 401 later.
  */
 public final class AdminToken {
   private static final Logger log = LoggerFactory.getLogger(AdminToken.class);
 
-  /** Shorter tokens are used but warned about. */
-  public static final int MIN_LENGTH = 16;
+  /** The least a token must carry, judged by its encoding; weaker tokens are refused. */
+  public static final int MIN_BITS = TokenStrength.MIN_BITS;
 
   private AdminToken() {}
 
@@ -31,7 +33,7 @@ public final class AdminToken {
    * The token in an existing {@code file}.
    *
    * @throws BadTokenFileException naming the file and the problem (missing, unsafe permissions,
-   *     empty, whitespace inside)
+   *     empty, whitespace or a character other than printable ASCII inside, too short)
    * @throws IOException when it cannot be read
    */
   public static String read(Path file) throws IOException {
@@ -47,8 +49,15 @@ public final class AdminToken {
     if (token.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
       throw new BadTokenFileException("token in " + file + " contains whitespace or control characters");
     }
-    if (token.length() < MIN_LENGTH) {
-      log.warn("the token in {} has only {} characters: use at least {}", file, token.length(), MIN_LENGTH);
+    if (token.chars().anyMatch(c -> c >= 0x80)) {
+      // It travels in an HTTP header, where only ASCII is safe on every client.
+      throw new BadTokenFileException("token in " + file + " contains a character other than printable ASCII: "
+          + "use hex or base64, e.g. openssl rand -hex 32");
+    }
+    String shortfall = TokenStrength.shortfall(token);
+    if (shortfall != null) {
+      throw new BadTokenFileException("token in " + file + " is too short: " + shortfall
+          + " (openssl rand -hex 32 makes one)");
     }
     return token;
   }

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
@@ -19,7 +21,9 @@ import org.distvault.storage.name.DistfileName;
  * Parses one manifest line (UTF-8 JSON object bytes) into an {@link ExpectedDistfile}.
  *
  * <p>Strict on purpose: unknown fields, repeated fields and wrong types are errors, so a typo
- * such as {@code "digest"} cannot silently drop the checksums. Thread-safe (the factory is).
+ * such as {@code "digest"} cannot silently drop the checksums. Digest names are case-insensitive,
+ * so two spellings of one algorithm ({@code "SHA512"} and {@code "sha512"}) count as a repeat.
+ * Thread-safe (the factory is).
  */
 final class LineParser {
   private static final JsonFactory JSON =
@@ -98,13 +102,23 @@ final class LineParser {
       throw new LineException("digests must be an object, got " + describe(v));
     }
     Map<String, String> m = new LinkedHashMap<>();
+    Map<DigestAlgorithm, String> keys = new EnumMap<>(DigestAlgorithm.class);
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String alg = p.currentName();
       JsonToken hex = p.nextToken();
       if (hex != JsonToken.VALUE_STRING) {
         throw new LineException("digest " + alg + " must be a hex string, got " + describe(hex));
       }
-      m.put(alg, p.getText());
+      String value = p.getText();
+      // Names are case-insensitive: "SHA512" and "sha512" are one algorithm, and Digests.fromHex
+      // would keep whichever came last. Refused even with equal values, as a repeated key is.
+      DigestAlgorithm known = DigestAlgorithm.byName(alg).orElse(null);
+      String earlier = known == null ? null : keys.put(known, alg);
+      if (earlier != null) {
+        throw new LineException("digests '" + earlier + "' and '" + alg + "' are both " + known.distinfoName()
+            + (m.get(earlier).equalsIgnoreCase(value) ? ": give each algorithm once" : " but differ"));
+      }
+      m.put(alg, value);
     }
     return m;
   }

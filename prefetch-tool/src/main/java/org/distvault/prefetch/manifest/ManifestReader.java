@@ -16,8 +16,10 @@ import org.distvault.storage.distfile.ExpectedDistfile;
  * <p>A malformed line does not stop the reader: it comes back as {@link ManifestLine.Malformed}
  * naming the line number and the fault (bad JSON, missing or invalid name, bad digest, unknown
  * algorithm, negative size, bad pkgpath, bad URL), and reading goes on; the caller decides
- * whether one error rejects the whole input. Lines are split on LF, a trailing CR is dropped,
- * blank lines are skipped, and a line longer than {@link #MAX_LINE_BYTES} is an error.
+ * whether one error rejects the whole input. {@link #next} judges each line alone; {@link
+ * #readRest} also refuses lines that contradict an earlier one ({@link ConflictCheck}). Lines are
+ * split on LF, a trailing CR is dropped, blank lines are skipped, and a line longer than {@link
+ * #MAX_LINE_BYTES} is an error.
  *
  * <p>Not thread-safe. Closing the reader closes the stream.
  */
@@ -43,7 +45,9 @@ public final class ManifestReader implements Closeable {
   }
 
   /**
-   * Reads a whole manifest, keeping every valid entry and the first {@code maxErrors} errors.
+   * Reads a whole manifest, keeping every valid entry and the first {@code maxErrors} errors. A
+   * line that contradicts an earlier one ({@link ConflictCheck}: same name and PKGPATH, another
+   * size or digest) is an error too, naming both lines.
    *
    * @return the entries in input order, the first errors, and the total error count
    */
@@ -58,7 +62,9 @@ public final class ManifestReader implements Closeable {
     List<ExpectedDistfile> entries = new ArrayList<>();
     List<ManifestError> errors = new ArrayList<>();
     long errorCount = 0;
+    ConflictCheck conflicts = new ConflictCheck();
     for (ManifestLine line = next(); line != null; line = next()) {
+      line = conflicts.check(line);
       if (line instanceof ManifestLine.Entry e) {
         entries.add(e.entry());
       } else if (line instanceof ManifestLine.Malformed m) {

@@ -178,9 +178,9 @@ class ServerClientTest {
 
   @Test
   void tokenFileFirstLineIsTheToken() throws IOException {
-    Path t = Files.writeString(tmp.resolve("admin.token"), "  abc123  \nsecond line\n");
+    Path t = Files.writeString(tmp.resolve("admin.token"), "  0123456789abcdef0123456789abcdef  \nsecond line\n");
     Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-------"));
-    assertEquals("abc123", AdminToken.read(t));
+    assertEquals("0123456789abcdef0123456789abcdef", AdminToken.read(t));
     Path empty = Files.writeString(tmp.resolve("empty.token"), "\n");
     Files.setPosixFilePermissions(empty, PosixFilePermissions.fromString("rw-------"));
     assertEquals("token file " + empty + " is empty: its first line must be the token",

@@ -92,6 +92,11 @@ class ManifestReaderTest {
         Arguments.of("{\"name\":\"x\",\"digests\":{\"md5\":\"d41d8cd98f00b204e9800998ecf8427e\"}}",
             "unknown digest algorithm md5"),
         Arguments.of("{\"name\":\"x\",\"digests\":{\"sha512\":5}}", "digest sha512 must be a hex string, got a number"),
+        Arguments.of("{\"name\":\"x\",\"digests\":{\"SHA512\":\"" + S512 + "\",\"sha512\":\"" + "0".repeat(128) + "\"}}",
+            "digests 'SHA512' and 'sha512' are both SHA512 but differ"),
+        Arguments.of("{\"name\":\"x\",\"digests\":{\"sha512\":\"" + S512 + "\",\"Sha512\":\"" + S512.toUpperCase()
+            + "\"}}", "digests 'sha512' and 'Sha512' are both SHA512: give each algorithm once"),
+        Arguments.of("{\"name\":\"x\",\"digests\":{" + sha + "," + sha + "}}", "bad JSON: Duplicate field 'sha512'"),
         Arguments.of("{\"name\":\"x\",\"size\":-1}", "negative size -1"),
         Arguments.of("{\"name\":\"x\",\"size\":1.5}", "size must be an integer, got a number"),
         Arguments.of("{\"name\":\"x\",\"size\":99999999999999999999}", "size 99999999999999999999 is out of range"),

@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #loadOrCreate} creates a missing file with a random token (32 random bytes as hex),
  * readable by its owner only (0600), atomically: the file appears with its permissions already
- * set and never holds a partial token. An existing file is read by {@link AdminToken}, which
- * refuses one readable or writable by others.
+ * set and never holds a partial token: 256 bits, twice what {@link AdminToken} requires. An
+ * existing file is read by {@link AdminToken}, which refuses one readable or writable by others
+ * and a token of fewer than {@value AdminToken#MIN_BITS} bits (fewer than 32 hex digits or 22
+ * base64 characters).
  */
 public final class TokenFile {
   private static final Logger log = LoggerFactory.getLogger(TokenFile.class);
@@ -40,7 +42,8 @@ public final class TokenFile {
   /**
    * Reads the token from {@code file}, creating the file with a new random token if missing.
    *
-   * @throws BadTokenFileException naming the file and the problem (unsafe permissions, empty)
+   * @throws BadTokenFileException naming the file and the problem (unsafe permissions, empty, too
+   *     short)
    * @throws IOException when it cannot be read or created
    */
   public static TokenFile loadOrCreate(Path file) throws IOException {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.distvault.prefetch.client.AdminToken;
 import org.distvault.prefetch.client.BadTokenFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,9 +61,37 @@ class TokenFileTest {
   @Test
   void groupReadableFileIsUsed() throws IOException {
     Path file = dir.resolve("t");
-    Files.writeString(file, "0123456789abcdef0123\n");
+    Files.writeString(file, "0123456789abcdef0123456789abcdef\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-    assertEquals("0123456789abcdef0123", TokenFile.load(file).token());
+    assertEquals("0123456789abcdef0123456789abcdef", TokenFile.load(file).token());
+  }
+
+  @Test
+  void tokenUnder128BitsIsRefusedAndNoNewOneIsWrittenOverIt() throws IOException {
+    Path file = dir.resolve("t");
+    for (String token : new String[] {"x", "0123456789abcdef0123456789abcde", "s3cret-token_01234567"}) {
+      Files.writeString(file, token + "\n");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      BadTokenFileException e = assertThrows(BadTokenFileException.class, () -> TokenFile.loadOrCreate(file));
+      assertTrue(e.getMessage().startsWith("token in " + file + " is too short: "), e.getMessage());
+      assertTrue(e.getMessage().contains("at least 128 bits are needed: 32 hex digits or 22 base64 characters"),
+          e.getMessage());
+      assertEquals(token + "\n", Files.readString(file), "the file is left alone");
+    }
+    Files.writeString(file, "0123456789abcdef0123456789abcdef\n");
+    assertEquals("0123456789abcdef0123456789abcdef", TokenFile.load(file).token());
+    Files.writeString(file, "s3cret-token_012345678\n");
+    assertEquals("s3cret-token_012345678", TokenFile.load(file).token());
+  }
+
+  @Test
+  void generatedTokenPassesTheClientsCheck() throws IOException {
+    Path file = dir.resolve("new.token");
+    TokenFile created = TokenFile.loadOrCreate(file);
+    assertTrue(created.created());
+    // The subcommands read it with AdminToken, which refuses fewer than 128 bits: 64 hex digits are 256.
+    assertEquals(created.token(), AdminToken.read(file));
+    assertEquals(64, created.token().length());
   }
 
   @Test

@@ -245,6 +245,21 @@ class PrefetchCommandIT {
   }
 
   @Test
+  void twoLinesDisagreeingAboutOnePackagesFileAreBadInputNamingBothLines() throws Exception {
+    ExpectedDistfile g0 = entries().get(0);
+    ExpectedDistfile other = TestContent.entry("g0.tgz", "cat/g0", TestContent.bytes(8, (int) g0.size().getAsLong()),
+        up.url("/g0.tgz"));
+    Path m = manifest(List.of(g0, entries().get(1), other));
+    CliRun r = prefetch("--manifest", m.toString());
+    assertEquals(2, r.code(), r.toString());
+    assertTrue(r.err().startsWith("distvault prefetch: " + m + ":3: g0.tgz for PKGPATH cat/g0 conflicts with line 1: "
+        + "SHA512 differs"), r.toString());
+    assertTrue(r.err().contains("1 malformed line in " + m + ": nothing was uploaded or fetched"), r.toString());
+    assertEquals(0, up.totalRequests());
+    assertEquals(0, server.vault().stats().variants(), "no manifest reached the server");
+  }
+
+  @Test
   void offlineServerFailsBeforeReadingTheInput() throws Exception {
     assertEquals(0, CliRun.of("mode", "offline", "--server", url, "--token-file", tokenFile).code());
     CliRun r = prefetch("--manifest", manifest(entries()).toString());

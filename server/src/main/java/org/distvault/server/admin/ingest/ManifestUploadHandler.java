@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.UUID;
+import org.distvault.prefetch.manifest.ConflictCheck;
 import org.distvault.prefetch.manifest.ManifestError;
 import org.distvault.prefetch.manifest.ManifestLine;
 import org.distvault.prefetch.manifest.ManifestReader;
@@ -34,11 +35,16 @@ import org.distvault.storage.vault.Vault;
  * {@link ManifestReader}) recorded in the catalog as expected distfiles.
  *
  * <p>All or nothing: the body is first copied to a spool file in {@code DATA/tmp/} and every line
- * validated; if any line is malformed the answer is 400 {@code {"error":"line 17: …","errors":[the
- * first 100 "line N: …"],"malformedLines":N}} and nothing is stored. Otherwise a second pass
+ * validated; if any line is malformed, or contradicts an earlier line about the same name and
+ * PKGPATH ({@code "line 9: x.tgz for PKGPATH devel/x conflicts with line 4: SHA512 differs"}: two
+ * sources disagree about one package's file, and the catalog would silently keep the last), the
+ * answer is 400 {@code {"error":"line 17: …","errors":[the first 100 "line N: …"],
+ * "malformedLines":N}} and nothing is stored. The conflict check keeps about 300 bytes per
+ * distinct (name, PKGPATH), some 60 MB for 200,000 lines, and refuses a manifest of more than
+ * {@value ConflictCheck#MAX_PAIRS} rather than exhaust the heap. Otherwise a second pass
  * streams the entries into {@link org.distvault.storage.vault.Vault#expect(Iterable)} and the answer
  * is 200 {@code {"entries":N,"created":N,"merged":N}}. Memory stays bounded whatever the size of
- * the manifest (one catalog chunk of entries, never the raw body); the spool file is deleted
+ * the manifest (the conflict check's cap, one catalog chunk of entries, never the raw body); the spool file is deleted
  * before the answer. Upserts are written in synced chunks: a crash in the middle leaves a prefix
  * recorded, and sending the same manifest again completes it (upserts are idempotent).
  *
@@ -109,12 +115,17 @@ public final class ManifestUploadHandler implements HttpHandler {
     }
   }
 
-  /** First pass: every line must parse; otherwise 400 naming the first errors. */
+  /**
+   * First pass: every line must parse and none may contradict an earlier one (same name and
+   * PKGPATH, another size or digest: {@link ConflictCheck}); otherwise 400 naming the first errors.
+   */
   private static void validate(Path spool) throws IOException, ApiException {
     List<String> errors = new ArrayList<>();
     long malformed = 0;
+    ConflictCheck conflicts = new ConflictCheck();
     try (ManifestReader r = ManifestReader.open(spool)) {
       for (ManifestLine line = r.next(); line != null; line = r.next()) {
+        line = conflicts.check(line);
         if (line instanceof ManifestLine.Malformed m) {
           malformed++;
           if (errors.size() < MAX_ERRORS) {

@@ -166,6 +166,58 @@ class ManifestUploadHandlerTest {
     assertEquals(List.of("manifest:bad_request"), server.events);
   }
 
+  /** Line {@code i} with another PKGPATH, size or SHA-512. */
+  static String line(int i, String pkgpath, long size, int sha512) {
+    return "{\"name\":\"dist-" + i + ".tar.gz\",\"pkgpaths\":[\"" + pkgpath + "\"],\"size\":" + size
+        + ",\"digests\":{\"sha512\":\"" + String.format("%0128x", sha512) + "\"}}";
+  }
+
+  @Test
+  void linesDisagreeingAboutOnePackagesFileAreRejectedNamingBothLinesAndNothingIsStored() throws Exception {
+    String text = line(0) + "\n" + line(1) + "\n" + line(0, "cat/pkg0", 1000, 99) + "\n" + line(2) + "\n"
+        + line(1, "cat/pkg1", 7, 1) + "\n";
+    HttpResponse<String> r = upload(text);
+
+    assertEquals(400, r.statusCode(), r.body());
+    String first = "line 3: dist-0.tar.gz for PKGPATH cat/pkg0 conflicts with line 1: SHA512 differs";
+    ObjectNode want = JSON.createObjectNode().put("error", first);
+    want.putArray("errors").add(first)
+        .add("line 5: dist-1.tar.gz for PKGPATH cat/pkg1 conflicts with line 2: size 7 differs from 1001");
+    want.put("malformedLines", 2);
+    assertEquals(want, json(r));
+    assertEquals(List.of(), readerErrors(text), "each line is valid on its own");
+    assertEquals(0, server.vault.stats().names(), "nothing stored");
+    assertEquals(List.of(), TestContent.tmpFiles(data));
+  }
+
+  @Test
+  void repeatedIdenticalLinesAreAcceptedAsBefore() throws Exception {
+    HttpResponse<String> r = upload(line(0) + "\n" + line(1) + "\n" + line(0) + "\n" + line(0) + "\n");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(counts(4, 2, 2), r.body());
+    assertEquals(2, server.vault.stats().variants());
+  }
+
+  @Test
+  void otherContentForAnotherPkgpathIsAVariantAndAccepted() throws Exception {
+    HttpResponse<String> r = upload(line(0) + "\n" + line(0, "cat/other", 5, 42) + "\n");
+    assertEquals(200, r.statusCode(), r.body());
+    DistfileRecord rec = server.vault.distfile(DistfileName.of("dist-0.tar.gz")).orElseThrow();
+    assertEquals(2, rec.variants().size());
+    assertEquals(Set.of("cat/pkg0"), rec.variants().get(0).pkgpaths());
+    assertEquals(Set.of("cat/other"), rec.variants().get(1).pkgpaths());
+  }
+
+  @Test
+  void twoSpellingsOfOneAlgorithmWithDifferentValuesAreRejected() throws Exception {
+    String text = "{\"name\":\"dist-0.tar.gz\",\"pkgpaths\":[\"cat/pkg0\"],\"digests\":{\"SHA512\":\""
+        + String.format("%0128x", 1) + "\",\"sha512\":\"" + String.format("%0128x", 2) + "\"}}\n";
+    HttpResponse<String> r = upload(text);
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals("line 1: digests 'SHA512' and 'sha512' are both SHA512 but differ", json(r).path("error").asText());
+    assertEquals(0, server.vault.stats().names(), "nothing stored");
+  }
+
   @Test
   void atMostAHundredErrorsAreListedButAllAreCounted() throws Exception {
     HttpResponse<String> r = upload(lines(300, i -> i % 2 == 0 ? line(i) : "{\"name\":\"x" + i + "\"}"));
