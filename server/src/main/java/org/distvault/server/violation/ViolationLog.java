@@ -24,7 +24,7 @@ import org.distvault.storage.record.LogEntry;
  * one {@link ViolationJson} object (with its cursor) per line.
  *
  * <p>The catalog is the record; this file is a copy written after it, a whole group commit at a
- * time: the vault's committer hands each group's entries to {@link #appendRecorded} once they are
+ * time: the vault's group commit hands each group's entries to {@link #appendRecorded} once they are
  * durable, so under a flood of misses the file costs one open, one write and one close per fsync,
  * not per line. Each write opens the file in append mode and closes it again, so a log rotation
  * that moves the file away is picked up at the next write. Thread-safe: writes are serialised.

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failed catalog append throws, and the caller must not send the 404: a miss is answered only
  * once its violation is durable. The file lines of a whole group commit are written at once by the
- * catalog's committer thread, after the sync and before the appenders return ({@link
+ * thread that committed the group, after the sync and before the appenders return ({@link
  * Catalog#onCommitted}): one open-write-close per fsync, not per violation. A failed file write is
  * logged and does not fail the request. Thread-safe: concurrent records share the group commit.
  * One recorder per catalog (it takes the catalog's listener of the violations log).
@@ -62,7 +62,7 @@ public final class ViolationRecorder {
     vault.onCommitted(LogKind.VIOLATIONS, this::copyToFile);
   }
 
-  /** Writes a committed group's lines to the file (on the catalog's committer thread). */
+  /** Writes a committed group's lines to the file (by the thread that committed the group). */
   private void copyToFile(List<LogEntry> entries) {
     try {
       file.appendRecorded(entries);

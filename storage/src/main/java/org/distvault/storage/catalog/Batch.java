@@ -16,7 +16,7 @@ import org.rocksdb.WriteBatchWithIndex;
  * {@link #mark} and either nothing (it stays) or a {@link #rollback} (it failed and is undone,
  * with the callbacks and log entries it added), so one failing write fails only its own caller.
  *
- * <p>Used by the committer thread only. Closing releases the native batch.
+ * <p>Used by one group's leader only. Closing releases the native batch.
  */
 final class Batch implements AutoCloseable {
   private final RocksStore s;

@@ -444,7 +444,6 @@ public final class Catalog implements AutoCloseable {
   @Override
   public void close() {
     guard.close(() -> {
-      committer.stop();
       store.close();
     });
   }

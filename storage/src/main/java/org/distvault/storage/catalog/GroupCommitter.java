@@ -1,16 +1,17 @@
 package org.distvault.storage.catalog;
 
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.distvault.storage.record.LogEntry;
 import org.distvault.storage.record.LogKind;
 import org.distvault.storage.record.LogListener;
@@ -22,22 +23,25 @@ import org.slf4j.LoggerFactory;
  * The catalog's one writer: every write (blob records, expectations, bindings, outcomes, log
  * entries) is made durable with one fsync per group of concurrent writes, not one per write.
  *
- * <p>Writers put a {@link Write} on a queue and wait. A single committer thread takes everything
- * queued (up to {@link #MAX_GROUP} writes), applies them in order to one {@link Batch}, in which
- * each sees the ones before it, writes the batch with a synced WAL, and then releases the
- * writers. While one group is being synced the next one gathers, so the more writers there are,
- * the larger each group. A write that throws is undone within the batch and fails alone; a failed
- * sync fails the whole group, and nothing of it is stored. Because one thread applies writes in
- * order, log cursors are assigned without holes and an entry becomes visible only after every
- * entry with a smaller cursor: a reader paging by cursor never skips one that commits late.
+ * <p>Writers put a {@link Write} on a queue. The first writer that finds no group being committed
+ * becomes the leader: it takes everything queued (up to {@link #MAX_GROUP} writes), applies them in
+ * order to one {@link Batch}, in which each sees the ones before it, writes the batch with a synced
+ * WAL, and then releases the writers; the others wait. While one group is being synced the next
+ * one gathers, so the more writers there are, the larger each group. The leader is a writer that
+ * is running anyway, so a group costs no hand-over to another thread and back (which, on a busy
+ * machine, waits for the scheduler twice). A write that throws is undone within the batch and fails
+ * alone; a failed sync fails the whole group, and nothing of it is stored. Because one group is
+ * committed at a time, in queue order, log cursors are assigned without holes and an entry becomes
+ * visible only after every entry with a smaller cursor: a reader paging by cursor never skips one
+ * that commits late.
  *
- * <p>A {@link LogListener} per log kind is told of each group's durable entries on the committer
- * thread before the writers are released, so it can copy a whole group at once (e.g. one write of
- * many lines to a file) while each writer still returns only after its entry was copied.
+ * <p>A {@link LogListener} per log kind is told of each group's durable entries by the leader
+ * before the writers are released, so it can copy a whole group at once (e.g. one write of many
+ * lines to a file) while each writer still returns only after its entry was copied.
  *
- * <p>Thread-safe. A write runs on the committer thread and must not submit another (it would
- * wait for itself). The committer only touches the database while the catalog is open: {@link
- * Catalog} stops it (after every writer has returned) before closing RocksDB.
+ * <p>Thread-safe. A write runs on the leader's thread and must not submit another (it would wait
+ * for itself). Writes run only within a writer's call, so once every writer has returned ({@link
+ * Catalog} waits for them) nothing touches the database.
  */
 final class GroupCommitter {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
@@ -48,7 +52,7 @@ final class GroupCommitter {
   /** Largest log payload accepted; log entries are small records, not files. */
   static final int MAX_PAYLOAD = 1 << 20;
 
-  /** A change to the catalog, applied on the committer thread to the group's batch. */
+  /** A change to the catalog, applied by a group's leader to the group's batch. */
   @FunctionalInterface
   interface Write<R> {
     R apply(Batch batch) throws RocksDBException;
@@ -66,12 +70,14 @@ final class GroupCommitter {
     }
   }
 
-  private static final Request STOP = new Request(null, false);
-
   private final RocksStore store;
   private final Clock clock;
-  private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-  /** Last assigned cursor per log kind; only the committer thread uses it. */
+  /** Guards {@link #queue} and {@link #committing}; writers wait on {@link #released}. */
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition released = lock.newCondition();
+  private final ArrayDeque<Request> queue = new ArrayDeque<>();
+  private boolean committing;
+  /** Last assigned cursor per log kind; only the leader of the group being committed uses it. */
   private final long[] last;
   /** Last durable cursor per log kind, for readers. */
   private final AtomicLongArray durable;
@@ -79,17 +85,13 @@ final class GroupCommitter {
   private final LongAdder groups = new LongAdder();
   private final AtomicReferenceArray<LogListener> listeners =
       new AtomicReferenceArray<>(LogKind.values().length);
-  private final Thread thread;
 
-  /** Starts the committer, continuing each log after {@code lastCursors[kind.ordinal()]}. */
+  /** A committer continuing each log after {@code lastCursors[kind.ordinal()]}. */
   GroupCommitter(RocksStore store, Clock clock, long[] lastCursors) {
     this.store = store;
     this.clock = clock;
     this.last = lastCursors.clone();
     this.durable = new AtomicLongArray(lastCursors);
-    this.thread = new Thread(this::run, "catalog-committer " + store.dir);
-    thread.setDaemon(true);
-    thread.start();
   }
 
   /**
@@ -127,10 +129,9 @@ final class GroupCommitter {
 
   @SuppressWarnings("unchecked")
   private <R> R await(Request r) {
-    queue.add(r);
+    lead(r);
     try {
-      // join() is not interruptible on purpose: the caller must learn whether its write is durable.
-      return (R) r.done.join();
+      return (R) r.done.join(); // done by now: the leader completes every request it took
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException x) {
         throw x;
@@ -165,9 +166,14 @@ final class GroupCommitter {
     return store;
   }
 
-  /** Writes waiting for the committer (for tests that line writes up into one group). */
+  /** Writes waiting for a leader (for tests that line writes up into one group). */
   int queued() {
-    return queue.size();
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Synced batches written so far (writes per batch = writes / groups). */
@@ -175,42 +181,38 @@ final class GroupCommitter {
     return groups.sum();
   }
 
-  /** Stops the committer once the queue is empty. Call only when no write is in flight. */
-  void stop() {
-    queue.add(STOP);
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        // Closing must not return while the thread may still use the database.
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void run() {
+  /**
+   * Queues {@code r} and returns once it is done: committed by the leader of its group, which is
+   * this thread when no group is being committed. Waiting is not interruptible on purpose: the
+   * caller must learn whether its write is durable.
+   */
+  private void lead(Request r) {
     List<Request> group = new ArrayList<>();
-    boolean stopping = false;
-    while (!stopping) {
-      group.clear();
-      group.add(take());
-      queue.drainTo(group, MAX_GROUP - 1);
-      stopping = group.removeIf(r -> r == STOP);
-      apply(group);
+    lock.lock();
+    try {
+      queue.add(r);
+      while (committing && !r.done.isDone()) {
+        released.awaitUninterruptibly();
+      }
+      if (r.done.isDone()) {
+        return;
+      }
+      committing = true; // the leader of everything queued so far, r included
+      for (Request q; group.size() < MAX_GROUP && (q = queue.poll()) != null; ) {
+        group.add(q);
+      }
+    } finally {
+      lock.unlock();
     }
-  }
-
-  private Request take() {
-    while (true) {
+    try {
+      apply(group);
+    } finally {
+      lock.lock();
       try {
-        return queue.take();
-      } catch (InterruptedException e) {
-        // Nobody interrupts this private thread; keep serving until STOP arrives.
-        Thread.interrupted();
+        committing = false;
+        released.signalAll();
+      } finally {
+        lock.unlock();
       }
     }
   }
@@ -265,8 +267,8 @@ final class GroupCommitter {
         store.writeSynced(batch.writes());
       }
     } catch (RocksDBException | RuntimeException | Error e) {
-      // Nothing of this batch is stored: give the cursors back and tell every writer. The thread
-      // keeps serving later groups (an Error would otherwise leave writers waiting).
+      // Nothing of this batch is stored: give the cursors back and tell every writer (an Error too,
+      // or they would wait forever).
       System.arraycopy(before, 0, last, 0, last.length);
       if (batch.changedRecords()) {
         generation.incrementAndGet(); // a failed write may have reached the memtable

@@ -39,7 +39,7 @@ final class Records {
   private static final byte[] EMPTY = new byte[0];
 
   private final RocksStore s;
-  /** The counters as last made durable; written on the committer thread. */
+  /** The counters as last made durable; written by the leader of a group. */
   private volatile StoreStats stats;
 
   /** Reads the stored counters; a catalog without them (a new one) is counted and they are stored. */
@@ -106,7 +106,7 @@ final class Records {
     return page(s.blobs, after.map(Codec::blobKey).orElse(null), limit, Codec::decodeBlob);
   }
 
-  // ---- mutations: each runs on the committer thread, into the group's batch ----
+  // ---- mutations: each runs in a group commit (one group at a time), into the group's batch ----
 
   UpsertSummary upsert(Batch b, List<ExpectedDistfile> chunk) throws RocksDBException {
     Map<DistfileName, DistfileRecord> before = load(b, chunk);
