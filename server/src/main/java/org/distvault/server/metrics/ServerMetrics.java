@@ -1,6 +1,7 @@
 package org.distvault.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,6 +26,7 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
+import org.distvault.server.http.ConnectionGate;
 import org.distvault.server.http.RequestObserver;
 import org.distvault.server.http.RouteKind;
 import org.distvault.server.mode.Mode;
@@ -342,5 +344,28 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
 
   private static String label(String value) {
     return value != null && LABEL.matcher(value).matches() ? value : "other";
+  }
+
+  /**
+   * Registers the HTTP listener's connection meters, read from {@code gate} at each scrape: {@code
+   * distvault_connections} (open now), {@code distvault_connections_max} (the bound in force) and
+   * {@code distvault_connections_refused_total{reason}} ({@code total}: the bound was reached;
+   * {@code per_client}: that client address's bound was).
+   */
+  public void connections(ConnectionGate gate) {
+    Gauge.builder("distvault.connections", gate, ConnectionGate::open)
+        .description("Connections open on the HTTP listener now")
+        .register(registry);
+    Gauge.builder("distvault.connections.max", gate, ConnectionGate::max)
+        .description("The most connections the HTTP listener keeps open at once (--max-connections or derived "
+            + "from the file descriptor limit)")
+        .register(registry);
+    for (ConnectionGate.Refusal r : ConnectionGate.Refusal.values()) {
+      FunctionCounter.builder("distvault.connections.refused", gate, g -> g.refused(r))
+          .description("Connections answered 503 and closed at accept because a bound was reached: total, "
+              + "or per_client (one address)")
+          .tag("reason", r.label())
+          .register(registry);
+    }
   }
 }
