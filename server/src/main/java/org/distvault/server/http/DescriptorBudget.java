@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *       read-through downloads (4 at once, a socket and a file each), a scrub's file;
  *   <li>{@code other}: what the policy reserves for the rest of the process (the trap proxy);
  *   <li>each connection counts twice: its socket, and the large blob file it may be sending
- *       (small ones are among the kept files); the one extra is the connection accepted only to
- *       be refused.
+ *       (small ones are among the kept files); the one extra is the new connection accepted
+ *       before an idle one is closed to make room for it, or before it is refused.
  * </ul>
  *
  * <p>With the connections bounded this way, accepting never fails with "too many open files",

@@ -33,8 +33,9 @@ import org.xnio.channels.AcceptingChannel;
  * bytes, {@code #}, invalid percent escapes).
  *
  * <p>Connections are bounded and timed out by the config's {@link ConnectionPolicy}: a {@link
- * ConnectionGate} refuses those over the bounds as they are accepted, so that connections can
- * never use up the file descriptors the catalog, the blob files and the violation log need.
+ * ConnectionGate} keeps them within the bounds as they are accepted (closing an idle one to make
+ * room, or refusing the new one), so that connections can never use up the file descriptors the
+ * catalog, the blob files and the violation log need.
  *
  * <p>Closing is graceful: new requests get 503, requests in flight (including file transfers) get
  * up to {@link ServingConfig#drainTimeout()} to finish, then the listener and the worker threads
@@ -127,11 +128,11 @@ public final class HttpServing implements AutoCloseable {
           // From the first byte of a request head to its end: cuts slow-header clients.
           .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(policy.requestHeadTimeout()))
           .getMap());
-      http.setRootHandler(gate);
       // Counted after the worker's selectors are open: they are part of the reserve.
       Optional<DescriptorBudget> budget = DescriptorBudget.ofThisProcess(policy.otherDescriptors());
       int max = DescriptorBudget.maxConnections(policy, budget);
       ConnectionGate connections = new ConnectionGate(http, max, Math.min(policy.maxConnectionsPerClient(), max));
+      http.setRootHandler(connections.tracking(gate));
       AcceptingChannel<StreamConnection> server = worker.createStreamConnectionServer(
           new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), connections,
           OptionMap.builder()

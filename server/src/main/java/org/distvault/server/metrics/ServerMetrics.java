@@ -348,9 +348,10 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
 
   /**
    * Registers the HTTP listener's connection meters, read from {@code gate} at each scrape: {@code
-   * distvault_connections} (open now), {@code distvault_connections_max} (the bound in force) and
-   * {@code distvault_connections_refused_total{reason}} ({@code total}: the bound was reached;
-   * {@code per_client}: that client address's bound was).
+   * distvault_connections} (open now), {@code distvault_connections_max} (the bound in force),
+   * {@code distvault_connections_evicted_total{bound}} (idle connections closed to make room for a
+   * new one) and {@code distvault_connections_refused_total{bound}} (new connections answered 503:
+   * nothing idle to close); {@code bound} is {@code total} or {@code per_client} (one address's).
    */
   public void connections(ConnectionGate gate) {
     Gauge.builder("distvault.connections", gate, ConnectionGate::open)
@@ -360,11 +361,16 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
         .description("The most connections the HTTP listener keeps open at once (--max-connections or derived "
             + "from the file descriptor limit)")
         .register(registry);
-    for (ConnectionGate.Refusal r : ConnectionGate.Refusal.values()) {
-      FunctionCounter.builder("distvault.connections.refused", gate, g -> g.refused(r))
-          .description("Connections answered 503 and closed at accept because a bound was reached: total, "
+    for (ConnectionGate.Bound b : ConnectionGate.Bound.values()) {
+      FunctionCounter.builder("distvault.connections.evicted", gate, g -> g.evicted(b))
+          .description("Idle connections closed to make room for a new one when a bound was reached: total, "
               + "or per_client (one address)")
-          .tag("reason", r.label())
+          .tag("bound", b.label())
+          .register(registry);
+      FunctionCounter.builder("distvault.connections.refused", gate, g -> g.refused(b))
+          .description("New connections answered 503 and closed because a bound was reached and every "
+              + "connection in question was serving a request: total, or per_client (one address)")
+          .tag("bound", b.label())
           .register(registry);
     }
   }

@@ -18,7 +18,7 @@ class DescriptorBudgetTest {
   void reserveIsWhatIsOpenPlusKeptBlobFilesPlusTransientPlusOther() {
     DescriptorBudget b = new DescriptorBudget(1024, 100, 7);
     assertEquals(100 + 256 + 128 + 7, b.reserve());
-    // Two descriptors per connection, one for the connection accepted only to be refused.
+    // Two descriptors per connection, one for the new connection accepted over the bound.
     assertEquals((1024 - 491 - 1) / 2, b.connections());
     assertEquals(266, b.connections());
   }

@@ -120,8 +120,10 @@ class ServerMetricsTest {
       String s = r.scrape();
       assertEquals(0.0, sample(s, "distvault_connections"), s);
       assertEquals(270.0, sample(s, "distvault_connections_max"), s);
-      assertEquals(0.0, sample(s, "distvault_connections_refused_total{reason=\"total\"}"), s);
-      assertEquals(0.0, sample(s, "distvault_connections_refused_total{reason=\"per_client\"}"), s);
+      for (String bound : new String[] {"total", "per_client"}) {
+        assertEquals(0.0, sample(s, "distvault_connections_refused_total{bound=\"" + bound + "\"}"), s);
+        assertEquals(0.0, sample(s, "distvault_connections_evicted_total{bound=\"" + bound + "\"}"), s);
+      }
     } finally {
       r.close();
     }
