@@ -131,6 +131,7 @@ public final class DistvaultServer implements AutoCloseable {
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
       HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes), config.serving(), files);
       opened.add(0, http::close);
+      metrics.connections(http.connections());
       Optional<TrapProxy> trap = Optional.empty();
       if (config.trap().isPresent()) {
         TrapProxy proxy;

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.distvault.server.http.ConnectionPolicy;
 import org.distvault.server.http.ServingConfig;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.trap.TrapConfig;
@@ -21,6 +22,8 @@ import org.distvault.server.trap.TrapConfig;
  * @param drainTimeout how long stopping waits for requests in flight
  * @param clock times violations, mode changes and seals
  * @param trap the egress trap proxy to run beside the server, if any ({@code --trap-proxy})
+ * @param connections the HTTP listener's connection bounds and timeouts ({@code --max-connections},
+ *     {@code --idle-timeout}, ...)
  */
 public record ServerConfig(
     Path dataDir,
@@ -31,7 +34,8 @@ public record ServerConfig(
     boolean upstream,
     Duration drainTimeout,
     Clock clock,
-    Optional<TrapConfig> trap) {
+    Optional<TrapConfig> trap,
+    ConnectionPolicy connections) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -44,41 +48,48 @@ public record ServerConfig(
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(trap, "trap");
-    new ServingConfig(host, port, ServingConfig.DEFAULT_IDLE_TIMEOUT, drainTimeout); // validates
+    Objects.requireNonNull(connections, "connections");
+    new ServingConfig(host, port, connections, drainTimeout, ServingConfig.DEFAULT_WORKER_THREADS); // validates
   }
 
   /**
    * The defaults of {@code serve} for {@code dataDir}: 127.0.0.1:8080, the persisted mode, the
-   * default token file, no upstream, the default drain timeout, the UTC clock.
+   * default token file, no upstream, the default drain timeout, the UTC clock, the default
+   * connection bounds and timeouts.
    */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, Optional.empty(), Optional.empty(), false,
-        ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC(), Optional.empty());
+        ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC(), Optional.empty(), ConnectionPolicy.DEFAULTS);
   }
 
   /** This config with the mode to set at start. */
   public ServerConfig withMode(Mode m) {
-    return new ServerConfig(dataDir, host, port, Optional.of(m), adminTokenFile, upstream, drainTimeout, clock, trap);
+    return new ServerConfig(dataDir, host, port, Optional.of(m), adminTokenFile, upstream, drainTimeout, clock, trap,
+        connections);
   }
 
   /** This config with another token file. */
   public ServerConfig withTokenFile(Path file) {
-    return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock, trap);
+    return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock, trap,
+        connections);
   }
 
   /** This config with online read-through from upstream URLs on or off. */
   public ServerConfig withUpstream(boolean on) {
-    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, on, drainTimeout, clock, trap);
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, on, drainTimeout, clock, trap,
+        connections);
   }
 
   /** This config listening on {@code p} (0: any free port). */
   public ServerConfig withPort(int p) {
-    return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock, trap);
+    return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
+        connections);
   }
 
   /** This config with an egress trap proxy beside the server. */
   public ServerConfig withTrap(TrapConfig t) {
-    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, Optional.of(t));
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, Optional.of(t),
+        connections);
   }
 
   /** The token file to use: the given one or {@code DATA/admin.token}. */
@@ -86,7 +97,15 @@ public record ServerConfig(
     return adminTokenFile.orElse(dataDir.resolve("admin.token"));
   }
 
+  /** This config with other connection bounds and timeouts. */
+  public ServerConfig withConnections(ConnectionPolicy c) {
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap, c);
+  }
+
   ServingConfig serving() {
-    return new ServingConfig(host, port, ServingConfig.DEFAULT_IDLE_TIMEOUT, drainTimeout);
+    // The trap proxy, started after the listener, holds two sockets per tunnel, and its own.
+    int trapDescriptors = trap.map(t -> 2 * t.maxConnections() + 1).orElse(0);
+    return new ServingConfig(host, port, connections.reserving(trapDescriptors), drainTimeout,
+        ServingConfig.DEFAULT_WORKER_THREADS);
   }
 }

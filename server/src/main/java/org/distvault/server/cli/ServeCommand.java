@@ -19,6 +19,7 @@ import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
+import org.distvault.server.http.ConnectionPolicy;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.trap.AllowList;
 import org.distvault.server.trap.TrapConfig;
@@ -85,6 +86,30 @@ final class ServeCommand implements Callable<Integer> {
           + "to start on a catalog that is missing, another store's, or rolled back.")
   boolean recover;
 
+  // Connection bounds and timeouts; the defaults are ConnectionPolicy.DEFAULTS (see docs/cli.md).
+  @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "Close a connection that has not started a request for this long, new or kept alive "
+          + "(default: ${DEFAULT-VALUE})")
+  long idleSeconds;
+
+  @Option(names = "--request-head-timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "Close a connection whose request head is not complete this long after it started "
+          + "(default: ${DEFAULT-VALUE})")
+  long headSeconds;
+
+  @Option(names = "--send-timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "Close a connection whose client takes no response bytes for this long (default: ${DEFAULT-VALUE})")
+  long sendSeconds;
+
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Connections open at once; more are answered 503 and closed (default: what the file "
+          + "descriptor limit leaves room for after a reserve, at most " + ConnectionPolicy.AUTO_CAP + ")")
+  Integer maxConnections;
+
+  @Option(names = "--max-connections-per-client", paramLabel = "N", defaultValue = "128",
+      description = "Connections open at once from one client IP address (default: ${DEFAULT-VALUE})")
+  int maxConnectionsPerClient;
+
   @Option(names = "--trap-proxy", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
       description = "Also run the egress trap proxy on this address (port 0 picks a free one): build "
           + "environments use it as http_proxy/https_proxy; every attempt is refused and recorded as an "
@@ -107,7 +132,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config = new ServerConfig(data.toAbsolutePath().normalize(), listen.host(), listen.port(),
         Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream, Duration.ofSeconds(drainSeconds),
-        Clock.systemUTC(), trapConfig());
+        Clock.systemUTC(), trapConfig(), connectionPolicy());
     DistvaultServer server;
     try {
       if (recover) {
@@ -150,6 +175,29 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return ExitCode.OK;
+  }
+
+  /** The connection bounds and timeouts from the flags; errors name the flag. */
+  private ConnectionPolicy connectionPolicy() throws CliException {
+    if (maxConnections != null && maxConnections < 1) {
+      throw new CliException(ExitCode.USAGE, "--max-connections must be at least 1, got " + maxConnections);
+    }
+    if (maxConnectionsPerClient < 1) {
+      throw new CliException(ExitCode.USAGE, "--max-connections-per-client must be at least 1, got "
+          + maxConnectionsPerClient);
+    }
+    return new ConnectionPolicy(seconds("--idle-timeout", idleSeconds), seconds("--request-head-timeout", headSeconds),
+        seconds("--send-timeout", sendSeconds), maxConnections == null ? ConnectionPolicy.AUTO : maxConnections,
+        maxConnectionsPerClient, 0);
+  }
+
+  private static Duration seconds(String flag, long value) throws CliException {
+    // XNIO takes milliseconds as an int: at most ~24 days.
+    if (value < 1 || value > Integer.MAX_VALUE / 1000) {
+      throw new CliException(ExitCode.USAGE, flag + " must be between 1 and " + Integer.MAX_VALUE / 1000
+          + " seconds, got " + value);
+    }
+    return Duration.ofSeconds(value);
   }
 
   /** The trap proxy's config from the flags; errors name the flag and the value. */

@@ -5,13 +5,24 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import java.io.IOException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 /**
  * A running Undertow HTTP listener configured for distfile serving; closing it stops the server.
@@ -20,6 +31,11 @@ import org.xnio.Options;
  * and {@link DistfileRoutes} decodes them itself. Undertow's own parser still answers some hostile
  * request lines with an empty 400 before any handler runs (raw backslash, control or non-ASCII
  * bytes, {@code #}, invalid percent escapes).
+ *
+ * <p>Connections are bounded and timed out by the config's {@link ConnectionPolicy}: a {@link
+ * ConnectionGate} keeps them within the bounds as they are accepted (closing an idle one to make
+ * room, or refusing the new one), so that connections can never use up the file descriptors the
+ * catalog, the blob files and the violation log need.
  *
  * <p>Closing is graceful: new requests get 503, requests in flight (including file transfers) get
  * up to {@link ServingConfig#drainTimeout()} to finish, then the listener and the worker threads
@@ -32,7 +48,12 @@ public final class HttpServing implements AutoCloseable {
   /** Undertow's own default for a JVM with more than 128 MiB of heap. */
   private static final int BUFFER_BYTES = 16 * 1024 - 20;
 
-  private final Undertow undertow;
+  /** Undertow's default: one I/O thread per core, at least 2. */
+  private static final int IO_THREADS = Math.max(Runtime.getRuntime().availableProcessors(), 2);
+
+  private final XnioWorker worker;
+  private final AcceptingChannel<StreamConnection> server;
+  private final ConnectionGate connections;
   private final DefaultByteBufferPool buffers;
   private final GracefulShutdownHandler gate;
   private final InetSocketAddress address;
@@ -40,10 +61,12 @@ public final class HttpServing implements AutoCloseable {
   private boolean closed;
   private final AutoCloseable afterStop;
 
-  private HttpServing(
-      Undertow undertow, DefaultByteBufferPool buffers, GracefulShutdownHandler gate, InetSocketAddress address,
+  private HttpServing(XnioWorker worker, AcceptingChannel<StreamConnection> server, ConnectionGate connections,
+      DefaultByteBufferPool buffers, GracefulShutdownHandler gate, InetSocketAddress address,
       Duration drainTimeout, AutoCloseable afterStop) {
-    this.undertow = undertow;
+    this.worker = worker;
+    this.server = server;
+    this.connections = connections;
     this.buffers = buffers;
     this.afterStop = afterStop;
     this.gate = gate;
@@ -66,34 +89,86 @@ public final class HttpServing implements AutoCloseable {
   /**
    * Starts a listener running {@code handler}; {@code afterStop} (e.g. the routes' {@link
    * OpenBlobFiles}) is closed when the listener has stopped.
+   *
+   * @throws IllegalStateException when the descriptor limit leaves too little room for
+   *     connections (see {@link DescriptorBudget}), or the address cannot be bound
    */
   public static HttpServing start(HttpHandler handler, ServingConfig config, AutoCloseable afterStop) {
-    int timeoutMillis = (int) config.idleTimeout().toMillis();
+    ConnectionPolicy policy = config.connections();
     GracefulShutdownHandler gate = new GracefulShutdownHandler(handler);
     // Undertow's own pool keeps only 4 buffers per thread and none shared, so a busy I/O thread
     // allocated and freed direct memory on every request.
     DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, 1024, 16);
-    Undertow undertow = Undertow.builder()
-        .addHttpListener(config.port(), config.host())
-        .setWorkerThreads(config.workerThreads())
-        .setByteBufferPool(buffers)
-        .setServerOption(UndertowOptions.DECODE_URL, false)
-        // Chunked uploads are checked against this server-wide limit while parsing; each admin
-        // route enforces its own body limit, so the server-wide one is lifted.
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-        // UndertowOptions.IDLE_TIMEOUT has no effect on HTTP/1.1 connections in Undertow 2.4.4 (the
-        // idle conduit is installed without a timeout). XNIO's WRITE_TIMEOUT must be a socket
-        // option to reach accepted connections; it cuts a client that stops reading.
-        .setSocketOption(Options.WRITE_TIMEOUT, timeoutMillis)
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, timeoutMillis)
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, timeoutMillis)
-        // Bounds how long Undertow.stop() waits for worker tasks after the drain.
-        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) config.drainTimeout().toMillis())
-        .setHandler(gate)
-        .build();
-    undertow.start();
-    InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    return new HttpServing(undertow, buffers, gate, bound, config.drainTimeout(), afterStop);
+    // Assembled by hand as Undertow.start() does it (same options), for one difference: the
+    // accept listener is a ConnectionGate, which Undertow's builder has no place for.
+    XnioWorker worker;
+    try {
+      worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+          .set(Options.WORKER_IO_THREADS, IO_THREADS)
+          .set(Options.WORKER_TASK_CORE_THREADS, config.workerThreads())
+          .set(Options.WORKER_TASK_MAX_THREADS, config.workerThreads())
+          .set(Options.TCP_NODELAY, true)
+          .set(Options.CORK, true)
+          .getMap());
+    } catch (IOException e) {
+      buffers.close();
+      throw new IllegalStateException("cannot start the I/O threads: " + e, e);
+    }
+    try {
+      HttpOpenListener http = new HttpOpenListener(buffers, OptionMap.builder()
+          .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
+          .set(UndertowOptions.DECODE_URL, false)
+          // Chunked uploads are checked against this server-wide limit while parsing; each admin
+          // route enforces its own body limit, so the server-wide one is lifted.
+          .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+          // Waiting for a request to start, on a new or a kept-alive connection. (IDLE_TIMEOUT
+          // has no effect on HTTP/1.1 connections in Undertow 2.4.4: the idle conduit is
+          // installed without a timeout.)
+          .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(policy.idleTimeout()))
+          // From the first byte of a request head to its end: cuts slow-header clients.
+          .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(policy.requestHeadTimeout()))
+          .getMap());
+      // Counted after the worker's selectors are open: they are part of the reserve.
+      Optional<DescriptorBudget> budget = DescriptorBudget.ofThisProcess(policy.otherDescriptors());
+      int max = DescriptorBudget.maxConnections(policy, budget);
+      ConnectionGate connections = new ConnectionGate(http, max, Math.min(policy.maxConnectionsPerClient(), max));
+      http.setRootHandler(connections.tracking(gate));
+      AcceptingChannel<StreamConnection> server = worker.createStreamConnectionServer(
+          new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), connections,
+          OptionMap.builder()
+              .set(Options.WORKER_IO_THREADS, IO_THREADS)
+              .set(Options.TCP_NODELAY, true)
+              .set(Options.REUSE_ADDRESSES, true)
+              .set(Options.BALANCING_TOKENS, 1)
+              .set(Options.BALANCING_CONNECTIONS, 2)
+              .set(Options.BACKLOG, 1000)
+              // Must be a socket option to reach accepted connections: cuts a client that
+              // stops reading.
+              .set(Options.WRITE_TIMEOUT, millis(policy.sendTimeout()))
+              .getMap());
+      server.resumeAccepts();
+      InetSocketAddress bound = server.getLocalAddress(InetSocketAddress.class);
+      log.info("connections: at most {}, {} per client address; idle {} s, request head {} s, send {} s{}",
+          max, connections.maxPerClient(), policy.idleTimeout().toSeconds(), policy.requestHeadTimeout().toSeconds(),
+          policy.sendTimeout().toSeconds(), budget.map(b -> " (" + b.describe() + ")").orElse(""));
+      return new HttpServing(worker, server, connections, buffers, gate, bound, config.drainTimeout(), afterStop);
+    } catch (IOException | RuntimeException e) {
+      worker.shutdownNow();
+      buffers.close();
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + e, e);
+    }
+  }
+
+  private static int millis(Duration d) {
+    return (int) d.toMillis(); // ConnectionPolicy checks the range
+  }
+
+  /** The connection bounds in force and the connections open and refused. */
+  public ConnectionGate connections() {
+    return connections;
   }
 
   /** The bound address, with the real port when 0 was asked for. */
@@ -129,12 +204,29 @@ public final class HttpServing implements AutoCloseable {
       Thread.currentThread().interrupt();
       log.warn("interrupted while draining requests: stopping now");
     }
-    undertow.stop();
+    stopWorker();
     buffers.close(); // given to Undertow, so not Undertow's to close
     try {
       afterStop.close();
     } catch (Exception e) {
       log.warn("cannot release {} after stopping: {}", afterStop, e.toString());
+    }
+  }
+
+  /**
+   * What Undertow.stop() does: stop listening, then stop the I/O and worker threads, waiting at
+   * most the drain timeout for tasks still running.
+   */
+  private void stopWorker() {
+    IoUtils.safeClose(server);
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        worker.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      worker.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 }

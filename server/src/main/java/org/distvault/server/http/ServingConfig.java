@@ -8,18 +8,16 @@ import java.util.Objects;
  *
  * @param host the address to bind, e.g. {@code 127.0.0.1}
  * @param port the TCP port; 0 picks a free one (read it back from {@link HttpServing#address()})
- * @param idleTimeout how long a connection may make no progress before it is closed: waiting for
- *     the next request on a kept-alive connection, for the request headers, or for the client to
- *     take more response bytes; the last one frees the open file of a client that stopped reading
+ * @param connections the connection bounds and timeouts
  * @param drainTimeout how long closing waits for requests in flight to finish before it cuts them
  * @param workerThreads how many requests may block at once (lookups, offline misses waiting for
  *     their violation to be durable: all waiting misses share one fsync, so this also bounds how
  *     many violations one fsync carries)
  */
 public record ServingConfig(
-    String host, int port, Duration idleTimeout, Duration drainTimeout, int workerThreads) {
-  /** Idle timeout when none is given (nginx's {@code send_timeout} defaults to 60 s). */
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+    String host, int port, ConnectionPolicy connections, Duration drainTimeout, int workerThreads) {
+  /** Idle timeout when none is given: see {@link ConnectionPolicy#DEFAULT_IDLE_TIMEOUT}. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = ConnectionPolicy.DEFAULT_IDLE_TIMEOUT;
 
   /** Drain timeout when none is given: long enough for misses and small files, short for systemd. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -32,7 +30,7 @@ public record ServingConfig(
 
   public ServingConfig {
     Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(connections, "connections");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     if (drainTimeout.isNegative() || drainTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("drain timeout must be between 0 and ~24 days: " + drainTimeout);
@@ -40,12 +38,18 @@ public record ServingConfig(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
-    if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("idle timeout must be between 1 ms and ~24 days: " + idleTimeout);
-    }
     if (workerThreads < 1) {
       throw new IllegalArgumentException("worker threads must be at least 1, got " + workerThreads);
     }
+  }
+
+  /**
+   * The given listener, the default connection bounds, and {@code idleTimeout} for every way a
+   * connection can make no progress: waiting for a request, for the rest of its head, or for the
+   * client to take more response bytes.
+   */
+  public ServingConfig(String host, int port, Duration idleTimeout, Duration drainTimeout, int workerThreads) {
+    this(host, port, ConnectionPolicy.DEFAULTS.withTimeouts(idleTimeout), drainTimeout, workerThreads);
   }
 
   /** The given listener and timeouts, with the default worker threads. */
@@ -58,8 +62,14 @@ public record ServingConfig(
     this(host, port, idleTimeout, DEFAULT_DRAIN_TIMEOUT);
   }
 
-  /** Loopback only, on {@code port} (0 for any free port), default idle timeout. */
+  /** Loopback only, on {@code port} (0 for any free port), default connection policy. */
   public static ServingConfig loopback(int port) {
-    return new ServingConfig("127.0.0.1", port, DEFAULT_IDLE_TIMEOUT);
+    return new ServingConfig("127.0.0.1", port, ConnectionPolicy.DEFAULTS, DEFAULT_DRAIN_TIMEOUT,
+        DEFAULT_WORKER_THREADS);
+  }
+
+  /** This config with another connection policy. */
+  public ServingConfig withConnections(ConnectionPolicy c) {
+    return new ServingConfig(host, port, c, drainTimeout, workerThreads);
   }
 }

@@ -1,6 +1,7 @@
 package org.distvault.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,6 +26,7 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
+import org.distvault.server.http.ConnectionGate;
 import org.distvault.server.http.RequestObserver;
 import org.distvault.server.http.RouteKind;
 import org.distvault.server.mode.Mode;
@@ -342,5 +344,34 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
 
   private static String label(String value) {
     return value != null && LABEL.matcher(value).matches() ? value : "other";
+  }
+
+  /**
+   * Registers the HTTP listener's connection meters, read from {@code gate} at each scrape: {@code
+   * distvault_connections} (open now), {@code distvault_connections_max} (the bound in force),
+   * {@code distvault_connections_evicted_total{bound}} (idle connections closed to make room for a
+   * new one) and {@code distvault_connections_refused_total{bound}} (new connections answered 503:
+   * nothing idle to close); {@code bound} is {@code total} or {@code per_client} (one address's).
+   */
+  public void connections(ConnectionGate gate) {
+    Gauge.builder("distvault.connections", gate, ConnectionGate::open)
+        .description("Connections open on the HTTP listener now")
+        .register(registry);
+    Gauge.builder("distvault.connections.max", gate, ConnectionGate::max)
+        .description("The most connections the HTTP listener keeps open at once (--max-connections or derived "
+            + "from the file descriptor limit)")
+        .register(registry);
+    for (ConnectionGate.Bound b : ConnectionGate.Bound.values()) {
+      FunctionCounter.builder("distvault.connections.evicted", gate, g -> g.evicted(b))
+          .description("Idle connections closed to make room for a new one when a bound was reached: total, "
+              + "or per_client (one address)")
+          .tag("bound", b.label())
+          .register(registry);
+      FunctionCounter.builder("distvault.connections.refused", gate, g -> g.refused(b))
+          .description("New connections answered 503 and closed because a bound was reached and every "
+              + "connection in question was serving a request: total, or per_client (one address)")
+          .tag("bound", b.label())
+          .register(registry);
+    }
   }
 }

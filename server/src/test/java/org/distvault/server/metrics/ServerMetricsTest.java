@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.distvault.server.http.ConnectionGate;
 import org.distvault.server.http.RouteKind;
 import org.distvault.server.mode.Mode;
 import org.distvault.storage.record.StoreStats;
@@ -106,6 +107,23 @@ class ServerMetricsTest {
           free + " not near " + usableBefore + " .. " + usableAfter);
       assertTrue(free > 0 && free <= size, s);
       assertTrue(s.contains("# TYPE distvault_data_free_bytes gauge"), s);
+    } finally {
+      r.close();
+    }
+  }
+
+  @Test
+  void connectionMetersReadTheGateAtEachScrape() {
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (ServerMetrics m = new ServerMetrics(r, () -> new StoreStats(0, 0, 0, 0, 0, 0, 0), () -> Mode.ONLINE)) {
+      m.connections(new ConnectionGate(c -> {}, 270, 128));
+      String s = r.scrape();
+      assertEquals(0.0, sample(s, "distvault_connections"), s);
+      assertEquals(270.0, sample(s, "distvault_connections_max"), s);
+      for (String bound : new String[] {"total", "per_client"}) {
+        assertEquals(0.0, sample(s, "distvault_connections_refused_total{bound=\"" + bound + "\"}"), s);
+        assertEquals(0.0, sample(s, "distvault_connections_evicted_total{bound=\"" + bound + "\"}"), s);
+      }
     } finally {
       r.close();
     }
