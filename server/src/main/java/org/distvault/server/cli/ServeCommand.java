@@ -18,6 +18,7 @@ import org.distvault.prefetch.cli.CliException;
 import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
+import org.distvault.server.health.HealthSettings;
 import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.trap.AllowList;
@@ -90,6 +91,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "More --trap-allow entries, one HOST[:PORT] per line; # starts a comment")
   Path trapAllowFile;
 
+  @Option(names = "--min-free-space", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "/healthz reports degraded (low_space) while less space than this is free on the data "
+          + "directory's file system, e.g. 512M or 2G (default: 1G, or 5% of the file system if less)")
+  Long minFreeSpace;
+
   @Override
   public Integer call() throws CliException {
     if (drainSeconds < 0) {
@@ -100,7 +106,8 @@ final class ServeCommand implements Callable<Integer> {
         Clock.systemUTC(), trapConfig());
     DistvaultServer server;
     try {
-      server = DistvaultServer.start(config);
+      HealthSettings health = HealthSettings.defaults();
+      server = DistvaultServer.start(config, minFreeSpace == null ? health : health.withMinFreeBytes(minFreeSpace));
     } catch (BadTokenFileException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage(), e);
     } catch (IOException e) {
