@@ -11,9 +11,10 @@ import org.distvault.storage.vault.Vault;
  * succeeds. Without it the condition would last until the next miss or upload happened to write.
  * Writes nothing while the catalog is healthy.
  *
- * <p>RocksDB stops taking writes after a failed WAL write on a full disk (a "hard" background
- * error) and resumes by itself once space is back (it polls the free space every few seconds), so
- * the probe may keep failing for a few seconds after space was freed.
+ * <p>RocksDB 11 (with the catalog's several column families) refuses every write after a failed
+ * write of its log on a full disk, and does not resume when space is back, only when the catalog
+ * is reopened (DiskFullIT measures it). So after a full disk the probe goes on failing until a
+ * restart, and its detail then says to restart.
  */
 public final class CatalogProbe implements Runnable {
   /** The state key written; nothing reads it. */
