@@ -13,6 +13,12 @@ import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.TokenFile;
+import org.distvault.server.health.CatalogProbe;
+import org.distvault.server.health.FreeSpace;
+import org.distvault.server.health.Health;
+import org.distvault.server.health.HealthBody;
+import org.distvault.server.health.HealthMonitor;
+import org.distvault.server.health.HealthSettings;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.HttpServing;
 import org.distvault.server.http.OpenBlobFiles;
@@ -63,11 +69,14 @@ public final class DistvaultServer implements AutoCloseable {
   private final AutoCloseable upstream;
   private final HttpServing http;
   private final Optional<TrapProxy> trap;
+  private final Health health;
+  private final HealthMonitor monitor;
   private boolean closed;
 
   private DistvaultServer(ServerConfig config, Vault vault, TokenFile token, ModeService modes,
       PrometheusMeterRegistry registry, ServerMetrics metrics, ViolationRecorder violations,
-      List<AdminRoute> adminRoutes, AutoCloseable upstream, HttpServing http, Optional<TrapProxy> trap) {
+      List<AdminRoute> adminRoutes, AutoCloseable upstream, HttpServing http, Optional<TrapProxy> trap,
+      Health health, HealthMonitor monitor) {
     this.config = config;
     this.vault = vault;
     this.token = token;
@@ -79,6 +88,8 @@ public final class DistvaultServer implements AutoCloseable {
     this.upstream = upstream;
     this.http = http;
     this.trap = trap;
+    this.health = health;
+    this.monitor = monitor;
   }
 
   /**
@@ -88,6 +99,11 @@ public final class DistvaultServer implements AutoCloseable {
    *     cannot be bound; everything opened so far is closed again
    */
   public static DistvaultServer start(ServerConfig config) throws IOException {
+    return start(config, HealthSettings.defaults());
+  }
+
+  /** Starts a server watching its health with {@code healthSettings} (e.g. {@code --min-free-space}). */
+  public static DistvaultServer start(ServerConfig config, HealthSettings healthSettings) throws IOException {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       Vault vault = Vault.open(config.dataDir());
@@ -103,11 +119,14 @@ public final class DistvaultServer implements AutoCloseable {
       ServerMetrics metrics = new ServerMetrics(registry, vault::stats, modes::current);
       opened.add(0, metrics);
       metrics.dataDirectory(vault.dataDir());
+      Health health = new Health();
+      metrics.health(health);
+      FreeSpace space = FreeSpace.of(vault.dataDir(), healthSettings.minFreeBytes(), health);
       ViolationRecorder violations = new ViolationRecorder(vault, ViolationLog.in(vault.dataDir()),
-          metrics::violationRecorded);
+          metrics::violationRecorded, health);
       int copied = violations.catchUpFile();
       if (copied > 0) {
-        log.warn("copied {} violations a crash kept from {}", copied, ViolationLog.in(vault.dataDir()).file());
+        log.warn("copied {} violations a crash or a full disk kept from {}", copied, ViolationLog.in(vault.dataDir()).file());
       }
       MissAnalyzer analyzer = new MissAnalyzer(vault);
       ReadThrough readThrough = ReadThrough.DISABLED;
@@ -129,7 +148,12 @@ public final class DistvaultServer implements AutoCloseable {
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
           metrics, token.token(), ingest, config.clock(), registry::scrape, files);
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
-      HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes), config.serving(), files);
+      HealthMonitor monitor = HealthMonitor.start(healthSettings.checkInterval(), List.of(space::check,
+          new CatalogProbe(vault, health, config.clock()), violations::completeFile));
+      opened.add(0, monitor);
+      HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes,
+          new HealthBody(health, space, () -> modes.current().wireName(), () -> vault.stats().blobs())),
+          config.serving(), files);
       opened.add(0, http::close);
       metrics.connections(http.connections());
       Optional<TrapProxy> trap = Optional.empty();
@@ -148,7 +172,7 @@ public final class DistvaultServer implements AutoCloseable {
       }
       log.info("distvault serving {} on {} ({} mode)", vault.dataDir(), http.baseUri(), modes.current());
       return new DistvaultServer(config, vault, token, modes, registry, metrics, violations, adminRoutes,
-          upstream, http, trap);
+          upstream, http, trap, health, monitor);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -205,6 +229,11 @@ public final class DistvaultServer implements AutoCloseable {
     return registry;
   }
 
+  /** The conditions the server is degraded by, if any. */
+  public Health health() {
+    return health;
+  }
+
   /**
    * Stops serving (drains requests in flight, bounded by the config's drain timeout), then closes
    * the metrics and the vault.
@@ -221,6 +250,7 @@ public final class DistvaultServer implements AutoCloseable {
       http.close();
     } finally {
       try {
+        monitor.close();
         closeUpstream();
         metrics.close();
         registry.close();

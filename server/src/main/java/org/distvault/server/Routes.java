@@ -21,6 +21,7 @@ import org.distvault.server.admin.ingest.HaveHandler;
 import org.distvault.server.admin.ingest.ManifestUploadHandler;
 import org.distvault.server.admin.ingest.OutcomesHandler;
 import org.distvault.server.admin.ingest.ScrubHandler;
+import org.distvault.server.health.HealthBody;
 import org.distvault.server.http.BlobSource;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.MissHandler;
@@ -104,13 +105,11 @@ final class Routes {
         new ScrubHandler(vault, listener));
   }
 
-  /** The root handler. */
-  static HttpHandler root(Parts p, List<AdminRoute> adminTable) {
+  /** The root handler; {@code healthBody} answers {@code /healthz} (see {@link HealthBody}). */
+  static HttpHandler root(Parts p, List<AdminRoute> adminTable, HealthBody healthBody) {
     HttpHandler admin = new BearerAuth(p.adminToken(), new AdminRoutes(adminTable));
     HttpHandler metrics = new TextEndpoint("text/plain; version=0.0.4; charset=utf-8", p.scrape());
-    HttpHandler health = new TextEndpoint("application/json",
-        () -> "{\"status\":\"ok\",\"mode\":\"" + p.modes().current().wireName() + "\",\"blobs\":"
-            + p.vault().stats().blobs() + "}\n");
+    HttpHandler health = new TextEndpoint("application/json", healthBody);
     HttpHandler other = (HttpServerExchange exchange) -> {
       String path = exchange.getRequestURI();
       if (path.equals("/metrics")) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.distvault.server.health.NoSpace;
 import org.distvault.storage.record.FrozenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,9 @@ import org.xnio.IoUtils;
  * in blocking mode, answers other methods with 405, asks the {@link UploadGate} before the body
  * is touched (409), raises Undertow's request-body limit (2 MiB by default) to the route's own,
  * and turns the action's {@link Reply} or {@link ApiException} into a JSON response and one
- * {@link IngestListener} call. Anything unexpected becomes a 500 with a one-line error and a log
- * entry.
+ * {@link IngestListener} call. A write that fails for want of space (a full data file system)
+ * becomes a 507 with a one-line error; anything else unexpected becomes a 500 with a one-line error
+ * and a log entry.
  *
  * <p><b>Server setting this relies on:</b> Undertow checks a <em>chunked</em> body against the
  * server-wide {@code UndertowOptions.MAX_ENTITY_SIZE} (2 MiB unless set) fixed when the request is
@@ -148,11 +150,32 @@ public final class JsonEndpoint implements HttpHandler {
       }
       sendOrClose(exchange, e.status(), e.body());
     } catch (IOException | RuntimeException e) {
+      if (NoSpace.in(e)) {
+        noSpace(exchange, e);
+        return;
+      }
       log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
       listener.outcome(kind, "error");
       String what = e.getMessage() == null ? e.toString() : e.getMessage();
       sendOrClose(exchange, 500, Map.of("error", JsonReply.oneLine("internal error: " + what)));
     }
+  }
+
+  /**
+   * 507 for a write that failed because the data file system is full, with the error as one line.
+   * Not logged per request: the health monitor logs the file system running low once (a flood of
+   * uploads to a full disk must not flood the log). The rest of the body is discarded (up to
+   * {@value #LINGER_BYTES} bytes, then the connection is closed) so the client reads the answer.
+   */
+  private void noSpace(HttpServerExchange exchange, Exception e) {
+    log.debug("{} {}: no space: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.toString());
+    listener.outcome(kind, "no_space");
+    if (!exchange.isRequestComplete()) {
+      discardOrClose(exchange);
+    }
+    String what = e.getMessage() == null ? e.toString() : e.getMessage();
+    sendOrClose(exchange, 507, Map.of("error", JsonReply.oneLine(
+        "insufficient storage: no space left on the data file system (" + what + ")")));
   }
 
   /**

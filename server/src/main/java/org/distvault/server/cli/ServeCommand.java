@@ -19,6 +19,7 @@ import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
+import org.distvault.server.health.HealthSettings;
 import org.distvault.server.http.ConnectionPolicy;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.trap.AllowList;
@@ -125,6 +126,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "More --trap-allow entries, one HOST[:PORT] per line; # starts a comment")
   Path trapAllowFile;
 
+  @Option(names = "--min-free-space", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "/healthz reports degraded (low_space) while less space than this is free on the data "
+          + "directory's file system, e.g. 512M or 2G (default: 1G, or 5% of the file system if less)")
+  Long minFreeSpace;
+
   @Override
   public Integer call() throws CliException {
     if (drainSeconds < 0) {
@@ -138,7 +144,8 @@ final class ServeCommand implements Callable<Integer> {
       if (recover) {
         Vault.open(config.dataDir(), BlobStoreOptions.defaults(), Vault.Start.RECOVER).close();
       }
-      server = DistvaultServer.start(config);
+      HealthSettings health = HealthSettings.defaults();
+      server = DistvaultServer.start(config, minFreeSpace == null ? health : health.withMinFreeBytes(minFreeSpace));
     } catch (StoreDamagedException e) {
       throw new CliException(ExitCode.FAILED, "refusing to start: " + e.getMessage(), e);
     } catch (BadTokenFileException e) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.distvault.server.health.Unavailable;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.record.Resolution;
 import org.slf4j.Logger;
@@ -152,8 +153,12 @@ public final class DistfileRoutes implements HttpHandler {
         }
         blob = Optional.of(((MissAnswer.Serve) answer).blob());
       }
+    } catch (Unavailable e) {
+      // Degraded (e.g. the catalog cannot record the violation): Health logged the change once.
+      OneLineReply.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, e.getMessage());
+      return;
     } catch (IOException | RuntimeException e) {
-      // Lookup or miss handling failed (e.g. a violation could not be recorded): nothing was sent.
+      // Lookup or miss handling failed: nothing was sent.
       log.error("cannot answer {}: {}", exchange.getRequestURI(), e.toString(), e);
       OneLineReply.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR,
           "cannot answer this request now: " + e.getMessage() + " (see the server log)");

@@ -26,6 +26,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
+import org.distvault.server.health.Condition;
+import org.distvault.server.health.Health;
 import org.distvault.server.http.ConnectionGate;
 import org.distvault.server.http.RequestObserver;
 import org.distvault.server.http.RouteKind;
@@ -183,6 +185,7 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
       case 422 -> "unprocessable";
       case 501 -> "not_implemented";
       case 503 -> "unavailable";
+      case 507 -> "insufficient_storage";
       default -> status >= 500 ? "error" : "other";
     };
   }
@@ -268,6 +271,20 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
     Gauge.builder("distvault.trap.connections", activeConnections::getAsInt)
         .description("Connections the egress trap proxy is handling now, tunnels included")
         .register(registry);
+  }
+
+  /**
+   * Registers {@code distvault_degraded{reason}}: 1 while the condition holds, 0 otherwise, one
+   * series per {@link Condition}, read from {@code health} at each scrape.
+   */
+  public void health(Health health) {
+    Objects.requireNonNull(health, "health");
+    for (Condition c : Condition.values()) {
+      Gauge.builder("distvault.degraded", () -> health.holds(c) ? 1 : 0)
+          .description("1 while the server is degraded for this reason (see /healthz), else 0")
+          .tag("reason", c.wireName())
+          .register(registry);
+    }
   }
 
   @Override

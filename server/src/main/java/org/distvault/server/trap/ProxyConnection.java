@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
+import org.distvault.server.health.Unavailable;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.violation.Egress;
 import org.distvault.server.violation.Violation;
@@ -111,6 +112,10 @@ final class ProxyConnection implements Runnable {
         Optional.of(new Egress(request.host(), request.port(), request.url(), mode.wireName())));
     try {
       shared.recorder().record(v);
+    } catch (Unavailable e) {
+      // Degraded (the catalog cannot write): Health logged the change once, not once per attempt.
+      answer(503, "egress: " + request.attempt() + " refused, but " + e.getMessage());
+      return TrapOutcome.ERROR;
     } catch (RuntimeException e) {
       log.error("trap proxy: could not record the egress violation {} from {}: {}", request.attempt(), client(),
           e.toString(), e);

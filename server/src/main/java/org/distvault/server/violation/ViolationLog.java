@@ -27,7 +27,8 @@ import org.distvault.storage.record.LogEntry;
  * time: the vault's group commit hands each group's entries to {@link #appendRecorded} once they are
  * durable, so under a flood of misses the file costs one open, one write and one close per fsync,
  * not per line. Each write opens the file in append mode and closes it again, so a log rotation
- * that moves the file away is picked up at the next write. Thread-safe: writes are serialised.
+ * that moves the file away is picked up at the next write. A write that fails (a full disk) is
+ * taken back: the file keeps ending with a whole line. Thread-safe: writes are serialised.
  */
 public final class ViolationLog {
   /** How much of the file's end {@link #catchUp} reads to find the cursors already copied. */
@@ -105,12 +106,31 @@ public final class ViolationLog {
         opened = open();
       }
       try (FileChannel ch = opened) {
-        while (out.hasRemaining()) {
-          ch.write(out);
+        long before = ch.size();
+        try {
+          while (out.hasRemaining()) {
+            ch.write(out);
+          }
+        } catch (IOException e) {
+          cutBack(ch, before, e);
+          throw e;
         }
       }
     } catch (IOException e) {
       throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Takes back the part of a write that reached the file before it failed (on a full disk the
+   * first blocks may fit and the rest not), so that the file still ends with a whole line and the
+   * retry appends after it. Shrinking needs no space.
+   */
+  private static void cutBack(FileChannel ch, long size, IOException failure) {
+    try {
+      ch.truncate(size);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -163,6 +183,41 @@ public final class ViolationLog {
       }
     }
     return appended;
+  }
+
+  /**
+   * Appends every catalog entry after cursor {@code after}, whatever the file holds: for a file
+   * known to have stopped there (see {@link ViolationRecorder#completeFile}).
+   *
+   * @return how many lines were appended
+   */
+  public synchronized int copyAfter(long after, long lastCursor, LongFunction<List<Violation>> read)
+      throws IOException {
+    int appended = 0;
+    long from = after;
+    for (int guard = 0; guard < 1_000_000 && from < lastCursor; guard++) {
+      List<Violation> page = read.apply(from);
+      if (page.isEmpty()) {
+        break;
+      }
+      List<Line> lines = new ArrayList<>(page.size());
+      for (Violation v : page) {
+        lines.add(new Line(v.cursor(), ViolationJson.toBytes(v)));
+      }
+      write(lines);
+      appended += lines.size();
+      from = page.get(page.size() - 1).cursor();
+    }
+    return appended;
+  }
+
+  /** The newest cursor among the last lines of the file; 0 when it has none (missing, empty). */
+  public synchronized long lastCursorInTail() throws IOException {
+    long max = 0;
+    for (String line : tailLines()) {
+      max = Math.max(max, cursorOf(line));
+    }
+    return max;
   }
 
   /** The complete lines in the last {@link #TAIL_BYTES} of the file (the first may be cut: dropped). */

@@ -1,11 +1,18 @@
 package org.distvault.server.violation;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.distvault.server.health.Condition;
+import org.distvault.server.health.Health;
+import org.distvault.server.health.NoSpace;
+import org.distvault.server.health.Unavailable;
 import org.distvault.storage.record.LogEntry;
 import org.distvault.storage.record.LogKind;
 import org.distvault.storage.vault.Vault;
@@ -16,12 +23,20 @@ import org.slf4j.LoggerFactory;
  * Records violations: durably in the catalog's violations log first (the call returns once the
  * entry is synced), then as a line of the JSON-lines file, then tells the listener (metrics).
  *
- * <p>A failed catalog append throws, and the caller must not send the 404: a miss is answered only
- * once its violation is durable. The file lines of a whole group commit are written at once by the
- * thread that committed the group, after the sync and before the appenders return ({@link
- * Catalog#onCommitted}): one open-write-close per fsync, not per violation. A failed file write is
- * logged and does not fail the request. Thread-safe: concurrent records share the group commit.
- * One recorder per catalog (it takes the catalog's listener of the violations log).
+ * <p>A failed catalog append throws {@link Unavailable} and raises {@link
+ * Condition#CATALOG_WRITE_FAILING} (the next success clears it): the caller must not send the 404,
+ * since a miss is answered only once its violation is durable. The file lines of a whole group
+ * commit are written at once by the thread that committed the group, after the sync and before the
+ * appenders return ({@link Vault#onCommitted}): one open-write-close per fsync, not per violation.
+ *
+ * <p>A failed file write (a full disk) does not fail the request: the entries are durable in the
+ * catalog. It raises {@link Condition#VIOLATIONS_FILE_BEHIND}, and from then on the group commit no
+ * longer writes lines; {@link #completeFile} (run by the health monitor, never within a group
+ * commit) copies every entry after the last line written, in cursor order, once the file can be
+ * written again, and clears the condition. So the file never has a hole or a line twice, and the
+ * log gets one line when the file falls behind and one when it has caught up. Thread-safe:
+ * concurrent records share the group commit. One recorder per catalog (it takes the catalog's
+ * listener of the violations log).
  *
  * <p>Each violation is logged as a WARN line, at most {@link #WARN_LINES_PER_WINDOW} per
  * {@link #WARN_WINDOW_NANOS 10 s}; past that the rest of the window's violations are counted and
@@ -36,11 +51,28 @@ public final class ViolationRecorder {
 
   static final long WARN_WINDOW_NANOS = 10_000_000_000L;
 
+  /**
+   * The catalog state saying after which cursor the file stopped (ASCII digits), empty once it is
+   * complete.
+   */
+  static final String BEHIND_KEY = "violations.file.stopped-after";
+
   private final Vault vault;
   private final ViolationLog file;
   private final Consumer<ViolationKind> listener;
   private final LongSupplier nanoTime;
+  private final Health health;
   private final Object warnLock = new Object();
+  /** Guards the file-copy state below; never held while calling the catalog. */
+  private final Object copyLock = new Object();
+  /** The newest cursor written to the file by this process (or there at start). */
+  private long copied;
+  /** The newest durable cursor a group commit told of. */
+  private long latest;
+  /** Whether entries after {@link #copied} still have to be written to the file. */
+  private boolean behind;
+  /** What the catalog says about where the file stopped, as far as this process knows. */
+  private volatile OptionalLong marked = OptionalLong.empty();
   private long windowStart;
   private int warnedInWindow;
   private long unwarned;
@@ -49,37 +81,179 @@ public final class ViolationRecorder {
    * @param listener told the kind of every recorded violation (e.g. a counter); must not block
    */
   public ViolationRecorder(Vault vault, ViolationLog file, Consumer<ViolationKind> listener) {
-    this(vault, file, listener, System::nanoTime);
+    this(vault, file, listener, new Health());
+  }
+
+  /**
+   * As above, telling {@code health} when the catalog or the file cannot be written.
+   */
+  public ViolationRecorder(Vault vault, ViolationLog file, Consumer<ViolationKind> listener, Health health) {
+    this(vault, file, listener, System::nanoTime, health);
   }
 
   /** As above, with the clock of the WARN windows (tests). */
   ViolationRecorder(Vault vault, ViolationLog file, Consumer<ViolationKind> listener, LongSupplier nanoTime) {
+    this(vault, file, listener, nanoTime, new Health());
+  }
+
+  private ViolationRecorder(Vault vault, ViolationLog file, Consumer<ViolationKind> listener, LongSupplier nanoTime,
+      Health health) {
     this.vault = Objects.requireNonNull(vault, "vault");
     this.file = Objects.requireNonNull(file, "file");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.health = Objects.requireNonNull(health, "health");
     this.windowStart = nanoTime.getAsLong();
+    // What the catalog holds now is the start-up catch-up's business (catchUpFile).
+    this.copied = vault.lastCursor(LogKind.VIOLATIONS);
+    this.latest = copied;
     vault.onCommitted(LogKind.VIOLATIONS, this::copyToFile);
   }
 
-  /** Writes a committed group's lines to the file (by the thread that committed the group). */
+  /**
+   * Writes a committed group's lines to the file (by the thread that committed the group), unless the
+   * file is behind: then {@link #completeFile} writes them after the older ones. It must not read
+   * the catalog here: the group commit waiting for the catalog would stall every writer.
+   */
   private void copyToFile(List<LogEntry> entries) {
+    synchronized (copyLock) {
+      latest = Math.max(latest, entries.get(entries.size() - 1).cursor());
+      if (behind) {
+        return;
+      }
+      List<LogEntry> fresh = entries.stream().filter(e -> e.cursor() > copied).toList();
+      if (fresh.isEmpty()) {
+        return;
+      }
+      try {
+        file.appendRecorded(fresh);
+        copied = fresh.get(fresh.size() - 1).cursor();
+      } catch (IOException | RuntimeException e) {
+        fallBehind(e);
+      }
+    }
+  }
+
+  /** Marks the file behind after a failed write; the caller holds {@link #copyLock}. */
+  private void fallBehind(Exception e) {
+    behind = true;
+    health.raise(Condition.VIOLATIONS_FILE_BEHIND, "violations after cursor " + copied
+        + " are recorded in the catalog but could not be written to " + file.file() + ": " + e.getMessage()
+        + "; they are copied once it can be written again");
+  }
+
+  /**
+   * When the file is behind the catalog, copies every entry after its last line, in cursor order,
+   * and clears {@link Condition#VIOLATIONS_FILE_BEHIND} once nothing is missing. Does nothing when
+   * the file is up to date. Called periodically by the health monitor; must not be called from a
+   * log listener (within a group commit).
+   *
+   * <p>While the file is behind, the catalog also holds where it stopped ({@link #BEHIND_KEY}), so
+   * that a restart completes it even when it is empty or missing (which start-up otherwise takes
+   * for a rotated file, not to be filled again).
+   *
+   * @return how many lines were written
+   */
+  public int completeFile() {
+    int written = 0;
+    for (int pages = 0; pages < 1_000_000; pages++) {
+      long from;
+      boolean done;
+      synchronized (copyLock) {
+        done = !behind || copied >= latest;
+        if (behind && done) {
+          behind = false;
+          health.clear(Condition.VIOLATIONS_FILE_BEHIND);
+        }
+        from = copied;
+      }
+      if (done) {
+        mark(OptionalLong.empty());
+        return written;
+      }
+      mark(OptionalLong.of(from));
+      List<LogEntry> page = vault.read(LogKind.VIOLATIONS, from, Vault.MAX_PAGE); // not under the lock
+      synchronized (copyLock) {
+        List<LogEntry> fresh = page.stream().filter(e -> e.cursor() > copied).toList();
+        if (fresh.isEmpty()) {
+          copied = Math.max(copied, latest); // nothing stored after it: nothing to copy
+          continue;
+        }
+        try {
+          file.appendRecorded(fresh);
+        } catch (IOException | RuntimeException e) {
+          fallBehind(e);
+          return written;
+        }
+        copied = fresh.get(fresh.size() - 1).cursor();
+        latest = Math.max(latest, copied);
+        written += fresh.size();
+      }
+    }
+    return written;
+  }
+
+  /**
+   * Stores in the catalog where the file stopped ({@code after}), or that it is complete (empty),
+   * unless it already says so. A failed write is tried again at the next call.
+   */
+  private void mark(OptionalLong after) {
+    if (after.equals(marked)) {
+      return;
+    }
+    if (marked.isPresent() && after.isPresent()) {
+      return; // the first place it stopped is what counts until it is complete
+    }
     try {
-      file.appendRecorded(entries);
-    } catch (IOException | RuntimeException e) {
-      log.error("violations {}..{} are recorded in the vault but could not be written to {}: {}",
-          entries.get(0).cursor(), entries.get(entries.size() - 1).cursor(), file.file(), e.toString());
+      vault.putState(BEHIND_KEY, after.isPresent()
+          ? Long.toString(after.getAsLong()).getBytes(StandardCharsets.US_ASCII) : new byte[0]);
+      marked = after;
+    } catch (RuntimeException e) {
+      log.debug("cannot store where {} stopped: {}", file.file(), e.toString());
+    }
+  }
+
+  /** Where the catalog says the file stopped, if it says so. */
+  private OptionalLong storedMark() {
+    Optional<byte[]> v = vault.state(BEHIND_KEY);
+    if (v.isEmpty() || v.get().length == 0) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(new String(v.get(), StandardCharsets.US_ASCII)));
+    } catch (NumberFormatException e) {
+      log.warn("ignoring the unreadable state {}: {}", BEHIND_KEY, e.toString());
+      return OptionalLong.empty();
+    }
+  }
+
+  /** Whether violations recorded in the catalog are still missing from the file. */
+  public boolean fileBehind() {
+    synchronized (copyLock) {
+      return behind;
     }
   }
 
   /**
    * Records {@code v} and returns it with its cursor, once it is durable.
    *
-   * @throws RuntimeException when the catalog could not store it (then nothing is recorded)
+   * @throws Unavailable when the catalog could not store it (then nothing is recorded)
+   * @throws IllegalStateException when the vault is closed
    */
   public Violation record(Violation v) {
     // The line in the file is written by copyToFile before append returns.
-    long cursor = vault.append(LogKind.VIOLATIONS, ViolationJson.toBytes(v.withCursor(0)));
+    long cursor;
+    try {
+      cursor = vault.append(LogKind.VIOLATIONS, ViolationJson.toBytes(v.withCursor(0)));
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      throw e; // closed, or a bug: not a condition of the store
+    } catch (RuntimeException e) {
+      health.raise(Condition.CATALOG_WRITE_FAILING, "cannot record violations: " + e.getMessage());
+      throw new Unavailable("cannot record this " + v.kind().wireName() + " violation now, so it is not answered: "
+          + (NoSpace.in(e) ? "no space left on the data file system" : "the catalog cannot be written")
+          + " (see /healthz)", e);
+    }
+    health.clear(Condition.CATALOG_WRITE_FAILING);
     Violation recorded = v.withCursor(cursor);
     listener.accept(recorded.kind());
     warn(recorded);
@@ -130,8 +304,45 @@ public final class ViolationRecorder {
     return vault.lastCursor(LogKind.VIOLATIONS);
   }
 
-  /** Copies to the JSON-lines file what a crash kept from it; see {@link ViolationLog#catchUp}. */
-  public int catchUpFile() throws IOException {
-    return file.catchUp(lastCursor(), after -> read(after, Vault.MAX_PAGE));
+  /**
+   * Copies to the JSON-lines file what a crash, or a full disk before a restart, kept from it (see
+   * {@link ViolationLog#catchUp}); an empty or missing file is filled only when the catalog says
+   * the file had stopped ({@link #completeFile}), since otherwise it was rotated away. Call once,
+   * at start-up, before violations are recorded. A write that fails does not throw: the file is
+   * marked behind after its last line, and {@link #completeFile} finishes the copy once it can be
+   * written.
+   *
+   * @return how many lines were written
+   */
+  public int catchUpFile() {
+    long last = lastCursor();
+    OptionalLong stopped = storedMark();
+    marked = stopped;
+    long inFile = 0;
+    try {
+      inFile = file.lastCursorInTail();
+      int n = stopped.isPresent() && inFile == 0
+          ? file.copyAfter(stopped.getAsLong(), last, after -> read(after, Vault.MAX_PAGE))
+          : file.catchUp(last, after -> read(after, Vault.MAX_PAGE));
+      mark(OptionalLong.empty());
+      return n;
+    } catch (IOException e) {
+      long resume;
+      try {
+        inFile = file.lastCursorInTail();
+        resume = inFile > 0 ? inFile : stopped.orElse(last);
+      } catch (IOException unreadable) {
+        // Where to resume is unknown: copying nothing more is better than copying lines twice.
+        log.error("cannot read {} to find where to resume copying violations: {}", file.file(),
+            unreadable.toString());
+        resume = last;
+      }
+      synchronized (copyLock) {
+        copied = resume;
+        latest = Math.max(latest, last);
+        fallBehind(e);
+      }
+      return 0;
+    }
   }
 }
