@@ -65,6 +65,8 @@ class ConnectionFloodIT {
       byte[] blob = new byte[3 << 20];
       new Random(16).nextBytes(blob);
       String sha512 = honest.upload(blob);
+      // Bound to a name, so that it is in the seal: a sealed store serves only what its seal holds.
+      honest.bind("flood-hit-1.0.tar.gz", "devel/flood", sha512);
       honest.offline();
       String metrics = honest.get("metrics").body();
       int max = (int) metric(metrics, "distvault_connections_max");
@@ -81,7 +83,7 @@ class ConnectionFloodIT {
         long healthMillis = (System.nanoTime() - t) / 1_000_000;
         assertEquals(200, health.statusCode(), health.body());
         t = System.nanoTime();
-        HttpResponse<byte[]> hit = honest.getBytes("by-hash/sha512/" + sha512);
+        HttpResponse<byte[]> hit = honest.getBytes("pkg/devel/flood/flood-hit-1.0.tar.gz");
         long hitMillis = (System.nanoTime() - t) / 1_000_000;
         assertEquals(200, hit.statusCode());
         assertArrayEquals(blob, hit.body());
@@ -236,6 +238,15 @@ class ConnectionFloodIT {
           .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(201, put.statusCode(), put.body());
       return hex.toString();
+    }
+
+    /** Binds {@code name} for {@code pkgpath} to the uploaded blob, as a prefetch outcome would. */
+    void bind(String name, String pkgpath, String sha512) throws IOException, InterruptedException {
+      String line = "{\"name\":\"" + name + "\",\"pkgpaths\":[\"" + pkgpath + "\"],\"digests\":{\"SHA512\":\""
+          + sha512 + "\"},\"status\":\"ok\",\"sha512\":\"" + sha512 + "\"}\n";
+      HttpResponse<String> r = client().send(request("api/v1/outcomes").timeout(SETUP_WITHIN)
+          .POST(HttpRequest.BodyPublishers.ofString(line, UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
     }
 
     void offline() throws IOException, InterruptedException {

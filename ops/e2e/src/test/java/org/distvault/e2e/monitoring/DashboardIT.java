@@ -86,7 +86,7 @@ class DashboardIT {
         assertFalse(t.path("expr").asText().isBlank(), name + ": empty expr");
       }
     }
-    assertEquals(23, queryPanels);
+    assertEquals(24, queryPanels);
   }
 
   /** promtool parses every dashboard query, with Grafana's variables replaced by values. */
