@@ -5,37 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.distvault.server.testing.LogCapture;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Conditions are logged once per change, however often they are raised, and listed in order. */
 class HealthTest {
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(Health.class);
-  private Level configured;
-
-  @BeforeEach
-  void listen() {
-    configured = logger.getLevel();
-    logger.setLevel(Level.INFO);
-    logged.start();
-    logger.addAppender(logged);
-  }
-
-  @AfterEach
-  void stopListening() {
-    logger.detachAppender(logged);
-    logger.setLevel(configured);
-  }
+  @RegisterExtension final LogCapture logged = new LogCapture(Health.class, Level.INFO);
 
   private List<String> lines() {
-    return logged.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    return logged.events().stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
   }
 
   @Test

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,12 +13,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.distvault.server.testing.LogCapture;
 import org.distvault.storage.vault.Vault;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The recorder against a real catalog and file: every violation is durable and in the file, and
@@ -29,24 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 class ViolationRecorderTest {
   @TempDir Path dir;
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(ViolationRecorder.class);
-  private Level configured;
-
-  @BeforeEach
-  void listen() {
-    // logback-test.xml keeps this logger at ERROR for the load tests; these lines are the subject here.
-    configured = logger.getLevel();
-    logger.setLevel(Level.WARN);
-    logged.start();
-    logger.addAppender(logged);
-  }
-
-  @AfterEach
-  void stopListening() {
-    logger.detachAppender(logged);
-    logger.setLevel(configured);
-  }
+  // logback-test.xml keeps this logger at ERROR for the load tests; these lines are the subject here.
+  @RegisterExtension final LogCapture logged = new LogCapture(ViolationRecorder.class, Level.WARN);
 
   static Violation miss(int i) {
     return new Violation(0, Instant.parse("2026-11-23T03:00:00Z"), ViolationKind.UNKNOWN,
@@ -91,7 +72,7 @@ class ViolationRecorderTest {
   }
 
   private List<String> messages(String contains) {
-    return logged.list.stream()
+    return logged.events().stream()
         .filter(e -> e.getLevel() == Level.WARN)
         .map(ILoggingEvent::getFormattedMessage)
         .filter(m -> contains.equals("violation ") ? m.startsWith(contains) : m.contains(contains))
