@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Prefetch of many small files, two jars interleaved: which side of a prefetch got slower or faster.
+#
+#   ops/bench/prefetch-ab.sh A.jar B.jar [client|server]     (from anywhere; needs java, curl, python3)
+#
+# "client" (default): both runs use A's server and each jar's own prefetch client; "server": both
+# runs use A's client and each jar's own server. A corpus of COUNT (2000) random files of
+# 1-16 KiB and its distinfo (SHA512, Size) are made once; each of ROUNDS (6) rounds runs A then B
+# against a fresh data directory, with the files taken from a file:// mirror (no HTTP upstream),
+# and prints the wall time of `distvault prefetch`. Loopback only; bounded loops; the work dir is
+# removed at the end.
+set -euo pipefail
+a=$(readlink -f "$1"); b=$(readlink -f "$2"); side=${3:-client}
+count=${COUNT:-2000}; rounds=${ROUNDS:-6}
+work=$(mktemp -d)
+trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+cd "$work"
+mkdir -p mirror distinfo/bench/ab
+python3 - "$count" <<'PY'
+import hashlib, os, random, sys
+rng = random.Random(5)
+with open("distinfo/bench/ab/distinfo", "w") as d:
+    d.write("$NetBSD$\n\n")
+    for i in range(int(sys.argv[1])):
+        name = "s-%05d.bin" % i
+        data = os.urandom(rng.randint(1024, 16384))
+        open("mirror/" + name, "wb").write(data)
+        d.write("SHA512 (%s) = %s\nSize (%s) = %d bytes\n" % (name, hashlib.sha512(data).hexdigest(), name, len(data)))
+PY
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+run() { # $1 server jar, $2 client jar -> seconds
+  rm -rf data
+  java -jar "$1" serve --data ./data --listen "127.0.0.1:$port" >/dev/null 2>&1 & pid=$!
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  local t0 t1
+  t0=$(date +%s.%N)
+  java -jar "$2" prefetch --server "http://127.0.0.1:$port/" --token-file data/admin.token --distinfo distinfo \
+    --site "file://$work/mirror/" --jobs 8 --per-host 8 >/dev/null 2>&1 || echo "prefetch failed" >&2
+  t1=$(date +%s.%N)
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  python3 -c "print('%.2f' % ($t1 - $t0))"
+}
+echo "prefetch-ab: $count files, $rounds rounds, $side side differs; A=$a B=$b"
+for r in $(seq "$rounds"); do
+  if [ "$side" = client ]; then ta=$(run "$a" "$a"); tb=$(run "$a" "$b"); else ta=$(run "$a" "$a"); tb=$(run "$b" "$a"); fi
+  echo "round $r: A $ta s, B $tb s"
+done
