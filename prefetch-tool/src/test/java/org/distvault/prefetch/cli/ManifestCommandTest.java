@@ -2,7 +2,6 @@ package org.distvault.prefetch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.distvault.prefetch.manifest.Manifest;
 import org.distvault.prefetch.manifest.ManifestReader;
+import org.distvault.prefetch.source.PkgsrcFixture;
 import org.distvault.prefetch.testserver.TestFiles;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ExpectedDistfile;
@@ -26,27 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ManifestCommandTest {
   @TempDir Path tmp;
 
-  /** This module's fixture tree; skips without bmake. */
-  static Path fixture() {
-    assumeTrue(onPath("bmake"), "bmake is not installed (Debian package: bmake)");
-    Path p = Path.of("src/test/resources/pkgsrc-fixture").toAbsolutePath().normalize();
-    assertTrue(Files.isRegularFile(p.resolve("Makefile")), "no fixture tree at " + p);
-    return p;
-  }
-
-  private static boolean onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static Manifest parse(String jsonLines) throws IOException {
     try (ManifestReader r = new ManifestReader(new ByteArrayInputStream(jsonLines.getBytes(StandardCharsets.UTF_8)))) {
       return r.readRest(10);
@@ -55,7 +34,7 @@ class ManifestCommandTest {
 
   @Test
   void wholeFixtureTreeGivesParseableLinesAndExitsOneForItsFailingPackages() throws IOException {
-    CliRun r = CliRun.of("manifest", "--pkgsrc", fixture().toString());
+    CliRun r = CliRun.of("manifest", "--pkgsrc", PkgsrcFixture.tree().toString());
 
     assertEquals(1, r.code(), r.toString());
     Manifest m = parse(r.out());
@@ -77,7 +56,7 @@ class ManifestCommandTest {
   void packageListToOutputFileExitsZeroWhenEveryPackageScans() throws IOException {
     Path list = Files.writeString(tmp.resolve("pkgpaths"), "devel/libfoo\n# comment\ngames/sounds/\n");
     Path out = tmp.resolve("manifest.jsonl");
-    CliRun r = CliRun.of("manifest", "--pkgsrc", fixture().toString(), "--pkgpaths", list.toString(), "--bmake",
+    CliRun r = CliRun.of("manifest", "--pkgsrc", PkgsrcFixture.tree().toString(), "--pkgpaths", list.toString(), "--bmake",
         "bmake", "--output", out.toString());
 
     assertEquals(0, r.code(), r.toString());

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,23 +34,10 @@ class PkgsrcScannerTest {
   @TempDir Path tmp;
 
   @BeforeAll
-  static void findBmakeAndFixture() throws URISyntaxException {
-    assumeTrue(onPath("bmake"), "bmake is not installed (Debian package: bmake)");
-    fixture = Path.of(PkgsrcScannerTest.class.getResource("/pkgsrc-fixture/Makefile").toURI()).getParent();
+  static void findBmakeAndFixture() {
+    fixture = PkgsrcFixture.tree();
   }
 
-  private static boolean onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   private static ScanOptions options() {
     return ScanOptions.defaults().withJobs(2).withTimeout(Duration.ofSeconds(60));

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.distvault.prefetch.source.PkgsrcFixture;
 import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
