@@ -8,10 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.FrozenException;
@@ -50,7 +53,8 @@ public final class Catalog implements AutoCloseable {
   private final Logs logs;
   private final GroupCommitter committer;
   private final Guard guard;
-  private final WriteFreeze freeze = new WriteFreeze();
+  /** One freeze per set: sealing one set never blocks writes to another. */
+  private final ConcurrentHashMap<SetName, WriteFreeze> freezes = new ConcurrentHashMap<>();
 
   private Catalog(RocksStore store, Clock clock) throws RocksDBException {
     this.store = store;
@@ -95,7 +99,12 @@ public final class Catalog implements AutoCloseable {
 
   /** Records one expectation; see {@link #upsertAll}. */
   public UpsertSummary upsert(ExpectedDistfile expected) {
-    return upsertAll(List.of(expected));
+    return upsertAll(SetName.DEFAULT, List.of(expected));
+  }
+
+  /** {@link #upsertAll(SetName, Iterable)} into the default set. */
+  public UpsertSummary upsertAll(Iterable<ExpectedDistfile> expected) {
+    return upsertAll(SetName.DEFAULT, expected);
   }
 
   /**
@@ -109,38 +118,50 @@ public final class Catalog implements AutoCloseable {
    * whole call is not. Upserts are idempotent, so after a crash the same input can be replayed.
    * A bound variant whose expectations grow is unbound unless its blob satisfies them too.
    */
-  public UpsertSummary upsertAll(Iterable<ExpectedDistfile> expected) {
+  public UpsertSummary upsertAll(SetName set, Iterable<ExpectedDistfile> expected) {
+    Objects.requireNonNull(set, "set");
     UpsertSummary total = UpsertSummary.NONE;
     List<ExpectedDistfile> chunk = new ArrayList<>(UPSERT_CHUNK);
     for (ExpectedDistfile e : expected) {
       chunk.add(Objects.requireNonNull(e, "expected distfile"));
       if (chunk.size() == UPSERT_CHUNK) {
-        total = total.plus(upsertChunk(chunk));
+        total = total.plus(upsertChunk(set, chunk));
         chunk.clear();
       }
     }
     if (chunk.isEmpty()) {
       // Still through the guard, so that even an empty upsert fails on a closed catalog.
       UpsertSummary done = total;
-      return freeze.call("upsert", () -> guard.call("upsert", () -> done));
+      return freeze(set).call("upsert", () -> guard.call("upsert", () -> done));
     }
-    return total.plus(upsertChunk(chunk));
+    return total.plus(upsertChunk(set, chunk));
   }
 
-  private UpsertSummary upsertChunk(List<ExpectedDistfile> chunk) {
-    return freeze.call("upsert", () -> guard.call("upsert",
-        () -> committer.submit(b -> records.upsert(b, chunk))));
+  private UpsertSummary upsertChunk(SetName set, List<ExpectedDistfile> chunk) {
+    return freeze(set).call("upsert", () -> guard.call("upsert",
+        () -> committer.submit(b -> records.upsert(b, set, chunk))));
   }
 
-  /** Everything expected under {@code name}: all its variants. */
+  /** Everything the default set expects under {@code name}: all its variants. */
   public Optional<DistfileRecord> distfile(DistfileName name) {
-    return guard.call("read distfile", () -> records.distfile(name));
+    return distfile(SetName.DEFAULT, name);
   }
 
-  /** Chooses the variant a request for {@code name} means; rules in {@link Resolution#of}. */
+  /** Everything {@code set} expects under {@code name}: all its variants. */
+  public Optional<DistfileRecord> distfile(SetName set, DistfileName name) {
+    return guard.call("read distfile", () -> records.distfile(set, name));
+  }
+
+  /** Chooses the variant of the default set a request for {@code name} means. */
   public Resolution resolve(DistfileName name, Optional<String> pkgpath) {
+    return resolve(SetName.DEFAULT, name, pkgpath);
+  }
+
+  /** Chooses the variant of {@code set} a request for {@code name} means; rules in {@link Resolution#of}. */
+  public Resolution resolve(SetName set, DistfileName name, Optional<String> pkgpath) {
     Objects.requireNonNull(pkgpath, "pkgpath");
-    return guard.call("resolve", () -> Resolution.of(name, records.distfile(name).orElse(null), pkgpath));
+    return guard.call("resolve",
+        () -> Resolution.of(name, records.distfile(set, name).orElse(null), pkgpath));
   }
 
   /**
@@ -158,13 +179,23 @@ public final class Catalog implements AutoCloseable {
 
   /** Up to {@code limit} distfile records in name byte order, after {@code after} if given. */
   public List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit) {
-    checkLimit(limit);
-    return guard.call("list distfiles", () -> records.listDistfiles(after, limit));
+    return listDistfiles(SetName.DEFAULT, after, limit);
   }
 
-  /** Records the last prefetch outcome of a variant. */
+  /** Up to {@code limit} of {@code set}'s distfile records in name byte order, after {@code after} if given. */
+  public List<DistfileRecord> listDistfiles(SetName set, Optional<DistfileName> after, int limit) {
+    checkLimit(limit);
+    return guard.call("list distfiles", () -> records.listDistfiles(set, after, limit));
+  }
+
+  /** Records the last prefetch outcome of a variant of the default set. */
   public void recordOutcome(VariantRef variant, PrefetchOutcome outcome) {
-    recordOutcomes(Map.of(variant, outcome));
+    recordOutcomes(SetName.DEFAULT, Map.of(variant, outcome));
+  }
+
+  /** {@link #recordOutcomes(SetName, Map)} in the default set. */
+  public void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) {
+    recordOutcomes(SetName.DEFAULT, outcomes);
   }
 
   /**
@@ -172,9 +203,9 @@ public final class Catalog implements AutoCloseable {
    *
    * @throws IllegalArgumentException naming an unknown distfile or variant; nothing is written
    */
-  public void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) {
-    freeze.call("record outcomes", () -> guard.call("record outcomes",
-        () -> committer.submit(b -> records.recordOutcomes(b, outcomes))));
+  public void recordOutcomes(SetName set, Map<VariantRef, PrefetchOutcome> outcomes) {
+    freeze(set).call("record outcomes", () -> guard.call("record outcomes",
+        () -> committer.submit(b -> records.recordOutcomes(b, set, outcomes))));
   }
 
   /**
@@ -185,7 +216,12 @@ public final class Catalog implements AutoCloseable {
    * @throws IllegalArgumentException when the variant or blob is unknown or they do not match
    */
   public void bind(VariantRef variant, Digest sha512) {
-    bindAll(List.of(Map.entry(variant, sha512)));
+    bindAll(SetName.DEFAULT, List.of(Map.entry(variant, sha512)));
+  }
+
+  /** {@link #bindAll(SetName, List)} in the default set. */
+  public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
+    bindAll(SetName.DEFAULT, bindings);
   }
 
   /**
@@ -195,23 +231,23 @@ public final class Catalog implements AutoCloseable {
    *
    * @throws IllegalArgumentException naming the first binding that cannot be made
    */
-  public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
+  public void bindAll(SetName set, List<Map.Entry<VariantRef, Digest>> bindings) {
     bindings.forEach(b -> Digest.requireSha512(b.getValue()));
-    freeze.call("bind", () -> guard.call("bind",
-        () -> committer.submit(b -> records.bindAll(b, bindings))));
+    freeze(set).call("bind", () -> guard.call("bind",
+        () -> committer.submit(b -> records.bindAll(b, set, bindings))));
   }
 
   /**
-   * Freezes what is expected and bound: upserts, outcomes and binds throw {@link
+   * Freezes what {@code set} expects and binds: its upserts, outcomes and binds throw {@link
    * FrozenException} with {@code reason} until {@link #thaw}. When this returns, none of
-   * them is still running, so what is bound now stays bound (a seal computed now holds). Blob
-   * records, verification times, blob removal (a scrub must still drop a corrupt blob), logs and
-   * state stay writable. Freezing a frozen catalog replaces the reason. In memory only: whoever
-   * froze the catalog freezes it again after a restart.
+   * them is still running, so what is bound now stays bound (a seal computed now holds). Other
+   * sets, blob records, verification times, blob removal (a scrub must still drop a corrupt
+   * blob), logs and state stay writable. Freezing a frozen set replaces the reason. In memory
+   * only: whoever froze a set freezes it again after a restart.
    */
-  public void freeze(String reason) {
+  public void freeze(SetName set, String reason) {
     Objects.requireNonNull(reason, "reason");
-    freeze.freeze(reason);
+    freeze(set).freeze(reason);
   }
 
   /** Writes that belong together, for {@link #unlessFrozen}. */
@@ -222,21 +258,37 @@ public final class Catalog implements AutoCloseable {
 
   /**
    * Runs {@code writes} (e.g. a request's binds and their outcomes) as one with respect to a
-   * {@link #freeze}: either all run before it takes effect, or none does and this throws {@link
-   * FrozenException} naming {@code what}. Keep them short: a freeze waits for them.
+   * {@link #freeze} of {@code set}: either all run before it takes effect, or none does and this
+   * throws {@link FrozenException} naming {@code what}. Keep them short: a freeze waits for them.
    */
-  public <E extends Exception> void unlessFrozen(String what, Writes<E> writes) throws E {
-    freeze.run(what, writes);
+  public <E extends Exception> void unlessFrozen(SetName set, String what, Writes<E> writes) throws E {
+    freeze(set).run(what, writes);
   }
 
-  /** Ends a {@link #freeze}; thawing a catalog that is not frozen does nothing. */
-  public void thaw() {
-    freeze.thaw();
+  /** Ends a {@link #freeze}; thawing a set that is not frozen does nothing. */
+  public void thaw(SetName set) {
+    freeze(set).thaw();
   }
 
-  /** Why the catalog is frozen, if it is. */
-  public Optional<String> frozen() {
-    return Optional.ofNullable(freeze.reason());
+  /** Why {@code set} is frozen, if it is. */
+  public Optional<String> frozen(SetName set) {
+    WriteFreeze f = freezes.get(set);
+    return f == null ? Optional.empty() : Optional.ofNullable(f.reason());
+  }
+
+  private WriteFreeze freeze(SetName set) {
+    return freezes.computeIfAbsent(Objects.requireNonNull(set, "set"), x -> new WriteFreeze());
+  }
+
+  /**
+   * Deletes what {@code set} expects and binds, in one atomic write; blobs stay. {@link #freeze}
+   * the set first, so that no write into it runs meanwhile.
+   *
+   * @return the number of distfile names the set had
+   */
+  public long deleteSet(SetName set) {
+    Objects.requireNonNull(set, "set");
+    return guard.call("delete set", () -> committer.submitAlone(b -> records.deleteSet(b, set)));
   }
 
   // ---- blobs ----
@@ -302,18 +354,21 @@ public final class Catalog implements AutoCloseable {
    * @return the variants that were unbound
    */
   public List<VariantRef> removeBlob(Digest sha512) {
-    Digest.requireSha512(sha512);
-    return guard.call("remove blob", () -> committer.submitAlone(b -> records.removeBlob(b, sha512, false)));
+    return removeBlob(sha512, set -> false);
   }
 
   /**
-   * Forgets a blob's record and digest-index entries but leaves the variants bound to it bound (for
-   * a sealed store, whose bindings must stay what its seal describes: a request for one of them is
-   * then a miss saying the blob is missing). Unknown blobs are ignored.
+   * Forgets a blob as {@link #removeBlob(Digest)} does, but the variants of the sets that {@code
+   * keepBindings} names stay bound to it (sealed sets, whose bindings must stay what their seals
+   * describe: a request for one of them is then a miss saying the blob is missing).
+   *
+   * @return the variants that were unbound
    */
-  public void dropBlobRecord(Digest sha512) {
+  public List<VariantRef> removeBlob(Digest sha512, Predicate<SetName> keepBindings) {
     Digest.requireSha512(sha512);
-    guard.call("drop blob record", () -> committer.submitAlone(b -> records.removeBlob(b, sha512, true)));
+    Objects.requireNonNull(keepBindings, "keepBindings");
+    return guard.call("remove blob",
+        () -> committer.submitAlone(b -> records.removeBlob(b, sha512, keepBindings)));
   }
 
   // ---- counts ----

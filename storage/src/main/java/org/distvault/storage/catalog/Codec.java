@@ -35,6 +35,7 @@ import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 
 /**
  * The stored form of catalog keys (binary, ordered) and values (JSON, for debuggability).
@@ -42,12 +43,15 @@ import org.distvault.storage.name.DistfileName;
  * <p>Keys, per column family:
  *
  * <ul>
- *   <li>{@code distfiles}: the name's UTF-8 bytes, exactly as pkgsrc writes it;
+ *   <li>{@code distfiles}: the name's UTF-8 bytes, exactly as pkgsrc writes it, for the set {@code
+ *       default}; for any other set, a 0 byte, the set's name, a 0 byte, then the name (no valid
+ *       distfile name starts with or holds a 0 byte, so the default set's keys are exactly those
+ *       that do not start with one, and every existing catalog is the default set as it is);
  *   <li>{@code blobs}: the 64 SHA-512 bytes;
  *   <li>{@code digests}: algorithm code (1 byte), digest bytes, then the blob's SHA-512 (one key
  *       per blob, so even a SHA-1 collision keeps both blobs findable);
- *   <li>{@code bindings}: SHA-512, name UTF-8, variant id (4 bytes big-endian): which variants
- *       are bound to a blob;
+ *   <li>{@code bindings}: SHA-512, the set prefix as in {@code distfiles}, name UTF-8, variant id
+ *       (4 bytes big-endian): which variants of which sets are bound to a blob;
  *   <li>{@code logs}: log kind code (1 byte), cursor (8 bytes big-endian); the value is the
  *       commit time in epoch milliseconds (8 bytes) followed by the payload;
  *   <li>{@code state} and {@code meta}: UTF-8 strings.
@@ -87,12 +91,50 @@ final class Codec {
 
   // ---- distfiles ----
 
-  static byte[] distfileKey(DistfileName name) {
-    return name.utf8();
+  static byte[] distfileKey(SetName set, DistfileName name) {
+    return concat(setPrefix(set), name.utf8());
   }
 
+  /** The name in a distfile key of any set. */
   static DistfileName distfileName(byte[] key) {
-    return DistfileName.of(new String(key, StandardCharsets.UTF_8));
+    int start = setPrefixLength(key, 0);
+    return DistfileName.of(new String(key, start, key.length - start, StandardCharsets.UTF_8));
+  }
+
+  // ---- sets ----
+
+  private static final byte[] NO_PREFIX = new byte[0];
+
+  /** What every distfile key of the set starts with: nothing for the default set. */
+  static byte[] setPrefix(SetName set) {
+    if (set.isDefault()) {
+      return NO_PREFIX;
+    }
+    byte[] name = utf8(set.value());
+    byte[] p = new byte[name.length + 2];
+    System.arraycopy(name, 0, p, 1, name.length);
+    return p;
+  }
+
+  /** The first key of the default set: every key from here on is one of its keys. */
+  static final byte[] DEFAULT_SET_START = {1};
+
+  /** The length of the set prefix at {@code offset} of {@code key}: 0 for the default set. */
+  private static int setPrefixLength(byte[] key, int offset) {
+    if (key.length == offset || key[offset] != 0) {
+      return 0;
+    }
+    for (int i = offset + 1; i < key.length; i++) {
+      if (key[i] == 0) {
+        return i + 1 - offset;
+      }
+    }
+    throw new CatalogException("corrupt catalog key: a set prefix without its end");
+  }
+
+  private static SetName setAt(byte[] key, int offset, int prefixLength) {
+    return prefixLength == 0 ? SetName.DEFAULT
+        : SetName.of(new String(key, offset + 1, prefixLength - 2, StandardCharsets.UTF_8));
   }
 
   static byte[] encode(DistfileRecord r) {
@@ -182,16 +224,22 @@ final class Codec {
 
   // ---- bindings (blob -> variants bound to it) ----
 
-  static byte[] bindingKey(Digest sha512, VariantRef ref) {
+  static byte[] bindingKey(Digest sha512, SetName set, VariantRef ref) {
+    byte[] prefix = setPrefix(set);
     byte[] name = ref.name().utf8();
-    return ByteBuffer.allocate(SHA512_BYTES + name.length + 4)
-        .put(sha512.bytes()).put(name).putInt(ref.variantId()).array();
+    return ByteBuffer.allocate(SHA512_BYTES + prefix.length + name.length + 4)
+        .put(sha512.bytes()).put(prefix).put(name).putInt(ref.variantId()).array();
   }
 
-  static VariantRef bindingRef(byte[] key) {
-    String name = new String(key, SHA512_BYTES, key.length - SHA512_BYTES - 4, StandardCharsets.UTF_8);
+  /** A variant of a set, as a binding-index key names it. */
+  record SetVariant(SetName set, VariantRef ref) {}
+
+  static SetVariant bindingRef(byte[] key) {
+    int prefix = setPrefixLength(key, SHA512_BYTES);
+    int start = SHA512_BYTES + prefix;
+    String name = new String(key, start, key.length - start - 4, StandardCharsets.UTF_8);
     int id = ByteBuffer.wrap(key, key.length - 4, 4).getInt();
-    return new VariantRef(DistfileName.of(name), id);
+    return new SetVariant(setAt(key, SHA512_BYTES, prefix), new VariantRef(DistfileName.of(name), id));
   }
 
   // ---- logs ----

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.StoreStats;
@@ -64,8 +66,8 @@ final class Records {
     return stats;
   }
 
-  Optional<DistfileRecord> distfile(DistfileName name) throws RocksDBException {
-    byte[] key = Codec.distfileKey(name);
+  Optional<DistfileRecord> distfile(SetName set, DistfileName name) throws RocksDBException {
+    byte[] key = Codec.distfileKey(set, name);
     return Optional.ofNullable(s.db.get(s.distfiles, key)).map(v -> Codec.decodeDistfile(key, v));
   }
 
@@ -96,10 +98,27 @@ final class Records {
     }
   }
 
-  List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit)
+  /** A page of the set's records in name byte order: its keys are the ones with its prefix. */
+  List<DistfileRecord> listDistfiles(SetName set, Optional<DistfileName> after, int limit)
       throws RocksDBException {
-    return page(s.distfiles, after.map(Codec::distfileKey).orElse(null), limit,
-        Codec::decodeDistfile);
+    byte[] prefix = Codec.setPrefix(set);
+    List<DistfileRecord> out = new ArrayList<>();
+    try (RocksIterator it = s.db.newIterator(s.distfiles)) {
+      if (after.isPresent()) {
+        byte[] from = Codec.distfileKey(set, after.get());
+        it.seek(from);
+        if (it.isValid() && Arrays.equals(it.key(), from)) {
+          it.next();
+        }
+      } else {
+        it.seek(set.isDefault() ? Codec.DEFAULT_SET_START : prefix);
+      }
+      for (; it.isValid() && out.size() < limit && Codec.startsWith(it.key(), prefix); it.next()) {
+        out.add(Codec.decodeDistfile(it.key(), it.value()));
+      }
+      it.status();
+    }
+    return out;
   }
 
   List<BlobRecord> listBlobs(Optional<Digest> after, int limit) throws RocksDBException {
@@ -108,8 +127,8 @@ final class Records {
 
   // ---- mutations: each runs in a group commit (one group at a time), into the group's batch ----
 
-  UpsertSummary upsert(Batch b, List<ExpectedDistfile> chunk) throws RocksDBException {
-    Map<DistfileName, DistfileRecord> before = load(b, chunk);
+  UpsertSummary upsert(Batch b, SetName set, List<ExpectedDistfile> chunk) throws RocksDBException {
+    Map<DistfileName, DistfileRecord> before = load(b, set, chunk);
     Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
     long created = 0;
     for (ExpectedDistfile e : chunk) {
@@ -127,30 +146,32 @@ final class Records {
       after.put(e.name(), next);
       created += u.created() ? 1 : 0;
     }
-    write(b, before, after, StoreStats.ZERO);
+    write(b, set, before, after, StoreStats.ZERO);
     return new UpsertSummary(chunk.size(), created, chunk.size() - created);
   }
 
-  Void recordOutcomes(Batch b, Map<VariantRef, PrefetchOutcome> outcomes) throws RocksDBException {
+  Void recordOutcomes(Batch b, SetName set, Map<VariantRef, PrefetchOutcome> outcomes)
+      throws RocksDBException {
     Map<DistfileName, DistfileRecord> before = new HashMap<>();
     Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
     for (Map.Entry<VariantRef, PrefetchOutcome> o : outcomes.entrySet()) {
       DistfileRecord r = after.containsKey(o.getKey().name()) ? after.get(o.getKey().name())
-          : loadOne(b, o.getKey().name(), before);
+          : loadOne(b, set, o.getKey().name(), before);
       after.put(r.name(), r.with(variant(r, o.getKey().variantId()).withOutcome(o.getValue())));
     }
-    write(b, before, after, StoreStats.ZERO);
+    write(b, set, before, after, StoreStats.ZERO);
     return null;
   }
 
   /** Applies the bindings in order; if one fails, the caller's batch is rolled back. */
-  Void bindAll(Batch b, List<Map.Entry<VariantRef, Digest>> bindings) throws RocksDBException {
+  Void bindAll(Batch b, SetName set, List<Map.Entry<VariantRef, Digest>> bindings)
+      throws RocksDBException {
     Map<DistfileName, DistfileRecord> before = new HashMap<>();
     Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
     for (Map.Entry<VariantRef, Digest> binding : bindings) {
       VariantRef ref = binding.getKey();
       Digest sha512 = binding.getValue();
-      DistfileRecord r = after.containsKey(ref.name()) ? after.get(ref.name()) : loadOne(b, ref.name(), before);
+      DistfileRecord r = after.containsKey(ref.name()) ? after.get(ref.name()) : loadOne(b, set, ref.name(), before);
       Variant v = variant(r, ref.variantId());
       BlobRecord blob = blob(b, sha512).orElseThrow(() -> new IllegalArgumentException(
           "cannot bind " + ref + ": no blob sha512:" + sha512.hex() + " in the catalog"));
@@ -161,7 +182,7 @@ final class Records {
       }
       after.put(r.name(), r.with(v.withBlob(Optional.of(sha512))));
     }
-    write(b, before, after, StoreStats.ZERO);
+    write(b, set, before, after, StoreStats.ZERO);
     return null;
   }
 
@@ -196,7 +217,7 @@ final class Records {
       }
       out.add(merged);
     }
-    write(b, Map.of(), Map.of(), delta);
+    write(b, SetName.DEFAULT, Map.of(), Map.of(), delta);
     return out;
   }
 
@@ -208,47 +229,46 @@ final class Records {
     BlobRecord o = old.get();
     BlobRecord next = new BlobRecord(o.sha512(), o.size(), o.digests(), o.storedAt(), when);
     b.put(s.blobs, Codec.blobKey(sha512), Codec.encode(next));
-    write(b, Map.of(), Map.of(), StoreStats.ZERO);
+    write(b, SetName.DEFAULT, Map.of(), Map.of(), StoreStats.ZERO);
     return true;
   }
 
   /**
-   * Drops a blob and unbinds its variants; scans the binding index, so it runs alone. With {@code
-   * keepBindings} the variants stay bound to the missing blob (a sealed store's bindings are what
-   * its seal describes: a request for one of them is then a miss saying the blob is missing).
+   * Drops a blob and unbinds its variants in every set, except in the sets {@code keepBindings}
+   * names: their variants stay bound to the missing blob (a sealed set's bindings are what its seal
+   * describes: a request for one of them is then a miss saying the blob is missing). Scans the
+   * binding index, so it runs alone.
    */
-  List<VariantRef> removeBlob(Batch b, Digest sha512, boolean keepBindings) throws RocksDBException {
+  List<VariantRef> removeBlob(Batch b, Digest sha512, Predicate<SetName> keepBindings)
+      throws RocksDBException {
     Optional<BlobRecord> blob = blob(b, sha512);
     if (blob.isEmpty()) {
       return List.of();
     }
-    if (keepBindings) {
-      for (Digest d : blob.get().digests().asMap().values()) {
-        if (d.algorithm() != DigestAlgorithm.SHA512) {
-          b.delete(s.digests, Codec.digestKey(d, sha512));
-        }
-      }
-      b.delete(s.blobs, Codec.blobKey(sha512));
-      write(b, Map.of(), Map.of(), StoreStats.ZERO.minus(StoreStats.of(blob.get())));
-      return List.of();
-    }
-    Map<DistfileName, DistfileRecord> before = new HashMap<>();
-    Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
-    List<VariantRef> unbound = new ArrayList<>();
     b.requireAlone();
+    Map<SetName, Map<DistfileName, DistfileRecord>> before = new HashMap<>();
+    Map<SetName, Map<DistfileName, DistfileRecord>> after = new HashMap<>();
+    List<VariantRef> unbound = new ArrayList<>();
     for (byte[] key : keysWithPrefix(s.bindings, Codec.blobKey(sha512))) {
+      Codec.SetVariant bound = Codec.bindingRef(key);
+      SetName set = bound.set();
+      if (keepBindings.test(set)) {
+        continue;
+      }
       // Delete the index entry even if the record disagrees: it must not outlive the blob.
       b.delete(s.bindings, key);
-      VariantRef ref = Codec.bindingRef(key);
-      DistfileRecord r = after.get(ref.name());
+      VariantRef ref = bound.ref();
+      Map<DistfileName, DistfileRecord> was = before.computeIfAbsent(set, x -> new HashMap<>());
+      Map<DistfileName, DistfileRecord> now = after.computeIfAbsent(set, x -> new LinkedHashMap<>());
+      DistfileRecord r = now.get(ref.name());
       if (r == null) {
-        r = before.containsKey(ref.name()) ? before.get(ref.name()) : distfile(b, ref.name()).orElse(null);
+        r = was.containsKey(ref.name()) ? was.get(ref.name()) : distfile(b, set, ref.name()).orElse(null);
       }
       Optional<Variant> v = Optional.ofNullable(r).flatMap(x -> x.variant(ref.variantId()))
           .filter(x -> x.blob().equals(Optional.of(sha512)));
       if (v.isPresent()) {
-        before.putIfAbsent(r.name(), r);
-        after.put(r.name(), r.with(v.get().withBlob(Optional.empty())));
+        was.putIfAbsent(r.name(), r);
+        now.put(r.name(), r.with(v.get().withBlob(Optional.empty())));
         unbound.add(ref);
       }
     }
@@ -258,8 +278,45 @@ final class Records {
       }
     }
     b.delete(s.blobs, Codec.blobKey(sha512));
-    write(b, before, after, StoreStats.ZERO.minus(StoreStats.of(blob.get())));
+    StoreStats delta = StoreStats.ZERO.minus(StoreStats.of(blob.get()));
+    for (Map.Entry<SetName, Map<DistfileName, DistfileRecord>> set : after.entrySet()) {
+      write(b, set.getKey(), before.get(set.getKey()), set.getValue(), delta);
+      delta = StoreStats.ZERO;
+    }
+    if (after.isEmpty()) {
+      write(b, SetName.DEFAULT, Map.of(), Map.of(), delta);
+    }
     return unbound;
+  }
+
+  /**
+   * Deletes every record of a set and its binding-index entries (never a blob). Runs alone.
+   *
+   * @return the number of distfile records deleted
+   */
+  Long deleteSet(Batch b, SetName set) throws RocksDBException {
+    b.requireAlone();
+    long deleted = 0;
+    StoreStats delta = StoreStats.ZERO;
+    for (Optional<DistfileName> after = Optional.empty(); ; ) {
+      List<DistfileRecord> page = listDistfiles(set, after, Catalog.MAX_PAGE);
+      for (DistfileRecord r : page) {
+        for (Variant v : r.variants()) {
+          if (v.blob().isPresent()) {
+            b.delete(s.bindings, Codec.bindingKey(v.blob().get(), set, r.ref(v)));
+          }
+        }
+        b.delete(s.distfiles, Codec.distfileKey(set, r.name()));
+        delta = delta.minus(StoreStats.of(r));
+        deleted++;
+      }
+      if (page.size() < Catalog.MAX_PAGE) {
+        break;
+      }
+      after = Optional.of(page.get(page.size() - 1).name());
+    }
+    write(b, set, Map.of(), Map.of(), delta);
+    return deleted;
   }
 
   /** Recomputes the counters by scanning every stored record; runs alone (it reads the database). */
@@ -294,25 +351,25 @@ final class Records {
    * batch; the counters are published once the batch is durable. {@code before} holds the stored
    * version of every name in {@code after} that existed.
    */
-  private void write(Batch b, Map<DistfileName, DistfileRecord> before,
+  private void write(Batch b, SetName set, Map<DistfileName, DistfileRecord> before,
       Map<DistfileName, DistfileRecord> after, StoreStats delta) throws RocksDBException {
     for (DistfileRecord next : after.values()) {
       DistfileRecord old = before.get(next.name());
-      b.put(s.distfiles, Codec.distfileKey(next.name()), Codec.encode(next));
+      b.put(s.distfiles, Codec.distfileKey(set, next.name()), Codec.encode(next));
       delta = delta.plus(StoreStats.of(next));
       if (old != null) {
         delta = delta.minus(StoreStats.of(old));
         for (Variant was : old.variants()) {
           Optional<Digest> now = next.variant(was.id()).flatMap(Variant::blob);
           if (was.blob().isPresent() && !was.blob().equals(now)) {
-            b.delete(s.bindings, Codec.bindingKey(was.blob().get(), old.ref(was)));
+            b.delete(s.bindings, Codec.bindingKey(was.blob().get(), set, old.ref(was)));
           }
         }
       }
       for (Variant v : next.variants()) {
         Optional<Digest> was = old == null ? Optional.empty() : old.variant(v.id()).flatMap(Variant::blob);
         if (v.blob().isPresent() && !v.blob().equals(was)) {
-          b.put(s.bindings, Codec.bindingKey(v.blob().get(), next.ref(v)), EMPTY);
+          b.put(s.bindings, Codec.bindingKey(v.blob().get(), set, next.ref(v)), EMPTY);
         }
       }
     }
@@ -334,30 +391,31 @@ final class Records {
     return Optional.ofNullable(b.get(s.blobs, key)).map(v -> Codec.decodeBlob(key, v));
   }
 
-  private Optional<DistfileRecord> distfile(Batch b, DistfileName name) throws RocksDBException {
-    byte[] key = Codec.distfileKey(name);
+  private Optional<DistfileRecord> distfile(Batch b, SetName set, DistfileName name)
+      throws RocksDBException {
+    byte[] key = Codec.distfileKey(set, name);
     return Optional.ofNullable(b.get(s.distfiles, key)).map(v -> Codec.decodeDistfile(key, v));
   }
 
   /** The records of the chunk's distinct names (absent names are missing from the map). */
-  private Map<DistfileName, DistfileRecord> load(Batch b, List<ExpectedDistfile> chunk)
+  private Map<DistfileName, DistfileRecord> load(Batch b, SetName set, List<ExpectedDistfile> chunk)
       throws RocksDBException {
     Map<DistfileName, DistfileRecord> out = new HashMap<>();
     for (ExpectedDistfile e : chunk) {
       if (!out.containsKey(e.name())) {
-        distfile(b, e.name()).ifPresent(r -> out.put(e.name(), r));
+        distfile(b, set, e.name()).ifPresent(r -> out.put(e.name(), r));
       }
     }
     return out;
   }
 
   /** Loads one record into {@code before}, or fails naming the unknown distfile. */
-  private DistfileRecord loadOne(Batch b, DistfileName name, Map<DistfileName, DistfileRecord> before)
-      throws RocksDBException {
+  private DistfileRecord loadOne(Batch b, SetName set, DistfileName name,
+      Map<DistfileName, DistfileRecord> before) throws RocksDBException {
     DistfileRecord r = before.get(name);
     if (r == null) {
-      r = distfile(b, name).orElseThrow(
-          () -> new IllegalArgumentException("no distfile " + name + " in the catalog"));
+      r = distfile(b, set, name).orElseThrow(() -> new IllegalArgumentException("no distfile " + name
+          + (set.isDefault() ? "" : " in set " + set) + " in the catalog"));
       before.put(name, r);
     }
     return r;

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 
 /**
  * A bounded in-memory cache of {@link Vault#locate} answers that lead to a stored blob, so that
@@ -29,8 +30,8 @@ final class LocateCache {
   /** Most answers kept: a whole pbulk run's distfiles, a few hundred bytes each. */
   static final int MAX_ENTRIES = 100_000;
 
-  /** A cache key: the name and the PKGPATH of the request, if any. */
-  private record Key(DistfileName name, Optional<String> pkgpath) {}
+  /** A cache key: the set, the name and the PKGPATH of the request, if any. */
+  private record Key(SetName set, DistfileName name, Optional<String> pkgpath) {}
 
   private record Entry(long generation, Vault.Located located) {}
 
@@ -51,9 +52,10 @@ final class LocateCache {
   }
 
   /** The answer for {@code name} and {@code pkgpath}: cached if still current, else from {@code read}. */
-  Vault.Located locate(DistfileName name, Optional<String> pkgpath, Supplier<Vault.Located> read) {
+  Vault.Located locate(SetName set, DistfileName name, Optional<String> pkgpath,
+      Supplier<Vault.Located> read) {
     long now = generation.getAsLong();
-    Key key = new Key(name, pkgpath);
+    Key key = new Key(set, name, pkgpath);
     Entry cached = entries.get(key);
     if (cached != null && cached.generation() == now) {
       return cached.located();
@@ -76,8 +78,8 @@ final class LocateCache {
    * The cached answer for {@code name} and {@code pkgpath} if it is still current; never reads
    * the catalog's records, so it is fit for a thread that must not block.
    */
-  Optional<Vault.Located> peek(DistfileName name, Optional<String> pkgpath) {
-    Entry cached = entries.get(new Key(name, pkgpath));
+  Optional<Vault.Located> peek(SetName set, DistfileName name, Optional<String> pkgpath) {
+    Entry cached = entries.get(new Key(set, name, pkgpath));
     if (cached == null || cached.generation() != generation.getAsLong()) {
       return Optional.empty();
     }

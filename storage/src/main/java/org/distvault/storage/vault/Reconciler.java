@@ -14,7 +14,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.distvault.storage.blob.BlobStore;
+import java.util.function.Predicate;
 import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
@@ -39,10 +41,10 @@ final class Reconciler {
   private final BlobStore blobs;
   private final Catalog catalog;
   private final Clock clock;
-  private final boolean sealed;
+  private final Predicate<SetName> sealed;
 
-  /** @param sealed whether the store is sealed: then a dropped record leaves its names bound */
-  Reconciler(BlobStore blobs, Catalog catalog, Clock clock, boolean sealed) {
+  /** @param sealed which sets are sealed: a dropped record leaves their names bound */
+  Reconciler(BlobStore blobs, Catalog catalog, Clock clock, Predicate<SetName> sealed) {
     this.blobs = blobs;
     this.catalog = catalog;
     this.clock = clock;
@@ -79,11 +81,8 @@ final class Reconciler {
         page = catalog.listBlobs(after, PAGE)) {
       for (BlobRecord b : page) {
         if (!Files.isRegularFile(blobs.layout().path(b.sha512()), LinkOption.NOFOLLOW_LINKS)) {
-          if (sealed) {
-            catalog.dropBlobRecord(b.sha512()); // the seal's bindings stay: requests become misses
-          } else {
-            catalog.removeBlob(b.sha512());
-          }
+          // A seal's bindings stay: requests for them become misses.
+          catalog.removeBlob(b.sha512(), sealed);
           dropped.add(b.sha512());
         }
       }

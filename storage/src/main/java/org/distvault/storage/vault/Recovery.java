@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -24,6 +25,7 @@ import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ContentIdentity;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.LogEntry;
@@ -70,14 +72,19 @@ final class Recovery {
     catalog.putState(StateKeeper.STORE_KEY, id.getBytes(StandardCharsets.UTF_8));
     report.add("blobs: " + catalog.stats().blobs() + " blob files recorded (" + catalog.stats().blobBytes() + " bytes)");
     importViolations(dataDir, catalog, found.map(StoreState::violationCursor).orElse(0L), report);
-    Optional<Seal> seal = found.flatMap(StoreState::seal);
-    if (seal.isPresent()) {
-      seal = Optional.of(rebind(dataDir, catalog, seal.get(), clock.instant(), report));
-      catalog.putState(StateKeeper.SEAL_KEY, StoreState.sealBytes(seal));
+    TreeMap<SetName, Seal> seals = new TreeMap<>();
+    SetRegistry sets = new SetRegistry(catalog, clock);
+    for (Map.Entry<SetName, Seal> sealed : found.map(StoreState::seals).orElse(new TreeMap<>()).entrySet()) {
+      SetName set = sealed.getKey();
+      Seal seal = rebind(dataDir, catalog, set, sealed.getValue(), clock.instant(), report);
+      sets.add(set);
+      catalog.putState(StateKeeper.sealKey(set), StoreState.sealBytes(Optional.of(seal)));
+      seals.put(set, seal);
     }
-    report.add("lost: manifests (expected distfiles and their URLs), prefetch outcomes and the audit log;"
-        + " run the prefetch again " + (seal.isPresent() ? "after unsealing " : "") + "to restore them");
-    StoreState state = new StoreState(id, found.map(StoreState::createdAt).orElse(clock.instant()), seal,
+    report.add("lost: manifests (expected distfiles and their URLs), prefetch outcomes, sets that were not"
+        + " sealed, and the audit log; run the prefetch again " + (seals.isEmpty() ? "" : "after unsealing ")
+        + "to restore them");
+    StoreState state = new StoreState(id, found.map(StoreState::createdAt).orElse(clock.instant()), seals,
         catalog.lastCursor(LogKind.VIOLATIONS));
     state.write(dataDir);
     return StateKeeper.check(dataDir, catalog, clock, Optional.of(state));
@@ -116,8 +123,8 @@ final class Recovery {
    * seal the store now has: the same one when every sealed blob is held, else the seal of what could
    * be bound (a subset of the old one, so the store stays sealed and serves nothing unsealed).
    */
-  private static Seal rebind(Path dataDir, Catalog catalog, Seal seal, Instant now, List<String> report)
-      throws IOException {
+  private static Seal rebind(Path dataDir, Catalog catalog, SetName set, Seal seal, Instant now,
+      List<String> report) throws IOException {
     Sealer sealer = new Sealer(catalog, dataDir);
     List<String> lines = sealer.readListing(seal);
     int bound = 0;
@@ -132,25 +139,27 @@ final class Recovery {
         continue;
       }
       BlobRecord b = blob.get();
-      catalog.upsert(new ExpectedDistfile(name, OptionalLong.of(b.size()), b.digests(), Set.of(), List.of()));
-      DistfileRecord record = catalog.distfile(name).orElseThrow();
+      catalog.upsertAll(set, List.of(
+          new ExpectedDistfile(name, OptionalLong.of(b.size()), b.digests(), Set.of(), List.of())));
+      DistfileRecord record = catalog.distfile(set, name).orElseThrow();
       Variant v = record.variants().stream()
           .filter(x -> ContentIdentity.same(x.size(), x.digests(), OptionalLong.of(b.size()), b.digests()))
           .findFirst().orElseThrow();
-      catalog.bind(record.ref(v), sha512);
+      catalog.bindAll(set, List.of(Map.entry(record.ref(v), sha512)));
       bound++;
     }
-    Seal rebuilt = sealer.compute(now);
+    String which = set.isDefault() ? "seal: " : "seal of set " + set + ": ";
+    Seal rebuilt = sealer.compute(set, now);
     if (rebuilt.digest().equals(seal.digest())) {
-      report.add("seal: all " + bound + " sealed names bound again; digest intact (" + seal.digest() + ")");
+      report.add(which + "all " + bound + " sealed names bound again; digest intact (" + seal.digest() + ")");
       return seal;
     }
-    Seal subset = sealer.sealAndKeep(now);
-    report.add("seal: " + bound + " of " + seal.entries() + " sealed names bound again"
+    Seal subset = sealer.sealAndKeep(set, now);
+    report.add(which + bound + " of " + seal.entries() + " sealed names bound again"
         + (lines.isEmpty() ? " (the listing " + sealer.listing(seal) + " is missing)"
             : missing.isEmpty() ? "" : "; " + missing.size() + " sealed blobs are missing, e.g. "
                 + missing.get(0).replace('\t', ' '))
-        + "; the store stays sealed, now with " + subset.digest() + " (was " + seal.digest() + ")");
+        + "; it stays sealed, now with " + subset.digest() + " (was " + seal.digest() + ")");
     return subset;
   }
 }

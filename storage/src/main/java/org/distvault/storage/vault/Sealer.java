@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.Seal;
 import org.distvault.storage.record.Variant;
@@ -38,12 +39,12 @@ final class Sealer {
     this.dir = dataDir.resolve("seals");
   }
 
-  /** The sorted, distinct lines of every bound variant, as UTF-8 bytes. */
-  TreeSet<byte[]> lines() {
+  /** The sorted, distinct lines of every bound variant of {@code set}, as UTF-8 bytes. */
+  TreeSet<byte[]> lines(SetName set) {
     TreeSet<byte[]> lines = new TreeSet<>(Arrays::compareUnsigned);
     Optional<DistfileName> after = Optional.empty();
     for (int page = 0; page < MAX_PAGES; page++) {
-      List<DistfileRecord> records = catalog.listDistfiles(after, Catalog.MAX_PAGE);
+      List<DistfileRecord> records = catalog.listDistfiles(set, after, Catalog.MAX_PAGE);
       for (DistfileRecord r : records) {
         for (Variant v : r.variants()) {
           v.blob().ifPresent(sha512 ->
@@ -58,14 +59,14 @@ final class Sealer {
     throw new IllegalStateException("catalog has more than " + MAX_PAGES + " pages of distfiles");
   }
 
-  /** The seal of what is bound now, without writing anything. */
-  Seal compute(Instant at) {
-    return seal(lines(), at);
+  /** The seal of what {@code set} binds now, without writing anything. */
+  Seal compute(SetName set, Instant at) {
+    return seal(lines(set), at);
   }
 
-  /** Computes the seal and makes its listing durable ({@code DATA/seals/<hex>.tsv}). */
-  Seal sealAndKeep(Instant at) throws IOException {
-    TreeSet<byte[]> lines = lines();
+  /** Computes the seal of {@code set} and makes its listing durable ({@code DATA/seals/<hex>.tsv}). */
+  Seal sealAndKeep(SetName set, Instant at) throws IOException {
+    TreeSet<byte[]> lines = lines(set);
     Seal seal = seal(lines, at);
     Path file = listing(seal);
     if (!Files.exists(file)) {

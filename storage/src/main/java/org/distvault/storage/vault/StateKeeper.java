@@ -5,12 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.LogKind;
 import org.distvault.storage.record.Seal;
 import org.slf4j.Logger;
@@ -27,9 +33,23 @@ import org.slf4j.LoggerFactory;
 final class StateKeeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StateKeeper.class);
 
-  /** Catalog state keys: the store's id, and its seal (mirroring the file). */
+  /** Catalog state keys: the store's id, and the default set's seal (mirroring the file). */
   static final String STORE_KEY = "store";
   static final String SEAL_KEY = "sealState";
+
+  /** The catalog state key of a set's seal: {@link #SEAL_KEY}, then {@code /name} for other sets. */
+  static String sealKey(SetName set) {
+    return set.isDefault() ? SEAL_KEY : SEAL_KEY + "/" + set.value();
+  }
+
+  /** The seals the catalog records, of the sets it knows. */
+  static Map<SetName, Seal> catalogSeals(Catalog catalog, Collection<SetName> sets) {
+    Map<SetName, Seal> out = new TreeMap<>();
+    for (SetName set : sets) {
+      catalog.state(sealKey(set)).flatMap(StoreState::sealFromBytes).ifPresent(seal -> out.put(set, seal));
+    }
+    return out;
+  }
 
   /** How often the violation cursor is copied to the file. */
   static final long CURSOR_SECONDS = 5;
@@ -37,13 +57,15 @@ final class StateKeeper implements AutoCloseable {
   private final Path dataDir;
   private final Catalog catalog;
   private final Sealer sealer;
+  private final SetRegistry registry;
   private final ScheduledExecutorService flusher;
   private StoreState state;
 
-  private StateKeeper(Path dataDir, Catalog catalog, Sealer sealer, StoreState state) {
+  private StateKeeper(Path dataDir, Catalog catalog, Sealer sealer, SetRegistry registry, StoreState state) {
     this.dataDir = dataDir;
     this.catalog = catalog;
     this.sealer = sealer;
+    this.registry = registry;
     this.state = state;
     this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "store-state " + dataDir);
@@ -64,12 +86,13 @@ final class StateKeeper implements AutoCloseable {
       throws IOException {
     Sealer sealer = new Sealer(catalog, dataDir);
     Optional<String> catalogId = catalog.state(STORE_KEY).map(b -> new String(b, StandardCharsets.UTF_8));
-    Optional<Seal> catalogSeal = catalog.state(SEAL_KEY).flatMap(StoreState::sealFromBytes);
+    SetRegistry registry = new SetRegistry(catalog, clock);
+    Map<SetName, Seal> catalogSeals = catalogSeals(catalog, registry.names());
     long cursor = catalog.lastCursor(LogKind.VIOLATIONS);
     if (found.isEmpty()) {
       // A new store, or one from before the state file: the catalog is all there is to go by.
       String id = catalogId.orElseGet(() -> UUID.randomUUID().toString());
-      StoreState fresh = new StoreState(id, clock.instant(), catalogSeal, cursor);
+      StoreState fresh = new StoreState(id, clock.instant(), new TreeMap<>(catalogSeals), cursor);
       // The catalog first: a crash in between leaves a catalog with an id and no file, which the
       // next start writes again, never a file naming a store the catalog does not know.
       catalog.putState(STORE_KEY, id.getBytes(StandardCharsets.UTF_8));
@@ -77,24 +100,29 @@ final class StateKeeper implements AutoCloseable {
       if (catalogId.isPresent()) {
         log.warn("{} was missing: written from the catalog of store {}", StoreState.file(dataDir), id);
       }
-      return new StateKeeper(dataDir, catalog, sealer, fresh);
+      return new StateKeeper(dataDir, catalog, sealer, registry, fresh);
     }
     StoreState s = found.get();
     String advice = ": restore DATA/index from a backup, or start with --recover to rebuild it from the blob"
-        + " files and the violations log" + (s.seal().isPresent() ? " (it comes up sealed)" : "");
+        + " files and the violations log" + (s.seals().isEmpty() ? "" : " (sealed sets come up sealed)");
     if (catalogId.isEmpty() || !catalogId.get().equals(s.storeId())) {
       throw new StoreDamagedException("the catalog " + catalog.directory() + " is not the catalog of store "
           + s.storeId() + " (" + catalogId.map(i -> "it belongs to store " + i).orElse("it has no store id: a new,"
           + " empty catalog") + ", while " + StoreState.file(dataDir) + " records store " + s.storeId()
-          + (s.seal().isPresent() ? ", sealed" : "") + ")" + advice);
+          + (s.seals().isEmpty() ? "" : ", with sealed sets " + s.seals().keySet()) + ")" + advice);
     }
     if (cursor < s.violationCursor()) {
       throw new StoreDamagedException("the catalog " + catalog.directory() + " was rolled back: its violations end at "
           + cursor + ", but " + StoreState.file(dataDir) + " recorded violations up to " + s.violationCursor() + advice);
     }
-    StateKeeper keeper = new StateKeeper(dataDir, catalog, sealer, s);
+    StateKeeper keeper = new StateKeeper(dataDir, catalog, sealer, registry, s);
     try {
-      keeper.agreeOnSeal(catalogSeal, clock.instant(), advice);
+      Set<SetName> sets = new TreeSet<>(s.seals().keySet());
+      sets.addAll(catalogSeals.keySet());
+      for (SetName set : sets) {
+        registry.add(set); // a set sealed in the file is a set of the store, whatever the catalog says
+        keeper.agreeOnSeal(set, Optional.ofNullable(catalogSeals.get(set)), clock.instant(), advice);
+      }
     } catch (IOException | RuntimeException e) {
       keeper.flusher.shutdownNow();
       throw e;
@@ -107,31 +135,44 @@ final class StateKeeper implements AutoCloseable {
    * digest. A change interrupted between the file and the catalog is completed towards the stricter
    * state: a store that either side says is sealed comes up sealed.
    */
-  private void agreeOnSeal(Optional<Seal> catalogSeal, Instant now, String advice) throws IOException {
-    Optional<Seal> seal = state.seal().isPresent() ? state.seal() : catalogSeal;
+  private void agreeOnSeal(SetName set, Optional<Seal> catalogSeal, Instant now, String advice)
+      throws IOException {
+    Optional<Seal> fileSeal = state.seal(set);
+    Optional<Seal> seal = fileSeal.isPresent() ? fileSeal : catalogSeal;
     if (seal.isEmpty()) {
       return;
     }
-    Seal recomputed = sealer.compute(now);
+    Seal recomputed = sealer.compute(set, now);
     if (!recomputed.digest().equals(seal.get().digest())) {
-      throw new StoreDamagedException("the store is sealed with " + seal.get().digest() + " over "
+      throw new StoreDamagedException("the set " + set + " is sealed with " + seal.get().digest() + " over "
           + seal.get().entries() + " entries, but the catalog " + catalog.directory() + " now binds "
-          + recomputed.entries() + " entries with digest " + recomputed.digest() + advice);
+          + recomputed.entries() + " entries with digest " + recomputed.digest() + " in it" + advice);
     }
     if (!seal.equals(catalogSeal)) {
-      log.warn("sealing was interrupted before the catalog recorded it: completed now ({})", seal.get().digest());
-      catalog.putState(SEAL_KEY, StoreState.sealBytes(seal));
-    }
-    if (!seal.equals(state.seal())) {
-      log.warn("unsealing was interrupted before the catalog recorded it: the store stays sealed ({})",
+      log.warn("sealing set {} was interrupted before the catalog recorded it: completed now ({})", set,
           seal.get().digest());
-      write(state.withSeal(seal));
+      catalog.putState(sealKey(set), StoreState.sealBytes(seal));
+    }
+    if (!seal.equals(fileSeal)) {
+      log.warn("unsealing set {} was interrupted before the catalog recorded it: it stays sealed ({})", set,
+          seal.get().digest());
+      write(state.withSeal(set, seal));
     }
   }
 
-  /** The seal in force, if the store is sealed. */
-  synchronized Optional<Seal> sealed() {
-    return state.seal();
+  /** The seal in force of {@code set}, if it is sealed. */
+  synchronized Optional<Seal> sealed(SetName set) {
+    return state.seal(set);
+  }
+
+  /** The store's sets. */
+  SetRegistry sets() {
+    return registry;
+  }
+
+  /** The seal in force of every sealed set. */
+  synchronized Map<SetName, Seal> seals() {
+    return state.seals();
   }
 
   /** The store's id. */
@@ -139,18 +180,18 @@ final class StateKeeper implements AutoCloseable {
     return state.storeId();
   }
 
-  /** Computes the seal of what is bound, keeps its listing, and records it: the file first. */
-  synchronized Seal seal(Instant at) throws IOException {
-    Seal seal = sealer.sealAndKeep(at);
-    write(state.withSeal(Optional.of(seal)));
-    catalog.putState(SEAL_KEY, StoreState.sealBytes(Optional.of(seal)));
+  /** Computes the seal of what {@code set} binds, keeps its listing, and records it: the file first. */
+  synchronized Seal seal(SetName set, Instant at) throws IOException {
+    Seal seal = sealer.sealAndKeep(set, at);
+    write(state.withSeal(set, Optional.of(seal)));
+    catalog.putState(sealKey(set), StoreState.sealBytes(Optional.of(seal)));
     return seal;
   }
 
-  /** Records the store as no longer sealed: the file first. */
-  synchronized void unseal() throws IOException {
-    write(state.withSeal(Optional.empty()));
-    catalog.putState(SEAL_KEY, StoreState.sealBytes(Optional.empty()));
+  /** Records {@code set} as no longer sealed: the file first. */
+  synchronized void unseal(SetName set) throws IOException {
+    write(state.withSeal(set, Optional.empty()));
+    catalog.putState(sealKey(set), StoreState.sealBytes(Optional.empty()));
   }
 
   /** Copies the catalog's violation cursor to the file if it moved. */

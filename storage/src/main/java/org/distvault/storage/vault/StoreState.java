@@ -9,8 +9,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.Seal;
 
 /**
@@ -20,26 +25,41 @@ import org.distvault.storage.record.Seal;
  * store. The file is replaced atomically and durably; a change of the seal is written here before
  * the catalog, the violation cursor after it (so the catalog's cursor is never below the file's).
  *
+ * <p>Format 1 knows one seal (the set {@code default}'s, under {@code seal}); format 2 adds the
+ * seals of other sets under {@code sets}. A file is written in format 2 only while another set is
+ * sealed, so that a version that knows no sets refuses it instead of forgetting those seals.
+ *
  * @param storeId a random id given to the store when it was created
- * @param seal the seal in force, empty when the store is not sealed
+ * @param seals the seal in force of every sealed set
  * @param violationCursor the catalog's last violation cursor when the file was last written
  */
-record StoreState(String storeId, Instant createdAt, Optional<Seal> seal, long violationCursor) {
+record StoreState(String storeId, Instant createdAt, SortedMap<SetName, Seal> seals, long violationCursor) {
   static final String FILE = "store.state";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   StoreState {
     Objects.requireNonNull(storeId, "storeId");
     Objects.requireNonNull(createdAt, "createdAt");
-    Objects.requireNonNull(seal, "seal");
+    seals = Collections.unmodifiableSortedMap(new TreeMap<>(seals));
   }
 
-  StoreState withSeal(Optional<Seal> s) {
-    return new StoreState(storeId, createdAt, s, violationCursor);
+  /** The seal in force of {@code set}, if it is sealed. */
+  Optional<Seal> seal(SetName set) {
+    return Optional.ofNullable(seals.get(set));
+  }
+
+  StoreState withSeal(SetName set, Optional<Seal> s) {
+    TreeMap<SetName, Seal> next = new TreeMap<>(seals);
+    if (s.isPresent()) {
+      next.put(set, s.get());
+    } else {
+      next.remove(set);
+    }
+    return new StoreState(storeId, createdAt, next, violationCursor);
   }
 
   StoreState withViolationCursor(long c) {
-    return new StoreState(storeId, createdAt, seal, c);
+    return new StoreState(storeId, createdAt, seals, c);
   }
 
   /** {@code DATA/store.state}. */
@@ -62,11 +82,20 @@ record StoreState(String storeId, Instant createdAt, Optional<Seal> seal, long v
     }
     try {
       JsonNode o = JSON.readTree(bytes);
-      if (o == null || o.path("format").asInt() != 1 || !o.path("store").isTextual()) {
-        throw new IllegalArgumentException("not a format 1 store state with a store id");
+      int format = o == null ? 0 : o.path("format").asInt();
+      if ((format != 1 && format != 2) || !o.path("store").isTextual()) {
+        throw new IllegalArgumentException("not a format 1 or 2 store state with a store id");
       }
-      Optional<Seal> seal = o.path("sealed").asBoolean() ? Optional.of(sealOf(o.path("seal"))) : Optional.empty();
-      return Optional.of(new StoreState(o.path("store").asText(), Instant.parse(o.path("created").asText()), seal,
+      TreeMap<SetName, Seal> seals = new TreeMap<>();
+      if (o.path("sealed").asBoolean()) {
+        seals.put(SetName.DEFAULT, sealOf(o.path("seal")));
+      }
+      if (format == 2) {
+        for (Map.Entry<String, JsonNode> set : o.path("sets").properties()) {
+          seals.put(SetName.of(set.getKey()), sealOf(set.getValue()));
+        }
+      }
+      return Optional.of(new StoreState(o.path("store").asText(), Instant.parse(o.path("created").asText()), seals,
           o.path("violationCursor").asLong()));
     } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
       throw new StoreDamagedException(file + " is unreadable (" + e.getMessage() + "): restore it from a backup;"
@@ -81,11 +110,21 @@ record StoreState(String storeId, Instant createdAt, Optional<Seal> seal, long v
 
   private ObjectNode toJson() {
     ObjectNode o = JSON.createObjectNode();
-    o.put("format", 1);
+    boolean others = seals.keySet().stream().anyMatch(set -> !set.isDefault());
+    o.put("format", others ? 2 : 1);
     o.put("store", storeId);
     o.put("created", createdAt.toString());
+    Optional<Seal> seal = seal(SetName.DEFAULT);
     o.put("sealed", seal.isPresent());
     seal.ifPresent(s -> o.set("seal", sealJson(s)));
+    if (others) {
+      ObjectNode sets = o.putObject("sets");
+      seals.forEach((set, s) -> {
+        if (!set.isDefault()) {
+          sets.set(set.value(), sealJson(s));
+        }
+      });
+    }
     o.put("violationCursor", violationCursor);
     return o;
   }

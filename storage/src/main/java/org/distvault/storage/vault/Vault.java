@@ -26,6 +26,7 @@ import org.distvault.storage.digest.Digest;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.FrozenException;
@@ -67,6 +68,7 @@ public final class Vault implements AutoCloseable {
   private final RecoveryReport recovery;
   private final StateKeeper keeper;
   private final LocateCache located;
+  private final SourceSet defaultSet;
 
   private Vault(BlobStore store, Catalog catalog, Clock clock, StateKeeper keeper, RecoveryReport recovery) {
     this.store = store;
@@ -77,6 +79,7 @@ public final class Vault implements AutoCloseable {
     this.keeper = keeper;
     this.recovery = recovery;
     this.located = new LocateCache(catalog::generation, LocateCache.MAX_ENTRIES);
+    this.defaultSet = sourceSet(SetName.DEFAULT);
   }
 
   /** How {@link #open} treats the catalog it finds. */
@@ -134,12 +137,13 @@ public final class Vault implements AutoCloseable {
       catalog = openCatalog(index, clock, found);
       RecoveryReport report;
       if (start == Start.RECOVER) {
-        report = new Reconciler(blobs, catalog, clock, false).reconcile();
+        report = new Reconciler(blobs, catalog, clock, set -> false).reconcile();
         keeper = Recovery.rebuild(dir, catalog, clock, found, rebuilt);
         rebuilt.forEach(line -> log.warn("recovery of {}: {}", dir, line));
       } else {
         keeper = StateKeeper.check(dir, catalog, clock, found);
-        report = new Reconciler(blobs, catalog, clock, keeper.sealed().isPresent()).reconcile();
+        StateKeeper k = keeper;
+        report = new Reconciler(blobs, catalog, clock, set -> k.sealed(set).isPresent()).reconcile();
       }
       return new Vault(blobs, catalog, clock, keeper, report.withRebuilt(rebuilt));
     } catch (IOException | RuntimeException e) {
@@ -162,7 +166,7 @@ public final class Vault implements AutoCloseable {
     if (found.isPresent()) {
       throw new StoreDamagedException("the catalog " + index + " is missing, but "
           + StoreState.file(blobs.dataDir()) + " records store " + found.get().storeId()
-          + (found.get().seal().isPresent() ? ", sealed with " + found.get().seal().get().digest() : "") + advice);
+          + (found.get().seals().isEmpty() ? "" : ", with sealed sets " + found.get().seals().keySet()) + advice);
     }
     if (!blobs.list(Optional.empty(), 1).isEmpty()) {
       throw new StoreDamagedException("the catalog " + index + " is missing, but " + blobs.layout().root()
@@ -179,7 +183,8 @@ public final class Vault implements AutoCloseable {
     } catch (CatalogException e) {
       throw new StoreDamagedException("the catalog " + index + " cannot be opened (" + e.getMessage()
           + "): restore it from a backup, or start with --recover to rebuild it from the blob files and the"
-          + " violations log" + (found.flatMap(StoreState::seal).isPresent() ? " (it comes up sealed)" : ""));
+          + " violations log" + (found.map(s -> !s.seals().isEmpty()).orElse(false)
+              ? " (sealed sets come up sealed)" : ""));
     }
   }
 
@@ -246,41 +251,19 @@ public final class Vault implements AutoCloseable {
   }
 
 
-  /**
-   * Which blob a request for {@code name} (from package {@code pkgpath}, when known) means, with
-   * its file; empty {@link Located#file()} when the catalog knows the name but holds no content.
-   *
-   * <p>Answers with a blob are cached in memory ({@link LocateCache}) and read again after any
-   * write to the catalog's records, so a hit costs no catalog read and a cached answer never
-   * outlives an unbind, re-bind or scrub removal.
-   */
+  /** {@link SourceSet#locate} in the default set. */
   public Located locate(DistfileName name, Optional<String> pkgpath) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(pkgpath, "pkgpath");
-    return located.locate(name, pkgpath, () -> read(name, pkgpath));
+    return defaultSet.locate(name, pkgpath);
   }
 
-  /**
-   * The answer {@link #locate} would give, if it is cached and still current; empty when it is
-   * not cached (then ask {@link #locate}). Reads no catalog record: for threads that must not
-   * block, e.g. an HTTP I/O thread answering a hit.
-   */
+  /** {@link SourceSet#locateCached} in the default set. */
   public Optional<Located> locateCached(DistfileName name, Optional<String> pkgpath) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(pkgpath, "pkgpath");
-    return located.peek(name, pkgpath);
+    return defaultSet.locateCached(name, pkgpath);
   }
 
   /** Answers held by the locate cache (for tests). */
   int locateCacheSize() {
     return located.size();
-  }
-
-  /** {@link #locate} from the catalog itself. */
-  private Located read(DistfileName name, Optional<String> pkgpath) {
-    Resolution r = catalog.resolve(name, pkgpath);
-    Optional<BlobRecord> blob = r.blob().flatMap(catalog::blob);
-    return new Located(r, blob, blob.map(b -> layout.path(b.sha512())));
   }
 
   /** The blob with this digest of any algorithm, if held. */
@@ -294,7 +277,7 @@ public final class Vault implements AutoCloseable {
    * everything served.
    */
   public Optional<BlobRecord> findServableByDigest(Digest digest) {
-    boolean sealed = keeper.sealed().isPresent();
+    boolean sealed = !keeper.seals().isEmpty();
     return catalog.blobsByDigest(digest).stream()
         .filter(b -> !sealed || catalog.isBound(b.sha512()))
         .findFirst();
@@ -337,89 +320,131 @@ public final class Vault implements AutoCloseable {
 
   // ---- expectations, bindings, outcomes ----
 
+  // ---- source sets ----
+
+  /** The set {@code default}, which always exists: what every route without a set uses. */
+  public SourceSet defaultSet() {
+    return defaultSet;
+  }
+
+  /** The set with this name, if the store has it. */
+  public Optional<SourceSet> set(SetName name) {
+    return keeper.sets().contains(name) ? Optional.of(sourceSet(name)) : Optional.empty();
+  }
+
+  /** The set with this name, created (durably, empty and filling) if the store does not have it yet. */
+  public SourceSet createSet(SetName name) {
+    keeper.sets().add(name);
+    return sourceSet(name);
+  }
+
+  /** The store's sets, by name; {@code default} among them. */
+  public List<SetName> sets() {
+    return keeper.sets().names();
+  }
+
   /**
-   * Records what distfiles are expected (a manifest); see the identity rule of {@link
-   * org.distvault.storage.distfile.ContentIdentity}. Written in atomic chunks; replaying is harmless.
+   * Deletes a set: what it expects and binds, and its name; never a blob (a blob no set binds is
+   * garbage for a collection to find). Writes into the set are refused while it is deleted.
    *
-   * @throws FrozenException when the store is frozen (sealed)
+   * @return the number of distfile names the set had
+   * @throws IllegalArgumentException for the set {@code default}, or one the store does not have
+   * @throws IllegalStateException when the set is sealed (unseal it first)
+   * @throws FrozenException when the set is frozen
    */
+  public long deleteSet(SetName name) {
+    if (name.isDefault()) {
+      throw new IllegalArgumentException("the set default cannot be deleted");
+    }
+    SourceSet set = set(name).orElseThrow(() -> new IllegalArgumentException("no set " + name));
+    if (set.sealed().isPresent()) {
+      throw new IllegalStateException("set " + name + " is sealed (" + set.sealed().get().digest()
+          + "): unseal it before deleting it");
+    }
+    Optional<String> frozen = set.frozen();
+    if (frozen.isPresent()) {
+      throw new FrozenException("delete set " + name, frozen.get());
+    }
+    set.freeze("set " + name + " is being deleted");
+    try {
+      long names = catalog.deleteSet(name);
+      keeper.sets().remove(name);
+      return names;
+    } finally {
+      set.thaw();
+    }
+  }
+
+  private SourceSet sourceSet(SetName name) {
+    return new SourceSet(name, catalog, keeper, located, layout);
+  }
+
+  // ---- the default set's expectations and bindings (see SourceSet for any set) ----
+
+  /** {@link SourceSet#expect} into the default set. */
   public UpsertSummary expect(Iterable<ExpectedDistfile> expected) {
-    return catalog.upsertAll(expected);
+    return defaultSet.expect(expected);
   }
 
-  /** Records one expectation; see {@link #expect(Iterable)}. */
+  /** {@link SourceSet#expect} of one expectation into the default set. */
   public UpsertSummary expect(ExpectedDistfile expected) {
-    return catalog.upsert(expected);
+    return defaultSet.expect(List.of(expected));
   }
 
-  /** Everything expected under {@code name}: all its variants. */
+  /** {@link SourceSet#distfile} of the default set. */
   public Optional<DistfileRecord> distfile(DistfileName name) {
-    return catalog.distfile(name);
+    return defaultSet.distfile(name);
   }
 
-  /** Up to {@code limit} distfile records in name byte order, after {@code after} if given. */
+  /** {@link SourceSet#listDistfiles} of the default set. */
   public List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit) {
-    return catalog.listDistfiles(after, limit);
+    return defaultSet.listDistfiles(after, limit);
   }
 
-  /**
-   * Binds a variant to a held blob that satisfies it (every expected digest and the size).
-   *
-   * @throws IllegalArgumentException when the variant or blob is unknown or they do not match
-   * @throws FrozenException when the store is frozen
-   */
+  /** {@link SourceSet#bind} in the default set. */
   public void bind(VariantRef variant, Digest sha512) {
-    catalog.bind(variant, sha512);
+    defaultSet.bind(variant, sha512);
   }
 
-  /** Binds several variants in one write; if one binding cannot be made, none is. */
+  /** {@link SourceSet#bindAll} in the default set. */
   public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
-    catalog.bindAll(bindings);
+    defaultSet.bindAll(bindings);
   }
 
-  /** Records the last prefetch outcome of a variant. */
+  /** {@link SourceSet#recordOutcome} in the default set. */
   public void recordOutcome(VariantRef variant, PrefetchOutcome outcome) {
-    catalog.recordOutcome(variant, outcome);
+    defaultSet.recordOutcome(variant, outcome);
   }
 
-  /** Records prefetch outcomes in one write; naming an unknown variant writes nothing. */
+  /** {@link SourceSet#recordOutcomes} in the default set. */
   public void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) {
-    catalog.recordOutcomes(outcomes);
+    defaultSet.recordOutcomes(outcomes);
   }
 
-  // ---- the freeze that keeps a seal true ----
-
-  /**
-   * Freezes what is expected and bound: expect, bind and outcome writes throw {@link
-   * FrozenException} with {@code reason} until {@link #thaw}. When this returns none of them is
-   * still running. In memory only: whoever froze the store freezes it again after a restart.
-   */
+  /** {@link SourceSet#freeze} of the default set. */
   public void freeze(String reason) {
-    catalog.freeze(reason);
+    defaultSet.freeze(reason);
   }
 
-  /** Ends a {@link #freeze}. */
+  /** {@link SourceSet#thaw} of the default set. */
   public void thaw() {
-    catalog.thaw();
+    defaultSet.thaw();
   }
 
-  /** Why the store is frozen, if it is. */
+  /** {@link SourceSet#frozen} of the default set. */
   public Optional<String> frozen() {
-    return catalog.frozen();
+    return defaultSet.frozen();
   }
 
-  /** Writes that belong together, for {@link #unlessFrozen}. */
+  /** Writes that belong together, for {@link SourceSet#unlessFrozen}. */
   @FunctionalInterface
   public interface Writes<E extends Exception> {
     void run() throws E;
   }
 
-  /**
-   * Runs {@code writes} as one with respect to a {@link #freeze}: all run before it takes effect,
-   * or none does and this throws {@link FrozenException} naming {@code what}.
-   */
+  /** {@link SourceSet#unlessFrozen} of the default set. */
   public <E extends Exception> void unlessFrozen(String what, Writes<E> writes) throws E {
-    catalog.unlessFrozen(what, writes::run);
+    defaultSet.unlessFrozen(what, writes);
   }
 
   // ---- logs and state ----
@@ -517,11 +542,7 @@ public final class Vault implements AutoCloseable {
    * blob.
    */
   private void dropBlob(Digest sha512) {
-    if (keeper.sealed().isPresent()) {
-      catalog.dropBlobRecord(sha512);
-    } else {
-      catalog.removeBlob(sha512);
-    }
+    catalog.removeBlob(sha512, set -> keeper.sealed(set).isPresent());
   }
 
   /**
@@ -548,25 +569,26 @@ public final class Vault implements AutoCloseable {
     }
   }
 
-  // ---- the seal, kept outside the catalog too ----
+  // ---- the default set's seal, kept outside the catalog too ----
 
-  /**
-   * Seals the store: computes the {@link Seal} of what is bound now, keeps its listing
-   * ({@code DATA/seals/}), and records it in {@code DATA/store.state} and then in the catalog. Freeze
-   * the store first, so that nothing is bound behind the seal.
-   */
+  /** {@link SourceSet#seal} of the default set. */
   public Seal seal(Instant at) throws IOException {
-    return keeper.seal(at);
+    return defaultSet.seal(at);
   }
 
-  /** Records that the store is no longer sealed (in {@code DATA/store.state} first). */
+  /** {@link SourceSet#unseal} of the default set. */
   public void unseal() throws IOException {
-    keeper.unseal();
+    defaultSet.unseal();
   }
 
-  /** The seal in force, if the store is sealed; it survives the loss of the catalog. */
+  /** {@link SourceSet#sealed} of the default set. */
   public Optional<Seal> sealed() {
-    return keeper.sealed();
+    return defaultSet.sealed();
+  }
+
+  /** The seal in force of every sealed set. */
+  public Map<SetName, Seal> seals() {
+    return keeper.seals();
   }
 
   /** The store's id, given at creation and kept outside the catalog too. */

@@ -1,19 +1,5 @@
 package org.distvault.storage.catalog;
 
-import org.distvault.storage.record.FrozenException;
-
-import org.distvault.storage.record.LogKind;
-
-import org.distvault.storage.record.BlobRecord;
-
-import org.distvault.storage.record.VariantRef;
-
-import org.distvault.storage.record.Variant;
-
-import org.distvault.storage.record.DistfileRecord;
-
-import org.distvault.storage.distfile.PrefetchOutcome;
-
 import static org.distvault.storage.catalog.Fixtures.T0;
 import static org.distvault.storage.catalog.Fixtures.boundBlob;
 import static org.distvault.storage.catalog.Fixtures.expected;
@@ -36,6 +22,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.distvault.storage.distfile.PrefetchOutcome;
+import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.FrozenException;
+import org.distvault.storage.record.LogKind;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantRef;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,8 +43,8 @@ class CatalogFreezeTest extends OpenCatalogTest {
   void frozenRefusesEveryWriteThatChangesWhatIsExpectedOrBoundAndWritesNothing() {
     BlobRecord x = storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");
     VariantRef ref = new VariantRef(name("x-1.0.tgz"), 1);
-    catalog.freeze(WHY);
-    assertEquals(Optional.of(WHY), catalog.frozen());
+    catalog.freeze(SetName.DEFAULT, WHY);
+    assertEquals(Optional.of(WHY), catalog.frozen(SetName.DEFAULT));
     DistfileRecord before = catalog.distfile(name("x-1.0.tgz")).orElseThrow();
     long generation = catalog.generation();
 
@@ -76,7 +70,7 @@ class CatalogFreezeTest extends OpenCatalogTest {
   void blobRecordsRemovalLogsAndStateStayWritableWhileFrozen() {
     BlobRecord x = storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");
     catalog.bind(new VariantRef(name("x-1.0.tgz"), 1), x.sha512());
-    catalog.freeze(WHY);
+    catalog.freeze(SetName.DEFAULT, WHY);
 
     BlobRecord z = catalog.putBlob(Fixtures.blobOf("z content"));
     assertEquals(Optional.of(z), catalog.blob(z.sha512()));
@@ -93,12 +87,12 @@ class CatalogFreezeTest extends OpenCatalogTest {
   @Test
   void thawingAllowsWritesAgain() {
     BlobRecord x = storeAndExpect(catalog, "x-1.0.tgz", "x content", "devel/x");
-    catalog.freeze(WHY);
-    catalog.freeze("again, another reason");
-    assertEquals(Optional.of("again, another reason"), catalog.frozen());
-    catalog.thaw();
-    catalog.thaw();
-    assertEquals(Optional.empty(), catalog.frozen());
+    catalog.freeze(SetName.DEFAULT, WHY);
+    catalog.freeze(SetName.DEFAULT, "again, another reason");
+    assertEquals(Optional.of("again, another reason"), catalog.frozen(SetName.DEFAULT));
+    catalog.thaw(SetName.DEFAULT);
+    catalog.thaw(SetName.DEFAULT);
+    assertEquals(Optional.empty(), catalog.frozen(SetName.DEFAULT));
     catalog.bind(new VariantRef(name("x-1.0.tgz"), 1), x.sha512());
     assertEquals(Optional.of(x.sha512()), boundBlob(catalog, "x-1.0.tgz"));
   }
@@ -112,7 +106,7 @@ class CatalogFreezeTest extends OpenCatalogTest {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<?> group = pool.submit(() -> {
-        catalog.unlessFrozen("bind and record", () -> {
+        catalog.unlessFrozen(SetName.DEFAULT, "bind and record", () -> {
           catalog.bind(ref, x.sha512());
           firstWritten.countDown();
           goOn.await(30, TimeUnit.SECONDS);
@@ -122,7 +116,7 @@ class CatalogFreezeTest extends OpenCatalogTest {
         return null;
       });
       assertTrue(firstWritten.await(30, TimeUnit.SECONDS));
-      Future<?> freezing = pool.submit(() -> catalog.freeze(WHY));
+      Future<?> freezing = pool.submit(() -> catalog.freeze(SetName.DEFAULT, WHY));
       Thread.sleep(200);
       assertFalse(freezing.isDone(), "the freeze waits for the group");
       goOn.countDown();
@@ -137,7 +131,7 @@ class CatalogFreezeTest extends OpenCatalogTest {
 
     AtomicBoolean ran = new AtomicBoolean();
     FrozenException e = assertThrows(FrozenException.class,
-        () -> catalog.unlessFrozen("bind and record", () -> ran.set(true)));
+        () -> catalog.unlessFrozen(SetName.DEFAULT, "bind and record", () -> ran.set(true)));
     assertEquals("bind and record refused: " + WHY, e.getMessage());
     assertFalse(ran.get());
   }
@@ -183,7 +177,7 @@ class CatalogFreezeTest extends OpenCatalogTest {
         }));
       }
       Thread.sleep(50);
-      catalog.freeze(WHY);
+      catalog.freeze(SetName.DEFAULT, WHY);
       frozen.set(true);
       List<DistfileRecord> atFreeze = catalog.listDistfiles(Optional.empty(), Catalog.MAX_PAGE);
       int refused = 0;

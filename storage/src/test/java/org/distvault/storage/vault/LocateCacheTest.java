@@ -22,15 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.record.DistfileRecord;
-import org.distvault.storage.distfile.ExpectedDistfile;
-import org.distvault.storage.record.Resolution;
-import org.distvault.storage.record.VariantRef;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.Resolution;
+import org.distvault.storage.record.VariantRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,18 +151,18 @@ class LocateCacheTest {
     AtomicInteger reads = new AtomicInteger();
     LocateCache cache = new LocateCache(generation::get, 10);
     Vault.Located answer = located(NAME);
-    Vault.Located first = cache.locate(NAME, Optional.empty(), () -> {
+    Vault.Located first = cache.locate(SetName.DEFAULT, NAME, Optional.empty(), () -> {
       reads.incrementAndGet();
       generation.incrementAndGet(); // a bind completes while this read runs
       return answer;
     });
     assertSame(answer, first);
-    cache.locate(NAME, Optional.empty(), () -> {
+    cache.locate(SetName.DEFAULT, NAME, Optional.empty(), () -> {
       reads.incrementAndGet();
       return answer;
     });
     assertEquals(2, reads.get(), "the answer read across a write was used from the cache");
-    cache.locate(NAME, Optional.empty(), () -> {
+    cache.locate(SetName.DEFAULT, NAME, Optional.empty(), () -> {
       reads.incrementAndGet();
       return answer;
     });
@@ -173,7 +174,7 @@ class LocateCacheTest {
     LocateCache cache = new LocateCache(() -> 0, 8);
     for (int i = 0; i < 100; i++) {
       DistfileName n = DistfileName.of("n-" + i + ".tar.gz");
-      cache.locate(n, Optional.empty(), () -> located(n));
+      cache.locate(SetName.DEFAULT, n, Optional.empty(), () -> located(n));
       assertTrue(cache.size() <= 8, "size " + cache.size());
     }
     assertFalse(cache.size() == 0);

@@ -1,0 +1,215 @@
+package org.distvault.storage.vault;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.distvault.storage.blob.BlobLayout;
+import org.distvault.storage.catalog.Catalog;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.distfile.PrefetchOutcome;
+import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.FrozenException;
+import org.distvault.storage.record.Resolution;
+import org.distvault.storage.record.Seal;
+import org.distvault.storage.record.SetSummary;
+import org.distvault.storage.record.UpsertSummary;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantRef;
+
+/**
+ * One source set of a {@link Vault}: the distfiles one bulk build expects, which blob each is
+ * bound to, and the set's own freeze and seal. Blobs are the vault's, shared by every set: a
+ * distfile that three sets bind is stored once. A name expected or bound in one set is invisible
+ * through another.
+ *
+ * <p>Obtained from {@link Vault#set}, {@link Vault#createSet} or {@link Vault#defaultSet};
+ * thread-safe, and valid as long as the vault is open.
+ */
+public final class SourceSet {
+  private final SetName name;
+  private final Catalog catalog;
+  private final StateKeeper keeper;
+  private final LocateCache located;
+  private final BlobLayout layout;
+
+  SourceSet(SetName name, Catalog catalog, StateKeeper keeper, LocateCache located, BlobLayout layout) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.layout = layout;
+    this.catalog = catalog;
+    this.keeper = keeper;
+    this.located = located;
+  }
+
+  public SetName name() {
+    return name;
+  }
+
+  // ---- what the set expects, and what it binds ----
+
+  /**
+   * Records what distfiles the set expects (a manifest); see the identity rule of {@link
+   * org.distvault.storage.distfile.ContentIdentity}. Written in atomic chunks; replaying is harmless.
+   *
+   * @throws FrozenException when the set is frozen (sealed)
+   */
+  public UpsertSummary expect(Iterable<ExpectedDistfile> expected) {
+    return catalog.upsertAll(name, expected);
+  }
+
+  /** Everything the set expects under {@code name}: all its variants. */
+  public Optional<DistfileRecord> distfile(DistfileName distfile) {
+    return catalog.distfile(name, distfile);
+  }
+
+  /** Up to {@code limit} of the set's distfile records in name byte order, after {@code after} if given. */
+  public List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit) {
+    return catalog.listDistfiles(name, after, limit);
+  }
+
+  /**
+   * Binds a variant to a held blob that satisfies it (every expected digest and the size).
+   *
+   * @throws IllegalArgumentException when the variant or blob is unknown or they do not match
+   * @throws FrozenException when the set is frozen
+   */
+  public void bind(VariantRef variant, Digest sha512) {
+    bindAll(List.of(Map.entry(variant, sha512)));
+  }
+
+  /** Binds several variants in one write; if one binding cannot be made, none is. */
+  public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
+    catalog.bindAll(name, bindings);
+  }
+
+  /** Records the last prefetch outcome of a variant. */
+  public void recordOutcome(VariantRef variant, PrefetchOutcome outcome) {
+    recordOutcomes(Map.of(variant, outcome));
+  }
+
+  /** Records prefetch outcomes in one write; naming an unknown variant writes nothing. */
+  public void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) {
+    catalog.recordOutcomes(name, outcomes);
+  }
+
+  // ---- serving ----
+
+  /**
+   * Which blob a request for {@code distfile} (from package {@code pkgpath}, when known) means in
+   * this set, with its file; empty {@link Vault.Located#file()} when the set knows the name but
+   * holds no content.
+   *
+   * <p>Answers with a blob are cached in memory ({@link LocateCache}) and read again after any
+   * write to the catalog's records, so a hit costs no catalog read and a cached answer never
+   * outlives an unbind, re-bind or scrub removal.
+   */
+  public Vault.Located locate(DistfileName distfile, Optional<String> pkgpath) {
+    Objects.requireNonNull(distfile, "distfile");
+    Objects.requireNonNull(pkgpath, "pkgpath");
+    return located.locate(name, distfile, pkgpath, () -> read(distfile, pkgpath));
+  }
+
+  /**
+   * The answer {@link #locate} would give, if it is cached and still current; empty when it is
+   * not cached (then ask {@link #locate}). Reads no catalog record: for threads that must not
+   * block, e.g. an HTTP I/O thread answering a hit.
+   */
+  public Optional<Vault.Located> locateCached(DistfileName distfile, Optional<String> pkgpath) {
+    Objects.requireNonNull(distfile, "distfile");
+    Objects.requireNonNull(pkgpath, "pkgpath");
+    return located.peek(name, distfile, pkgpath);
+  }
+
+  private Vault.Located read(DistfileName distfile, Optional<String> pkgpath) {
+    Resolution r = catalog.resolve(name, distfile, pkgpath);
+    Optional<BlobRecord> blob = r.blob().flatMap(catalog::blob);
+    return new Vault.Located(r, blob, blob.map(b -> layout.path(b.sha512())));
+  }
+
+  // ---- the freeze and the seal ----
+
+  /**
+   * Freezes what the set expects and binds: its expect, bind and outcome writes throw {@link
+   * FrozenException} with {@code reason} until {@link #thaw}. When this returns none of them is
+   * still running. In memory only: whoever froze the set freezes it again after a restart.
+   */
+  public void freeze(String reason) {
+    catalog.freeze(name, reason);
+  }
+
+  /** Ends a {@link #freeze}. */
+  public void thaw() {
+    catalog.thaw(name);
+  }
+
+  /** Why the set is frozen, if it is. */
+  public Optional<String> frozen() {
+    return catalog.frozen(name);
+  }
+
+  /**
+   * Runs {@code writes} as one with respect to a {@link #freeze}: all run before it takes effect,
+   * or none does and this throws {@link FrozenException} naming {@code what}.
+   */
+  public <E extends Exception> void unlessFrozen(String what, Vault.Writes<E> writes) throws E {
+    catalog.unlessFrozen(name, what, writes::run);
+  }
+
+  /**
+   * Seals the set: computes the {@link Seal} of what it binds now, keeps its listing ({@code
+   * DATA/seals/}), and records it in {@code DATA/store.state} and then in the catalog. {@link
+   * #freeze} the set first, so that nothing is bound behind the seal.
+   */
+  public Seal seal(Instant at) throws IOException {
+    return keeper.seal(name, at);
+  }
+
+  /** Records that the set is no longer sealed (in {@code DATA/store.state} first). */
+  public void unseal() throws IOException {
+    keeper.unseal(name);
+  }
+
+  /** The seal in force, if the set is sealed; it survives the loss of the catalog. */
+  public Optional<Seal> sealed() {
+    return keeper.sealed(name);
+  }
+
+  /** What the set expects and holds, counted by reading all its records, and its seal. */
+  public SetSummary summary() {
+    long entries = 0;
+    long present = 0;
+    long failed = 0;
+    long bytes = 0;
+    Optional<DistfileName> after = Optional.empty();
+    for (List<DistfileRecord> page = listDistfiles(after, Vault.MAX_PAGE); !page.isEmpty();
+        page = listDistfiles(after, Vault.MAX_PAGE)) {
+      for (DistfileRecord r : page) {
+        for (Variant v : r.variants()) {
+          entries++;
+          switch (v.state()) {
+            case PRESENT -> {
+              present++;
+              bytes += v.blob().flatMap(catalog::blob).map(BlobRecord::size).orElse(0L);
+            }
+            case FAILED -> failed++;
+            case MISSING -> { }
+          }
+        }
+      }
+      after = Optional.of(page.get(page.size() - 1).name());
+    }
+    return new SetSummary(name, keeper.sets().created().getOrDefault(name, Instant.EPOCH), entries, present,
+        failed, entries - present - failed, bytes, sealed());
+  }
+
+  @Override
+  public String toString() {
+    return "set " + name;
+  }
+}
