@@ -1,31 +1,40 @@
 #!/usr/bin/env bash
 # Prefetch of many small files, two jars interleaved: which side of a prefetch got slower or faster.
 #
-#   ops/bench/prefetch-ab.sh A.jar B.jar [client|server]     (from anywhere; needs java, curl, python3)
+#   ops/bench/prefetch-ab.sh A.jar B.jar [client|server|both]     (from anywhere; needs java, curl, python3)
 #
 # "client" (default): both runs use A's server and each jar's own prefetch client; "server": both
-# runs use A's client and each jar's own server. A corpus of COUNT (2000) random files of
-# 1-16 KiB and its distinfo (SHA512, Size) are made once; each of ROUNDS (6) rounds runs A then B
+# runs use A's client and each jar's own server; "both": each jar's own server and client. A corpus
+# of COUNT (2000) random files of 1-16 KiB, MEDIUM_COUNT (0) of 256 KiB-4 MiB and LARGE_COUNT (0)
+# of LARGE_MIB (128) MiB, and its distinfo (SHA512, Size), are made once; each of ROUNDS (6) rounds runs A then B
 # against a fresh data directory, with the files taken from a file:// mirror (no HTTP upstream),
 # and prints the wall time of `distvault prefetch`. Loopback only; bounded loops; the work dir is
 # removed at the end.
 set -euo pipefail
 a=$(readlink -f "$1"); b=$(readlink -f "$2"); side=${3:-client}
 count=${COUNT:-2000}; rounds=${ROUNDS:-6}
+medium=${MEDIUM_COUNT:-0}; large=${LARGE_COUNT:-0}; large_mib=${LARGE_MIB:-128}
 work=$(mktemp -d)
 trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
 mkdir -p mirror distinfo/bench/ab
-python3 - "$count" <<'PY'
+python3 - "$count" "$medium" "$large" "$large_mib" <<'PY'
 import hashlib, os, random, sys
 rng = random.Random(5)
+small, medium, large, large_mib = (int(a) for a in sys.argv[1:5])
+files = [("s-%05d.bin" % i, rng.randint(1024, 16384)) for i in range(small)]
+files += [("m-%04d.bin" % i, rng.randint(256 << 10, 4 << 20)) for i in range(medium)]
+files += [("l-%02d.bin" % i, large_mib << 20) for i in range(large)]
 with open("distinfo/bench/ab/distinfo", "w") as d:
     d.write("$NetBSD$\n\n")
-    for i in range(int(sys.argv[1])):
-        name = "s-%05d.bin" % i
-        data = os.urandom(rng.randint(1024, 16384))
-        open("mirror/" + name, "wb").write(data)
-        d.write("SHA512 (%s) = %s\nSize (%s) = %d bytes\n" % (name, hashlib.sha512(data).hexdigest(), name, len(data)))
+    for name, size in files:
+        h = hashlib.sha512()
+        with open("mirror/" + name, "wb") as f:
+            left = size
+            while left:
+                chunk = os.urandom(min(left, 1 << 20))
+                f.write(chunk); h.update(chunk); left -= len(chunk)
+        d.write("SHA512 (%s) = %s\nSize (%s) = %d bytes\n" % (name, h.hexdigest(), name, size))
 PY
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 run() { # $1 server jar, $2 client jar -> seconds
@@ -40,8 +49,13 @@ run() { # $1 server jar, $2 client jar -> seconds
   kill "$pid"; wait "$pid" 2>/dev/null || true
   python3 -c "print('%.2f' % ($t1 - $t0))"
 }
-echo "prefetch-ab: $count files, $rounds rounds, $side side differs; A=$a B=$b"
+echo "prefetch-ab: $count small, $medium medium, $large large files, $rounds rounds, $side side differs; A=$a B=$b"
 for r in $(seq "$rounds"); do
-  if [ "$side" = client ]; then ta=$(run "$a" "$a"); tb=$(run "$a" "$b"); else ta=$(run "$a" "$a"); tb=$(run "$b" "$a"); fi
+  case "$side" in
+    client) ta=$(run "$a" "$a"); tb=$(run "$a" "$b") ;;
+    server) ta=$(run "$a" "$a"); tb=$(run "$b" "$a") ;;
+    both) ta=$(run "$a" "$a"); tb=$(run "$b" "$b") ;;
+    *) echo "prefetch-ab: side must be client, server or both, not '$side'" >&2; exit 2 ;;
+  esac
   echo "round $r: A $ta s, B $tb s"
 done
