@@ -334,8 +334,13 @@ public final class Vault implements AutoCloseable {
 
   /** The set with this name, created (durably, empty and filling) if the store does not have it yet. */
   public SourceSet createSet(SetName name) {
-    keeper.sets().add(name);
-    return sourceSet(name);
+    SourceSet set = sourceSet(name);
+    synchronized (keeper.sets()) {
+      if (keeper.sets().add(name) && set.frozen().filter(deleted(name)::equals).isPresent()) {
+        set.thaw(); // the freeze deleteSet left behind
+      }
+    }
+    return set;
   }
 
   /** The store's sets, by name; {@code default} among them. */
@@ -365,14 +370,24 @@ public final class Vault implements AutoCloseable {
     if (frozen.isPresent()) {
       throw new FrozenException("delete set " + name, frozen.get());
     }
-    set.freeze("set " + name + " is being deleted");
+    // The set stays frozen after its deletion, until createSet makes it anew: a request that
+    // looked the set up before it was deleted must not write records back into it.
+    set.freeze(deleted(name));
+    long names;
     try {
-      long names = catalog.deleteSet(name);
-      keeper.sets().remove(name);
-      return names;
-    } finally {
+      names = catalog.deleteSet(name);
+    } catch (RuntimeException e) {
       set.thaw();
+      throw e;
     }
+    synchronized (keeper.sets()) {
+      keeper.sets().remove(name);
+    }
+    return names;
+  }
+
+  private static String deleted(SetName name) {
+    return "set " + name + " was deleted";
   }
 
   private SourceSet sourceSet(SetName name) {

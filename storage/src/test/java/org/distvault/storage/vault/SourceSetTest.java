@@ -263,8 +263,15 @@ class SourceSetTest {
       IllegalArgumentException dflt = assertThrows(IllegalArgumentException.class,
           () -> vault.deleteSet(SetName.DEFAULT));
       assertEquals("the set default cannot be deleted", dflt.getMessage());
-      // A set of the same name starts empty.
-      assertEquals(List.of(), names(vault.createSet(A)));
+      // A request that looked the set up before its deletion writes nothing into it.
+      FrozenException late = assertThrows(FrozenException.class,
+          () -> a.expect(List.of(expected("late.tgz", "misc/late", bytes(17, 10)))));
+      assertTrue(late.getMessage().contains("set 2026Q4 was deleted"), late.getMessage());
+      // A set of the same name starts empty, and takes writes.
+      SourceSet again = vault.createSet(A);
+      assertEquals(List.of(), names(again));
+      again.expect(List.of(expected("new.tgz", "misc/new", bytes(18, 10))));
+      assertEquals(List.of(DistfileName.of("new.tgz")), names(a));
     }
   }
 
