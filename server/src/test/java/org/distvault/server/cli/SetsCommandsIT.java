@@ -17,11 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.distvault.prefetch.manifest.ManifestWriter;
 import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
+import org.distvault.server.testing.SealCheck;
 import org.distvault.server.testing.TestContent;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.junit.jupiter.api.AfterEach;
@@ -129,24 +129,12 @@ class SetsCommandsIT {
     return buf.toString(StandardCharsets.UTF_8);
   }
 
-  /** {@code sha256:} of {@code LC_ALL=C sort -u | sha256sum} over {@code name TAB sha512hex} lines, run for real. */
-  static String sortUniqSha256(List<String> lines, Path dir) throws Exception {
-    Path file = Files.createTempFile(dir, "seal-lines", ".tsv");
-    StringBuilder text = new StringBuilder();
-    for (String l : lines) {
-      text.append(l).append('\n');
-    }
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder("sh", "-c", "LC_ALL=C sort -u \"$1\" | sha256sum", "sh", file.toString())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "sort | sha256sum did not finish");
-    assertEquals(0, p.exitValue(), out);
-    return "sha256:" + out.split(" ")[0];
+  private static String line(String name, byte[] content) {
+    return SealCheck.line(name, content);
   }
 
-  private static String line(String name, byte[] content) {
-    return name + "\t" + TestContent.sha512(content);
+  private static String sortUniqSha256(List<String> lines, Path dir) throws Exception {
+    return SealCheck.sortUniqSha256(lines, dir);
   }
 
   @Test
