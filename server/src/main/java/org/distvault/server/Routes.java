@@ -43,7 +43,8 @@ import org.distvault.storage.vault.Vault;
  * every request   ObservingHandler (metrics) -> DistfileRoutes (request-line checks)
  * /distfiles/, /pkg/, /run/&lt;id&gt;/..., /by-hash/   served from the vault; misses to the mode's policy
  * /metrics, /healthz                             no token
- * /api/...                                       BearerAuth -> AdminRoutes (table below)
+ * /api/...                                       BearerAuth -> AdminRoutes (table below; /api/v1/sets/{set}/...
+ *                                                the source sets, see SetsResource and SetScoped)
  * anything else                                  404
  * </pre>
  */

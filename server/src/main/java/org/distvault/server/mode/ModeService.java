@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * the old mode is restored, the catalog thawed, and the change fails. Offline, the catalog stays
  * frozen (also from start-up); going online thaws it. Thread-safe: changes are serialised, reads
  * are lock-free.
+ *
+ * <p>Offline seals the default set; the other source sets are {@link SetService}'s. A store whose
+ * default set is sealed while the catalog says online comes up offline (an interrupted switch),
+ * unless the seal is the one {@link SetService} recorded for sealing the default set online.
  */
 public final class ModeService {
   private static final Logger log = LoggerFactory.getLogger(ModeService.class);
