@@ -101,12 +101,12 @@ final class Routes {
         AdminRoute.exact("PUT", "/api/v1/sets/{set}/state", small, sets.putState()),
         AdminRoute.exact("GET", "/api/v1/sets/{set}/audit", small, sets.audit()),
         AdminRoute.exact("POST", "/api/v1/sets/{set}/manifest", MANIFEST_BODY, new SetScoped(p.sets(), true,
-            (name, actor, gate) -> new ManifestUploadHandler(p.vault(), () -> p.sets().create(name, actor), gate,
+            (name, set, actor, gate) -> new ManifestUploadHandler(p.vault(), () -> p.sets().create(name, actor), gate,
                 listener))),
         AdminRoute.exact("POST", "/api/v1/sets/{set}/have", HAVE_BODY, new SetScoped(p.sets(), false,
-            (name, actor, gate) -> new HaveHandler(p.vault(), p.sets().find(name).orElseThrow(), gate, listener))),
+            (name, set, actor, gate) -> new HaveHandler(p.vault(), set.orElseThrow(), gate, listener))),
         AdminRoute.exact("POST", "/api/v1/sets/{set}/outcomes", OUTCOMES_BODY, new SetScoped(p.sets(), false,
-            (name, actor, gate) -> new OutcomesHandler(p.vault(), p.sets().find(name).orElseThrow(), gate, listener,
+            (name, set, actor, gate) -> new OutcomesHandler(p.vault(), set.orElseThrow(), gate, listener,
                 p.clock()))));
   }
 

@@ -3,9 +3,11 @@ package org.distvault.server.admin;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.util.Objects;
+import java.util.Optional;
 import org.distvault.server.mode.Actor;
 import org.distvault.server.mode.SetService;
 import org.distvault.storage.name.SetName;
+import org.distvault.storage.vault.SourceSet;
 
 /**
  * An ingest route of one set ({@code POST /api/v1/sets/<set>/manifest|have|outcomes}): checks the
@@ -17,10 +19,13 @@ import org.distvault.storage.name.SetName;
  * between requests.
  */
 public final class SetScoped implements HttpHandler {
-  /** Builds the handler of one request for {@code set}. */
+  /**
+   * Builds the handler of one request for set {@code name}: {@code set} is the set when the store
+   * has it (always, unless the route creates sets).
+   */
   @FunctionalInterface
   public interface Factory {
-    HttpHandler forSet(SetName set, Actor actor, UploadGate gate);
+    HttpHandler forSet(SetName name, Optional<SourceSet> set, Actor actor, UploadGate gate);
   }
 
   private final SetService sets;
@@ -37,15 +42,17 @@ public final class SetScoped implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     SetName name;
+    Optional<SourceSet> set;
     try {
       name = SetsResource.setName(exchange);
-      if (!createsSet && sets.find(name).isEmpty()) {
+      set = sets.find(name);
+      if (!createsSet && set.isEmpty()) {
         throw SetsResource.notFound(name);
       }
     } catch (ApiException e) {
       JsonReply.send(exchange, e.status(), e.body());
       return;
     }
-    factory.forSet(name, ModeResource.actor(exchange), () -> sets.uploadRefusal(name)).handleRequest(exchange);
+    factory.forSet(name, set, ModeResource.actor(exchange), () -> sets.uploadRefusal(name)).handleRequest(exchange);
   }
 }
