@@ -27,6 +27,7 @@ import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.Actor;
 import org.distvault.server.mode.ModeMissHandler;
 import org.distvault.server.mode.ModeService;
+import org.distvault.server.mode.SetService;
 import org.distvault.server.mode.OfflineMissPolicy;
 import org.distvault.server.mode.OnlineMissPolicy;
 import org.distvault.server.mode.ReadThrough;
@@ -62,6 +63,7 @@ public final class DistvaultServer implements AutoCloseable {
   private final Vault vault;
   private final TokenFile token;
   private final ModeService modes;
+  private final SetService sets;
   private final PrometheusMeterRegistry registry;
   private final ServerMetrics metrics;
   private final ViolationRecorder violations;
@@ -73,7 +75,7 @@ public final class DistvaultServer implements AutoCloseable {
   private final HealthMonitor monitor;
   private boolean closed;
 
-  private DistvaultServer(ServerConfig config, Vault vault, TokenFile token, ModeService modes,
+  private DistvaultServer(ServerConfig config, Vault vault, TokenFile token, ModeService modes, SetService sets,
       PrometheusMeterRegistry registry, ServerMetrics metrics, ViolationRecorder violations,
       List<AdminRoute> adminRoutes, AutoCloseable upstream, HttpServing http, Optional<TrapProxy> trap,
       Health health, HealthMonitor monitor) {
@@ -81,6 +83,7 @@ public final class DistvaultServer implements AutoCloseable {
     this.vault = vault;
     this.token = token;
     this.modes = modes;
+    this.sets = sets;
     this.registry = registry;
     this.metrics = metrics;
     this.violations = violations;
@@ -114,6 +117,7 @@ public final class DistvaultServer implements AutoCloseable {
       TokenFile token = TokenFile.loadOrCreate(config.tokenFile());
       ModeService modes = ModeService.open(vault, config.clock(), config.mode(),
           Actor.local("serve"));
+      SetService sets = SetService.open(vault, modes, config.clock());
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       opened.add(0, registry::close);
       ServerMetrics metrics = new ServerMetrics(registry, vault::stats, modes::current);
@@ -146,7 +150,7 @@ public final class DistvaultServer implements AutoCloseable {
       IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics);
       OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault::blobsDeleted);
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
-          metrics, token.token(), ingest, config.clock(), registry::scrape, files);
+          metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets);
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
       HealthMonitor monitor = HealthMonitor.start(healthSettings.checkInterval(), List.of(space::check,
           new CatalogProbe(vault, health, config.clock()), violations::completeFile));
@@ -171,7 +175,7 @@ public final class DistvaultServer implements AutoCloseable {
         trap = Optional.of(proxy);
       }
       log.info("distvault serving {} on {} ({} mode)", vault.dataDir(), http.baseUri(), modes.current());
-      return new DistvaultServer(config, vault, token, modes, registry, metrics, violations, adminRoutes,
+      return new DistvaultServer(config, vault, token, modes, sets, registry, metrics, violations, adminRoutes,
           upstream, http, trap, health, monitor);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable c : opened) {
@@ -214,6 +218,11 @@ public final class DistvaultServer implements AutoCloseable {
 
   public ModeService modes() {
     return modes;
+  }
+
+  /** The source sets (sealing, deleting, audit), through the routes' own service. */
+  public SetService sets() {
+    return sets;
   }
 
   public ViolationRecorder violations() {

@@ -13,6 +13,8 @@ import org.distvault.server.admin.IngestListener;
 import org.distvault.server.admin.JsonReply;
 import org.distvault.server.admin.ModeResource;
 import org.distvault.server.admin.OnSuccess;
+import org.distvault.server.admin.SetScoped;
+import org.distvault.server.admin.SetsResource;
 import org.distvault.server.admin.StatsResource;
 import org.distvault.server.admin.UploadGate;
 import org.distvault.server.admin.ViolationsResource;
@@ -30,6 +32,7 @@ import org.distvault.server.http.OpenBlobFiles;
 import org.distvault.server.http.TextEndpoint;
 import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.ModeService;
+import org.distvault.server.mode.SetService;
 import org.distvault.server.violation.ViolationRecorder;
 import org.distvault.storage.vault.Vault;
 
@@ -40,7 +43,8 @@ import org.distvault.storage.vault.Vault;
  * every request   ObservingHandler (metrics) -> DistfileRoutes (request-line checks)
  * /distfiles/, /pkg/, /run/&lt;id&gt;/..., /by-hash/   served from the vault; misses to the mode's policy
  * /metrics, /healthz                             no token
- * /api/...                                       BearerAuth -> AdminRoutes (table below)
+ * /api/...                                       BearerAuth -> AdminRoutes (table below; /api/v1/sets/{set}/...
+ *                                                the source sets, see SetsResource and SetScoped)
  * anything else                                  404
  * </pre>
  */
@@ -65,12 +69,15 @@ final class Routes {
       IngestHandlers ingest,
       Clock clock,
       Supplier<String> scrape,
-      OpenBlobFiles files) {}
+      OpenBlobFiles files,
+      SetService sets) {}
 
   /** The admin route table. */
   static List<AdminRoute> adminTable(Parts p) {
     ModeResource mode = new ModeResource(p.modes());
     ViolationsResource violations = new ViolationsResource(p.violations());
+    SetsResource sets = new SetsResource(p.sets());
+    IngestListener listener = p.metrics()::ingestOutcome;
 
     long small = JsonReply.SMALL_BODY;
     return List.of(
@@ -86,7 +93,21 @@ final class Routes {
         AdminRoute.exact("POST", "/api/v1/have", HAVE_BODY, p.ingest().have()),
         AdminRoute.exact("POST", "/api/v1/outcomes", OUTCOMES_BODY, p.ingest().outcomes()),
         AdminRoute.exact("POST", "/api/v1/scrub", small,
-            new OnSuccess(p.ingest().scrub(), () -> p.metrics().scrubFinished(p.clock().instant()))));
+            new OnSuccess(p.ingest().scrub(), () -> p.metrics().scrubFinished(p.clock().instant()))),
+        // ---- source sets: the un-prefixed ingest routes above are the default set's ----
+        AdminRoute.exact("GET", "/api/v1/sets", small, sets.list()),
+        AdminRoute.exact("GET", "/api/v1/sets/{set}", small, sets.get()),
+        AdminRoute.exact("DELETE", "/api/v1/sets/{set}", small, sets.delete()),
+        AdminRoute.exact("PUT", "/api/v1/sets/{set}/state", small, sets.putState()),
+        AdminRoute.exact("GET", "/api/v1/sets/{set}/audit", small, sets.audit()),
+        AdminRoute.exact("POST", "/api/v1/sets/{set}/manifest", MANIFEST_BODY, new SetScoped(p.sets(), true,
+            (name, set, actor, gate) -> new ManifestUploadHandler(p.vault(), () -> p.sets().create(name, actor), gate,
+                listener))),
+        AdminRoute.exact("POST", "/api/v1/sets/{set}/have", HAVE_BODY, new SetScoped(p.sets(), false,
+            (name, set, actor, gate) -> new HaveHandler(p.vault(), set.orElseThrow(), gate, listener))),
+        AdminRoute.exact("POST", "/api/v1/sets/{set}/outcomes", OUTCOMES_BODY, new SetScoped(p.sets(), false,
+            (name, set, actor, gate) -> new OutcomesHandler(p.vault(), set.orElseThrow(), gate, listener,
+                p.clock()))));
   }
 
   /**

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.distvault.prefetch.client.AdminApi;
 import org.distvault.prefetch.client.AdminApiException;
 import org.distvault.prefetch.client.AdminToken;
@@ -85,6 +86,11 @@ public final class AdminCalls {
   /** The prefetch run's sink over the same client: blob uploads, presence checks, outcomes. */
   public ServerClient blobSink() {
     return new ServerClient(api);
+  }
+
+  /** As {@link #blobSink()}, filling source set {@code set} (the default set when empty). */
+  public ServerClient blobSink(Optional<String> set) {
+    return new ServerClient(api, set);
   }
 
   private CliException failure(IOException e) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.distvault.prefetch.client.ServerClient;
 import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
 import org.distvault.prefetch.fetch.FetchSettings;
@@ -35,6 +36,7 @@ import org.distvault.prefetch.source.SourceProblem;
 import org.distvault.prefetch.source.SourceResult;
 import org.distvault.prefetch.throttle.ThrottleSettings;
 import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.name.SetName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -109,6 +111,12 @@ public final class PrefetchCommand implements Callable<Integer> {
           + "(JSON on stdout) and exit 0 without downloading")
   boolean planOnly;
 
+  @Option(names = "--set", paramLabel = "NAME",
+      description = "Fill source set NAME (created by its first manifest; A-Z a-z 0-9 . _ -, at most 64): its "
+          + "manifest, presence checks and outcomes go to /api/v1/sets/NAME/...; blobs are shared by every set. "
+          + "Default: the set default, through the un-prefixed routes")
+  String set;
+
   @Override
   public Integer call() throws CliException, InterruptedException {
     if (jobs < 1 || perHost < 1) {
@@ -123,18 +131,20 @@ public final class PrefetchCommand implements Callable<Integer> {
     if (failures != null) {
       OutputFile.checkWritable("--failures", failures);
     }
+    Optional<String> targetSet = targetSet();
     AdminCalls client = server.client();
     requireOnline(client);
+    requireFilling(client, targetSet);
     SourceResult loaded = input.load();
     PrintWriter err = spec.commandLine().getErr();
     SourceProblems.print(loaded.problems(), err);
     try (WorkDir work = WorkDir.open(workDir)) {
-      uploadManifest(client, input, loaded.entries(), work.path());
+      uploadManifest(client, input, loaded.entries(), work.path(), targetSet);
       Clock clock = Clock.systemUTC();
       PrefetchConfig config = PrefetchConfig.defaults(work.path())
           .withThrottle(ThrottleSettings.defaults().withJobs(jobs, perHost));
       Prefetcher prefetcher = new Prefetcher(config, SchemeFetcher.standard(FetchSettings.defaults(), clock),
-          client.blobSink(), progress(err), clock);
+          client.blobSink(targetSet), progress(err), clock);
       if (planOnly) {
         return plan(prefetcher, loaded);
       }
@@ -173,12 +183,39 @@ public final class PrefetchCommand implements Callable<Integer> {
     }
   }
 
+  /** The {@code --set} given, validated (exit 2 naming the problem), or empty for the default set. */
+  private Optional<String> targetSet() throws CliException {
+    if (set == null) {
+      return Optional.empty();
+    }
+    String problem = SetName.problem(set);
+    if (problem != null) {
+      throw new CliException(ExitCode.USAGE, "--set: invalid set name '" + set + "': " + problem);
+    }
+    return Optional.of(set);
+  }
+
+  /** Fails before a long scan when the set to fill is sealed: the server would refuse its uploads. */
+  private void requireFilling(AdminCalls client, Optional<String> targetSet) throws CliException {
+    if (targetSet.isEmpty()) {
+      return;
+    }
+    JsonNode sets = client.get("api/v1/sets");
+    for (JsonNode s : sets.path("sets")) {
+      if (s.path("name").asText().equals(targetSet.get()) && "sealed".equals(s.path("state").asText())) {
+        throw new CliException(ExitCode.FAILED, "set " + targetSet.get() + " is sealed on " + server.server
+            + " and refuses uploads: unseal it first (distvault unseal " + targetSet.get() + " --server "
+            + server.server + " --token-file " + server.tokenFile + ")");
+      }
+    }
+  }
+
   /**
    * Sends the entries as the server's manifest: a {@code --manifest} file as it is, other inputs
    * written as JSON lines into the work directory first.
    */
-  private void uploadManifest(AdminCalls client, EntryInput input, List<ExpectedDistfile> entries, Path work)
-      throws CliException {
+  private void uploadManifest(AdminCalls client, EntryInput input, List<ExpectedDistfile> entries, Path work,
+      Optional<String> targetSet) throws CliException {
     if (entries.isEmpty()) {
       return;
     }
@@ -188,7 +225,7 @@ public final class PrefetchCommand implements Callable<Integer> {
       if (!asGiven) {
         writeManifest(entries, file);
       }
-      JsonNode reply = client.post("api/v1/manifest", "application/x-ndjson", file);
+      JsonNode reply = client.post(ServerClient.setRoutes(targetSet) + "manifest", "application/x-ndjson", file);
       spec.commandLine().getErr().println("prefetch: manifest uploaded: " + reply.path("entries").asLong()
           + " entries (" + reply.path("created").asLong() + " new, " + reply.path("merged").asLong() + " merged)");
     } finally {

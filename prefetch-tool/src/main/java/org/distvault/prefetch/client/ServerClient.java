@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,9 +23,10 @@ import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.deliver.OutcomeJson;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
 import org.distvault.prefetch.spool.VerifiedBlob;
-import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.name.SetName;
 
 /**
  * A {@link BlobSink} that talks to the distvault server's admin API (api-contract v1): {@code
@@ -45,6 +47,8 @@ public final class ServerClient implements BlobSink {
   static final int HAVE_IN_FLIGHT = 2;
 
   private final AdminApi api;
+  /** Where the set's routes are: {@code api/v1/} (the default set) or {@code api/v1/sets/<set>/}. */
+  private final String setRoutes;
 
   /**
    * @param server the server's base URL, e.g. {@code http://cache:8080/}
@@ -57,7 +61,24 @@ public final class ServerClient implements BlobSink {
 
   /** A sink that sends through {@code api} (shared with the command line's other calls). */
   public ServerClient(AdminApi api) {
+    this(api, Optional.empty());
+  }
+
+  /**
+   * A sink that fills source set {@code set} ({@code have} and {@code outcomes} through {@code
+   * /api/v1/sets/<set>/}); without one, the default set through the un-prefixed routes. Blob
+   * uploads are global either way (blobs are shared by every set).
+   *
+   * @param set a valid set name (see {@code org.distvault.storage.name.SetName}), or empty
+   */
+  public ServerClient(AdminApi api, Optional<String> set) {
     this.api = api;
+    this.setRoutes = setRoutes(set);
+  }
+
+  /** The path prefix of the routes of {@code set}: {@code api/v1/} or {@code api/v1/sets/<set>/}. */
+  public static String setRoutes(Optional<String> set) {
+    return set.map(s -> "api/v1/sets/" + SetName.of(s).value() + "/").orElse("api/v1/");
   }
 
   @Override
@@ -113,16 +134,16 @@ public final class ServerClient implements BlobSink {
 
   /** Asks about one chunk that starts at index {@code from}; sets its present entries' bits. */
   private void haveChunk(List<ExpectedDistfile> chunk, int from, BitSet present) throws IOException {
-    JsonNode reply = call("api/v1/have", "application/json", haveBody(chunk));
+    JsonNode reply = call(setRoutes + "have", "application/json", haveBody(chunk));
     JsonNode indexes = reply.path("present");
     if (!indexes.isArray()) {
-      throw new IOException("POST /api/v1/have: reply has no \"present\" array");
+      throw new IOException("POST /" + setRoutes + "have: reply has no \"present\" array");
     }
     synchronized (present) {
       for (JsonNode i : indexes) {
         int index = i.asInt(-1);
         if (!i.isIntegralNumber() || index < 0 || index >= chunk.size()) {
-          throw new IOException("POST /api/v1/have: reply has an index out of range: " + i);
+          throw new IOException("POST /" + setRoutes + "have: reply has an index out of range: " + i);
         }
         present.set(from + index);
       }
@@ -193,9 +214,9 @@ public final class ServerClient implements BlobSink {
     if (lines == 0) {
       return;
     }
-    JsonNode reply = call("api/v1/outcomes", "application/x-ndjson", buf.toByteArray());
+    JsonNode reply = call(setRoutes + "outcomes", "application/x-ndjson", buf.toByteArray());
     if (reply.path("recorded").asLong(-1) != lines) {
-      throw new IOException("POST /api/v1/outcomes: sent " + lines + " outcome(s), server recorded "
+      throw new IOException("POST /" + setRoutes + "outcomes: sent " + lines + " outcome(s), server recorded "
           + reply.path("recorded"));
     }
   }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.distvault.prefetch.deliver.Outcome;
@@ -174,6 +175,13 @@ class ServerClientTest {
     assertEquals(1, present.cardinality());
     assertTrue(present.get(20_001));
     assertEquals(TestFiles.sha512(c), server.bindings().get("n20001.tgz"));
+  }
+
+  @Test
+  void aSetsRoutesAreUnderItsNameAndTheDefaultSetsAreUnprefixed() {
+    assertEquals("api/v1/", ServerClient.setRoutes(Optional.empty()));
+    assertEquals("api/v1/sets/2026Q4/", ServerClient.setRoutes(Optional.of("2026Q4")));
+    assertThrows(IllegalArgumentException.class, () -> ServerClient.setRoutes(Optional.of("../x")));
   }
 
   @Test

@@ -56,6 +56,7 @@ public final class AdminRoutes implements HttpHandler {
     for (AdminRoute r : onPath) {
       if (r.method().equals(method)) {
         exchange.setMaxEntitySize(r.maxBody());
+        r.attach(exchange, path);
         r.handler().handleRequest(exchange);
         return;
       }

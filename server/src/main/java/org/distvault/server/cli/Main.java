@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Distfile cache for pkgsrc bulk builds with a sealed offline mode.",
-    subcommands = {ServeCommand.class, ModeCommand.class, PrefetchCommand.class, ManifestCommand.class,
+    subcommands = {ServeCommand.class, ModeCommand.class, SetsCommand.class, SealCommand.class,
+        UnsealCommand.class, PrefetchCommand.class, ManifestCommand.class,
         ViolationsCommand.class, ScrubCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and something failed", "2:bad usage or bad input"})

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.LogKind;
 import org.distvault.storage.record.Seal;
 import org.distvault.storage.vault.Vault;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * the old mode is restored, the catalog thawed, and the change fails. Offline, the catalog stays
  * frozen (also from start-up); going online thaws it. Thread-safe: changes are serialised, reads
  * are lock-free.
+ *
+ * <p>Offline seals the default set; the other source sets are {@link SetService}'s. A store whose
+ * default set is sealed while the catalog says online comes up offline (an interrupted switch),
+ * unless the seal is the one {@link SetService} recorded for sealing the default set online.
  */
 public final class ModeService {
   private static final Logger log = LoggerFactory.getLogger(ModeService.class);
@@ -57,7 +62,8 @@ public final class ModeService {
     Optional<Seal> seal = vault.state(SEAL_KEY).map(ModeService::readSeal);
     Optional<ModeState> stored = vault.state(MODE_KEY).map(b -> readMode(b, seal));
     Optional<Seal> sealed = vault.sealed();
-    if (sealed.isPresent() && stored.map(m -> m.mode() != Mode.OFFLINE).orElse(true)) {
+    if (sealed.isPresent() && stored.map(m -> m.mode() != Mode.OFFLINE).orElse(true)
+        && !SetService.sealedThroughSets(vault, sealed.get())) {
       // Sealed by the store's own record (DATA/store.state), whatever the catalog says: a lost,
       // rebuilt or interrupted catalog never un-seals the store.
       ModeService service = new ModeService(vault, clock, stored.orElse(
@@ -215,6 +221,7 @@ public final class ModeService {
     ObjectNode o = JSON.createObjectNode();
     o.put("time", after.changedAt().toString());
     o.put("action", "mode");
+    o.put("set", SetName.DEFAULT.value()); // the default set's trail shows its seals by the mode too
     o.put("from", from.map(Mode::wireName).orElse(null));
     o.put("to", after.mode().wireName());
     o.put("by", actor.id());
@@ -222,6 +229,18 @@ public final class ModeService {
     o.put("reason", after.reason().orElse(null));
     after.seal().ifPresent(s -> o.set("seal", sealNode(s)));
     return bytes(o);
+  }
+
+  static byte[] writeSealBytes(Seal s) {
+    return writeSeal(s);
+  }
+
+  static Optional<Seal> readSealBytes(byte[] b) {
+    try {
+      return Optional.of(readSeal(b));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   static ObjectNode sealNode(Seal s) {

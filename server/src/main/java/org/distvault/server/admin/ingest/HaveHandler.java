@@ -28,6 +28,7 @@ import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.FrozenException;
 import org.distvault.storage.record.Variant;
+import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,11 +60,22 @@ public final class HaveHandler implements HttpHandler {
   private static final Set<String> FIELDS = Set.of("name", "pkgpath", "digests", "size");
 
   private final Vault vault;
+  private final SourceSet set;
   private final UploadGate gate;
   private final HttpHandler entry;
 
+  /** The handler of {@code POST /api/v1/have}: the default set. */
   public HaveHandler(Vault vault, UploadGate gate, IngestListener listener) {
+    this(vault, vault.defaultSet(), gate, listener);
+  }
+
+  /**
+   * The handler of {@code POST /api/v1/sets/<set>/have}: answers for {@code set} and binds into it
+   * the blobs the vault holds (shared by every set).
+   */
+  public HaveHandler(Vault vault, SourceSet set, UploadGate gate, IngestListener listener) {
     this.vault = Objects.requireNonNull(vault, "vault");
+    this.set = Objects.requireNonNull(set, "set");
     this.gate = Objects.requireNonNull(gate, "gate");
     this.entry =
         new JsonEndpoint("have", Methods.POST, MAX_BODY, UploadGate.OPEN, listener, this::answer);
@@ -90,7 +102,7 @@ public final class HaveHandler implements HttpHandler {
     for (int i = 0; i < wanted.size(); i++) {
       Wanted w = wanted.get(i);
       Optional<Variant> v =
-          ContentMatch.variant(vault.distfile(w.name()).orElse(null), w.size(), w.digests());
+          ContentMatch.variant(set.distfile(w.name()).orElse(null), w.size(), w.digests());
       if (v.isPresent() && v.get().blob().isPresent()) {
         present[i] = true;
         continue;
@@ -107,7 +119,7 @@ public final class HaveHandler implements HttpHandler {
     if (!toBind.isEmpty()) {
       try {
         // The request's expectations and binds as one against the seal's freeze: all or none.
-        vault.unlessFrozen("bind", () -> bind(toBind, present));
+        set.unlessFrozen("bind", () -> bind(toBind, present));
       } catch (FrozenException e) {
         // Sealed since the gate was asked: nothing was bound, as if the gate had refused.
         toBind.forEach(t -> present[t.index()] = false);
@@ -138,14 +150,14 @@ public final class HaveHandler implements HttpHandler {
       }
     }
     if (!fresh.isEmpty()) {
-      vault.expect(fresh);
+      set.expect(fresh);
     }
     for (ToBind t : toBind) {
       Wanted w = t.wanted();
       try {
-        DistfileRecord record = vault.distfile(w.name()).orElseThrow();
+        DistfileRecord record = set.distfile(w.name()).orElseThrow();
         Variant v = ContentMatch.variant(record, w.size(), w.digests()).orElseThrow();
-        vault.bind(record.ref(v), t.blob().sha512());
+        set.bind(record.ref(v), t.blob().sha512());
       } catch (IllegalArgumentException | NoSuchElementException e) {
         // E.g. the catalogued variant expects a digest the blob was never hashed with: the
         // prefetch tool then downloads and uploads it, which computes that digest.

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.distvault.prefetch.manifest.ConflictCheck;
 import org.distvault.prefetch.manifest.ManifestError;
 import org.distvault.prefetch.manifest.ManifestLine;
@@ -28,6 +29,7 @@ import org.distvault.server.admin.JsonEndpoint;
 import org.distvault.server.admin.UploadGate;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.record.UpsertSummary;
+import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -58,10 +60,21 @@ public final class ManifestUploadHandler implements HttpHandler {
   public static final long MAX_BODY = 4L << 30;
 
   private final Vault vault;
+  private final Supplier<SourceSet> set;
   private final HttpHandler entry;
 
+  /** The handler of {@code POST /api/v1/manifest}: the default set. */
   public ManifestUploadHandler(Vault vault, UploadGate gate, IngestListener listener) {
+    this(vault, vault::defaultSet, gate, listener);
+  }
+
+  /**
+   * The handler of {@code POST /api/v1/sets/<set>/manifest}: {@code set} is asked for the set only
+   * once the manifest is valid, so that a rejected manifest creates no set.
+   */
+  public ManifestUploadHandler(Vault vault, Supplier<SourceSet> set, UploadGate gate, IngestListener listener) {
     this.vault = Objects.requireNonNull(vault, "vault");
+    this.set = Objects.requireNonNull(set, "set");
     this.entry =
         new JsonEndpoint("manifest", Methods.POST, MAX_BODY, gate, listener, this::upload);
   }
@@ -79,7 +92,7 @@ public final class ManifestUploadHandler implements HttpHandler {
       validate(spool);
       UpsertSummary s;
       try (ManifestReader r = ManifestReader.open(spool)) {
-        s = vault.expect(() -> entries(r));
+        s = set.get().expect(() -> entries(r));
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }

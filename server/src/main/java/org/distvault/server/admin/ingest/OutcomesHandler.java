@@ -38,6 +38,7 @@ import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.Variant;
 import org.distvault.storage.record.VariantRef;
+import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -75,6 +76,7 @@ public final class OutcomesHandler implements HttpHandler {
       JsonReply.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Vault vault;
+  private final SourceSet set;
   private final IngestListener listener;
   private final Clock clock;
   private final HttpHandler entry;
@@ -85,7 +87,16 @@ public final class OutcomesHandler implements HttpHandler {
 
   /** As above, with the clock that times the recorded outcomes. */
   public OutcomesHandler(Vault vault, UploadGate gate, IngestListener listener, Clock clock) {
+    this(vault, vault.defaultSet(), gate, listener, clock);
+  }
+
+  /**
+   * The handler of {@code POST /api/v1/sets/<set>/outcomes}: records into {@code set} (blobs are
+   * the vault's, shared by every set).
+   */
+  public OutcomesHandler(Vault vault, SourceSet set, UploadGate gate, IngestListener listener, Clock clock) {
     this.vault = Objects.requireNonNull(vault, "vault");
+    this.set = Objects.requireNonNull(set, "set");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.entry =
@@ -121,7 +132,7 @@ public final class OutcomesHandler implements HttpHandler {
     }
     checkBlobs(lines);
     // Expectations, binds and outcomes as one against the seal's freeze: all or none of them.
-    vault.unlessFrozen("record outcomes", () -> write(lines));
+    set.unlessFrozen("record outcomes", () -> write(lines));
     for (Line l : lines) {
       listener.outcome("outcome", l.binds() ? "ok" : "failed");
     }
@@ -148,12 +159,12 @@ public final class OutcomesHandler implements HttpHandler {
     }
     // One synced write for all the request's bindings, not one per line.
     try {
-      vault.bindAll(bindings);
+      set.bindAll(bindings);
     } catch (IllegalArgumentException e) {
       // Checked above; reached only if a line earlier in this request changed the variant.
       throw new ApiException(422, "mismatch", e.getMessage());
     }
-    vault.recordOutcomes(outcomes);
+    set.recordOutcomes(outcomes);
   }
 
   /** Every ok line's blob must be held and match its variant; else 422 naming the lines. */
@@ -170,7 +181,7 @@ public final class OutcomesHandler implements HttpHandler {
         problem = Optional.of("no blob " + sha512.hex() + " is held (upload it first)");
       } else {
         Optional<Variant> v =
-            ContentMatch.variant(vault.distfile(l.name()).orElse(null), OptionalLong.empty(),
+            ContentMatch.variant(set.distfile(l.name()).orElse(null), OptionalLong.empty(),
                 l.digests());
         Digests want = v.map(x -> x.digests().merge(l.digests())).orElse(l.digests());
         OptionalLong size = v.map(Variant::size).orElse(OptionalLong.empty());
@@ -191,7 +202,7 @@ public final class OutcomesHandler implements HttpHandler {
     List<ExpectedDistfile> missing = new ArrayList<>();
     for (Line l : lines) {
       Optional<Variant> v =
-          ContentMatch.variant(vault.distfile(l.name()).orElse(null), OptionalLong.empty(),
+          ContentMatch.variant(set.distfile(l.name()).orElse(null), OptionalLong.empty(),
               l.digests());
       if (v.isEmpty() || !v.get().pkgpaths().containsAll(l.pkgpaths())) {
         missing.add(new ExpectedDistfile(l.name(), OptionalLong.empty(), l.digests(),
@@ -199,12 +210,12 @@ public final class OutcomesHandler implements HttpHandler {
       }
     }
     if (!missing.isEmpty()) {
-      vault.expect(missing);
+      set.expect(missing);
     }
   }
 
   private VariantRef variantOf(Line l) {
-    DistfileRecord record = vault.distfile(l.name()).orElseThrow(
+    DistfileRecord record = set.distfile(l.name()).orElseThrow(
         () -> new NoSuchElementException(l.where() + ": not catalogued after the upsert"));
     Variant v = ContentMatch.variant(record, OptionalLong.empty(), l.digests()).orElseThrow(
         () -> new NoSuchElementException(l.where() + ": no variant after the upsert"));

@@ -1,0 +1,168 @@
+package org.distvault.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Methods;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.distvault.server.admin.JsonEndpoint.Reply;
+import org.distvault.server.mode.SetService;
+import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.Seal;
+import org.distvault.storage.record.SetSummary;
+import org.distvault.storage.vault.SourceSet;
+import org.distvault.storage.vault.Vault;
+
+/**
+ * {@code /api/v1/sets...}: the source sets, sealing and unsealing one (audited with the caller's
+ * token id and address), deleting one, and a set's audit trail. The set's ingest routes ({@code
+ * .../manifest|have|outcomes}) are {@link SetScoped}.
+ */
+public final class SetsResource {
+  private static final Set<String> PUT_FIELDS = Set.of("state", "reason");
+  static final int DEFAULT_AUDIT_LIMIT = 1000;
+
+  private final SetService sets;
+
+  public SetsResource(SetService sets) {
+    this.sets = Objects.requireNonNull(sets, "sets");
+  }
+
+  /** {@code GET /api/v1/sets}: {@code {"sets":[SET...]}} sorted by name. */
+  public HttpHandler list() {
+    return JsonEndpoint.of(Methods.GET, (exchange, body) -> {
+      ObjectNode reply = JsonReply.object();
+      ArrayNode out = reply.putArray("sets");
+      sets.list().forEach(s -> out.add(json(s)));
+      return Reply.ok(reply);
+    });
+  }
+
+  /** {@code GET /api/v1/sets/<set>}: SET, or 404. */
+  public HttpHandler get() {
+    return JsonEndpoint.of(Methods.GET, (exchange, body) -> Reply.ok(json(existing(exchange).summary())));
+  }
+
+  /** {@code PUT /api/v1/sets/<set>/state} with {@code {"state":"sealed|filling","reason":"optional"}}. */
+  public HttpHandler putState() {
+    return JsonEndpoint.of(Methods.PUT, (exchange, body) -> {
+      SetName name = setName(exchange);
+      ObjectNode o = JsonReply.readObject(body);
+      for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!PUT_FIELDS.contains(f)) {
+          throw ApiException.badRequest("unknown field '" + f + "': expected state and reason");
+        }
+      }
+      JsonNode s = o.get("state");
+      String state = s != null && s.isTextual() ? s.asText() : "";
+      if (!state.equals("sealed") && !state.equals("filling")) {
+        throw ApiException.badRequest("field 'state' must be \"sealed\" or \"filling\"");
+      }
+      SetService.Change c;
+      try {
+        c = sets.change(name, state.equals("sealed"), ModeResource.actor(exchange), reason(o));
+      } catch (NoSuchElementException e) {
+        throw notFound(name);
+      } catch (IllegalStateException e) {
+        throw ApiException.refused(e.getMessage());
+      }
+      ObjectNode reply = JsonReply.object();
+      reply.put("name", c.name().value());
+      reply.put("state", c.state());
+      reply.set("seal", json(c.seal()));
+      reply.set("previousSeal", json(c.previousSeal()));
+      reply.put("changed", c.changed());
+      return Reply.ok(reply);
+    });
+  }
+
+  /** {@code DELETE /api/v1/sets/<set>}: {@code {"name","deleted":N}}; 409 sealed, 400 default, 404 unknown. */
+  public HttpHandler delete() {
+    return JsonEndpoint.of(Methods.DELETE, (exchange, body) -> {
+      SetName name = setName(exchange);
+      long deleted;
+      try {
+        deleted = sets.delete(name, ModeResource.actor(exchange), Optional.empty());
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(e.getMessage());
+      } catch (NoSuchElementException e) {
+        throw notFound(name);
+      } catch (IllegalStateException e) {
+        throw ApiException.refused(e.getMessage());
+      }
+      ObjectNode reply = JsonReply.object();
+      reply.put("name", name.value());
+      reply.put("deleted", deleted);
+      return Reply.ok(reply);
+    });
+  }
+
+  /** {@code GET /api/v1/sets/<set>/audit?since=<cursor>&limit=<n>}. */
+  public HttpHandler audit() {
+    return JsonEndpoint.of(Methods.GET, (exchange, body) -> {
+      SetName name = existing(exchange).name();
+      QueryParams q = QueryParams.of(exchange, Set.of("since", "limit"));
+      long since = q.number("since", 0, Long.MAX_VALUE, 0);
+      int limit = (int) q.number("limit", 1, Vault.MAX_PAGE, DEFAULT_AUDIT_LIMIT);
+      SetService.AuditPage page = sets.audit(name, since, limit);
+      ObjectNode reply = JsonReply.object();
+      reply.putArray("entries").addAll(page.entries());
+      reply.put("next", page.next());
+      return Reply.ok(reply);
+    });
+  }
+
+  private SourceSet existing(HttpServerExchange exchange) throws ApiException {
+    SetName name = setName(exchange);
+    return sets.find(name).orElseThrow(() -> notFound(name));
+  }
+
+  /** The {@code {set}} segment of the request path, validated (400 naming the problem). */
+  static SetName setName(HttpServerExchange exchange) throws ApiException {
+    String raw = Objects.requireNonNull(exchange.getAttachment(AdminRoute.SET), "route without {set}");
+    String problem = SetName.problem(raw);
+    if (problem != null) {
+      throw ApiException.badRequest("invalid set name '" + raw + "': " + problem);
+    }
+    return SetName.of(raw);
+  }
+
+  static ApiException notFound(SetName name) {
+    return new ApiException(404, "not_found", "no set " + name);
+  }
+
+  private static Optional<String> reason(ObjectNode o) throws ApiException {
+    JsonNode r = o.get("reason");
+    if (r != null && !r.isNull() && (!r.isTextual() || r.asText().length() > ModeResource.MAX_REASON)) {
+      throw ApiException.badRequest(
+          "field 'reason' must be a string of at most " + ModeResource.MAX_REASON + " characters");
+    }
+    return r == null || r.isNull() || r.asText().isBlank() ? Optional.empty() : Optional.of(r.asText().strip());
+  }
+
+  /** SET: {@code {"name","state","created","entries","present","failed","missing","bytes","seal"}}. */
+  static ObjectNode json(SetSummary s) {
+    ObjectNode o = JsonReply.object();
+    o.put("name", s.name().value());
+    o.put("state", s.state());
+    o.put("created", s.created().toString());
+    o.put("entries", s.entries());
+    o.put("present", s.present());
+    o.put("failed", s.failed());
+    o.put("missing", s.missing());
+    o.put("bytes", s.bytes());
+    o.set("seal", json(s.seal()));
+    return o;
+  }
+
+  private static JsonNode json(Optional<Seal> seal) {
+    return seal.<JsonNode>map(ModeResource::json).orElse(JsonReply.JSON.nullNode());
+  }
+}
