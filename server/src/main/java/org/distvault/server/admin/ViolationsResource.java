@@ -22,8 +22,8 @@ import org.distvault.storage.vault.Vault;
  * same filters).
  *
  * <p>Both read the catalog in bounded pages: a list request scans at most {@link #LIST_SCAN}
- * entries (so a run or set filter over a long log returns fewer entries and a {@code next} cursor to go
- * on from), a report at most {@link #REPORT_SCAN} (then it says it is truncated).
+ * entries (so a run or set filter over a long log returns fewer entries and a {@code next} cursor
+ * to go on from), a report at most {@link #REPORT_SCAN} (then it says it is truncated).
  */
 public final class ViolationsResource {
   static final int DEFAULT_LIMIT = 1000;

@@ -32,7 +32,10 @@ public interface BlobSource {
     return set.isDefault() ? find(pkgPath, name) : Lookup.of(Optional.empty());
   }
 
-  /** {@link #findInMemory(Optional, DistfileName)} in the source set {@code set}; see {@link #find(SetName, Optional, DistfileName)}. */
+  /**
+   * {@link #findInMemory(Optional, DistfileName)} in the source set {@code set}; the default is
+   * for a source without sets, as for {@link #find(SetName, Optional, DistfileName)}.
+   */
   default Optional<ServableBlob> findInMemory(SetName set, Optional<PkgPath> pkgPath, DistfileName name) {
     return set.isDefault() ? findInMemory(pkgPath, name) : Optional.empty();
   }

@@ -22,8 +22,8 @@ import org.xnio.IoUtils;
 
 /**
  * The handler for the public serving routes ({@code /distfiles/}, {@code /pkg/}, {@code /run/},
- * {@code /set/}, {@code /by-hash/}): checks the request line, looks the blob up in a {@link BlobSource} and
- * hands it to the {@link BlobResponder}.
+ * {@code /set/}, {@code /by-hash/}): checks the request line, looks the blob up in a {@link
+ * BlobSource} (in the request's source set) and hands it to the {@link BlobResponder}.
  *
  * <p>The path is taken from {@link HttpServerExchange#getRequestURI()}, the raw target without the
  * query string. It is not {@code getRequestPath()}, which drops {@code ;...} (Undertow parses that

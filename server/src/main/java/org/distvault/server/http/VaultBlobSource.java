@@ -13,8 +13,8 @@ import org.distvault.storage.vault.Vault;
 
 /**
  * The {@link BlobSource} of the real server: names are resolved by the catalog in the request's
- * source set (the PKGPATH of a {@code /pkg/} request chooses among variants), digests through its digest index, and the file
- * is the blob store's. Answers the vault holds in its locate cache are also given from memory
+ * source set (the PKGPATH of a {@code /pkg/} request chooses among variants), digests through its
+ * digest index, and the file is the blob store's. Answers the vault holds in its locate cache are also given from memory
  * ({@link #findInMemory}).
  *
  * <p>Thread-safe (the {@link Vault} is). After the vault is closed every lookup throws

@@ -15,8 +15,8 @@ import org.distvault.storage.vault.Vault;
  * mode choose a {@link MissPolicy}.
  *
  * <ul>
- *   <li>the set is sealed, or the store has no such set: a violation ({@link OfflineMissPolicy});
- *       no outbound connection;
+ *   <li>the set is sealed (or frozen, being sealed), or the store has no such set: a violation
+ *       ({@link OfflineMissPolicy}); no outbound connection;
  *   <li>the set is filling and the server online: {@link OnlineMissPolicy} (read-through into
  *       that set when {@code --upstream} is given);
  *   <li>the set is filling and the server offline: a violation too, its reason prefixed
@@ -43,7 +43,9 @@ public final class ModeMissHandler implements MissHandler {
   public MissAnswer answer(Miss miss) throws IOException {
     SetName name = miss.set();
     Optional<SourceSet> set = name.isDefault() ? Optional.of(vault.defaultSet()) : vault.set(name);
-    if (set.isEmpty() || set.get().sealed().isPresent()) {
+    // A frozen set is being sealed (or deleted): it can bind nothing, so it is treated as sealed
+    // and no download starts for it.
+    if (set.isEmpty() || set.get().sealed().isPresent() || set.get().frozen().isPresent()) {
       return offline.answer(miss);
     }
     if (modes.current() == Mode.OFFLINE) {

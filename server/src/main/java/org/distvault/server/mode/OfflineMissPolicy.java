@@ -46,7 +46,7 @@ public final class OfflineMissPolicy implements MissPolicy {
 
   /**
    * As {@link #answer}, for a set that exists and is filling while the server is offline: the
-   * reason says so ({@link #SERVER_OFFLINE}), since the same miss online would be fetched.
+   * reason says so ({@link #SERVER_OFFLINE}), since the same miss online would be no violation.
    */
   public MissAnswer answerWhileOffline(Miss miss) {
     return record(miss, analyzer.diagnose(miss).withReasonPrefix(SERVER_OFFLINE));
