@@ -18,9 +18,9 @@ import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
 /**
- * Explains a miss from the catalog, in the request's source set: catalogued but not stored ({@code not-prefetched}, with the
- * recorded prefetch failure), in no manifest ({@code unknown}), or several variants and nothing
- * to choose ({@code ambiguous}); through {@code /set/<set>/} of a set the store does not have,
+ * Explains a miss from the catalog, in the request's source set: catalogued but not stored
+ * ({@code not-prefetched}, with the recorded prefetch failure), in no manifest ({@code unknown}),
+ * or several variants and nothing to choose ({@code ambiguous}); through {@code /set/<set>/} of a set the store does not have,
  * {@code unknown} with the reason {@code no set <set>}.
  *
  * <p>Names are tried as the serving routes try them: as sent, then percent-decoded; the first one
@@ -56,7 +56,8 @@ public final class MissAnalyzer {
     }
     DistfileRequest request = (DistfileRequest) target;
     Optional<String> pkgpath = request.pkgPath().map(PkgPath::toString);
-    Optional<SourceSet> set = request.set().isDefault() ? Optional.of(vault.defaultSet()) : vault.set(request.set());
+    Optional<SourceSet> set =
+        request.set().isDefault() ? Optional.of(vault.defaultSet()) : vault.set(request.set());
     if (set.isEmpty()) {
       return noSuchSet(request, pkgpath);
     }
