@@ -148,6 +148,17 @@ class SetsServingIT {
     assertEquals(sealOfA, s.server.vault().set(SetName.of("A")).orElseThrow().sealed().orElseThrow());
   }
 
+  /** A set frozen for its seal (between the freeze and the seal) is treated as sealed: no download starts. */
+  @Test
+  void aSetBeingSealedStartsNoDownload() throws IOException {
+    s.catalogue().in("D").expect("d-1.0.tar.gz", "devel/d", A_FAILED, trap.url("/d-1.0.tar.gz"));
+    s.server.vault().set(SetName.of("D")).orElseThrow().freeze("being sealed by the test");
+    JsonNode v = violationOf("/set/D/pkg/devel/d/d-1.0.tar.gz");
+    assertEquals("D", v.path("set").asText());
+    assertEquals("not-prefetched", v.path("kind").asText());
+    assertEquals(0, trap.accepted());
+  }
+
   @Test
   void aNameOfAnotherSetIsNotVisibleThroughTheDefaultRoutes() {
     long before = s.server.violations().lastCursor();
