@@ -144,9 +144,9 @@ public final class DistvaultServer implements AutoCloseable {
         readThrough = new ServingReadThrough(vault, fetcher);
         log.info("--upstream: online misses of catalogued distfiles are fetched from their upstream URLs");
       }
-      ModeMissHandler misses = new ModeMissHandler(modes, List.of(
+      ModeMissHandler misses = new ModeMissHandler(modes, vault,
           new OnlineMissPolicy(analyzer, readThrough),
-          new OfflineMissPolicy(analyzer, violations, config.clock())));
+          new OfflineMissPolicy(analyzer, violations, config.clock()));
       IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics);
       OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault::blobsDeleted);
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,

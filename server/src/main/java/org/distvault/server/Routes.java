@@ -42,6 +42,7 @@ import org.distvault.storage.vault.Vault;
  * <pre>
  * every request   ObservingHandler (metrics) -> DistfileRoutes (request-line checks)
  * /distfiles/, /pkg/, /run/&lt;id&gt;/..., /by-hash/   served from the vault; misses to the mode's policy
+ * /set/&lt;set&gt;/...                                the same in that set; misses as the set's state says
  * /metrics, /healthz                             no token
  * /api/...                                       BearerAuth -> AdminRoutes (table below; /api/v1/sets/{set}/...
  *                                                the source sets, see SetsResource and SetScoped)

@@ -125,7 +125,8 @@ class AdminAuthIT {
         {"/api/v1/violations?limit=0", "query parameter 'limit' must be a whole number from 1 to 10000, got '0'"},
         {"/api/v1/violations?limit=abc", "query parameter 'limit' must be a whole number from 1 to 10000, got 'abc'"},
         {"/api/v1/violations?run=a/b", "query parameter 'run' must be 1-64 of A-Z a-z 0-9 . _ -"},
-        {"/api/v1/violations?sinse=1", "unknown query parameter 'sinse': expected [limit, run, since]"},
+        {"/api/v1/violations?set=a%2Bb", "query parameter 'set' is not a set name: only A-Z, a-z, 0-9, '.', '_' and '-' are allowed"},
+        {"/api/v1/violations?sinse=1", "unknown query parameter 'sinse': expected [limit, run, set, since]"},
         {"/api/v1/report?format=html", "query parameter 'format' must be one of [json, text], got 'html'"}};
     for (String[] c : cases) {
       Response r = s.admin().get(c[0]);

@@ -23,6 +23,9 @@ import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.Seal;
+import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -35,9 +38,27 @@ final class Catalogue {
   static final Instant PREFETCHED_AT = Instant.parse("2026-11-20T08:00:00Z");
 
   private final Vault vault;
+  private final SourceSet set;
 
+  /** Fills the default set. */
   Catalogue(Vault vault) {
+    this(vault, vault.defaultSet());
+  }
+
+  private Catalogue(Vault vault, SourceSet set) {
     this.vault = vault;
+    this.set = set;
+  }
+
+  /** Fills the set {@code name}, created if the store does not have it yet. */
+  Catalogue in(String name) {
+    return new Catalogue(vault, vault.createSet(SetName.of(name)));
+  }
+
+  /** Seals the set (freeze first, as the admin API does) and returns its seal. */
+  Seal seal() throws IOException {
+    set.freeze("sealed by the test");
+    return set.seal(Instant.now());
   }
 
   /** Deterministic pseudo-random content. */
@@ -66,20 +87,20 @@ final class Catalogue {
 
   /** A manifest line: {@code name} expected by {@code pkgpath} with this content, from {@code urls}. */
   Variant expect(String name, String pkgpath, byte[] bytes, String... urls) {
-    Vault c = vault;
-    unfrozen(() -> c.expect(new ExpectedDistfile(DistfileName.of(name), OptionalLong.of(bytes.length),
-        distinfoDigests(bytes), Set.of(pkgpath), List.of(urls))));
+    SourceSet c = set;
+    unfrozen(() -> c.expect(List.of(new ExpectedDistfile(DistfileName.of(name), OptionalLong.of(bytes.length),
+        distinfoDigests(bytes), Set.of(pkgpath), List.of(urls)))));
     return variantFor(name, pkgpath);
   }
 
   /** Runs a set-up write even if the catalog is frozen (offline), and freezes it again. */
   private void unfrozen(Runnable write) {
-    Optional<String> frozen = vault.frozen();
-    vault.thaw();
+    Optional<String> frozen = set.frozen();
+    set.thaw();
     try {
       write.run();
     } finally {
-      frozen.ifPresent(vault::freeze);
+      frozen.ifPresent(set::freeze);
     }
   }
 
@@ -87,20 +108,20 @@ final class Catalogue {
   Variant present(String name, String pkgpath, byte[] bytes) throws IOException {
     Variant v = expect(name, pkgpath, bytes, "https://upstream.invalid/" + name);
     StoredBlob blob = vault.ingest(new ByteArrayInputStream(bytes), Expectation.of(bytes.length, v.digests()));
-    unfrozen(() -> vault.bind(new VariantRef(DistfileName.of(name), v.id()), blob.sha512()));
+    unfrozen(() -> set.bind(new VariantRef(DistfileName.of(name), v.id()), blob.sha512()));
     return variantFor(name, pkgpath);
   }
 
   /** Catalogued, prefetch failed with {@code reason} (last URL {@code url}): a not-prefetched miss. */
   Variant failed(String name, String pkgpath, byte[] bytes, String url, String reason) {
     Variant v = expect(name, pkgpath, bytes, url);
-    unfrozen(() -> vault.recordOutcome(new VariantRef(DistfileName.of(name), v.id()),
+    unfrozen(() -> set.recordOutcome(new VariantRef(DistfileName.of(name), v.id()),
         PrefetchOutcome.failed(reason, PREFETCHED_AT, url)));
     return variantFor(name, pkgpath);
   }
 
   Variant variantFor(String name, String pkgpath) {
-    DistfileRecord r = vault.distfile(DistfileName.of(name)).orElseThrow();
+    DistfileRecord r = set.distfile(DistfileName.of(name)).orElseThrow();
     return r.variantFor(pkgpath).orElseThrow();
   }
 

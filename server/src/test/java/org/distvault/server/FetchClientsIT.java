@@ -24,14 +24,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The fetch tools pkgsrc drives, run as real processes with the arguments {@code mk/fetch} gives
  * them, download from a sealed distvault server (the whole server over a real vault) through the
  * {@code MASTER_SITE_OVERRIDE} layouts, including a DIST_SUBDIR name, a literal {@code %2B} name
- * and a resumed download. A client whose binary is missing is skipped (CI installs curl, wget and
+ * and a resumed download, also through a sealed source set ({@code /set/<set>/pkg/${PKGPATH}/}). A client whose binary is missing is skipped (CI installs curl, wget and
  * tnftp).
  */
 class FetchClientsIT {
@@ -101,13 +100,22 @@ class FetchClientsIT {
   @TempDir Path downloads;
   static TestServer server;
 
-  /** The whole server over a real vault, the corpus catalogued, stored and bound per package. */
+  /** The source set of the {@code /set/} cases, sealed like a set a bulk build runs against. */
+  private static final String SET = "2026Q4";
+
+  /**
+   * The whole server over a real vault, the corpus catalogued, stored and bound per package, in the
+   * default set and in the sealed set {@link #SET}.
+   */
   @BeforeAll
   static void start() throws IOException {
     server = TestServer.start(dir.resolve("data"), Mode.OFFLINE);
-    server.catalogue().present(PLAIN, "devel/plain", CONTENT.get(PLAIN));
-    server.catalogue().present(MYSQL, "databases/mysql", CONTENT.get(MYSQL));
-    server.catalogue().present(SUBDIR, "www/firefox-l10n", CONTENT.get(SUBDIR));
+    for (Catalogue c : List.of(server.catalogue(), server.catalogue().in(SET))) {
+      c.present(PLAIN, "devel/plain", CONTENT.get(PLAIN));
+      c.present(MYSQL, "databases/mysql", CONTENT.get(MYSQL));
+      c.present(SUBDIR, "www/firefox-l10n", CONTENT.get(SUBDIR));
+    }
+    server.catalogue().in(SET).seal();
   }
 
   @AfterAll
@@ -143,7 +151,11 @@ class FetchClientsIT {
         new String[] {"/distfiles/" + SUBDIR, SUBDIR},
         new String[] {"/pkg/databases/mysql/" + MYSQL, MYSQL},
         new String[] {"/pkg/www/firefox-l10n/" + SUBDIR, SUBDIR},
-        new String[] {"/run/bulk-1/pkg/devel/plain/" + PLAIN, PLAIN});
+        new String[] {"/run/bulk-1/pkg/devel/plain/" + PLAIN, PLAIN},
+        new String[] {"/set/" + SET + "/pkg/devel/plain/" + PLAIN, PLAIN},
+        new String[] {"/set/" + SET + "/pkg/databases/mysql/" + MYSQL, MYSQL},
+        new String[] {"/set/" + SET + "/pkg/www/firefox-l10n/" + SUBDIR, SUBDIR},
+        new String[] {"/set/" + SET + "/run/bulk-1/pkg/devel/plain/" + PLAIN, PLAIN});
     return Arrays.stream(Client.values()).flatMap(c -> routes.stream().map(r -> Arguments.of(c, r[0], r[1])));
   }
 
@@ -162,16 +174,21 @@ class FetchClientsIT {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Client.class)
-  void clientResumesATruncatedDownloadWithItsResumeFlag(Client client) throws Exception {
+  static Stream<Arguments> resumes() {
+    return Arrays.stream(Client.values()).flatMap(c -> Stream.of(
+        Arguments.of(c, "/pkg/devel/plain/" + PLAIN), Arguments.of(c, "/set/" + SET + "/pkg/devel/plain/" + PLAIN)));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("resumes")
+  void clientResumesATruncatedDownloadWithItsResumeFlag(Client client, String path) throws Exception {
     byte[] source = CONTENT.get(PLAIN);
     int have = 100_000;
     // The partial file holds zeros where the source has random bytes: if the client fetched the
     // whole file again instead of resuming, the zeros would be gone.
     Path out = downloads.resolve(PLAIN);
     Files.write(out, new byte[have]);
-    String log = fetch(client, "/pkg/devel/plain/" + PLAIN, out, true);
+    String log = fetch(client, path, out, true);
     if (client == Client.WGET) {
       // wget -c given a 200 skips the bytes it has and appends the rest, so the bytes alone
       // cannot tell a resumed download from a full one.

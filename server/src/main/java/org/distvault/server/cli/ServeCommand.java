@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
     // The first line is the summary in the command list; picocli wraps each paragraph at words.
     description = {
         "Runs the distfile cache server until SIGTERM or SIGINT.",
-        "Serves /distfiles/, /pkg/<PKGPATH>/, /by-hash/, the admin API under /api/v1/, /metrics and "
+        "Serves /distfiles/, /pkg/<PKGPATH>/ (both also under /set/<set>/ for one source set), /by-hash/, "
+            + "the admin API under /api/v1/, /metrics and "
             + "/healthz. Prints the listening URL, the admin token file and the MASTER_SITE_OVERRIDE line for "
             + "the build hosts' mk.conf on stdout; logs go to stderr. On SIGTERM or SIGINT it stops taking "
             + "requests, drains those in flight (--drain-timeout) and closes the store.",

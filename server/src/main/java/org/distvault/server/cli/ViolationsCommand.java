@@ -9,6 +9,7 @@ import org.distvault.prefetch.cli.AdminCalls;
 import org.distvault.prefetch.cli.CliException;
 import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.cli.ServerOptions;
+import org.distvault.storage.name.SetName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +44,10 @@ final class ViolationsCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "ID", description = "Only violations of this bulk-build run (/run/<ID>/ URLs)")
   String run;
 
+  @Option(names = "--set", paramLabel = "NAME",
+      description = "Only violations of this source set (/set/<NAME>/ URLs; 'default' for the URLs without /set/)")
+  String set;
+
   @Override
   public Integer call() throws CliException {
     if (!format.equals("text") && !format.equals("json")) {
@@ -54,12 +59,16 @@ final class ViolationsCommand implements Callable<Integer> {
     if (run != null && !run.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new CliException(ExitCode.USAGE, "--run must be 1-64 of A-Z a-z 0-9 . _ -");
     }
+    if (set != null && SetName.problem(set) != null) {
+      throw new CliException(ExitCode.USAGE, "--set: invalid set name '" + set + "': " + SetName.problem(set));
+    }
     AdminCalls client = server.client();
     PrintWriter out = spec.commandLine().getOut();
     long cursor = since;
     long count = 0;
     for (int page = 0; page < MAX_PAGES; page++) {
-      String query = "api/v1/violations?limit=10000&since=" + cursor + (run == null ? "" : "&run=" + run);
+      String query = "api/v1/violations?limit=10000&since=" + cursor + (run == null ? "" : "&run=" + run)
+          + (set == null ? "" : "&set=" + set);
       JsonNode reply = client.get(query);
       for (JsonNode v : reply.path("violations")) {
         out.println(format.equals("json") ? v.toString() : text(v));

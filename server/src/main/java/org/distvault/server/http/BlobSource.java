@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Optional;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 
 /**
  * What the serving layer needs from the store: the blob a distfile name maps to, and the blob a
@@ -21,6 +22,23 @@ public interface BlobSource {
    * different content under one bare name, the package chooses.
    */
   Lookup find(Optional<PkgPath> pkgPath, DistfileName name) throws IOException;
+
+  /**
+   * Looks up {@code name} in the source set {@code set} (the {@code /set/<set>/} routes). A blob
+   * bound only in another set is not found. The default is for a source without sets: it knows
+   * the default set only, and nothing in any other.
+   */
+  default Lookup find(SetName set, Optional<PkgPath> pkgPath, DistfileName name) throws IOException {
+    return set.isDefault() ? find(pkgPath, name) : Lookup.of(Optional.empty());
+  }
+
+  /**
+   * {@link #findInMemory(Optional, DistfileName)} in the source set {@code set}; the default is
+   * for a source without sets, as for {@link #find(SetName, Optional, DistfileName)}.
+   */
+  default Optional<ServableBlob> findInMemory(SetName set, Optional<PkgPath> pkgPath, DistfileName name) {
+    return set.isDefault() ? findInMemory(pkgPath, name) : Optional.empty();
+  }
 
   /**
    * The blob {@link #find} would return, if the source can tell from memory without blocking;

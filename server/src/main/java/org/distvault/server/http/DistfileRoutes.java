@@ -22,8 +22,8 @@ import org.xnio.IoUtils;
 
 /**
  * The handler for the public serving routes ({@code /distfiles/}, {@code /pkg/}, {@code /run/},
- * {@code /by-hash/}): checks the request line, looks the blob up in a {@link BlobSource} and
- * hands it to the {@link BlobResponder}.
+ * {@code /set/}, {@code /by-hash/}): checks the request line, looks the blob up in a {@link
+ * BlobSource} (in the request's source set) and hands it to the {@link BlobResponder}.
  *
  * <p>The path is taken from {@link HttpServerExchange#getRequestURI()}, the raw target without the
  * query string. It is not {@code getRequestPath()}, which drops {@code ;...} (Undertow parses that
@@ -56,7 +56,8 @@ public final class DistfileRoutes implements HttpHandler {
   /** The answer for paths outside every route: 404 naming the routes that exist. */
   public static final HttpHandler NO_SUCH_ROUTE = exchange -> OneLineReply.send(exchange,
       StatusCodes.NOT_FOUND,
-      "no such route: use /distfiles/<name>, /pkg/<category>/<package>/<name> or /by-hash/<alg>/<hex>");
+      "no such route: use /distfiles/<name>, /pkg/<category>/<package>/<name> (either under /set/<set>/)"
+          + " or /by-hash/<alg>/<hex>");
 
   /** The miss handler when none is given: 404 saying what was not found. */
   public static final MissHandler PLAIN_MISS = miss -> MissAnswer.notFound(missMessage(miss.target()));
@@ -130,7 +131,7 @@ public final class DistfileRoutes implements HttpHandler {
       return Optional.empty();
     }
     try {
-      return source.findInMemory(request.pkgPath(), request.candidates().get(0));
+      return source.findInMemory(request.set(), request.pkgPath(), request.candidates().get(0));
     } catch (RuntimeException e) {
       // E.g. the vault is closing: let the worker path answer (and log) it.
       return Optional.empty();
@@ -254,7 +255,7 @@ public final class DistfileRoutes implements HttpHandler {
     }
     DistfileRequest request = (DistfileRequest) target;
     for (DistfileName name : request.candidates()) {
-      Lookup found = source.find(request.pkgPath(), name);
+      Lookup found = source.find(request.set(), request.pkgPath(), name);
       if (found.blob().isPresent()) {
         return found.blob();
       }
@@ -271,6 +272,7 @@ public final class DistfileRoutes implements HttpHandler {
     DistfileRequest request = (DistfileRequest) target;
     return "not in the cache: " + request.rawName()
         + request.decodedName().map(d -> " (nor, decoded, " + d + ")").orElse("")
-        + request.pkgPath().map(p -> " for " + p).orElse("");
+        + request.pkgPath().map(p -> " for " + p).orElse("")
+        + (request.set().isDefault() ? "" : " in set " + request.set());
   }
 }

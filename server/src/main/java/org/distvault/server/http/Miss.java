@@ -3,6 +3,7 @@ package org.distvault.server.http;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.Resolution;
 
 /**
@@ -28,5 +29,13 @@ public record Miss(
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(userAgent, "userAgent");
     lookups = List.copyOf(lookups);
+  }
+
+  /**
+   * The source set the request looked in: the one of its {@code /set/<set>/}, else the default set
+   * (also for {@code /by-hash/}, which belongs to no set).
+   */
+  public SetName set() {
+    return target instanceof DistfileRequest r ? r.set() : SetName.DEFAULT;
   }
 }

@@ -9,13 +9,16 @@ import java.util.regex.Pattern;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 
 /**
  * Parses the raw (not percent-decoded) path of a request target into a {@link RequestTarget}.
  *
  * <p>Routes: {@code /distfiles/<name>}, {@code /pkg/<cat>/<pkg>/<name>}, the same two under
- * {@code /run/<id>/}, and {@code /by-hash/<alg>/<hex>}, where {@code <name>} is
- * {@code [DIST_SUBDIR/]file} and may contain several {@code /}.
+ * {@code /run/<id>/}, all of these under {@code /set/<set>/} (a source set; without it the request
+ * is the default set's), and {@code /by-hash/<alg>/<hex>}, where {@code <name>} is
+ * {@code [DIST_SUBDIR/]file} and may contain several {@code /}. {@code /by-hash/} is global:
+ * {@code /set/<set>/by-hash/...} is no route.
  *
  * <p>Every path is checked before routing, so hostile input is refused before anything is looked
  * up: it must start with {@code /}, be at most {@link #MAX_PATH_LENGTH} bytes of printable ASCII
@@ -42,9 +45,10 @@ public final class RequestTargetParser {
     }
     List<Segment> segments = segments(rawPath);
     return switch (segments.get(0).raw()) {
-      case "distfiles", "pkg" -> Optional.of(distfile(Optional.empty(), segments));
-      case "run" -> Optional.of(run(segments.subList(1, segments.size())));
+      case "distfiles", "pkg" -> Optional.of(distfile(SetName.DEFAULT, Optional.empty(), segments));
+      case "run" -> Optional.of(run(SetName.DEFAULT, segments.subList(1, segments.size())));
       case "by-hash" -> Optional.of(byHash(segments.subList(1, segments.size())));
+      case "set" -> set(segments.subList(1, segments.size()));
       default -> Optional.empty();
     };
   }
@@ -104,7 +108,33 @@ public final class RequestTargetParser {
     return new Segment(raw, decoded);
   }
 
-  private static DistfileRequest run(List<Segment> rest) throws BadRequestTargetException {
+  /**
+   * {@code rest} follows {@code /set/}: the set name, then a distfile route or {@code run/}. A set
+   * segment that is not a set name is refused (400, with the {@link SetName} problem); what follows
+   * a valid one and is not a distfile route is no route (so {@code /set/<set>/by-hash/} is a 404
+   * like any unknown path, not a malformed request).
+   */
+  private static Optional<RequestTarget> set(List<Segment> rest) throws BadRequestTargetException {
+    if (rest.isEmpty()) {
+      return Optional.empty();
+    }
+    String problem = SetName.problem(rest.get(0).raw());
+    if (problem != null) {
+      throw new BadRequestTargetException("invalid set name '" + rest.get(0).raw() + "': " + problem);
+    }
+    SetName set = SetName.of(rest.get(0).raw());
+    List<Segment> route = rest.subList(1, rest.size());
+    if (route.isEmpty()) {
+      return Optional.empty();
+    }
+    return switch (route.get(0).raw()) {
+      case "distfiles", "pkg" -> Optional.of(distfile(set, Optional.empty(), route));
+      case "run" -> Optional.of(run(set, route.subList(1, route.size())));
+      default -> Optional.empty();
+    };
+  }
+
+  private static DistfileRequest run(SetName set, List<Segment> rest) throws BadRequestTargetException {
     if (rest.isEmpty() || !RUN_ID.matcher(rest.get(0).raw()).matches()) {
       throw new BadRequestTargetException("run id must be 1-64 of A-Z a-z 0-9 . _ -");
     }
@@ -113,11 +143,11 @@ public final class RequestTargetParser {
     if (route.isEmpty() || !(route.get(0).raw().equals("distfiles") || route.get(0).raw().equals("pkg"))) {
       throw new BadRequestTargetException("expected /run/<id>/distfiles/... or /run/<id>/pkg/...");
     }
-    return distfile(Optional.of(runId), route);
+    return distfile(set, Optional.of(runId), route);
   }
 
   /** {@code route} starts with the {@code distfiles} or {@code pkg} segment. */
-  private static DistfileRequest distfile(Optional<String> runId, List<Segment> route)
+  private static DistfileRequest distfile(SetName set, Optional<String> runId, List<Segment> route)
       throws BadRequestTargetException {
     boolean pkgRoute = route.get(0).raw().equals("pkg");
     Optional<PkgPath> pkgPath = Optional.empty();
@@ -139,7 +169,7 @@ public final class RequestTargetParser {
     DistfileName rawName = name(raw, "distfile name");
     DistfileName decodedName = name(decoded, "percent-decoded distfile name");
     return new DistfileRequest(
-        runId, pkgPath, rawName,
+        set, runId, pkgPath, rawName,
         decodedName.equals(rawName) ? Optional.empty() : Optional.of(decodedName));
   }
 

@@ -6,13 +6,15 @@ import java.util.Objects;
 import java.util.Optional;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
 /**
- * The {@link BlobSource} of the real server: names are resolved by the catalog (the PKGPATH of a
- * {@code /pkg/} request chooses among variants), digests through its digest index, and the file
- * is the blob store's. Answers the vault holds in its locate cache are also given from memory
+ * The {@link BlobSource} of the real server: names are resolved by the catalog in the request's
+ * source set (the PKGPATH of a {@code /pkg/} request chooses among variants), digests through its
+ * digest index, and the file is the blob store's. Answers the vault holds in its locate cache are also given from memory
  * ({@link #findInMemory}).
  *
  * <p>Thread-safe (the {@link Vault} is). After the vault is closed every lookup throws
@@ -27,13 +29,38 @@ public final class VaultBlobSource implements BlobSource {
 
   @Override
   public Lookup find(Optional<PkgPath> pkgPath, DistfileName name) {
-    Vault.Located located = vault.locate(name, pkgPath.map(PkgPath::toString));
+    return find(SetName.DEFAULT, pkgPath, name);
+  }
+
+  /**
+   * Looks {@code name} up in {@code set}. For a set the store does not have, a lookup without a
+   * resolution: the miss is explained later, as an unknown set.
+   */
+  @Override
+  public Lookup find(SetName set, Optional<PkgPath> pkgPath, DistfileName name) {
+    Optional<SourceSet> in = sourceSet(set);
+    if (in.isEmpty()) {
+      return Lookup.of(Optional.empty());
+    }
+    Vault.Located located = in.get().locate(name, pkgPath.map(PkgPath::toString));
     return new Lookup(servable(located), Optional.of(located.resolution()));
   }
 
   @Override
   public Optional<ServableBlob> findInMemory(Optional<PkgPath> pkgPath, DistfileName name) {
-    return vault.locateCached(name, pkgPath.map(PkgPath::toString)).flatMap(VaultBlobSource::servable);
+    return findInMemory(SetName.DEFAULT, pkgPath, name);
+  }
+
+  @Override
+  public Optional<ServableBlob> findInMemory(SetName set, Optional<PkgPath> pkgPath, DistfileName name) {
+    return sourceSet(set)
+        .flatMap(s -> s.locateCached(name, pkgPath.map(PkgPath::toString)))
+        .flatMap(VaultBlobSource::servable);
+  }
+
+  /** The set, if the store has it; the default set without asking (it always exists). */
+  private Optional<SourceSet> sourceSet(SetName set) {
+    return set.isDefault() ? Optional.of(vault.defaultSet()) : vault.set(set);
   }
 
   @Override

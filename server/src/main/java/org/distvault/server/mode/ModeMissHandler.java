@@ -1,42 +1,56 @@
 package org.distvault.server.mode;
 
 import java.io.IOException;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.distvault.server.http.Miss;
 import org.distvault.server.http.MissAnswer;
 import org.distvault.server.http.MissHandler;
+import org.distvault.storage.name.SetName;
+import org.distvault.storage.vault.SourceSet;
+import org.distvault.storage.vault.Vault;
 
 /**
- * Hands each miss to the {@link MissPolicy} of the mode in force when the miss happens: the one
- * place where the mode decides what a miss means.
+ * Decides, per miss, what it means: the one place where the request's source set and the server's
+ * mode choose a {@link MissPolicy}.
+ *
+ * <ul>
+ *   <li>the set is sealed (or frozen, being sealed), or the store has no such set: a violation
+ *       ({@link OfflineMissPolicy}); no outbound connection;
+ *   <li>the set is filling and the server online: {@link OnlineMissPolicy} (read-through into
+ *       that set when {@code --upstream} is given);
+ *   <li>the set is filling and the server offline: a violation too, its reason prefixed
+ *       {@link OfflineMissPolicy#SERVER_OFFLINE} (offline means no outbound connection for any set).
+ * </ul>
+ *
+ * <p>The default set is sealed exactly while the server is offline ({@link ModeService}), so for
+ * the routes without {@code /set/} this is the mode's choice, as before sets.
  */
 public final class ModeMissHandler implements MissHandler {
   private final ModeService modes;
-  private final Map<Mode, MissPolicy> policies = new EnumMap<>(Mode.class);
+  private final Vault vault;
+  private final OnlineMissPolicy online;
+  private final OfflineMissPolicy offline;
 
-  /**
-   * @param policies exactly one policy per mode
-   * @throws IllegalArgumentException when a mode has none or two
-   */
-  public ModeMissHandler(ModeService modes, List<MissPolicy> policies) {
+  public ModeMissHandler(ModeService modes, Vault vault, OnlineMissPolicy online, OfflineMissPolicy offline) {
     this.modes = Objects.requireNonNull(modes, "modes");
-    for (MissPolicy p : policies) {
-      if (this.policies.put(p.mode(), p) != null) {
-        throw new IllegalArgumentException("two miss policies for mode " + p.mode());
-      }
-    }
-    for (Mode m : Mode.values()) {
-      if (!this.policies.containsKey(m)) {
-        throw new IllegalArgumentException("no miss policy for mode " + m);
-      }
-    }
+    this.vault = Objects.requireNonNull(vault, "vault");
+    this.online = Objects.requireNonNull(online, "online");
+    this.offline = Objects.requireNonNull(offline, "offline");
   }
 
   @Override
   public MissAnswer answer(Miss miss) throws IOException {
-    return policies.get(modes.current()).answer(miss);
+    SetName name = miss.set();
+    Optional<SourceSet> set = name.isDefault() ? Optional.of(vault.defaultSet()) : vault.set(name);
+    // A frozen set is being sealed (or deleted): it can bind nothing, so it is treated as sealed
+    // and no download starts for it.
+    if (set.isEmpty() || set.get().sealed().isPresent() || set.get().frozen().isPresent()) {
+      return offline.answer(miss);
+    }
+    if (modes.current() == Mode.OFFLINE) {
+      return offline.answerWhileOffline(miss);
+    }
+    return online.answer(miss);
   }
 }

@@ -12,12 +12,17 @@ import org.distvault.server.violation.Violation;
 import org.distvault.server.violation.ViolationRecorder;
 
 /**
- * Misses while sealed: every one is a violation, recorded durably before the 404 is sent, whose
+ * Misses that are violations: through a sealed set (the default set is sealed while the server is
+ * offline), through a filling set while the server is offline, or through a set the store does not
+ * have. Each one is recorded durably, naming the request's set, before the 404 is sent, whose
  * one-line body says why the file is missing.
  *
  * <p>It has no way to reach the network: it holds only the catalog reader and the recorder.
  */
 public final class OfflineMissPolicy implements MissPolicy {
+  /** Put before the reason of a miss in a filling set while the server is offline. */
+  public static final String SERVER_OFFLINE = "the server is offline; ";
+
   private final MissAnalyzer analyzer;
   private final ViolationRecorder recorder;
   private final Clock clock;
@@ -36,10 +41,21 @@ public final class OfflineMissPolicy implements MissPolicy {
   /** Records the violation (returns once it is durable), then answers 404. */
   @Override
   public MissAnswer answer(Miss miss) {
-    MissDiagnosis d = analyzer.diagnose(miss);
+    return record(miss, analyzer.diagnose(miss));
+  }
+
+  /**
+   * As {@link #answer}, for a set that exists and is filling while the server is offline: the
+   * reason says so ({@link #SERVER_OFFLINE}), since the same miss online would be no violation.
+   */
+  public MissAnswer answerWhileOffline(Miss miss) {
+    return record(miss, analyzer.diagnose(miss).withReasonPrefix(SERVER_OFFLINE));
+  }
+
+  private MissAnswer record(Miss miss, MissDiagnosis d) {
     Optional<String> run = miss.target() instanceof DistfileRequest r ? r.runId() : Optional.empty();
     recorder.record(new Violation(0, clock.instant(), d.kind(), miss.path(), d.name(), d.pkgpath(),
-        d.pkgpaths(), run, miss.client(), miss.userAgent(), miss.method(), d.reason()));
+        d.pkgpaths(), miss.set(), run, miss.client(), miss.userAgent(), miss.method(), d.reason()));
     return MissAnswer.notFound(d.line());
   }
 }

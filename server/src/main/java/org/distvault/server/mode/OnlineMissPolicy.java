@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Misses while filling: not violations. A catalogued distfile is offered to the {@link
+ * Misses in a filling set while the server is online: not violations. A catalogued distfile is offered to the {@link
  * ReadThrough} (the seam for fetching from upstream); otherwise the miss is logged and answered
  * with 404 and the same one-line reason an offline miss gets. The request metrics count it as
  * {@code outcome="miss"}.
@@ -38,7 +38,7 @@ public final class OnlineMissPolicy implements MissPolicy {
   public MissAnswer answer(Miss miss) throws IOException {
     MissDiagnosis d = analyzer.diagnose(miss);
     if (d.kind() == ViolationKind.NOT_PREFETCHED) {
-      Optional<ServableBlob> fetched = readThrough.fetch(d);
+      Optional<ServableBlob> fetched = readThrough.fetch(miss.set(), d);
       if (fetched.isPresent()) {
         return new MissAnswer.Serve(fetched.get());
       }

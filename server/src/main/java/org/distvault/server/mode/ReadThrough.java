@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Optional;
 import org.distvault.server.http.ServableBlob;
 import org.distvault.server.violation.MissDiagnosis;
+import org.distvault.storage.name.SetName;
 
 /**
  * Online read-through: fetches a catalogued but absent distfile from its upstream URLs, verifies
@@ -16,13 +17,15 @@ import org.distvault.server.violation.MissDiagnosis;
 @FunctionalInterface
 public interface ReadThrough {
   /** Never fetches. */
-  ReadThrough DISABLED = miss -> Optional.empty();
+  ReadThrough DISABLED = (set, miss) -> Optional.empty();
 
   /**
-   * Tries to obtain the content a {@code not-prefetched} miss asked for.
+   * Tries to obtain the content a {@code not-prefetched} miss asked for, and binds it in the set
+   * the request looked in (only there: another set that expects the name binds it on its own).
    *
+   * @param set the request's source set, which is filling
    * @param miss the diagnosis; its {@code variant()} carries the URLs and expected digests
    * @return the stored, verified blob, or empty when it could not be fetched
    */
-  Optional<ServableBlob> fetch(MissDiagnosis miss) throws IOException;
+  Optional<ServableBlob> fetch(SetName set, MissDiagnosis miss) throws IOException;
 }

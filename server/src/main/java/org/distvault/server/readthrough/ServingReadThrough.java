@@ -8,12 +8,15 @@ import org.distvault.server.mode.ReadThrough;
 import org.distvault.server.violation.MissDiagnosis;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
 /**
  * The online miss policy's {@link ReadThrough}, backed by an {@link UpstreamReadThrough}: a miss
- * whose diagnosis chose a catalogued variant is fetched, verified, stored and served.
+ * whose diagnosis chose a catalogued variant is fetched, verified, stored, bound in the request's
+ * set and served.
  *
  * <p>Built only when {@code serve --upstream} is given. The offline miss policy never holds one,
  * so a sealed server opens no outbound connection.
@@ -28,12 +31,13 @@ public final class ServingReadThrough implements ReadThrough {
   }
 
   @Override
-  public Optional<ServableBlob> fetch(MissDiagnosis miss) {
-    if (miss.variant().isEmpty() || !DistfileName.isValid(miss.name())) {
+  public Optional<ServableBlob> fetch(SetName set, MissDiagnosis miss) {
+    Optional<SourceSet> into = vault.set(set); // gone since the lookup (deleted): nothing to bind into
+    if (into.isEmpty() || miss.variant().isEmpty() || !DistfileName.isValid(miss.name())) {
       return Optional.empty();
     }
     Optional<StoredBlob> blob =
-        upstream.fetch(DistfileName.of(miss.name()), miss.variant().get()).blob();
+        upstream.fetch(into.get(), DistfileName.of(miss.name()), miss.variant().get()).blob();
     return blob.map(
         b -> {
           Instant storedAt =

@@ -38,10 +38,12 @@ import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;
 import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.FrozenException;
 import org.distvault.storage.record.Variant;
 import org.distvault.storage.record.VariantRef;
+import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +77,8 @@ public final class UpstreamReadThrough implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpstreamReadThrough.class);
   private static final Set<String> NETWORK_SCHEMES = Set.of("http", "https", "ftp");
   /** The result of a download that ended after the cache was sealed: the seal does not hold it. */
-  static final String SEALED_MEANWHILE = "the cache went offline (sealed) during the download: nothing was bound";
+  static final String SEALED_MEANWHILE = "the set was sealed (or the server went offline) during the download:"
+      + " nothing was bound";
   private static final List<DigestAlgorithm> STRENGTH =
       List.of(DigestAlgorithm.SHA512, DigestAlgorithm.BLAKE2S, DigestAlgorithm.SHA256,
           DigestAlgorithm.RMD160, DigestAlgorithm.SHA1);
@@ -90,8 +93,8 @@ public final class UpstreamReadThrough implements AutoCloseable {
   private final Map<Digest, Flight> inFlight = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** One download in progress, shared by every request for its content. */
-  private record Flight(VariantRef leader, CompletableFuture<ReadThroughResult> result) {}
+  /** One download in progress, shared by every request for its content; the leader's set binds it first. */
+  private record Flight(SetName set, VariantRef leader, CompletableFuture<ReadThroughResult> result) {}
 
   /**
    * @param fetcher the prefetch tool's downloader, e.g. {@code SchemeFetcher.standard(settings,
@@ -125,6 +128,15 @@ public final class UpstreamReadThrough implements AutoCloseable {
    *     every URL failed, too many downloads waiting, or still downloading after the wait
    */
   public ReadThroughResult fetch(DistfileName name, Variant variant) {
+    return fetch(vault.defaultSet(), name, variant);
+  }
+
+  /**
+   * As {@link #fetch(DistfileName, Variant)}, binding in {@code set} (a variant of that set): a
+   * download shared with a request of another set binds the blob in each request's own set.
+   */
+  public ReadThroughResult fetch(SourceSet set, DistfileName name, Variant variant) {
+    Objects.requireNonNull(set, "set");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(variant, "variant");
     if (closed.get()) {
@@ -139,22 +151,22 @@ public final class UpstreamReadThrough implements AutoCloseable {
       return ReadThroughResult.failed("no upstream URL is known for it");
     }
     VariantRef ref = new VariantRef(name, variant.id());
-    Flight mine = new Flight(ref, new CompletableFuture<>());
+    Flight mine = new Flight(set.name(), ref, new CompletableFuture<>());
     Flight flight = inFlight.putIfAbsent(key.get(), mine);
     if (flight == null) {
       flight = mine;
-      start(key.get(), mine, name, variant);
+      start(key.get(), mine, set, name, variant);
     }
     ReadThroughResult result = await(flight);
-    if (!flight.leader().equals(ref)) {
-      return follow(ref, result);
+    if (!flight.leader().equals(ref) || !flight.set().equals(set.name())) {
+      return follow(set, ref, result);
     }
     return result;
   }
 
-  private void start(Digest key, Flight flight, DistfileName name, Variant variant) {
+  private void start(Digest key, Flight flight, SourceSet set, DistfileName name, Variant variant) {
     try {
-      downloads.execute(() -> lead(key, flight, name, variant));
+      downloads.execute(() -> lead(key, flight, set, name, variant));
     } catch (RejectedExecutionException e) {
       inFlight.remove(key, flight);
       flight.result().complete(ReadThroughResult.failed(closed.get()
@@ -164,13 +176,13 @@ public final class UpstreamReadThrough implements AutoCloseable {
   }
 
   /** Runs one shared download on a pool thread and hands its result to every waiter. */
-  private void lead(Digest key, Flight flight, DistfileName name, Variant variant) {
+  private void lead(Digest key, Flight flight, SourceSet set, DistfileName name, Variant variant) {
     Thread self = Thread.currentThread();
     ScheduledFuture<?> stop = watchdog.schedule(
         self::interrupt, settings.maxFetchTime().toMillis(), TimeUnit.MILLISECONDS);
     ReadThroughResult result;
     try {
-      result = download(flight.leader(), name, variant);
+      result = download(set, flight.leader(), name, variant);
     } catch (FrozenException e) {
       log.warn("read-through of {}: sealed while fetching, nothing bound: {}", flight.leader(), e.getMessage());
       result = ReadThroughResult.failed(SEALED_MEANWHILE);
@@ -185,8 +197,8 @@ public final class UpstreamReadThrough implements AutoCloseable {
     flight.result().complete(result);
   }
 
-  private ReadThroughResult download(VariantRef ref, DistfileName name, Variant variant) {
-    Optional<StoredBlob> held = bindHeld(ref, variant);
+  private ReadThroughResult download(SourceSet set, VariantRef ref, DistfileName name, Variant variant) {
+    Optional<StoredBlob> held = bindHeld(set, ref, variant);
     if (held.isPresent()) {
       return ReadThroughResult.fetched(held.get()); // e.g. uploaded while this request queued
     }
@@ -203,17 +215,17 @@ public final class UpstreamReadThrough implements AutoCloseable {
         fetcher.fetch(new FetchRequest(uri.get(), name, variant.size()), w);
         StoredBlob blob = w.commit();
         String from = url;
-        vault.unlessFrozen("bind", () -> {
-          vault.bind(ref, blob.sha512());
-          vault.recordOutcome(ref, PrefetchOutcome.ok(clock.instant(), from));
+        set.unlessFrozen("bind", () -> {
+          set.bind(ref, blob.sha512());
+          set.recordOutcome(ref, PrefetchOutcome.ok(clock.instant(), from));
         });
-        log.info("read-through: {} fetched from {} ({} bytes)", ref, url, blob.size());
+        log.info("read-through: {} fetched from {} ({} bytes) into {}", ref, url, blob.size(), set);
         listener.fetched("ok");
         return ReadThroughResult.fetched(blob);
       } catch (FetchFailure e) {
         if (Thread.currentThread().isInterrupted()) {
           // The watchdog (or close) interrupted a write to DATA/tmp; not the upstream's fault.
-          return stopped(ref, url, reasons);
+          return stopped(set, ref, url, reasons);
         }
         reasons.add(e.reason());
       } catch (DigestMismatchException | SizeMismatchException | BlobTooLargeException e) {
@@ -222,39 +234,39 @@ public final class UpstreamReadThrough implements AutoCloseable {
         reasons.add("cannot store it: " + e.getMessage());
         break; // a local fault: the next URL would meet it too
       } catch (InterruptedException e) {
-        return stopped(ref, url, reasons);
+        return stopped(set, ref, url, reasons);
       }
     }
-    return failed(ref, reasons, lastUrl);
+    return failed(set, ref, reasons, lastUrl);
   }
 
   /** The download was interrupted: by close (nothing recorded) or by the watchdog (a failure). */
-  private ReadThroughResult stopped(VariantRef ref, String url, List<String> reasons) {
+  private ReadThroughResult stopped(SourceSet set, VariantRef ref, String url, List<String> reasons) {
     Thread.interrupted();
     if (closed.get()) {
       return ReadThroughResult.failed("the server is shutting down");
     }
     reasons.add("stopped after " + settings.maxFetchTime() + " while fetching " + url);
-    return failed(ref, reasons, url);
+    return failed(set, ref, reasons, url);
   }
 
   /** Records that every URL failed, with all their reasons. */
-  private ReadThroughResult failed(VariantRef ref, List<String> reasons, String lastUrl) {
+  private ReadThroughResult failed(SourceSet set, VariantRef ref, List<String> reasons, String lastUrl) {
     String reason = String.join("; ", reasons);
-    log.warn("read-through: {} could not be fetched: {}", ref, reason);
-    vault.recordOutcome(ref, PrefetchOutcome.failed(reason, clock.instant(), lastUrl));
+    log.warn("read-through: {} could not be fetched into {}: {}", ref, set, reason);
+    set.recordOutcome(ref, PrefetchOutcome.failed(reason, clock.instant(), lastUrl));
     listener.fetched("failed");
     return ReadThroughResult.failed(reason);
   }
 
   /** Binds the variant to a held blob with its content, if there is one. */
-  private Optional<StoredBlob> bindHeld(VariantRef ref, Variant variant) {
+  private Optional<StoredBlob> bindHeld(SourceSet set, VariantRef ref, Variant variant) {
     for (BlobRecord b : vault.blobsByDigest(strongest(variant).orElseThrow())) {
       if (!vault.holds(b.sha512())) {
         continue;
       }
       try {
-        vault.bind(ref, b.sha512()); // refuses a blob that does not satisfy the variant
+        set.bind(ref, b.sha512()); // refuses a blob that does not satisfy the variant
       } catch (IllegalArgumentException e) {
         continue;
       }
@@ -264,14 +276,17 @@ public final class UpstreamReadThrough implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** A waiter for another variant with the same content: binds its own variant from the result. */
-  private ReadThroughResult follow(VariantRef ref, ReadThroughResult shared) {
+  /**
+   * A waiter for another variant with the same content, or for the same one in another set: binds
+   * its own variant, in its own set, from the result.
+   */
+  private ReadThroughResult follow(SourceSet set, VariantRef ref, ReadThroughResult shared) {
     if (shared.blob().isEmpty()) {
       return shared;
     }
     StoredBlob blob = shared.blob().get();
     try {
-      vault.bind(ref, blob.sha512());
+      set.bind(ref, blob.sha512());
     } catch (FrozenException e) {
       return ReadThroughResult.failed(SEALED_MEANWHILE);
     } catch (IllegalArgumentException e) {

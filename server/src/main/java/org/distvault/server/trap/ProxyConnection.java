@@ -17,6 +17,7 @@ import org.distvault.server.violation.Egress;
 import org.distvault.server.violation.Violation;
 import org.distvault.server.violation.ViolationKind;
 import org.distvault.server.violation.ViolationRecorder;
+import org.distvault.storage.name.SetName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,8 +108,8 @@ final class ProxyConnection implements Runnable {
     String reason = request.attempt() + " refused by the trap proxy (" + mode.wireName() + " mode"
         + who.problem().map(p -> "; " + p).orElse("") + ")";
     Violation v = new Violation(0, shared.clock().instant(), ViolationKind.EGRESS, request.target(),
-        request.url().orElse(request.authority()), who.pkgpath(), List.of(), Optional.empty(), client(),
-        request.userAgent(), request.method(), reason,
+        request.url().orElse(request.authority()), who.pkgpath(), List.of(), SetName.DEFAULT, Optional.empty(),
+        client(), request.userAgent(), request.method(), reason,
         Optional.of(new Egress(request.host(), request.port(), request.url(), mode.wireName())));
     try {
       shared.recorder().record(v);

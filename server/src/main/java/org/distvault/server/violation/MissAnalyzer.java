@@ -14,12 +14,14 @@ import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.record.Resolution;
 import org.distvault.storage.record.Variant;
+import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
 /**
- * Explains a miss from the catalog: catalogued but not stored ({@code not-prefetched}, with the
- * recorded prefetch failure), in no manifest ({@code unknown}), or several variants and nothing
- * to choose ({@code ambiguous}).
+ * Explains a miss from the catalog, in the request's source set: catalogued but not stored
+ * ({@code not-prefetched}, with the recorded prefetch failure), in no manifest ({@code unknown}),
+ * or several variants and nothing to choose ({@code ambiguous}); through {@code /set/<set>/} of a set the store does not have,
+ * {@code unknown} with the reason {@code no set <set>}.
  *
  * <p>Names are tried as the serving routes try them: as sent, then percent-decoded; the first one
  * the catalog knows explains the miss. Reads only the catalog; thread-safe.
@@ -54,11 +56,25 @@ public final class MissAnalyzer {
     }
     DistfileRequest request = (DistfileRequest) target;
     Optional<String> pkgpath = request.pkgPath().map(PkgPath::toString);
+    Optional<SourceSet> set =
+        request.set().isDefault() ? Optional.of(vault.defaultSet()) : vault.set(request.set());
+    if (set.isEmpty()) {
+      return noSuchSet(request, pkgpath);
+    }
     List<Resolution> lookups = new ArrayList<>();
     for (DistfileName name : request.candidates()) {
-      lookups.add(vault.locate(name, pkgpath).resolution());
+      lookups.add(set.get().locate(name, pkgpath).resolution());
     }
     return explain(request, lookups);
+  }
+
+  /** A request through {@code /set/<set>/} of a set the store does not have: unknown, whatever the name. */
+  private static MissDiagnosis noSuchSet(DistfileRequest request, Optional<String> pkgpath) {
+    String name = request.rawName().value();
+    String reason = "no set " + request.set();
+    return new MissDiagnosis(ViolationKind.UNKNOWN, name, pkgpath, List.of(), reason,
+        "unknown: " + name + ": " + reason + pkgpath.map(p -> " (requested for " + p + ")").orElse(""),
+        Optional.empty());
   }
 
   /** The first name the store knows explains the miss; else it is unknown. */

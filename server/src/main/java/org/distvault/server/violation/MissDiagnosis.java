@@ -37,4 +37,14 @@ public record MissDiagnosis(
     Objects.requireNonNull(line, "line");
     Objects.requireNonNull(variant, "variant");
   }
+
+  /**
+   * This diagnosis with {@code prefix} put before its reason, also in the line (after the kind, so
+   * that the line still starts with it): e.g. {@code the server is offline; }.
+   */
+  public MissDiagnosis withReasonPrefix(String prefix) {
+    String head = kind.wireName() + ": ";
+    String rest = line.startsWith(head) ? line.substring(head.length()) : line;
+    return new MissDiagnosis(kind, name, pkgpath, pkgpaths, prefix + reason, head + prefix + rest, variant);
+  }
 }

@@ -4,9 +4,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.distvault.storage.name.SetName;
 
 /**
- * One violation, as recorded: an offline miss (who asked for what, and why it was not there), or an
+ * One violation, as recorded: a miss through a sealed set or an offline server (who asked for what,
+ * in which set, and why it was not there), or an
  * egress attempt refused by the trap proxy (who tried to reach which host).
  *
  * @param cursor the position in the violations log; 0 until recorded
@@ -16,6 +18,8 @@ import java.util.Optional;
  * @param name the distfile name as sent (for {@code /by-hash/}: {@code by-hash/<alg>/<hex>})
  * @param pkgpath the PKGPATH of a {@code /pkg/} URL
  * @param pkgpaths the packages whose manifests list the name (sorted; empty when unknown)
+ * @param set the source set the request looked in ({@code /set/<set>/}); {@link SetName#DEFAULT} for
+ *     the routes without one, {@code /by-hash/} and egress violations
  * @param run the bulk-build run id of a {@code /run/<id>/} URL
  * @param client the client's IP address
  * @param userAgent the {@code User-Agent} header
@@ -31,6 +35,7 @@ public record Violation(
     String name,
     Optional<String> pkgpath,
     List<String> pkgpaths,
+    SetName set,
     Optional<String> run,
     String client,
     Optional<String> userAgent,
@@ -48,6 +53,7 @@ public record Violation(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(pkgpath, "pkgpath");
     pkgpaths = List.copyOf(pkgpaths);
+    Objects.requireNonNull(set, "set");
     Objects.requireNonNull(run, "run");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(userAgent, "userAgent");
@@ -61,16 +67,16 @@ public record Violation(
 
   /** A violation of a distfile route (no egress target). */
   public Violation(long cursor, Instant time, ViolationKind kind, String path, String name,
-      Optional<String> pkgpath, List<String> pkgpaths, Optional<String> run, String client,
+      Optional<String> pkgpath, List<String> pkgpaths, SetName set, Optional<String> run, String client,
       Optional<String> userAgent, String method, String reason) {
-    this(cursor, time, kind, path, name, pkgpath, pkgpaths, run, client, userAgent, method, reason,
+    this(cursor, time, kind, path, name, pkgpath, pkgpaths, set, run, client, userAgent, method, reason,
         Optional.empty());
   }
 
   /** This violation at a log position. */
   public Violation withCursor(long at) {
-    return new Violation(at, time, kind, path, name, pkgpath, pkgpaths, run, client, userAgent, method, reason,
-        egress);
+    return new Violation(at, time, kind, path, name, pkgpath, pkgpaths, set, run, client, userAgent, method,
+        reason, egress);
   }
 
   /**

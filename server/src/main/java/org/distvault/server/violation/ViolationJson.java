@@ -11,12 +11,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.distvault.storage.name.SetName;
 
 /**
  * The JSON form of a {@link Violation}, the same in the catalog, the JSON-lines log and the admin
  * API: {@code {"cursor":N,"time":"ISO-8601","kind":"not-prefetched","path":...,"name":...,
- * "pkgpath":...|null,"pkgpaths":[...],"run":...|null,"client":"ip","userAgent":...|null,
- * "method":"GET","reason":...}}; an {@code egress} violation also has {@code "host"}, {@code
+ * "pkgpath":...|null,"pkgpaths":[...],"set":"default","run":...|null,"client":"ip","userAgent":...|null,
+ * "method":"GET","reason":...}}; {@code "set"} is always written, and a stored violation without
+ * it (recorded before there were sets) reads as the default set's; an {@code egress} violation also has {@code "host"}, {@code
  * "port"}, {@code "url"} (null for a {@code CONNECT} tunnel) and {@code "mode"}, which the other
  * kinds never have. The catalog payload omits the cursor (the log assigns it).
  */
@@ -38,6 +40,7 @@ public final class ViolationJson {
     o.put("pkgpath", v.pkgpath().orElse(null));
     ArrayNode pkgpaths = o.putArray("pkgpaths");
     v.pkgpaths().forEach(pkgpaths::add);
+    o.put("set", v.set().value());
     o.put("run", v.run().orElse(null));
     o.put("client", v.client());
     o.put("userAgent", v.userAgent().orElse(null));
@@ -90,12 +93,26 @@ public final class ViolationJson {
         text(o, "name").orElse(""),
         text(o, "pkgpath"),
         pkgpaths,
+        set(cursor, o),
         text(o, "run"),
         text(o, "client").orElse(""),
         text(o, "userAgent"),
         text(o, "method").orElse(""),
         text(o, "reason").orElse(""),
         kind == ViolationKind.EGRESS ? Optional.of(egress(cursor, o)) : Optional.empty());
+  }
+
+  /** The set of a stored violation; one recorded before there were sets is the default set's. */
+  private static SetName set(long cursor, JsonNode o) {
+    Optional<String> set = text(o, "set");
+    if (set.isEmpty()) {
+      return SetName.DEFAULT;
+    }
+    String problem = SetName.problem(set.get());
+    if (problem != null) {
+      throw new IllegalArgumentException("violation " + cursor + " has an invalid set: " + problem);
+    }
+    return SetName.of(set.get());
   }
 
   private static Egress egress(long cursor, JsonNode o) {

@@ -284,9 +284,10 @@ public final class ViolationRecorder {
           + "(see {} or GET /api/v1/violations)", skipped, WARN_WINDOW_NANOS / 1_000_000_000L, file.file());
     }
     if (logIt) {
-      log.warn("violation {}: {} {} {} from {} ({}){}", recorded.cursor(), recorded.kind(), recorded.method(),
+      log.warn("violation {}: {} {} {} from {} ({}){}{}", recorded.cursor(), recorded.kind(), recorded.method(),
           recorded.path(), recorded.client(), recorded.reason(),
-          recorded.run().map(r -> " run " + r).orElse(""));
+          recorded.run().map(r -> " run " + r).orElse(""),
+          recorded.set().isDefault() ? "" : " set " + recorded.set());
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.distvault.storage.name.SetName;
 
 /**
  * Violations grouped per package, for the bulk build report: each PKGPATH with the distfiles it
@@ -17,11 +18,13 @@ import java.util.TreeSet;
  * {@link #builder}; not thread-safe while building, immutable after.
  *
  * @param run the run the report is restricted to, if any
+ * @param set the source set the report is restricted to, if any
  * @param violations how many violations were counted
  * @param truncated whether the scan stopped at its limit before the end of the log
  * @param packages the packages, sorted by PKGPATH
  */
-public record ViolationReport(Optional<String> run, long violations, boolean truncated, List<Package> packages) {
+public record ViolationReport(
+    Optional<String> run, Optional<SetName> set, long violations, boolean truncated, List<Package> packages) {
   /** The pseudo-PKGPATH of violations no package is known for. */
   public static final String UNATTRIBUTED = "(no package)";
 
@@ -50,8 +53,9 @@ public record ViolationReport(Optional<String> run, long violations, boolean tru
     }
   }
 
-  public static Builder builder(Optional<String> run) {
-    return new Builder(run);
+  /** A report of the violations of {@code run} and of {@code set}; empty for all runs or sets. */
+  public static Builder builder(Optional<String> run, Optional<SetName> set) {
+    return new Builder(run, set);
   }
 
   /** Human-readable text, one package per block. */
@@ -59,6 +63,7 @@ public record ViolationReport(Optional<String> run, long violations, boolean tru
     StringBuilder b = new StringBuilder();
     b.append("distvault violations report")
         .append(run.map(r -> " for run " + r).orElse(""))
+        .append(set.map(s -> " in set " + s).orElse(""))
         .append(": ").append(violations).append(violations == 1 ? " violation, " : " violations, ")
         .append(packages.size()).append(packages.size() == 1 ? " package" : " packages")
         .append(truncated ? " (truncated: the log is longer than one report reads)" : "")
@@ -77,16 +82,21 @@ public record ViolationReport(Optional<String> run, long violations, boolean tru
   /** Accumulates violations into a report. */
   public static final class Builder {
     private final Optional<String> run;
+    private final Optional<SetName> set;
     private final Map<String, Map<String, Acc>> byPackage = new TreeMap<>();
     private long count;
 
-    private Builder(Optional<String> run) {
+    private Builder(Optional<String> run, Optional<SetName> set) {
       this.run = run;
+      this.set = set;
     }
 
-    /** Counts {@code v} unless the report is for another run. */
+    /** Counts {@code v} unless the report is for another run or another set. */
     public Builder add(Violation v) {
       if (run.isPresent() && !run.equals(v.run())) {
+        return this;
+      }
+      if (set.isPresent() && !set.get().equals(v.set())) {
         return this;
       }
       count++;
@@ -107,7 +117,7 @@ public record ViolationReport(Optional<String> run, long violations, boolean tru
             distfiles.add(new Distfile(name, acc.kind, acc.count, acc.reason, List.copyOf(acc.clients))));
         packages.add(new Package(pkg, distfiles));
       });
-      return new ViolationReport(run, count, truncated, packages);
+      return new ViolationReport(run, set, count, truncated, packages);
     }
   }
 

@@ -99,6 +99,29 @@ class ClientCommandsIT {
     assertEquals("", none.out());
   }
 
+  /** Misses through a set the store does not have are violations in either mode, attributed to that set. */
+  @Test
+  void violationsListsOneSetWithSet() throws IOException {
+    long before = server.violations().lastCursor();
+    miss("/set/cli-a/distfiles/a-1.0.tar.gz");
+    miss("/set/cli-b/distfiles/b-1.0.tar.gz");
+    miss("/set/cli-a/run/cli-3/pkg/devel/c/c-1.0.tar.gz");
+
+    CliRun json = CliRun.of("violations", "--server", url, "--token-file", tokenFile, "--since", String.valueOf(before),
+        "--format", "json", "--set", "cli-a");
+    assertEquals(0, json.code(), json.toString());
+    String[] objects = json.out().split("\n");
+    assertEquals(2, objects.length, json.toString());
+    assertEquals("a-1.0.tar.gz", JSON.readTree(objects[0]).path("name").asText());
+    assertEquals("cli-a", JSON.readTree(objects[1]).path("set").asText());
+    assertEquals("no set cli-a", JSON.readTree(objects[1]).path("reason").asText());
+
+    CliRun bad = CliRun.of("violations", "--server", url, "--token-file", tokenFile, "--set", "a+b");
+    assertEquals(2, bad.code(), bad.toString());
+    assertTrue(bad.err().contains("--set: invalid set name 'a+b': only A-Z, a-z, 0-9, '.', '_' and '-' are allowed"),
+        bad.toString());
+  }
+
   @Test
   void scrubOfAnIntactStoreSucceeds() throws IOException {
     CliRun r = CliRun.of("scrub", "--server", url, "--token-file", tokenFile);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,6 +63,65 @@ class RequestTargetParserTest {
     DistfileRequest pkg = distfile("/run/r/pkg/devel/cmake/cmake-3.27.9.tar.gz");
     assertEquals(Optional.of("r"), pkg.runId());
     assertEquals(Optional.of(new PkgPath("devel", "cmake")), pkg.pkgPath());
+  }
+
+  @Test
+  void routesWithoutASetAreTheDefaultSets() throws Exception {
+    assertEquals(SetName.DEFAULT, distfile("/distfiles/x.tgz").set());
+    assertEquals(SetName.DEFAULT, distfile("/pkg/devel/cmake/x.tgz").set());
+    assertEquals(SetName.DEFAULT, distfile("/run/r1/pkg/devel/cmake/x.tgz").set());
+  }
+
+  @Test
+  void setRoutesCarryTheSet() throws Exception {
+    DistfileRequest plain = distfile("/set/2026Q4/distfiles/sub/x.tgz");
+    assertEquals(SetName.of("2026Q4"), plain.set());
+    assertEquals(Optional.empty(), plain.pkgPath());
+    assertEquals(DistfileName.of("sub/x.tgz"), plain.rawName());
+    DistfileRequest pkg = distfile("/set/2027Q1_amd64-v.2/pkg/devel/cmake/cmake%2B-3.27.9.tar.gz");
+    assertEquals(SetName.of("2027Q1_amd64-v.2"), pkg.set());
+    assertEquals(Optional.of(new PkgPath("devel", "cmake")), pkg.pkgPath());
+    assertEquals(Optional.of(DistfileName.of("cmake+-3.27.9.tar.gz")), pkg.decodedName());
+    assertEquals(Optional.empty(), pkg.runId());
+    // The set named "default" through /set/ is the same set as the routes without one.
+    assertEquals(SetName.DEFAULT, distfile("/set/default/distfiles/x.tgz").set());
+  }
+
+  @Test
+  void runRoutesComposeWithSets() throws Exception {
+    DistfileRequest r = distfile("/set/A/run/bulk-7/pkg/devel/cmake/x.tgz");
+    assertEquals(SetName.of("A"), r.set());
+    assertEquals(Optional.of("bulk-7"), r.runId());
+    assertEquals(Optional.of(new PkgPath("devel", "cmake")), r.pkgPath());
+    assertEquals(SetName.of("A"), distfile("/set/A/run/bulk-7/distfiles/x.tgz").set());
+    assertEquals("expected /run/<id>/distfiles/... or /run/<id>/pkg/...", reason("/set/A/run/bulk-7/by-hash/x"));
+    // /run/<id>/ takes no /set/ after it: the set comes first.
+    assertEquals("expected /run/<id>/distfiles/... or /run/<id>/pkg/...", reason("/run/r1/set/A/distfiles/x.tgz"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/set", "/set/A", "/set/A/by-hash/sha256/" + "ab", "/set/A/favicon.ico",
+      "/set/A/set/B/distfiles/x.tgz", "/set/A/api/v1/mode"})
+  void pathsUnderASetOutsideTheRoutesAreNoRoute(String path) throws Exception {
+    assertEquals(Optional.empty(), parser.parse(path));
+  }
+
+  @Test
+  void hostileSetSegmentsAreRefused() {
+    assertEquals("invalid set name 'a+b': only A-Z, a-z, 0-9, '.', '_' and '-' are allowed",
+        reason("/set/a+b/distfiles/x.tgz"));
+    assertEquals("invalid set name '" + "s".repeat(65) + "': longer than 64 characters",
+        reason("/set/" + "s".repeat(65) + "/pkg/devel/cmake/x.tgz"));
+    // Escapes are not decoded into a set name: a set name never needs one.
+    assertEquals("invalid set name '%41': only A-Z, a-z, 0-9, '.', '_' and '-' are allowed",
+        reason("/set/%41/distfiles/x.tgz"));
+    assertEquals("percent-encoded '/' inside a path segment", reason("/set/a%2Fb/distfiles/x.tgz"));
+    assertEquals("'..' path segment", reason("/set/../distfiles/x.tgz"));
+    assertEquals("'.' path segment", reason("/set/./distfiles/x.tgz"));
+    assertEquals("'..' path segment", reason("/set/%2e%2e/distfiles/x.tgz"));
+    assertEquals("empty path segment ('//' or a trailing '/')", reason("/set//distfiles/x.tgz"));
+    assertEquals("empty path segment ('//' or a trailing '/')", reason("/set/"));
+    assertEquals("percent-encoded NUL in request path", reason("/set/a%00/distfiles/x.tgz"));
   }
 
   @ParameterizedTest

@@ -40,7 +40,10 @@ class ServerMetricsTest {
       "/healthz/,OTHER", "/,OTHER", "/favicon.ico,OTHER", "'',OTHER", "*,OTHER", "/run,OTHER", "/run/,OTHER",
       "/run/r1,OTHER", "/run/r1/,OTHER", "/run/r1/pkg,PKG", "/run/r1/distfilesx/a,OTHER", "/run/r1/run/pkg/a,OTHER",
       "//distfiles/a,OTHER", "/distfiles,DISTFILES", "/pkgs/a,OTHER", "/by-hash,BY_HASH", "/apix,OTHER",
-      "/metric,OTHER", "/run/r1/metrics,OTHER"})
+      "/metric,OTHER", "/run/r1/metrics,OTHER", "/set/A/distfiles/x.tgz,DISTFILES", "/set/A/pkg/a/b/c.tgz,PKG",
+      "/set/A/run/r1/pkg/a/b/c.tgz,PKG", "/set/A/run/r1/distfiles/x,DISTFILES", "/set/A/by-hash/sha256/ab,OTHER",
+      "/set,OTHER", "/set/,OTHER", "/set/A,OTHER", "/set/A/,OTHER", "/set/A/run/r1,OTHER", "/set/A/api/v1,OTHER",
+      "/set/A/set/B/pkg/a,OTHER"})
   void routeFamilyOfAPath(String path, RouteKind kind) {
     assertEquals(kind, RouteKind.of(path));
   }

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.distvault.storage.record.LogEntry;
 import org.distvault.storage.record.LogKind;
+import org.distvault.storage.name.SetName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class ViolationLogTest {
 
   static Violation v(long cursor) {
     return new Violation(cursor, Instant.parse("2026-11-22T10:00:00Z").plusSeconds(cursor), ViolationKind.UNKNOWN,
-        "/distfiles/f-" + cursor + ".tgz", "f-" + cursor + ".tgz", Optional.empty(), List.of(), Optional.of("r1"),
+        "/distfiles/f-" + cursor + ".tgz", "f-" + cursor + ".tgz", Optional.empty(), List.of(), SetName.DEFAULT, Optional.of("r1"),
         "10.0.0.7", Optional.of("curl/8"), "GET", "in no manifest");
   }
 
@@ -63,7 +64,7 @@ class ViolationLogTest {
     List<String> lines = Files.readAllLines(dir.resolve("log/violations.jsonl"));
     assertEquals(2, lines.size());
     assertEquals("{\"cursor\":1,\"time\":\"2026-11-22T10:00:01Z\",\"kind\":\"unknown\",\"path\":\"/distfiles/f-1.tgz\","
-        + "\"name\":\"f-1.tgz\",\"pkgpath\":null,\"pkgpaths\":[],\"run\":\"r1\",\"client\":\"10.0.0.7\","
+        + "\"name\":\"f-1.tgz\",\"pkgpath\":null,\"pkgpaths\":[],\"set\":\"default\",\"run\":\"r1\",\"client\":\"10.0.0.7\","
         + "\"userAgent\":\"curl/8\",\"method\":\"GET\",\"reason\":\"in no manifest\"}", lines.get(0));
     assertEquals(v(1), ViolationJson.fromBytes(1, lines.get(0).getBytes(StandardCharsets.UTF_8)));
   }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.distvault.server.testing.LogCapture;
 import org.distvault.storage.vault.Vault;
+import org.distvault.storage.name.SetName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class ViolationRecorderTest {
 
   static Violation miss(int i) {
     return new Violation(0, Instant.parse("2026-11-23T03:00:00Z"), ViolationKind.UNKNOWN,
-        "/distfiles/m-" + i + ".tgz", "m-" + i + ".tgz", Optional.empty(), List.of(), Optional.empty(),
+        "/distfiles/m-" + i + ".tgz", "m-" + i + ".tgz", Optional.empty(), List.of(), SetName.DEFAULT, Optional.empty(),
         "127.0.0.1", Optional.empty(), "GET", "in no manifest");
   }
 
