@@ -13,9 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 import org.distvault.server.admin.JsonEndpoint.Reply;
 import org.distvault.server.mode.SetService;
+import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.Seal;
 import org.distvault.storage.record.SetSummary;
+import org.distvault.storage.record.Variant;
 import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
@@ -117,6 +120,59 @@ public final class SetsResource {
       reply.put("next", page.next());
       return Reply.ok(reply);
     });
+  }
+
+  /**
+   * {@code POST /api/v1/sets/<set>/entries} with {@code {"names":[...]}} (at most {@value
+   * #MAX_ENTRY_NAMES}): {@code {"entries":[LINE...],"unknown":[name...]}}, a manifest line (name,
+   * pkgpaths, size, digests, urls) for every variant the set expects under each name, and the names
+   * it does not expect. What {@code distvault refill} fetches again.
+   */
+  public HttpHandler entries() {
+    return JsonEndpoint.of(Methods.POST, (exchange, body) -> {
+      SourceSet set = existing(exchange);
+      JsonNode names = JsonReply.readObject(body).get("names");
+      if (names == null || !names.isArray()) {
+        throw ApiException.badRequest("field 'names' must be an array of distfile names");
+      }
+      if (names.size() > MAX_ENTRY_NAMES) {
+        throw ApiException.badRequest("at most " + MAX_ENTRY_NAMES + " names per request, got " + names.size());
+      }
+      ObjectNode reply = JsonReply.object();
+      ArrayNode entries = reply.putArray("entries");
+      ArrayNode unknown = reply.putArray("unknown");
+      for (int i = 0; i < names.size(); i++) {
+        JsonNode n = names.get(i);
+        String problem = n.isTextual() ? DistfileName.problem(n.asText()) : "not a string";
+        if (problem != null) {
+          throw ApiException.badRequest("names[" + i + "]: " + problem);
+        }
+        Optional<DistfileRecord> r = set.distfile(DistfileName.of(n.asText()));
+        if (r.isEmpty()) {
+          unknown.add(n.asText());
+        } else {
+          r.get().variants().forEach(v -> entries.add(manifestLine(r.get().name(), v)));
+        }
+      }
+      return Reply.ok(reply);
+    });
+  }
+
+  /** Most names one entries request may ask for. */
+  static final int MAX_ENTRY_NAMES = 10_000;
+
+  /** One variant as a manifest line (the form {@code distvault prefetch --manifest} reads). */
+  private static ObjectNode manifestLine(DistfileName name, Variant v) {
+    ObjectNode o = JsonReply.object();
+    o.put("name", name.value());
+    ArrayNode pkgpaths = o.putArray("pkgpaths");
+    v.pkgpaths().forEach(pkgpaths::add);
+    v.size().ifPresent(size -> o.put("size", size));
+    ObjectNode digests = o.putObject("digests");
+    v.digests().toHexMap().forEach(digests::put);
+    ArrayNode urls = o.putArray("urls");
+    v.urls().forEach(urls::add);
+    return o;
   }
 
   private SourceSet existing(HttpServerExchange exchange) throws ApiException {

@@ -4,10 +4,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.distvault.prefetch.cli.CommandRunner;
 import org.distvault.prefetch.cli.ExitCode;
-import org.distvault.prefetch.cli.PrefetchCommand;
 import org.distvault.prefetch.cli.ManifestCommand;
-import picocli.CommandLine;
+import org.distvault.prefetch.cli.PrefetchCommand;
+import org.distvault.prefetch.cli.RefillCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code distvault} command: one jar, one subcommand per job. Machine output goes to stdout,
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Distfile cache for pkgsrc bulk builds with a sealed offline mode.",
     subcommands = {ServeCommand.class, ModeCommand.class, SetsCommand.class, SealCommand.class,
-        UnsealCommand.class, PrefetchCommand.class, ManifestCommand.class,
+        UnsealCommand.class, PrefetchCommand.class, RefillCommand.class, ManifestCommand.class,
         ViolationsCommand.class, ScrubCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and something failed", "2:bad usage or bad input"})
