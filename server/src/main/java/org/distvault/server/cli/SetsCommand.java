@@ -99,7 +99,8 @@ final class SetsCommand implements Callable<Integer> {
         s.path("state").asText(),
         s.path("entries").asText(),
         s.path("present").asText(),
-        s.path("missing").asText(),
+        // Not present, whether the prefetch failed or never ran: what the build would miss.
+        Long.toString(s.path("entries").asLong() - s.path("present").asLong()),
         s.path("bytes").asText(),
         seal.isObject() ? seal.path("digest").asText() : "-",
         seal.isObject() ? seal.path("at").asText() : "-");

@@ -85,6 +85,9 @@ class RefillCommandIT {
     CliRun seal = cli("seal", SET);
     assertEquals(0, seal.code(), seal.toString());
     JsonNode oldSeal = set().path("seal");
+    // Four of five entries failed: the text listing counts them all as missing.
+    assertTrue(cli("sets").out().contains("\n2026Q4\tsealed\t5\t1\t4\t" + ok.length + "\t"
+        + oldSeal.path("digest").asText() + "\t"), cli("sets").out());
     assertEquals(SealCheck.sortUniqSha256(List.of(SealCheck.line("ok-1.0.tgz", ok)), tmp), oldSeal.path("digest").asText());
 
     // The sealed build asks for f1, f2 and f3 (not f4), and for a file no manifest lists.
