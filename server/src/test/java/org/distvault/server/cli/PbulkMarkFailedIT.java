@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.distvault.prefetch.source.PkgsrcFixture;
 import org.distvault.prefetch.testserver.Upstream;
-import org.distvault.server.DistvaultServer;
-import org.distvault.server.ServerConfig;
 import org.distvault.server.testing.TestContent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,10 +36,8 @@ class PbulkMarkFailedIT {
 
   @TempDir Path data;
   @TempDir Path tmp;
-  private DistvaultServer server;
+  private CliServer env;
   private Upstream up;
-  private String url;
-  private String tokenFile;
   private Path pkgsrc;
   private Path bulklog;
   private Path presolve;
@@ -51,10 +47,8 @@ class PbulkMarkFailedIT {
 
   @BeforeEach
   void start() throws IOException {
-    server = DistvaultServer.start(ServerConfig.defaults(data).withPort(0));
-    url = "http://127.0.0.1:" + server.address().getPort();
-    tokenFile = server.token().file().toString();
-    up = new Upstream();
+    env = CliServer.start(data);
+    up = env.upstream();
     up.on("/good-1.0.tar.gz", Upstream.file(good));
     pkgsrc = tree(tmp.resolve("pkgsrc"), up.url("/"));
     bulklog = tmp.resolve("bulklog");
@@ -70,8 +64,7 @@ class PbulkMarkFailedIT {
 
   @AfterEach
   void stop() throws IOException {
-    up.close();
-    server.close();
+    env.close();
   }
 
   /** The fixture's fake mk/ with cat/good and cat/gone, fetched from {@code site}. */
@@ -93,9 +86,7 @@ class PbulkMarkFailedIT {
   }
 
   private CliRun prefetch(String... more) {
-    List<String> args = new ArrayList<>(List.of("prefetch", "--server", url, "--token-file", tokenFile));
-    args.addAll(List.of(more));
-    return CliRun.of(args.toArray(String[]::new));
+    return env.command("prefetch", more);
   }
 
   @ParameterizedTest

@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +19,6 @@ import java.util.Map;
 import org.distvault.prefetch.manifest.ManifestWriter;
 import org.distvault.prefetch.source.PkgsrcFixture;
 import org.distvault.prefetch.testserver.Upstream;
-import org.distvault.server.DistvaultServer;
-import org.distvault.server.ServerConfig;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.testing.TestContent;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -43,14 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class PrefetchCommandIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir Path data;
   @TempDir Path tmp;
-  private DistvaultServer server;
+  private CliServer env;
   private Upstream up;
-  private String url;
-  private String tokenFile;
 
   private final byte[] g0 = TestContent.bytes(1, 120_000);
   private final byte[] g1 = TestContent.bytes(2, 1_500_000);
@@ -61,18 +52,15 @@ class PrefetchCommandIT {
 
   @BeforeEach
   void start() throws IOException {
-    server = DistvaultServer.start(ServerConfig.defaults(data).withPort(0));
-    url = "http://127.0.0.1:" + server.address().getPort();
-    tokenFile = server.token().file().toString();
-    up = new Upstream();
+    env = CliServer.start(data);
+    up = env.upstream();
     up.on("/g0.tgz", Upstream.file(g0)).on("/g1.tgz", Upstream.file(g1)).on("/dir/g2.zip", Upstream.file(g2))
         .on("/s.tgz", Upstream.file(shared)).on("/liar.tgz", Upstream.file(liarServed));
   }
 
   @AfterEach
   void stop() throws IOException {
-    up.close();
-    server.close();
+    env.close();
   }
 
   private List<ExpectedDistfile> entries() {
@@ -87,23 +75,15 @@ class PrefetchCommandIT {
   }
 
   private Path manifest(List<ExpectedDistfile> entries) throws IOException {
-    Path file = tmp.resolve("manifest.jsonl");
-    try (OutputStream out = Files.newOutputStream(file); ManifestWriter w = new ManifestWriter(out)) {
-      for (ExpectedDistfile e : entries) {
-        w.write(e);
-      }
-    }
-    return file;
+    return CliServer.writeManifest(tmp.resolve("manifest.jsonl"), entries);
   }
 
   private CliRun prefetch(String... more) {
-    List<String> args = new ArrayList<>(List.of("prefetch", "--server", url, "--token-file", tokenFile));
-    args.addAll(List.of(more));
-    return CliRun.of(args.toArray(String[]::new));
+    return env.command("prefetch", more);
   }
 
   private HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    return env.get(path);
   }
 
   private void assertServed(String path, byte[] content) throws Exception {
@@ -173,12 +153,12 @@ class PrefetchCommandIT {
         "nothing left in the spool");
 
     // Sealed: the failed file is a violation that names its package and the prefetch failure.
-    assertEquals(0, CliRun.of("mode", "offline", "--server", url, "--token-file", tokenFile).code());
+    assertEquals(0, env.cli("mode", "offline").code());
     HttpResponse<byte[]> miss = get("/pkg/cat/gone/gone.tgz");
     assertEquals(404, miss.statusCode());
     assertEquals("not-prefetched: cat/gone gone.tgz was not prefetched: " + goneReason,
         new String(miss.body(), StandardCharsets.UTF_8).strip());
-    CliRun v = CliRun.of("violations", "--server", url, "--token-file", tokenFile, "--format", "json");
+    CliRun v = env.command("violations", "--format", "json");
     JsonNode violation = JSON.readTree(v.out().strip());
     assertEquals("not-prefetched", violation.path("kind").asText());
     assertEquals("gone.tgz", violation.path("name").asText());
@@ -242,7 +222,7 @@ class PrefetchCommandIT {
     assertTrue(r.err().contains("\n  " + m + ":3: "), r.toString());
     assertTrue(r.err().contains("2 malformed lines in " + m + ": nothing was uploaded or fetched"), r.toString());
     assertEquals(0, up.totalRequests());
-    assertEquals(0, server.vault().stats().variants(), "no manifest reached the server");
+    assertEquals(0, env.server().vault().stats().variants(), "no manifest reached the server");
   }
 
   @Test
@@ -257,16 +237,16 @@ class PrefetchCommandIT {
         + "SHA512 differs"), r.toString());
     assertTrue(r.err().contains("1 malformed line in " + m + ": nothing was uploaded or fetched"), r.toString());
     assertEquals(0, up.totalRequests());
-    assertEquals(0, server.vault().stats().variants(), "no manifest reached the server");
+    assertEquals(0, env.server().vault().stats().variants(), "no manifest reached the server");
   }
 
   @Test
   void offlineServerFailsBeforeReadingTheInput() throws Exception {
-    assertEquals(0, CliRun.of("mode", "offline", "--server", url, "--token-file", tokenFile).code());
+    assertEquals(0, env.cli("mode", "offline").code());
     CliRun r = prefetch("--manifest", manifest(entries()).toString());
     assertEquals(1, r.code(), r.toString());
     assertTrue(r.err().contains("is offline (sealed) and refuses uploads: switch it online first"), r.toString());
-    assertEquals(Mode.OFFLINE, server.modes().current());
+    assertEquals(Mode.OFFLINE, env.server().modes().current());
     assertEquals(0, up.totalRequests());
   }
 

@@ -9,19 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.distvault.prefetch.manifest.ManifestWriter;
 import org.distvault.prefetch.testserver.Upstream;
-import org.distvault.server.DistvaultServer;
-import org.distvault.server.ServerConfig;
 import org.distvault.server.testing.SealCheck;
 import org.distvault.server.testing.TestContent;
 import org.distvault.storage.distfile.ExpectedDistfile;
@@ -38,15 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class RefillCommandIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   static final String SET = "2026Q4";
 
   @TempDir Path data;
   @TempDir Path tmp;
-  private DistvaultServer server;
+  private CliServer env;
   private Upstream up;
-  private String url;
-  private String tokenFile;
 
   private final byte[] ok = TestContent.bytes(21, 30_000);
   private final byte[] f1 = TestContent.bytes(22, 20_000);
@@ -56,18 +45,15 @@ class RefillCommandIT {
 
   @BeforeEach
   void start() throws IOException {
-    server = DistvaultServer.start(ServerConfig.defaults(data).withPort(0));
-    url = "http://127.0.0.1:" + server.address().getPort();
-    tokenFile = server.token().file().toString();
-    up = new Upstream();
+    env = CliServer.start(data);
+    up = env.upstream();
     up.on("/ok.tgz", Upstream.file(ok)).on("/f1.tgz", Upstream.status(404)).on("/f2.tgz", Upstream.status(404))
         .on("/f3.tgz", Upstream.status(404)).on("/f4.tgz", Upstream.status(404));
   }
 
   @AfterEach
   void stop() throws IOException {
-    up.close();
-    server.close();
+    env.close();
   }
 
   @Test
@@ -121,8 +107,7 @@ class RefillCommandIT {
         "  cat/x\tunknown\textra-9.tgz\t1 request"), out.subList(7, 9));
 
     // Served now, bytes intact; f4, which the build never asked for, was not fetched again.
-    HttpResponse<byte[]> hit = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/set/" + SET
-        + "/pkg/cat/f1/f1-1.0.tgz")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> hit = env.get("/set/" + SET + "/pkg/cat/f1/f1-1.0.tgz");
     assertEquals(200, hit.statusCode());
     assertArrayEquals(f1, hit.body());
     assertEquals(f4Requests, up.requests("/f4.tgz"));
@@ -166,19 +151,11 @@ class RefillCommandIT {
   }
 
   private Path manifest(List<ExpectedDistfile> entries) throws IOException {
-    Path file = tmp.resolve("manifest.jsonl");
-    try (OutputStream out = Files.newOutputStream(file); ManifestWriter w = new ManifestWriter(out)) {
-      for (ExpectedDistfile e : entries) {
-        w.write(e);
-      }
-    }
-    return file;
+    return CliServer.writeManifest(tmp.resolve("manifest.jsonl"), entries);
   }
 
   private CliRun cli(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--server", url, "--token-file", tokenFile));
-    return CliRun.of(all.toArray(String[]::new));
+    return env.cli(args);
   }
 
   private JsonNode set() throws Exception {
@@ -188,12 +165,11 @@ class RefillCommandIT {
   }
 
   private HttpResponse<String> api(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url + path))
-        .header("Authorization", "Bearer " + server.token().token()).build(), HttpResponse.BodyHandlers.ofString());
+    return env.api(path);
   }
 
-  private HttpResponse<Void> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).build(), HttpResponse.BodyHandlers.discarding());
+  private HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+    return env.get(path);
   }
 
   private static List<String> texts(JsonNode array) {

@@ -7,20 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.distvault.prefetch.manifest.ManifestWriter;
 import org.distvault.prefetch.testserver.Upstream;
-import org.distvault.server.DistvaultServer;
-import org.distvault.server.ServerConfig;
 import org.distvault.server.testing.SealCheck;
 import org.distvault.server.testing.TestContent;
 import org.distvault.storage.distfile.ExpectedDistfile;
@@ -39,14 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class SetsCommandsIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir Path data;
   @TempDir Path tmp;
-  private DistvaultServer server;
+  private CliServer env;
   private Upstream up;
-  private String url;
-  private String tokenFile;
 
   private final byte[] onlyA = TestContent.bytes(11, 30_000);
   private final byte[] onlyB = TestContent.bytes(12, 40_000);
@@ -56,18 +46,15 @@ class SetsCommandsIT {
 
   @BeforeEach
   void start() throws IOException {
-    server = DistvaultServer.start(ServerConfig.defaults(data).withPort(0));
-    url = "http://127.0.0.1:" + server.address().getPort();
-    tokenFile = server.token().file().toString();
-    up = new Upstream();
+    env = CliServer.start(data);
+    up = env.upstream();
     up.on("/a.tgz", Upstream.file(onlyA)).on("/b.tgz", Upstream.file(onlyB)).on("/s.tgz", Upstream.file(shared))
         .on("/b2.tgz", Upstream.file(laterB)).on("/a2.tgz", Upstream.file(laterA));
   }
 
   @AfterEach
   void stop() throws IOException {
-    up.close();
-    server.close();
+    env.close();
   }
 
   private ExpectedDistfile a() {
@@ -83,19 +70,11 @@ class SetsCommandsIT {
   }
 
   private Path manifest(String name, List<ExpectedDistfile> entries) throws IOException {
-    Path file = tmp.resolve(name + ".jsonl");
-    try (OutputStream out = Files.newOutputStream(file); ManifestWriter w = new ManifestWriter(out)) {
-      for (ExpectedDistfile e : entries) {
-        w.write(e);
-      }
-    }
-    return file;
+    return CliServer.writeManifest(tmp.resolve(name + ".jsonl"), entries);
   }
 
   private CliRun cli(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--server", url, "--token-file", tokenFile));
-    return CliRun.of(all.toArray(String[]::new));
+    return env.cli(args);
   }
 
   private CliRun prefetch(String set, Path manifest) {
@@ -105,14 +84,7 @@ class SetsCommandsIT {
 
   private HttpResponse<String> api(String method, String path, String contentType, String body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
-        .header("Authorization", "Bearer " + server.token().token());
-    if (body == null) {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return env.api(method, path, contentType, body);
   }
 
   private JsonNode set(String name) throws Exception {
@@ -181,7 +153,7 @@ class SetsCommandsIT {
     assertEquals(409, outcome.statusCode(), outcome.body());
     CliRun intoSealed = prefetch("2026Q4", manifest("a2", List.of(a2)));
     assertEquals(1, intoSealed.code(), intoSealed.toString());
-    assertTrue(intoSealed.err().contains("set 2026Q4 is sealed on " + url), intoSealed.toString());
+    assertTrue(intoSealed.err().contains("set 2026Q4 is sealed on " + env.url()), intoSealed.toString());
 
     // The other set keeps filling, and the sealed one's seal does not move.
     CliRun moreB = prefetch("2027Q1", manifest("b2", List.of(b(), sharedIn("b"),
@@ -239,7 +211,7 @@ class SetsCommandsIT {
     assertEquals(List.of("create", "seal", "unseal", "seal"), actions);
     for (JsonNode e : entries) {
       assertEquals("2026Q4", e.path("set").asText());
-      assertEquals(server.token().id(), e.path("by").asText());
+      assertEquals(env.server().token().id(), e.path("by").asText());
       assertEquals("127.0.0.1", e.path("client").asText());
       assertTrue(e.path("time").asText().endsWith("Z"), e.toString());
     }
