@@ -8,13 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.distvault.e2e.DistinfoTree;
 import org.distvault.e2e.Exec;
 import org.distvault.e2e.OpsPaths;
 import org.junit.jupiter.api.AfterAll;
@@ -29,9 +34,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code ops/pkgsrc/distvault-fetch} and {@code ops/pkgsrc/mk.conf} against the real cache on
  * loopback: hits with curl, wget and tnftp, the argument layouts pkgsrc passes (its own
- * {@code FETCH_USING} tables and the mk.conf fragment's), resume, refusals and usage errors.
+ * {@code FETCH_USING} tables and the mk.conf fragment's), resume, refusals and usage errors;
+ * with {@code DISTVAULT_SET}, hits through a sealed named set and misses for a name bound only
+ * in another set, which are violations of this set.
  */
 class DistvaultFetchTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
   static LoopbackCache lab;
 
@@ -57,6 +65,107 @@ class DistvaultFetchTest {
         "DISTVAULT_FETCH_TOOL", tool), MkConf.FETCH_VARIABLES);
   }
 
+  /** Set {@value #SEALED}, sealed: devel/libfoo's {@value #LIBFOO_Q4}. */
+  static final String SEALED = "2026Q4";
+  /** Set {@value #FILLING}, still filling: devel/libfoo's {@value #LIBFOO_Q1}. */
+  static final String FILLING = "2027Q1";
+  static final String LIBFOO_Q4 = "libfoo-2.0.tar.gz";
+  static final String LIBFOO_Q1 = "libfoo-3.0.tar.gz";
+  private static DistinfoTree q4;
+  private static DistinfoTree q1;
+
+  /**
+   * Prefetches the two named sets with the real {@code distvault prefetch --set} (once for the
+   * class) and seals {@value #SEALED} with {@code distvault seal}; neither name is in the default set.
+   */
+  private static synchronized void namedSets() throws Exception {
+    if (q4 != null) {
+      return;
+    }
+    DistinfoTree sealed = new DistinfoTree(dir.resolve("tree-" + SEALED), dir.resolve("upstream/dist"));
+    sealed.add("devel/libfoo", LIBFOO_Q4, 200_000, true);
+    lab.prefetch(List.of("--set", SEALED), sealed, dir.resolve("prefetch-" + SEALED + ".json"));
+    DistinfoTree filling = new DistinfoTree(dir.resolve("tree-" + FILLING), dir.resolve("upstream/dist"));
+    filling.add("devel/libfoo", LIBFOO_Q1, 100_000, true);
+    lab.prefetch(List.of("--set", FILLING), filling, dir.resolve("prefetch-" + FILLING + ".json"));
+    String seal = lab.seal(SEALED);
+    assertTrue(seal.contains("\"digest\""), seal);
+    q4 = sealed;
+    q1 = filling;
+  }
+
+  /** The fetch variables of mk.conf for devel/libfoo with DISTVAULT_SET=SET and DISTVAULT_RUN=RUN. */
+  private Map<String, String> mkConfForSet(String set, String run) throws Exception {
+    Map<String, String> vars = MkConf.evaluate(distdir, "devel/libfoo", Map.of(
+        "DISTVAULT_SITE", lab.cache.url(),
+        "DISTVAULT_SET", set,
+        "DISTVAULT_RUN", run,
+        "DISTVAULT_FETCH", OpsPaths.ops().resolve("pkgsrc/distvault-fetch").toString(),
+        "DISTVAULT_FETCH_TOOL", "curl"), List.of("MASTER_SITE_OVERRIDE", "FETCH_CMD", "FETCH_BEFORE_ARGS",
+            "FETCH_RESUME_ARGS", "FETCH_OUTPUT_ARGS", "FETCH_AFTER_ARGS"));
+    return new HashMap<>(vars);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "r-q4"})
+  void aHitThroughASealedNamedSetIsFetchedFromTheSetsUrl(String run) throws Exception {
+    namedSets();
+    Map<String, String> vars = mkConfForSet(SEALED, run);
+    String override = vars.remove("MASTER_SITE_OVERRIDE");
+    assertEquals(lab.cache.url() + "set/" + SEALED + "/" + (run.isEmpty() ? "" : "run/" + run + "/")
+        + "pkg/devel/libfoo/", override);
+    int before = lab.upstream.requests().size();
+    PkgsrcFetch.Outcome outcome = new PkgsrcFetch(List.of(), vars).fetch(distdir, LIBFOO_Q4, 200_000,
+        List.of(override, lab.upstream.url() + "dist/"), false);
+    assertTrue(outcome.fetched(), outcome.toString());
+    assertEquals(1, outcome.attempts().size(), outcome.toString());
+    assertArrayEquals(q4.bytes(LIBFOO_Q4), LoopbackCache.read(distdir.resolve(LIBFOO_Q4)));
+    assertEquals(before, lab.upstream.requests().size(), lab.upstream.requests().toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "r-q4-miss"})
+  void aNameBoundOnlyInAnotherSetIsAViolationOfThisSet(String run) throws Exception {
+    namedSets();
+    Map<String, String> vars = mkConfForSet(SEALED, run);
+    String override = vars.remove("MASTER_SITE_OVERRIDE");
+    int before = lab.upstream.requests().size();
+    // Bound in 2027Q1 (and upstream has it), but 2026Q4 is sealed and never had it: a miss, and
+    // every site after the override is refused by the fetch command.
+    PkgsrcFetch.Outcome outcome = new PkgsrcFetch(List.of(), vars).fetch(distdir, LIBFOO_Q1, 100_000,
+        List.of(override, lab.upstream.url() + "dist/"), false);
+    assertFalse(outcome.fetched(), outcome.toString());
+    assertEquals(List.of(22, 1), outcome.attempts().stream().map(PkgsrcFetch.Attempt::exit).toList(),
+        outcome.toString());
+    assertFalse(Files.exists(distdir.resolve(LIBFOO_Q1)));
+    assertEquals(before, lab.upstream.requests().size(), lab.upstream.requests().toString());
+
+    HttpResponse<String> listed = lab.admin("api/v1/violations?limit=10000&set=" + SEALED);
+    assertEquals(200, listed.statusCode(), listed.body());
+    String path = "/set/" + SEALED + "/" + (run.isEmpty() ? "" : "run/" + run + "/") + "pkg/devel/libfoo/" + LIBFOO_Q1;
+    List<JsonNode> mine = new ArrayList<>();
+    for (JsonNode v : JSON.readTree(listed.body()).get("violations")) {
+      assertEquals(SEALED, v.get("set").asText(), v.toString());
+      if (v.get("path").asText().equals(path)) {
+        mine.add(v);
+      }
+    }
+    assertEquals(1, mine.size(), listed.body());
+    JsonNode v = mine.get(0);
+    assertEquals(LIBFOO_Q1, v.get("name").asText(), v.toString());
+    assertEquals("devel/libfoo", v.get("pkgpath").asText(), v.toString());
+    assertEquals(run.isEmpty() ? null : run, v.hasNonNull("run") ? v.get("run").asText() : null, v.toString());
+    assertEquals("unknown", v.get("kind").asText(), v.toString());
+
+    // Through the set that has it, the same request is a hit with its bytes.
+    Map<String, String> other = mkConfForSet(FILLING, run);
+    String otherOverride = other.remove("MASTER_SITE_OVERRIDE");
+    PkgsrcFetch.Outcome hit = new PkgsrcFetch(List.of(), other).fetch(distdir, LIBFOO_Q1, 100_000,
+        List.of(otherOverride), false);
+    assertTrue(hit.fetched(), hit.toString());
+    assertArrayEquals(q1.bytes(LIBFOO_Q1), LoopbackCache.read(distdir.resolve(LIBFOO_Q1)));
+  }
+
   @Test
   void mkConfPointsEveryFetchAtTheCacheOnly() throws Exception {
     List<String> vars = List.of("MASTER_SITE_OVERRIDE", "MASTER_SITE_BACKUP", "FETCH_USING", "FETCH_CMD",
@@ -75,6 +184,25 @@ class DistvaultFetchTest {
     Map<String, String> run = MkConf.evaluate(distdir, "wip/mysql++",
         Map.of("DISTVAULT_SITE", "http://10.0.0.5:8080/", "DISTVAULT_RUN", "2026Q4-amd64"), vars);
     assertEquals("http://10.0.0.5:8080/run/2026Q4-amd64/pkg/wip/mysql++/", run.get("MASTER_SITE_OVERRIDE"));
+  }
+
+  @Test
+  void mkConfComposesTheSetBeforeTheRunId() throws Exception {
+    List<String> vars = List.of("MASTER_SITE_OVERRIDE", "FETCH_BEFORE_ARGS");
+    Map<String, String> empty = MkConf.evaluate(distdir, "devel/libfoo",
+        Map.of("DISTVAULT_SITE", "http://cache.example:8080/", "DISTVAULT_SET", ""), vars);
+    assertEquals("http://cache.example:8080/pkg/devel/libfoo/", empty.get("MASTER_SITE_OVERRIDE"));
+
+    Map<String, String> set = MkConf.evaluate(distdir, "devel/libfoo",
+        Map.of("DISTVAULT_SITE", "http://cache.example:8080", "DISTVAULT_SET", "2026Q4"), vars);
+    assertEquals("http://cache.example:8080/set/2026Q4/pkg/devel/libfoo/", set.get("MASTER_SITE_OVERRIDE"));
+    // The fetch command's cache prefix stays the site: every set's URLs are under it.
+    assertEquals("--cache http://cache.example:8080/ --tool auto", set.get("FETCH_BEFORE_ARGS"));
+
+    Map<String, String> both = MkConf.evaluate(distdir, "wip/mysql++", Map.of("DISTVAULT_SITE",
+        "http://10.0.0.5:8080/", "DISTVAULT_SET", "pkgsrc-2026Q4_x.1", "DISTVAULT_RUN", "2026Q4-amd64"), vars);
+    assertEquals("http://10.0.0.5:8080/set/pkgsrc-2026Q4_x.1/run/2026Q4-amd64/pkg/wip/mysql++/",
+        both.get("MASTER_SITE_OVERRIDE"));
   }
 
   @Test

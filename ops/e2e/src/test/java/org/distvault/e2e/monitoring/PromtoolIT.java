@@ -55,12 +55,12 @@ class PromtoolIT {
   @Test
   void rulesAreValidAndEachAlertIsLabelledAndExplained() throws Exception {
     List<String> alerts = alerts();
-    assertEquals(List.of("DistvaultViolationWhileOffline", "DistvaultHitRatioLow", "DistvaultDiskNearlyFull",
+    assertEquals(List.of("DistvaultViolationWhileOffline", "DistvaultViolationWhileOnline", "DistvaultHitRatioLow", "DistvaultDiskNearlyFull",
         "DistvaultDiskFull", "DistvaultScrubFoundCorruption", "DistvaultDown", "DistvaultServerErrors",
         "DistvaultDegraded", "DistvaultUpstreamFetchesFailing"), alerts);
     ProcessResult r = ProcessResult.run(prometheus(), promtool(), "check", "rules", "distvault.rules.yml");
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.stdout().contains("SUCCESS: 9 rules found"), r.toString());
+    assertTrue(r.stdout().contains("SUCCESS: 10 rules found"), r.toString());
     String rules = Files.readString(prometheus().resolve("distvault.rules.yml"));
     String[] bodies = rules.split("(?m)^      - alert: ");
     assertEquals(alerts.size() + 1, bodies.length);

@@ -266,10 +266,15 @@ class NetnsProofIT {
 
   /** MASTER_SITE_OVERRIDE and the fetch variables of ops/pkgsrc/mk.conf on this build host. */
   private Map<String, String> mkConf(String pkgpath, String run) throws Exception {
+    return mkConf(pkgpath, "", run);
+  }
+
+  /** The same with DISTVAULT_SET=SET. */
+  private Map<String, String> mkConf(String pkgpath, String set, String run) throws Exception {
     List<String> vars = new ArrayList<>(List.of("MASTER_SITE_OVERRIDE"));
     vars.addAll(MkConf.FETCH_VARIABLES);
-    return new HashMap<>(MkConf.evaluate(dir, pkgpath, Map.of("DISTVAULT_SITE", CACHE_URL, "DISTVAULT_RUN", run,
-        "DISTVAULT_FETCH", OpsPaths.ops().resolve("pkgsrc/distvault-fetch").toString()), vars));
+    return new HashMap<>(MkConf.evaluate(dir, pkgpath, Map.of("DISTVAULT_SITE", CACHE_URL, "DISTVAULT_SET", set,
+        "DISTVAULT_RUN", run, "DISTVAULT_FETCH", OpsPaths.ops().resolve("pkgsrc/distvault-fetch").toString()), vars));
   }
 
   @Test
@@ -279,6 +284,9 @@ class NetnsProofIT {
     assertEquals(CACHE_URL + "run/" + RUN + "/pkg/devel/libfoo/", libfooRun);
     String libfoo = mkConf("devel/libfoo", "").get("MASTER_SITE_OVERRIDE");
     assertEquals(CACHE_URL + "pkg/devel/libfoo/", libfoo);
+    // DISTVAULT_SET=default names the set that the URLs without /set/ serve.
+    String libfooSet = mkConf("devel/libfoo", "default", RUN).get("MASTER_SITE_OVERRIDE");
+    assertEquals(CACHE_URL + "set/default/run/" + RUN + "/pkg/devel/libfoo/", libfooSet);
     // pkgsrc appends DIST_SUBDIR/ to the override, then the file name.
     String sounds = mkConf("games/sounds", RUN).get("MASTER_SITE_OVERRIDE") + "sounds-2.0/";
 
@@ -286,7 +294,9 @@ class NetnsProofIT {
     lab.run("build", "curl", "--fail", "-sS", "-o", out.resolve("curl").toString(), libfooRun + LIBFOO).expect(0);
     lab.run("build", "wget", "-q", "-O", out.resolve("wget").toString(), libfoo + LIBFOO).expect(0);
     lab.run("build", "tnftp", "-o", out.resolve("tnftp").toString(), sounds + "voices=en.zip").expect(0);
+    lab.run("build", "curl", "--fail", "-sS", "-o", out.resolve("curl-set").toString(), libfooSet + LIBFOO).expect(0);
     assertArrayEquals(distfiles.bytes(LIBFOO), Files.readAllBytes(out.resolve("curl")));
+    assertArrayEquals(distfiles.bytes(LIBFOO), Files.readAllBytes(out.resolve("curl-set")));
     assertArrayEquals(distfiles.bytes(LIBFOO), Files.readAllBytes(out.resolve("wget")));
     assertArrayEquals(distfiles.bytes(VOICES), Files.readAllBytes(out.resolve("tnftp")));
   }
