@@ -15,7 +15,7 @@ a=$(readlink -f "$1"); b=$(readlink -f "$2"); side=${3:-client}
 count=${COUNT:-2000}; rounds=${ROUNDS:-6}
 medium=${MEDIUM_COUNT:-0}; large=${LARGE_COUNT:-0}; large_mib=${LARGE_MIB:-128}
 work=$(mktemp -d)
-trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT # each run() stops its own server (pid lives in its subshell; kill 0 would hit our process group)
 cd "$work"
 mkdir -p mirror distinfo/bench/ab
 python3 - "$count" "$medium" "$large" "$large_mib" <<'PY'

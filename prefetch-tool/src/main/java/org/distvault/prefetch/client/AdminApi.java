@@ -2,7 +2,6 @@ package org.distvault.prefetch.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -90,16 +89,16 @@ public final class AdminApi {
    */
   public JsonNode sendFile(String method, String path, String contentType, Path body, Map<String, String> headers)
       throws IOException {
-    HttpRequest.BodyPublisher file;
+    long size;
     try {
-      file = HttpRequest.BodyPublishers.ofFile(body);
-    } catch (FileNotFoundException e) {
-      throw new IOException("cannot read " + body + ": " + e.getMessage(), e);
+      size = Files.size(body);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + body + ": " + e, e);
     }
-    long megabytes = Files.size(body) / 1_000_000;
+    long megabytes = size / 1_000_000;
     HttpRequest.Builder r = request(path, timeout.plus(UPLOAD_PER_MB.multipliedBy(megabytes)))
         .header("Content-Type", contentType)
-        .method(method, file);
+        .method(method, FileBody.of(body, size));
     headers.forEach(r::header);
     return send(r.build());
   }
