@@ -23,8 +23,9 @@ import org.distvault.storage.vault.Vault;
  *       {@link OfflineMissPolicy#SERVER_OFFLINE} (offline means no outbound connection for any set).
  * </ul>
  *
- * <p>The default set is sealed exactly while the server is offline ({@link ModeService}), so for
- * the routes without {@code /set/} this is the mode's choice, as before sets.
+ * <p>Going offline seals the default set ({@link ModeService}), so for the routes without {@code
+ * /set/} this is the mode's choice, as before sets (the default set can also be sealed on its own,
+ * through the sets API).
  */
 public final class ModeMissHandler implements MissHandler {
   private final ModeService modes;

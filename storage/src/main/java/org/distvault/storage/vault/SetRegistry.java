@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.name.SetName;
@@ -26,6 +27,8 @@ final class SetRegistry {
   private final Catalog catalog;
   private final Clock clock;
   private final TreeMap<SetName, Instant> sets = new TreeMap<>();
+  /** The names, for {@link #contains} without the lock: every hit through /set/ asks it. */
+  private volatile Set<SetName> names = Set.of(SetName.DEFAULT);
 
   SetRegistry(Catalog catalog, Clock clock) throws StoreDamagedException {
     this.catalog = catalog;
@@ -42,6 +45,7 @@ final class SetRegistry {
       }
     }
     sets.putIfAbsent(SetName.DEFAULT, Instant.EPOCH);
+    names = Set.copyOf(sets.keySet());
   }
 
   synchronized List<SetName> names() {
@@ -53,8 +57,8 @@ final class SetRegistry {
     return new TreeMap<>(sets);
   }
 
-  synchronized boolean contains(SetName set) {
-    return sets.containsKey(set);
+  boolean contains(SetName set) {
+    return names.contains(set);
   }
 
   /** Records the set if it is new; true when it was. */
@@ -89,5 +93,6 @@ final class SetRegistry {
     }
     sets.clear();
     sets.putAll(next);
+    names = Set.copyOf(next.keySet());
   }
 }
