@@ -13,6 +13,7 @@ import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.TokenFile;
+import org.distvault.server.admin.ingest.ScrubRunner;
 import org.distvault.server.health.CatalogProbe;
 import org.distvault.server.health.FreeSpace;
 import org.distvault.server.health.Health;
@@ -27,10 +28,10 @@ import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.Actor;
 import org.distvault.server.mode.ModeMissHandler;
 import org.distvault.server.mode.ModeService;
-import org.distvault.server.mode.SetService;
 import org.distvault.server.mode.OfflineMissPolicy;
 import org.distvault.server.mode.OnlineMissPolicy;
 import org.distvault.server.mode.ReadThrough;
+import org.distvault.server.mode.SetService;
 import org.distvault.server.readthrough.ReadThroughSettings;
 import org.distvault.server.readthrough.ServingReadThrough;
 import org.distvault.server.readthrough.UpstreamReadThrough;
@@ -147,7 +148,8 @@ public final class DistvaultServer implements AutoCloseable {
       ModeMissHandler misses = new ModeMissHandler(modes, vault,
           new OnlineMissPolicy(analyzer, readThrough),
           new OfflineMissPolicy(analyzer, violations, config.clock()));
-      IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics);
+      ScrubRunner scrubs = new ScrubRunner(vault, config.clock(), last -> metrics.scrubFinished(last.at()));
+      IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics, scrubs);
       OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault::blobsDeleted);
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
           metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets);

@@ -12,7 +12,6 @@ import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.IngestListener;
 import org.distvault.server.admin.JsonReply;
 import org.distvault.server.admin.ModeResource;
-import org.distvault.server.admin.OnSuccess;
 import org.distvault.server.admin.SetScoped;
 import org.distvault.server.admin.SetsResource;
 import org.distvault.server.admin.StatsResource;
@@ -23,6 +22,7 @@ import org.distvault.server.admin.ingest.HaveHandler;
 import org.distvault.server.admin.ingest.ManifestUploadHandler;
 import org.distvault.server.admin.ingest.OutcomesHandler;
 import org.distvault.server.admin.ingest.ScrubHandler;
+import org.distvault.server.admin.ingest.ScrubRunner;
 import org.distvault.server.health.HealthBody;
 import org.distvault.server.http.BlobSource;
 import org.distvault.server.http.DistfileRoutes;
@@ -93,8 +93,7 @@ final class Routes {
         AdminRoute.exact("POST", "/api/v1/manifest", MANIFEST_BODY, p.ingest().manifestUpload()),
         AdminRoute.exact("POST", "/api/v1/have", HAVE_BODY, p.ingest().have()),
         AdminRoute.exact("POST", "/api/v1/outcomes", OUTCOMES_BODY, p.ingest().outcomes()),
-        AdminRoute.exact("POST", "/api/v1/scrub", small,
-            new OnSuccess(p.ingest().scrub(), () -> p.metrics().scrubFinished(p.clock().instant()))),
+        AdminRoute.exact("POST", "/api/v1/scrub", small, p.ingest().scrub()),
         // ---- source sets: the un-prefixed ingest routes above are the default set's ----
         AdminRoute.exact("GET", "/api/v1/sets", small, sets.list()),
         AdminRoute.exact("GET", "/api/v1/sets/{set}", small, sets.get()),
@@ -117,7 +116,7 @@ final class Routes {
    * {@code distvault_ingest_total{kind,result}}. Authentication ({@link BearerAuth}) and the body
    * limit of each route are applied around them.
    */
-  static IngestHandlers ingestHandlers(Vault vault, ModeService modes, ServerMetrics metrics) {
+  static IngestHandlers ingestHandlers(Vault vault, ModeService modes, ServerMetrics metrics, ScrubRunner scrubs) {
     UploadGate gate = modes::uploadRefusal;
     IngestListener listener = metrics::ingestOutcome;
     return new IngestHandlers(
@@ -125,7 +124,7 @@ final class Routes {
         new ManifestUploadHandler(vault, gate, listener),
         new HaveHandler(vault, gate, listener),
         new OutcomesHandler(vault, gate, listener),
-        new ScrubHandler(vault, listener));
+        new ScrubHandler(scrubs, listener));
   }
 
   /** The root handler; {@code healthBody} answers {@code /healthz} (see {@link HealthBody}). */

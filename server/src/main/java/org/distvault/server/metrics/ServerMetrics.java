@@ -79,7 +79,7 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
         .description("Blobs a scrub found corrupt (quarantined and dropped from the catalog)")
         .register(registry);
     Gauge.builder("distvault.last.scrub.timestamp", lastScrubSeconds, AtomicLong::doubleValue)
-        .description("When the last scrub finished, in Unix seconds (0: none since start)")
+        .description("When the last scrub finished, in Unix seconds, also one of an earlier run (0: never)")
         .baseUnit("seconds")
         .register(registry);
     for (Mode m : Mode.values()) {

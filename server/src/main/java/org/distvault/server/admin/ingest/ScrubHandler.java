@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.distvault.server.admin.ApiException;
 import org.distvault.server.admin.IngestListener;
 import org.distvault.server.admin.JsonEndpoint;
@@ -27,29 +26,18 @@ import org.distvault.storage.vault.Vault;
  * {"checked":N,"bytes":N,"corrupt":[{"sha512":…,"actual":…,"reason":…}],"missing":[sha512…]}} when
  * it is done
  * ({@code sha512} is what the file's name promised, {@code actual} what its bytes hash to; either
- * is null when unknown). One scrub at a time: a second request while one runs gets 409 {@code "a
- * scrub is already running"}. The body is ignored. Allowed in every mode: a scrub only removes
- * what can no longer be served. Thread-safe.
+ * is null when unknown). One scrub at a time: a second request while one runs, also a scheduled
+ * one ({@link ScrubRunner}), gets 409 {@code "a scrub is already running"}. The body is ignored.
+ * Allowed in every mode: a scrub only removes what can no longer be served. Thread-safe.
  */
 public final class ScrubHandler implements HttpHandler {
-  /** Runs one scrub; {@link Vault#scrub} outside tests. */
-  @FunctionalInterface
-  interface ScrubRun {
-    ScrubReport run() throws IOException;
-  }
-
-  private final ScrubRun scrub;
+  private final ScrubRunner scrubs;
   private final IngestListener listener;
-  private final AtomicBoolean running = new AtomicBoolean();
   private final HttpHandler entry;
 
-  public ScrubHandler(Vault vault, IngestListener listener) {
-    this(Objects.requireNonNull(vault, "vault")::scrub, listener);
-  }
-
-  /** For tests that must hold a scrub in progress. */
-  ScrubHandler(ScrubRun scrub, IngestListener listener) {
-    this.scrub = Objects.requireNonNull(scrub, "scrub");
+  /** @param scrubs runs one scrub at a time, shared with {@code serve --scrub-every} */
+  public ScrubHandler(ScrubRunner scrubs, IngestListener listener) {
+    this.scrubs = Objects.requireNonNull(scrubs, "scrubs");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.entry =
         new JsonEndpoint("scrub", Methods.POST, 1 << 20, UploadGate.OPEN, listener, this::scrub);
@@ -62,15 +50,8 @@ public final class ScrubHandler implements HttpHandler {
 
   private JsonEndpoint.Reply scrub(HttpServerExchange ex, InputStream body)
       throws IOException, ApiException {
-    if (!running.compareAndSet(false, true)) {
-      throw new ApiException(409, "busy", "a scrub is already running");
-    }
-    ScrubReport report;
-    try {
-      report = scrub.run();
-    } finally {
-      running.set(false);
-    }
+    ScrubReport report = scrubs.runIfIdle()
+        .orElseThrow(() -> new ApiException(409, "busy", "a scrub is already running"));
     List<Map<String, Object>> corrupt = new ArrayList<>();
     for (CorruptBlob c : report.corrupt()) {
       Map<String, Object> m = new LinkedHashMap<>();

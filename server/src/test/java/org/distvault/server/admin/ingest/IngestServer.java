@@ -1,9 +1,5 @@
 package org.distvault.server.admin.ingest;
 
-import org.distvault.server.admin.IngestListener;
-
-import org.distvault.server.admin.UploadGate;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.Handlers;
@@ -18,10 +14,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import org.distvault.server.admin.IngestListener;
+import org.distvault.server.admin.UploadGate;
 import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.vault.Vault;
 
@@ -49,7 +48,7 @@ final class IngestServer implements AutoCloseable {
             .addExactPath("/api/v1/manifest", new ManifestUploadHandler(vault, gate, listener))
             .addExactPath("/api/v1/have", new HaveHandler(vault, gate, listener))
             .addExactPath("/api/v1/outcomes", new OutcomesHandler(vault, gate, listener))
-            .addExactPath("/api/v1/scrub", new ScrubHandler(vault, listener))
+            .addExactPath("/api/v1/scrub", new ScrubHandler(new ScrubRunner(vault, Clock.systemUTC(), last -> { }), listener))
             .addPrefixPath(BlobUploadHandler.PREFIX, new BlobUploadHandler(vault, gate, listener));
     if (extra != null) {
       routes.addExactPath(extraPath, extra);

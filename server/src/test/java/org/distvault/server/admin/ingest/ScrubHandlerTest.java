@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +84,7 @@ class ScrubHandlerTest {
   void secondScrubWhileOneRunsIs409() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    server = IngestServer.start(data, v -> new ScrubHandler(() -> {
+    server = IngestServer.start(data, v -> new ScrubHandler(new ScrubRunner(() -> {
       started.countDown();
       try {
         release.await(30, TimeUnit.SECONDS);
@@ -91,7 +92,7 @@ class ScrubHandlerTest {
         Thread.currentThread().interrupt();
       }
       return v.scrub();
-    }, IngestListener.NONE), "/held/scrub");
+    }, v, Clock.systemUTC(), last -> { }), IngestListener.NONE), "/held/scrub");
 
     CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> {
       try {
