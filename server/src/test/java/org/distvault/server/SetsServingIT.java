@@ -95,6 +95,23 @@ class SetsServingIT {
   }
 
   @Test
+  void theViolationsOfADeletedSetAreKept() throws IOException {
+    Catalogue e = s.catalogue().in("E");
+    e.present("e-1.0.tar.gz", "devel/e", ONLY_A);
+    e.seal();
+    JsonNode v = violationOf("/set/E/pkg/devel/e/gone-1.0.tar.gz");
+    assertEquals("E", v.path("set").asText());
+    Response unseal = s.admin().contentType("application/json").body("{\"state\":\"filling\"}")
+        .put("/api/v1/sets/E/state");
+    assertEquals(200, unseal.statusCode(), unseal.asString());
+    Response delete = s.admin().delete("/api/v1/sets/E");
+    assertEquals(200, delete.statusCode(), delete.asString());
+    JsonNode listed = JSON.readTree(s.admin().get("/api/v1/violations?set=E").asString()).path("violations");
+    assertEquals(1, listed.size(), "the catalog keeps a deleted set's violations: " + listed);
+    assertEquals(v.path("cursor").asLong(), listed.get(0).path("cursor").asLong());
+  }
+
+  @Test
   void aDistfileTwoSetsBindIsStoredOnce() {
     Vault vault = s.server.vault();
     Digest sha512 = Catalogue.distinfoDigests(SHARED).get(DigestAlgorithm.SHA512).orElseThrow();
