@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             + "links when DIR is on the data directory's file system, verified copies otherwise), the seal "
             + "listings, store.state, the violations log and a manifest, backup.json; not the admin token. "
             + "Restore with 'distvault serve --data DIR'. Prints the manifest JSON on stdout and a summary on "
-            + "stderr. Exit 1 when blobs recorded in the backup had lost their file."})
+            + "stderr. Exit 1 when blobs recorded in the backup had lost their file. A backup that copies (DIR on another "
+            + "file system) takes as long as reading the store: raise --timeout for a large one."})
 final class BackupCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -58,7 +59,7 @@ final class BackupCommand implements Callable<Integer> {
         + ": " + m.path("sets").size() + " sets (" + sealed + " sealed), " + blobs.path("count").asLong() + " blobs ("
         + blobs.path("bytes").asLong() + " bytes; " + blobs.path("linked").asLong() + " linked, "
         + blobs.path("copied").asLong() + " copied" + (missing == 0 ? "" : ", " + missing + " missing") + "), "
-        + m.path("violations").path("cursor").asLong() + " violations; restore with: distvault serve --data "
+        + m.path("violations").path("count").asLong() + " violations; restore with: distvault serve --data "
         + m.path("directory").asText());
     return missing == 0 ? ExitCode.OK : ExitCode.FAILED;
   }

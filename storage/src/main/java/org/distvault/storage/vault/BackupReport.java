@@ -21,13 +21,14 @@ import org.distvault.storage.record.Seal;
  * @param linked blob files hard-linked
  * @param copied blob files copied (and verified)
  * @param missing blobs the checkpoint records whose file was gone (e.g. dropped by a scrub since)
- * @param violationCursor the last violation in the backup (violations have cursors 1..N, no holes)
+ * @param violationCursor the cursor of the last violation in the backup
+ * @param violations how many violations the backup holds (the cursor, unless a recovery left holes)
  * @param violationLines lines copied from {@code DATA/log/violations.jsonl}
  * @param auditCursor the last audit entry in the backup
  */
 public record BackupReport(
     Path directory, Instant time, String storeId, List<SetState> sets, long blobs, long bytes, long linked,
-    long copied, List<Digest> missing, long violationCursor, long violationLines, long auditCursor) {
+    long copied, List<Digest> missing, long violationCursor, long violations, long violationLines, long auditCursor) {
   public BackupReport {
     sets = List.copyOf(sets);
     missing = List.copyOf(missing);

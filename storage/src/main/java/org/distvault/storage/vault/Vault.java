@@ -627,12 +627,17 @@ public final class Vault implements AutoCloseable {
    * @throws IllegalStateException when another backup of this vault is running
    */
   public BackupReport backup(Path to) throws IOException {
+    return backup(to, true);
+  }
+
+  /** {@link #backup(Path)}; without {@code links} every blob file is copied (for tests). */
+  BackupReport backup(Path to, boolean links) throws IOException {
     Objects.requireNonNull(to, "to");
     if (!backingUp.compareAndSet(false, true)) {
       throw new IllegalStateException("a backup is already running");
     }
     try {
-      return new Backup(store.dataDir(), catalog, keeper, clock).take(to);
+      return new Backup(store.dataDir(), catalog, keeper, clock, links).take(to);
     } finally {
       backingUp.set(false);
     }

@@ -118,7 +118,7 @@ class BackupTest {
 
     assertEquals(storeId, report.storeId());
     assertEquals(List.of(), report.missing());
-    assertEquals(report.blobs(), report.linked() + report.copied());
+    assertEquals(report.blobs(), report.linked(), "same file system: every blob hard-linked");
     assertTrue(Files.exists(to.resolve("backup.json")));
     assertTrue(Files.exists(to.resolve("seals").resolve(sealA.digest().substring("sha256:".length()) + ".tsv")));
     assertTrue(Files.notExists(to.resolve("admin.token")));
@@ -137,7 +137,8 @@ class BackupTest {
       }
       assertEquals(Optional.of(sealA), restored.set(A).orElseThrow().sealed());
       assertEquals(report.violationCursor(), restored.lastCursor(LogKind.VIOLATIONS));
-      assertEquals(report.violationCursor(), restored.read(LogKind.VIOLATIONS, 0, Vault.MAX_PAGE).size());
+      assertEquals(report.violations(), restored.read(LogKind.VIOLATIONS, 0, Vault.MAX_PAGE).size());
+      assertEquals(report.violationCursor(), report.violations());
       assertEquals(report.auditCursor(), restored.lastCursor(LogKind.AUDIT));
       List<BlobRecord> blobs = restored.listBlobs(Optional.empty(), Vault.MAX_PAGE);
       assertEquals(report.blobs(), blobs.size());
@@ -147,6 +148,30 @@ class BackupTest {
       }
       // The vault alone keeps no violations file (the server does): none to copy.
       assertTrue(Files.notExists(to.resolve("log/violations.jsonl")));
+    }
+  }
+
+  @Test
+  void blobFilesThatCannotBeLinkedAreCopiedVerifiedAndReadOnly() throws Exception {
+    Path data = tmp.resolve("data");
+    Digest d;
+    Seal seal;
+    try (Vault vault = Vault.open(data)) {
+      d = bindNew(vault, vault.defaultSet(), "c.tgz", "misc/c", bytes(9, 70_000));
+      bindNew(vault, vault.defaultSet(), "e.tgz", "misc/e", bytes(10, 10));
+      seal = vault.seal(Instant.parse("2026-12-06T12:00:00Z"));
+      BackupReport r = vault.backup(tmp.resolve("b"), false);
+      assertEquals(2, r.copied());
+      assertEquals(0, r.linked());
+      assertEquals(70_010, r.bytes());
+      Path copy = tmp.resolve("b").resolve(data.relativize(vault.file(d).orElseThrow()));
+      assertTrue(!Files.isSameFile(copy, vault.file(d).orElseThrow()));
+      assertEquals("r--r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(copy)));
+    }
+    try (Vault restored = Vault.open(tmp.resolve("b"))) {
+      assertEquals(Optional.of(seal), restored.sealed());
+      assertEquals(d.hex(), sha512(restored.file(d).orElseThrow()));
     }
   }
 

@@ -64,8 +64,6 @@ public final class BackupHandler implements HttpHandler {
       report = backup.run(to);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
-    } catch (IllegalStateException e) {
-      throw new ApiException(409, "busy", e.getMessage());
     } finally {
       running.set(false);
     }
