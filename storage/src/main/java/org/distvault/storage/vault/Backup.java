@@ -132,17 +132,17 @@ final class Backup {
         if (links) {
           try {
             Files.createLink(dst, src);
-            if (Files.size(dst) != b.size()) {
+            long size = Files.size(dst);
+            if (size != b.size()) {
               Files.delete(dst);
-              throw new IOException("blob " + b.sha512().hex() + " has " + Files.size(src) + " bytes, its record "
-                  + b.size());
+              throw new Unfit("it has " + size + " bytes, its record " + b.size());
             }
             linked++;
             bytes += b.size();
             continue;
           } catch (NoSuchFileException e) {
             throw e;
-          } catch (FileAlreadyExistsException e) {
+          } catch (FileAlreadyExistsException | Unfit e) {
             throw e;
           } catch (IOException | UnsupportedOperationException e) {
             if (!Files.exists(src)) {
@@ -158,6 +158,10 @@ final class Backup {
       } catch (NoSuchFileException e) {
         log.warn("backup {}: blob {} is recorded in the checkpoint but its file is gone: not in the backup"
             + " (the restored store drops its record at start)", to, b.sha512().hex());
+        missing.add(b.sha512());
+      } catch (Unfit e) {
+        log.warn("backup {}: blob {} is not in the backup: {} (a scrub quarantines it; the restored store drops"
+            + " its record at start)", to, b.sha512().hex(), e.getMessage());
         missing.add(b.sha512());
       }
     }
@@ -267,8 +271,7 @@ final class Backup {
     String hex = HexFormat.of().formatHex(md.digest());
     if (n != b.size() || !hex.equals(b.sha512().hex())) {
       Files.deleteIfExists(tmp);
-      throw new IOException("blob " + b.sha512().hex() + " changed while copied: " + n + " bytes hashing to "
-          + hex + " (a scrub finds and quarantines it)");
+      throw new Unfit("its file has " + n + " bytes hashing to " + hex);
     }
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       ch.force(true);
@@ -279,6 +282,13 @@ final class Backup {
       // not a POSIX file system: the copy stays as written
     }
     Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** A blob file that does not hold what its record says: left out of the backup, reported. */
+  private static final class Unfit extends IOException {
+    Unfit(String message) {
+      super(message);
+    }
   }
 
   /** The manifest's content, as a map for JSON. */

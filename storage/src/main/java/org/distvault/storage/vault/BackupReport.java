@@ -20,7 +20,9 @@ import org.distvault.storage.record.Seal;
  * @param bytes their total size
  * @param linked blob files hard-linked
  * @param copied blob files copied (and verified)
- * @param missing blobs the checkpoint records whose file was gone (e.g. dropped by a scrub since)
+ * @param missing blobs the checkpoint records that are not in the backup: their file was gone (e.g.
+ *     dropped by a scrub since) or did not hold what the record says (another size; a copy that
+ *     did not hash right)
  * @param violationCursor the cursor of the last violation in the backup
  * @param violations how many violations the backup holds (the cursor, unless a recovery left holes)
  * @param violationLines lines copied from {@code DATA/log/violations.jsonl}

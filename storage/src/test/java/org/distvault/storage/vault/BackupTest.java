@@ -176,6 +176,29 @@ class BackupTest {
   }
 
   @Test
+  void aBlobFileThatDoesNotHoldItsRecordIsLeftOutAndReported() throws Exception {
+    Path data = tmp.resolve("data");
+    Digest cut;
+    try (Vault vault = Vault.open(data)) {
+      cut = bindNew(vault, vault.defaultSet(), "t.tgz", "misc/t", bytes(11, 1000));
+      bindNew(vault, vault.defaultSet(), "u.tgz", "misc/u", bytes(12, 1000));
+      Path f = vault.file(cut).orElseThrow();
+      f.toFile().setWritable(true);
+      try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.truncate(500);
+      }
+      assertEquals(List.of(cut), vault.backup(tmp.resolve("linked")).missing());
+      assertEquals(List.of(cut), vault.backup(tmp.resolve("copied"), false).missing());
+    }
+    for (String b : List.of("linked", "copied")) {
+      try (Vault restored = Vault.open(tmp.resolve(b))) {
+        assertEquals(List.of(cut), restored.recovery().dropped(), b);
+        assertEquals(1, restored.listBlobs(Optional.empty(), 10).size(), b);
+      }
+    }
+  }
+
+  @Test
   void aTargetThatExistsAndIsNotEmptyIsRefused() throws IOException {
     Path data = tmp.resolve("data");
     Path to = Files.createDirectories(tmp.resolve("full"));
