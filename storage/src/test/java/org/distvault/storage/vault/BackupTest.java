@@ -199,6 +199,40 @@ class BackupTest {
   }
 
   @Test
+  void onAnotherFileSystemTheCatalogAndTheBlobsAreCopied() throws Exception {
+    Path shm = Path.of("/dev/shm");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm)
+        && !Files.getFileStore(shm).equals(Files.getFileStore(tmp)), "no second file system at /dev/shm");
+    Path data = tmp.resolve("data");
+    Path to = shm.resolve("distvault-backup-test-" + java.util.UUID.randomUUID());
+    try {
+      Seal seal;
+      try (Vault vault = Vault.open(data)) {
+        bindNew(vault, vault.defaultSet(), "c.tgz", "misc/c", bytes(13, 20_000));
+        bindNew(vault, vault.defaultSet(), "e.tgz", "misc/e", bytes(14, 30_000));
+        seal = vault.seal(Instant.parse("2026-12-06T12:00:00Z"));
+        vault.append(LogKind.VIOLATIONS, violation(1));
+        BackupReport r = vault.backup(to);
+        assertEquals(2, r.copied());
+        assertEquals(0, r.linked());
+      }
+      try (Vault restored = Vault.open(to)) {
+        assertEquals(Optional.of(seal), restored.sealed());
+        assertEquals(1, restored.lastCursor(LogKind.VIOLATIONS));
+        assertEquals(2, restored.listBlobs(Optional.empty(), 10).size());
+      }
+    } finally {
+      if (Files.exists(to)) {
+        try (var walk = Files.walk(to)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void aTargetThatExistsAndIsNotEmptyIsRefused() throws IOException {
     Path data = tmp.resolve("data");
     Path to = Files.createDirectories(tmp.resolve("full"));
