@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.distvault.storage.blob.BlobLayout;
 import org.distvault.storage.catalog.Catalog;
@@ -111,7 +112,7 @@ final class Backup {
       log.warn("backup {}: the checkpoint's store {} and seals {} differ from the store state's {} {}; the"
           + " checkpoint's are kept", to, storeId, seals, live.storeId(), live.seals());
     }
-    new StoreState(storeId, live.createdAt(), new java.util.TreeMap<>(seals), cursor).write(to);
+    new StoreState(storeId, live.createdAt(), new TreeMap<>(seals), cursor).write(to);
 
     copySeals(to);
     long violationLines = copyViolations(to, cursor);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.distvault.storage.blob.BlobBackend;
 import org.distvault.storage.blob.BlobLayout;
 import org.distvault.storage.blob.BlobStore;
@@ -69,6 +70,8 @@ public final class Vault implements AutoCloseable {
   private final StateKeeper keeper;
   private final LocateCache located;
   private final SourceSet defaultSet;
+  /** Set while a {@link #backup} runs: one at a time. */
+  private final AtomicBoolean backingUp = new AtomicBoolean();
 
   private Vault(BlobStore store, Catalog catalog, Clock clock, StateKeeper keeper, RecoveryReport recovery) {
     this.store = store;
@@ -642,8 +645,6 @@ public final class Vault implements AutoCloseable {
       backingUp.set(false);
     }
   }
-
-  private final java.util.concurrent.atomic.AtomicBoolean backingUp = new java.util.concurrent.atomic.AtomicBoolean();
 
   @Override
   public void close() throws IOException {
