@@ -17,6 +17,7 @@ import org.distvault.server.admin.SetsResource;
 import org.distvault.server.admin.StatsResource;
 import org.distvault.server.admin.UploadGate;
 import org.distvault.server.admin.ViolationsResource;
+import org.distvault.server.admin.ingest.BackupHandler;
 import org.distvault.server.admin.ingest.BlobUploadHandler;
 import org.distvault.server.admin.ingest.HaveHandler;
 import org.distvault.server.admin.ingest.ManifestUploadHandler;
@@ -94,6 +95,7 @@ final class Routes {
         AdminRoute.exact("POST", "/api/v1/have", HAVE_BODY, p.ingest().have()),
         AdminRoute.exact("POST", "/api/v1/outcomes", OUTCOMES_BODY, p.ingest().outcomes()),
         AdminRoute.exact("POST", "/api/v1/scrub", small, p.ingest().scrub()),
+        AdminRoute.exact("POST", "/api/v1/backup", small, new BackupHandler(p.vault(), listener)),
         // ---- source sets: the un-prefixed ingest routes above are the default set's ----
         AdminRoute.exact("GET", "/api/v1/sets", small, sets.list()),
         AdminRoute.exact("GET", "/api/v1/sets/{set}", small, sets.get()),

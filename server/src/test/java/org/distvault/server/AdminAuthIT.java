@@ -62,7 +62,7 @@ class AdminAuthIT {
   @Test
   void everyAdminRouteRefusesEveryBadToken() throws IOException {
     List<AdminRoute> routes = s.server.adminRoutes();
-    assertEquals(20, routes.size(), "route table: " + routes);
+    assertEquals(21, routes.size(), "route table: " + routes);
     int checked = 0;
     for (AdminRoute route : routes) {
       for (BadAuth bad : badAuths()) {
@@ -77,7 +77,7 @@ class AdminAuthIT {
         checked++;
       }
     }
-    assertEquals(20 * badAuths().size(), checked);
+    assertEquals(21 * badAuths().size(), checked);
     assertEquals("online", s.server.modes().current().wireName(), "no bad request changed the mode");
   }
 
@@ -90,7 +90,10 @@ class AdminAuthIT {
         {"POST", "/api/v1/manifest", "{}", "400"},
         {"POST", "/api/v1/have", "{}", "400"},
         {"POST", "/api/v1/outcomes", "{}", "400"},
-        {"POST", "/api/v1/scrub", "", "200"}};
+        {"POST", "/api/v1/scrub", "", "200"},
+        {"POST", "/api/v1/backup", "{}", "400"},
+        {"POST", "/api/v1/backup", "{\"to\":\"relative/dir\"}", "400"},
+        {"POST", "/api/v1/backup", "{\"to\":\"/tmp/x\",\"extra\":1}", "400"}};
     for (String[] i : ingest) {
       Response r = s.admin().body(i[2]).request(i[0], i[1]);
       assertEquals(Integer.parseInt(i[3]), r.statusCode(), i[1] + ": " + r.asString());

@@ -493,6 +493,20 @@ public final class Catalog implements AutoCloseable {
   // ---- lifecycle ----
 
   /**
+   * Writes a consistent point-in-time copy of the catalog into {@code to} (which must not exist):
+   * a RocksDB checkpoint, with table files hard-linked where the file system allows. Every write
+   * that returned before this call is in it, no write is in it partly; the copy opens with {@link
+   * #open} as a catalog of its own. Concurrent writes keep going.
+   */
+  public void checkpoint(Path to) {
+    Objects.requireNonNull(to, "to");
+    guard.call("checkpoint", () -> {
+      store.checkpoint(to.toAbsolutePath().normalize());
+      return null;
+    });
+  }
+
+  /**
    * Waits for calls in flight, stops the log committer and closes RocksDB. Idempotent; later
    * calls of any other method throw {@link IllegalStateException}.
    */

@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -156,6 +157,17 @@ final class RocksStore implements AutoCloseable {
   /** Writes {@code batch} atomically with a synced WAL. */
   void writeSynced(WriteBatchWithIndex batch) throws RocksDBException {
     db.write(synced, batch);
+  }
+
+  /**
+   * Writes a consistent copy of the database as of now into {@code to}, which must not exist:
+   * RocksDB's own checkpoint (table files hard-linked when {@code to} is on the same file system,
+   * copied otherwise; the live write-ahead log copied), openable as a database of its own.
+   */
+  void checkpoint(Path to) throws RocksDBException {
+    try (Checkpoint cp = Checkpoint.create(db)) {
+      cp.createCheckpoint(to.toString());
+    }
   }
 
   /** Closes handles, then the database, then the options; call once. */

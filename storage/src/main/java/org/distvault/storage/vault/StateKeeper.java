@@ -194,6 +194,15 @@ final class StateKeeper implements AutoCloseable {
     catalog.putState(sealKey(set), StoreState.sealBytes(Optional.empty()));
   }
 
+  /**
+   * Runs {@code action} while no seal changes, and returns the state in force meanwhile: for a
+   * backup's checkpoint, whose seals must be the ones this state records.
+   */
+  synchronized StoreState whileStill(Runnable action) {
+    action.run();
+    return state;
+  }
+
   /** Copies the catalog's violation cursor to the file if it moved. */
   synchronized void flushCursor() throws IOException {
     long c = catalog.lastCursor(LogKind.VIOLATIONS);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.distvault.storage.blob.BlobBackend;
 import org.distvault.storage.blob.BlobLayout;
 import org.distvault.storage.blob.BlobStore;
@@ -69,6 +70,8 @@ public final class Vault implements AutoCloseable {
   private final StateKeeper keeper;
   private final LocateCache located;
   private final SourceSet defaultSet;
+  /** Set while a {@link #backup} runs: one at a time. */
+  private final AtomicBoolean backingUp = new AtomicBoolean();
 
   private Vault(BlobStore store, Catalog catalog, Clock clock, StateKeeper keeper, RecoveryReport recovery) {
     this.store = store;
@@ -609,6 +612,38 @@ public final class Vault implements AutoCloseable {
   /** The store's id, given at creation and kept outside the catalog too. */
   public String storeId() {
     return keeper.storeId();
+  }
+
+  /**
+   * Writes a consistent point-in-time backup of the whole store into {@code to} while the store
+   * keeps serving: a RocksDB checkpoint of the catalog ({@code to/index}), the file of every blob it
+   * records ({@code to/blobs/sha512/..}: hard links on the same file system, verified copies
+   * otherwise), the seal listings, {@code to/store.state} and {@code to/log/violations.jsonl} as of
+   * the checkpoint, and the manifest {@code to/backup.json}, written last. Not the admin token.
+   * {@code Vault.open(to)} (that is {@code serve --data to}) opens it as the same store with the
+   * same sets, seals, violations and audit log as at the checkpoint. Blobs recorded after the
+   * checkpoint are not in it; a recorded blob whose file is gone is reported in {@link
+   * BackupReport#missing}. One backup at a time.
+   *
+   * @throws IllegalArgumentException when {@code to} exists and is not an empty directory, or lies
+   *     inside the data directory
+   * @throws IllegalStateException when another backup of this vault is running
+   */
+  public BackupReport backup(Path to) throws IOException {
+    return backup(to, true);
+  }
+
+  /** {@link #backup(Path)}; without {@code links} every blob file is copied (for tests). */
+  BackupReport backup(Path to, boolean links) throws IOException {
+    Objects.requireNonNull(to, "to");
+    if (!backingUp.compareAndSet(false, true)) {
+      throw new IllegalStateException("a backup is already running");
+    }
+    try {
+      return new Backup(store.dataDir(), catalog, keeper, clock, links).take(to);
+    } finally {
+      backingUp.set(false);
+    }
   }
 
   @Override

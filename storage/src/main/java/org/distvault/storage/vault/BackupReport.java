@@ -1,0 +1,46 @@
+package org.distvault.storage.vault;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.record.Seal;
+
+/**
+ * What {@link Vault#backup} wrote, as of its point in time (the catalog checkpoint); also the
+ * content of the backup's {@code backup.json}.
+ *
+ * @param directory the backup directory, absolute
+ * @param time when the checkpoint was taken
+ * @param storeId the store's id (the restored store keeps it)
+ * @param sets every set of the store, with its seal if sealed
+ * @param blobs blob files in the backup
+ * @param bytes their total size
+ * @param linked blob files hard-linked
+ * @param copied blob files copied (and verified)
+ * @param missing blobs the checkpoint records that are not in the backup: their file was gone (e.g.
+ *     dropped by a scrub since) or did not hold what the record says (another size; a copy that
+ *     did not hash right)
+ * @param violationCursor the cursor of the last violation in the backup
+ * @param violations how many violations the backup holds (the cursor, unless a recovery left holes)
+ * @param violationLines lines copied from {@code DATA/log/violations.jsonl}
+ * @param auditCursor the last audit entry in the backup
+ */
+public record BackupReport(
+    Path directory, Instant time, String storeId, List<SetState> sets, long blobs, long bytes, long linked,
+    long copied, List<Digest> missing, long violationCursor, long violations, long violationLines, long auditCursor) {
+  public BackupReport {
+    sets = List.copyOf(sets);
+    missing = List.copyOf(missing);
+  }
+
+  /** A set as the backup holds it. */
+  public record SetState(String name, Optional<Seal> seal) {}
+
+  /** The manifest as a JSON-ready map (what {@code backup.json} holds). */
+  public Map<String, Object> json() {
+    return Backup.json(this);
+  }
+}
