@@ -163,15 +163,24 @@ class ExportImportIT {
     assertEquals(4, sealJson.path("entries").asLong());
     assertEquals(sealA.path("at").asText(), sealJson.path("at").asText());
 
-    // A plain DISTDIR check, as pkgsrc's checksum target does it: sha512sum -c of a distinfo's lines.
+    // A plain DISTDIR check, as pkgsrc's checksum step does it: the SHA512 lines of the packages'
+    // distinfo (one package of the ambiguous name, wip/p1, whose content is in DISTDIR), checked
+    // with sha512sum -c, which reads distinfo's "SHA512 (name) = hex" lines as they are.
+    Path distinfo = tmp.resolve("distinfo");
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    files.put("a-1.0.tgz", plain);
+    files.put("sub/x-1.0.tgz", sub);
+    files.put(AMBIGUOUS, v1);
+    PrefetchCommandIT.writeDistinfo(distinfo, files);
     Path sums = tmp.resolve("SHA512SUMS");
-    Files.writeString(sums, TestContent.sha512(plain) + "  a-1.0.tgz\n" + TestContent.sha512(sub)
-        + "  sub/x-1.0.tgz\n" + TestContent.sha512(v1) + "  " + AMBIGUOUS + "\n");
-    Process p = new ProcessBuilder("sha512sum", "-c", sums.toString()).directory(exp.toFile())
+    Files.write(sums, Files.readAllLines(distinfo).stream().filter(l -> l.startsWith("SHA512 (")).toList());
+    assertEquals(3, Files.readAllLines(sums).size());
+    Process p = new ProcessBuilder("sha512sum", "--strict", "-c", sums.toString()).directory(exp.toFile())
         .redirectErrorStream(true).start();
     String check = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), check);
+    assertEquals(3, check.lines().filter(l -> l.endsWith(": OK")).count(), check);
 
     // Again: nothing new.
     CliRun again = a.cli("export", SET, "--to", exp.toString());
