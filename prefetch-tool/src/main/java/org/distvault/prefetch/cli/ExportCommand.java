@@ -50,9 +50,8 @@ import picocli.CommandLine.Spec;
         "Exit 0 when every bound distfile is in DIR, 1 when one could not be exported, 2 for a set that is not "
             + "sealed or bad usage."})
 public final class ExportCommand implements Callable<Integer> {
-  /** Bounds the paging through the listing: 10,000 pages of 1,000 names. */
-  static final int MAX_PAGES = 10_000;
-  static final int PAGE = 1000;
+  /** Bounds the paging through the listing. */
+  static final int MAX_PAGES = 100_000;
 
   @Spec CommandSpec spec;
 
@@ -64,6 +63,10 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--to", required = true, paramLabel = "DIR",
       description = "The directory to write (created if missing; an earlier export there is resumed)")
   Path to;
+
+  /** Names per listing request; hidden, for tests that page through a small set. */
+  @Option(names = "--listing-page", hidden = true, paramLabel = "N", defaultValue = "1000")
+  int listingPage;
 
   @Option(names = "--progress-seconds", paramLabel = "N", defaultValue = "5",
       description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE})")
@@ -80,6 +83,9 @@ public final class ExportCommand implements Callable<Integer> {
     }
     if (progressSeconds < 1) {
       throw new CliException(ExitCode.USAGE, "--progress-seconds must be at least 1");
+    }
+    if (listingPage < 1 || listingPage > 10_000) {
+      throw new CliException(ExitCode.USAGE, "--listing-page must be from 1 to 10000");
     }
     if (Files.exists(to) && !Files.isDirectory(to)) {
       throw new CliException(ExitCode.USAGE, "--to " + to + " exists and is not a directory");
@@ -171,7 +177,7 @@ public final class ExportCommand implements Callable<Integer> {
     List<JsonNode> out = new ArrayList<>();
     String after = null;
     for (int page = 0; page < MAX_PAGES; page++) {
-      String path = "api/v1/sets/" + name + "/listing?limit=" + PAGE
+      String path = "api/v1/sets/" + name + "/listing?limit=" + listingPage
           + (after == null ? "" : "&after=" + queryValue(after));
       JsonNode reply = client.get(path);
       if (!reply.path("seal").equals(seal)) {
