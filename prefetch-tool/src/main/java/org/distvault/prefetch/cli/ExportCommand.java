@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Writes a sealed set to a directory for an air-gapped site.",
         "DIR gets every distfile the set binds in pkgsrc's DISTDIR layout (a name with a DIST_SUBDIR in that "
-            + "subdirectory, so that DISTDIR=DIR works for a plain pkgsrc build), plus DIR/.distvault/manifest.jsonl (every variant of the "
-            + "set with all its digests and the blob it is bound to) and DIR/.distvault/seal.json (the set's seal). "
+            + "subdirectory, so that DISTDIR=DIR works for a plain pkgsrc build), plus "
+            + "DIR/.distvault/manifest.jsonl (every variant of the set with all its digests and the blob it is bound "
+            + "to) and DIR/.distvault/seal.json (the set's seal). "
             + "A name bound to several contents (packages expecting different files under one name) has each content "
             + "in DIR/.distvault/variants/SHA512HEX and the one of its first variant in DIR/name; the report lists "
             + "them.",
