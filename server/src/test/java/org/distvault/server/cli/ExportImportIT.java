@@ -246,6 +246,26 @@ class ExportImportIT {
     assertEquals(digest, set(c, SET).path("seal").path("digest").asText());
   }
 
+  @Test
+  void aBlobDamagedOnTheServerIsNotKeptAndTheExportFails() throws Exception {
+    Path blob = TestContent.blobFiles(data).stream()
+        .filter(f -> f.getFileName().toString().equals(TestContent.sha512(plain))).findFirst().orElseThrow();
+    blob.toFile().setWritable(true);
+    byte[] bad = plain.clone();
+    bad[7] ^= 1;
+    Files.write(blob, bad);
+
+    Path exp = tmp.resolve("export");
+    CliRun export = a.cli("export", SET, "--to", exp.toString());
+    assertEquals(1, export.code(), export.toString());
+    assertTrue(export.out().contains("\nfailed: 1\n  a-1.0.tgz: "), export.out());
+    assertFalse(Files.exists(exp.resolve("a-1.0.tgz")));
+    assertArrayEquals(sub, Files.readAllBytes(exp.resolve("sub/x-1.0.tgz")), "the others are exported");
+    try (var files = Files.walk(exp)) {
+      assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".distvault-part")).toList());
+    }
+  }
+
   private CliServer another(Path dir) throws IOException {
     CliServer s = CliServer.start(dir);
     more.add(s);
