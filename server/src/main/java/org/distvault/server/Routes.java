@@ -103,6 +103,7 @@ final class Routes {
         AdminRoute.exact("PUT", "/api/v1/sets/{set}/state", small, sets.putState()),
         AdminRoute.exact("GET", "/api/v1/sets/{set}/audit", small, sets.audit()),
         AdminRoute.exact("POST", "/api/v1/sets/{set}/entries", HAVE_BODY, sets.entries()),
+        AdminRoute.exact("GET", "/api/v1/sets/{set}/listing", small, sets.listing()),
         AdminRoute.exact("POST", "/api/v1/sets/{set}/manifest", MANIFEST_BODY, new SetScoped(p.sets(), true,
             (name, set, actor, gate) -> new ManifestUploadHandler(p.vault(), () -> p.sets().create(name, actor), gate,
                 listener))),

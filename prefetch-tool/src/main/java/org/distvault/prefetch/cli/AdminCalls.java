@@ -83,6 +83,24 @@ public final class AdminCalls {
     }
   }
 
+  /** GETs {@code path} and streams its body into {@code out}; returns the bytes copied. */
+  public long download(String path, java.io.OutputStream out) throws CliException {
+    try {
+      return api.download(path, out);
+    } catch (IOException e) {
+      throw failure(e);
+    }
+  }
+
+  /** PUTs the file {@code body} (streamed, not read into memory) to {@code path} with {@code headers}. */
+  public JsonNode put(String path, Path body, Map<String, String> headers) throws CliException {
+    try {
+      return api.sendFile("PUT", path, "application/octet-stream", body, headers);
+    } catch (IOException e) {
+      throw failure(e);
+    }
+  }
+
   /** The prefetch run's sink over the same client: blob uploads, presence checks, outcomes. */
   public ServerClient blobSink() {
     return new ServerClient(api);

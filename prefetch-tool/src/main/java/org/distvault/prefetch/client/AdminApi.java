@@ -103,6 +103,39 @@ public final class AdminApi {
     return send(r.build());
   }
 
+  /**
+   * GETs {@code path} and streams the body into {@code out} (never whole in memory); returns the
+   * number of bytes copied. An error status is an {@link AdminApiException}, as for the JSON
+   * requests. For the public content-addressed route {@code by-hash/sha512/<hex>}.
+   */
+  public long download(String path, java.io.OutputStream out) throws IOException {
+    HttpRequest request = request(path, timeout).setHeader("Accept", "application/octet-stream").GET().build();
+    String what = "GET /" + base.relativize(request.uri());
+    HttpResponse<java.io.InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (ConnectException e) {
+      throw new ServerUnreachableException("cannot connect to " + base + ": "
+          + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException(what + ": interrupted");
+    } catch (IOException e) {
+      throw new IOException(what + " failed: " + e, e);
+    }
+    try (java.io.InputStream in = response.body()) {
+      int status = response.statusCode();
+      if (status < 200 || status >= 300) {
+        throw new AdminApiException(what, status, reasonOf(in.readNBytes(4096)));
+      }
+      try {
+        return in.transferTo(out);
+      } catch (IOException e) {
+        throw new IOException(what + " failed while copying the body: " + e, e);
+      }
+    }
+  }
+
   private HttpRequest.Builder request(String path, Duration within) {
     return HttpRequest.newBuilder(base.resolve(path))
         .timeout(within)

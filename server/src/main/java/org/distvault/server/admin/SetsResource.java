@@ -7,14 +7,17 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Methods;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.distvault.server.admin.JsonEndpoint.Reply;
 import org.distvault.server.mode.SetService;
+import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.Seal;
 import org.distvault.storage.record.SetSummary;
@@ -156,6 +159,77 @@ public final class SetsResource {
       }
       return Reply.ok(reply);
     });
+  }
+
+  /** Default distfile names per listing page. */
+  static final int DEFAULT_LISTING_LIMIT = 1000;
+
+  /**
+   * {@code GET /api/v1/sets/<set>/listing?after=<name>&limit=<n>}: the whole set, paged by
+   * distfile name (bytewise): {@code {"name","state","seal":{...}|null,"entries":[ENTRY...],
+   * "next":name|null}}, one ENTRY {@code {"name","variant","pkgpaths","size","digests","urls",
+   * "sha512"}} per variant of each name: {@code sha512} is the blob the variant is bound to, or
+   * null when it is unbound; for a bound variant {@code size} is the blob's and {@code digests}
+   * every digest the expectation and the blob record know. What {@code distvault export} reads;
+   * the seal in each page lets it check that the set did not change between pages.
+   */
+  public HttpHandler listing() {
+    return JsonEndpoint.of(Methods.GET, (exchange, body) -> {
+      SourceSet set = existing(exchange);
+      QueryParams q = QueryParams.of(exchange, Set.of("after", "limit"));
+      int limit = (int) q.number("limit", 1, Vault.MAX_PAGE, DEFAULT_LISTING_LIMIT);
+      Optional<String> rawAfter = q.text("after");
+      if (rawAfter.isPresent() && DistfileName.problem(rawAfter.get()) != null) {
+        throw ApiException.badRequest("query parameter 'after': " + DistfileName.problem(rawAfter.get()));
+      }
+      Optional<DistfileName> after = rawAfter.map(DistfileName::of);
+      // The seal is read before the page: a page read after a change has another seal than its
+      // predecessors, which the reader sees.
+      Optional<Seal> seal = set.sealed();
+      List<DistfileRecord> page = set.listDistfiles(after, limit);
+      ObjectNode reply = JsonReply.object();
+      reply.put("name", set.name().value());
+      reply.put("state", seal.isPresent() ? "sealed" : "filling");
+      reply.set("seal", json(seal));
+      ArrayNode entries = reply.putArray("entries");
+      for (DistfileRecord r : page) {
+        for (Variant v : r.variants()) {
+          entries.add(listingEntry(r.name(), v));
+        }
+      }
+      if (page.size() < limit) {
+        reply.putNull("next");
+      } else {
+        reply.put("next", page.get(page.size() - 1).name().value());
+      }
+      return Reply.ok(reply);
+    });
+  }
+
+  private ObjectNode listingEntry(DistfileName name, Variant v) {
+    Optional<BlobRecord> blob = v.blob().flatMap(sets::blob);
+    ObjectNode o = manifestLine(name, v);
+    o.put("variant", v.id());
+    if (blob.isPresent()) {
+      o.put("size", blob.get().size());
+      ObjectNode digests = o.putObject("digests");
+      Digests all = v.digests();
+      try {
+        all = all.merge(blob.get().digests());
+      } catch (IllegalArgumentException conflict) {
+        // Cannot happen for a binding the catalog accepted; the blob's own digests are the truth.
+        all = blob.get().digests();
+      }
+      all.toHexMap().forEach(digests::put);
+      o.put("sha512", blob.get().sha512().hex());
+    } else if (v.blob().isPresent()) {
+      // Bound, but the blob record is gone (a scrub dropped it from a sealed set): say which.
+      o.put("sha512", v.blob().get().hex());
+      o.put("blobMissing", true);
+    } else {
+      o.putNull("sha512");
+    }
+    return o;
   }
 
   /** Most names one entries request may ask for. */

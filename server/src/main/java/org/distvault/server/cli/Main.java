@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.distvault.prefetch.cli.CommandRunner;
 import org.distvault.prefetch.cli.ExitCode;
+import org.distvault.prefetch.cli.ExportCommand;
+import org.distvault.prefetch.cli.ImportCommand;
 import org.distvault.prefetch.cli.ManifestCommand;
 import org.distvault.prefetch.cli.PrefetchCommand;
 import org.distvault.prefetch.cli.RefillCommand;
@@ -21,7 +23,8 @@ import picocli.CommandLine;
     versionProvider = Main.Version.class,
     description = "Distfile cache for pkgsrc bulk builds with a sealed offline mode.",
     subcommands = {ServeCommand.class, ModeCommand.class, SetsCommand.class, SealCommand.class,
-        UnsealCommand.class, PrefetchCommand.class, RefillCommand.class, ManifestCommand.class,
+        UnsealCommand.class, PrefetchCommand.class, RefillCommand.class, ExportCommand.class,
+        ImportCommand.class, ManifestCommand.class,
         ViolationsCommand.class, ScrubCommand.class, BackupCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and something failed", "2:bad usage or bad input"})

@@ -120,6 +120,11 @@ public final class SetService {
     return out;
   }
 
+  /** The record of the held blob with this SHA-512, if there is one (blobs are shared by every set). */
+  public Optional<org.distvault.storage.record.BlobRecord> blob(org.distvault.storage.digest.Digest sha512) {
+    return vault.blob(sha512);
+  }
+
   /** The set, if the store has it. */
   public Optional<SourceSet> find(SetName name) {
     return vault.set(name);
