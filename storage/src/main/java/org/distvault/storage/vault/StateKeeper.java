@@ -58,6 +58,7 @@ final class StateKeeper implements AutoCloseable {
   private final Catalog catalog;
   private final Sealer sealer;
   private final SetRegistry registry;
+  private final SealHistory history;
   private final ScheduledExecutorService flusher;
   private StoreState state;
 
@@ -66,6 +67,7 @@ final class StateKeeper implements AutoCloseable {
     this.catalog = catalog;
     this.sealer = sealer;
     this.registry = registry;
+    this.history = new SealHistory(catalog);
     this.state = state;
     this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "store-state " + dataDir);
@@ -175,6 +177,16 @@ final class StateKeeper implements AutoCloseable {
     return state.seals();
   }
 
+  /** The last seals of each set, newest first. */
+  SealHistory history() {
+    return history;
+  }
+
+  /** The sealer, which knows where each seal's listing is kept. */
+  Sealer sealer() {
+    return sealer;
+  }
+
   /** The store's id. */
   synchronized String storeId() {
     return state.storeId();
@@ -183,6 +195,7 @@ final class StateKeeper implements AutoCloseable {
   /** Computes the seal of what {@code set} binds, keeps its listing, and records it: the file first. */
   synchronized Seal seal(SetName set, Instant at) throws IOException {
     Seal seal = sealer.sealAndKeep(set, at);
+    history.record(set, seal); // before it takes effect: a crash leaves one seal too many remembered
     write(state.withSeal(set, Optional.of(seal)));
     catalog.putState(sealKey(set), StoreState.sealBytes(Optional.of(seal)));
     return seal;

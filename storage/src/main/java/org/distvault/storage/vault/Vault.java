@@ -69,6 +69,10 @@ public final class Vault implements AutoCloseable {
   private final StateKeeper keeper;
   private final LocateCache located;
   private final SourceSet defaultSet;
+  private final Touches touches = new Touches();
+  /** What maintenance (a garbage collection or a scrub) runs, if any: one at a time. */
+  private final java.util.concurrent.atomic.AtomicReference<String> maintenance =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private Vault(BlobStore store, Catalog catalog, Clock clock, StateKeeper keeper, RecoveryReport recovery) {
     this.store = store;
@@ -80,6 +84,7 @@ public final class Vault implements AutoCloseable {
     this.recovery = recovery;
     this.located = new LocateCache(catalog::generation, LocateCache.MAX_ENTRIES);
     this.defaultSet = sourceSet(SetName.DEFAULT);
+    store.onPublished(touches::touch);
   }
 
   /** How {@link #open} treats the catalog it finds. */
@@ -241,6 +246,7 @@ public final class Vault implements AutoCloseable {
    * @throws IllegalArgumentException when the blob conflicts with its record (another size)
    */
   public BlobRecord record(StoredBlob blob) {
+    touches.touch(blob.sha512()); // a garbage collection running now spares it
     Optional<BlobRecord> existing = catalog.blob(blob.sha512());
     if (existing.isPresent() && existing.get().size() == blob.size()
         && existing.get().digests().algorithms().containsAll(blob.digests().algorithms())) {
@@ -383,6 +389,7 @@ public final class Vault implements AutoCloseable {
     synchronized (keeper.sets()) {
       keeper.sets().remove(name);
     }
+    keeper.history().forget(name);
     return names;
   }
 
@@ -518,6 +525,51 @@ public final class Vault implements AutoCloseable {
    * it anew).
    */
   public ScrubReport scrub() throws IOException {
+    begin("a scrub");
+    try {
+      return scrubNow();
+    } finally {
+      maintenance.set(null);
+    }
+  }
+
+  private void begin(String what) {
+    if (!maintenance.compareAndSet(null, what)) {
+      throw new VaultBusyException(maintenance.get() + " is running");
+    }
+  }
+
+  /**
+   * Collects garbage: counts every recorded blob that is not live and, with {@code apply}, deletes
+   * them, oldest first, until {@code bytesWanted} bytes are freed ({@link Long#MAX_VALUE}: all).
+   * A blob is live when a filling set expects or binds it, when a sealed set's seal in force
+   * contains it, or when one of the last {@code keepSeals} seals of a set contains it. A blob
+   * that an ingest stores or records, or a bind binds, while the collection runs is never deleted
+   * (see {@link GarbageCollector}).
+   *
+   * @throws VaultBusyException while another collection or a scrub runs
+   * @throws IllegalStateException when a kept seal's listing is missing (nothing was deleted)
+   */
+  public GcReport gc(int keepSeals, boolean apply, long bytesWanted) throws IOException {
+    return gc(keepSeals, apply, bytesWanted, () -> { });
+  }
+
+  /** {@link #gc}, running {@code beforeSweep} between the mark and the deletions (for tests). */
+  GcReport gc(int keepSeals, boolean apply, long bytesWanted, Runnable beforeSweep) throws IOException {
+    begin("a garbage collection");
+    try {
+      return new GarbageCollector(catalog, store, keeper, touches, beforeSweep).run(keepSeals, apply, bytesWanted);
+    } finally {
+      maintenance.set(null);
+    }
+  }
+
+  /** The seals of {@code set} remembered for {@link #gc}, newest first (at most 16). */
+  public List<Seal> sealHistory(SetName set) {
+    return keeper.history().of(set);
+  }
+
+  private ScrubReport scrubNow() throws IOException {
     ScrubReport report =
         blobs
             .verify(
