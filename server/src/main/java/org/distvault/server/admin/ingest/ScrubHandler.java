@@ -19,6 +19,7 @@ import org.distvault.storage.blob.CorruptBlob;
 import org.distvault.storage.blob.ScrubReport;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.vault.Vault;
+import org.distvault.storage.vault.VaultBusyException;
 
 /**
  * {@code POST /api/v1/scrub}: re-hashes every blob now ({@link Vault#scrub}: corrupt blobs are
@@ -68,6 +69,8 @@ public final class ScrubHandler implements HttpHandler {
     ScrubReport report;
     try {
       report = scrub.run();
+    } catch (VaultBusyException e) {
+      throw new ApiException(409, "busy", e.getMessage());
     } finally {
       running.set(false);
     }
