@@ -160,6 +160,11 @@ final class StateKeeper implements AutoCloseable {
           seal.get().digest());
       write(state.withSeal(set, seal));
     }
+    if (history.of(set).isEmpty()) {
+      // A store sealed before seals were remembered, or a catalog rebuilt by --recover: the seal
+      // in force is the one seal known.
+      history.record(set, seal.get());
+    }
   }
 
   /** The seal in force of {@code set}, if it is sealed. */

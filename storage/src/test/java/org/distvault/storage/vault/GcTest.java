@@ -118,6 +118,21 @@ class GcTest {
   }
 
   @Test
+  void aSealedSetWithoutHistoryRemembersItsSealInForceAtTheNextStart() throws IOException {
+    Seal seal;
+    try (Vault vault = Vault.open(data)) {
+      SourceSet a = vault.createSet(A);
+      bindNew(vault, a, "one.tgz", "misc/one", bytes(71, 10));
+      seal = a.seal(Instant.parse("2026-01-01T00:00:00Z"));
+      vault.catalog().putState(SealHistory.key(A), new byte[0]); // as a store from before the history
+      assertEquals(List.of(), vault.sealHistory(A));
+    }
+    try (Vault again = Vault.open(data)) {
+      assertEquals(List.of(seal), again.sealHistory(A));
+    }
+  }
+
+  @Test
   void aMissingListingOfAKeptSealStopsTheCollection() throws IOException {
     try (Vault vault = Vault.open(data)) {
       SourceSet a = vault.createSet(A);
