@@ -109,4 +109,14 @@ class ScrubHandlerTest {
     assertEquals(200, first.get(30, TimeUnit.SECONDS).statusCode());
     assertEquals(200, server.post("/held/scrub", "").statusCode(), "the next scrub may run");
   }
+
+  @Test
+  void aScrubWhileAGarbageCollectionRunsIs409() throws Exception {
+    server = IngestServer.start(data, v -> new ScrubHandler(() -> {
+      throw new org.distvault.storage.vault.VaultBusyException("a garbage collection is running");
+    }, IngestListener.NONE), "/busy/scrub");
+    HttpResponse<String> r = server.post("/busy/scrub", "");
+    assertEquals(409, r.statusCode());
+    assertEquals("{\"error\":\"a garbage collection is running\"}\n", r.body());
+  }
 }
