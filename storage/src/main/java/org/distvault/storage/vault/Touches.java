@@ -19,12 +19,19 @@ final class Touches {
   private final Map<Digest, Long> last = new ConcurrentHashMap<>();
   /** The start of the collection running, or Long.MAX_VALUE when none is. */
   private volatile long needed = Long.MAX_VALUE;
+  /** The size at which old touches are forgotten next (doubles while a collection needs them all). */
+  private volatile int pruneAt = MAX;
 
   void touch(Digest sha512) {
     last.put(sha512, seq.incrementAndGet());
-    if (last.size() > MAX) {
-      long keepAfter = Math.min(needed, seq.get() - MAX / 2);
-      last.values().removeIf(s -> s <= keepAfter);
+    if (last.size() > pruneAt) {
+      synchronized (this) {
+        if (last.size() > pruneAt) {
+          long keepAfter = Math.min(needed, seq.get() - MAX / 2);
+          last.values().removeIf(s -> s <= keepAfter);
+          pruneAt = Math.max(MAX, 2 * last.size());
+        }
+      }
     }
   }
 
