@@ -91,6 +91,8 @@ class GcCommandIT {
     assertEquals(onlyB1.length + onlyB2.length, r.path("garbage").path("bytes").asLong());
     assertEquals(Set.of(TestContent.sha512(onlyB1), TestContent.sha512(onlyB2)), shas(r));
     assertEquals(TestContent.sha512(onlyB2), r.path("largest").get(0).path("sha512").asText(), "largest first");
+    assertEquals("[\"b-data-1.0.tgz\"]", r.path("largest").get(0).path("names").toString(),
+        "named from what the deleted set bound");
     JsonNode kept = r.path("keptBy").path("2026Q4");
     assertEquals(2, kept.path("count").asLong(), r.toString());
     assertEquals(onlyA.length + shared.length, kept.path("bytes").asLong());
@@ -120,6 +122,8 @@ class GcCommandIT {
     assertEquals(200, s.statusCode());
     assertArrayEquals(shared, s.body());
 
+    assertFalse(java.nio.file.Files.list(data.resolve("deleted-sets")).findAny().isPresent(),
+        "the names of a deleted set go with its last blob");
     JsonNode again = JSON.readTree(env.cli("gc", "--format", "json").out());
     assertEquals(0, again.path("garbage").path("count").asLong());
     String metrics = new String(env.get("/metrics").body(), java.nio.charset.StandardCharsets.UTF_8);

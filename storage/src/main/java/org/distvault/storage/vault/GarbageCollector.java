@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GarbageCollector {
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
+  /** Where {@link Vault#deleteSet} keeps the names a deleted set bound ({@code <set>-<millis>.tsv}). */
+  static final String DELETED_SETS = "deleted-sets";
 
   private final Catalog catalog;
   private final BlobStore blobs;
@@ -107,6 +109,8 @@ final class GarbageCollector {
     long freedBytes = 0;
     beforeSweep.run();
     if (apply) {
+      Set<String> left = new HashSet<>();
+      garbage.forEach(b -> left.add(b.sha512().hex()));
       List<BlobRecord> oldestFirst = new ArrayList<>(garbage);
       oldestFirst.sort(Comparator.comparing(BlobRecord::storedAt).thenComparing(b -> b.sha512().hex()));
       for (BlobRecord b : oldestFirst) {
@@ -117,12 +121,14 @@ final class GarbageCollector {
         if (blobs.collect(d, () -> !touches.since(d, start) && catalog.collectBlob(d))) {
           freedCount++;
           freedBytes += b.size();
+          left.remove(d.hex());
         } else {
           log.info("gc: blob {} was referenced while the collection ran: kept", d.hex());
         }
       }
       log.info("gc: {} garbage blobs ({} bytes), {} deleted ({} bytes)", garbage.size(), garbageBytes, freedCount,
           freedBytes);
+      forgetDeletedSetsWithoutGarbage(left);
     }
     return new GcReport(apply, keepSeals, garbage.size(), garbageBytes, listed, kept(live, sizes), freedCount,
         freedBytes);
@@ -198,7 +204,7 @@ final class GarbageCollector {
   private Map<Digest, TreeSet<String>> names(List<BlobRecord> of) throws IOException {
     Map<String, TreeSet<String>> byHex = new HashMap<>();
     of.forEach(b -> byHex.put(b.sha512().hex(), new TreeSet<>()));
-    Path dir = blobs.dataDir().resolve("seals");
+    for (Path dir : List.of(blobs.dataDir().resolve("seals"), blobs.dataDir().resolve(DELETED_SETS))) {
     if (!byHex.isEmpty() && Files.isDirectory(dir)) {
       try (DirectoryStream<Path> listings = Files.newDirectoryStream(dir, "*.tsv")) {
         for (Path listing : listings) {
@@ -216,6 +222,7 @@ final class GarbageCollector {
         }
       }
     }
+    }
     Map<Digest, TreeSet<String>> out = new HashMap<>();
     Set<Digest> wanted = new HashSet<>();
     of.forEach(b -> wanted.add(b.sha512()));
@@ -223,5 +230,29 @@ final class GarbageCollector {
       out.put(d, byHex.get(d.hex()));
     }
     return out;
+  }
+
+  /**
+   * Removes the kept names of deleted sets that name no garbage left: their other blobs are live
+   * (and named by whoever keeps them) or gone.
+   */
+  private void forgetDeletedSetsWithoutGarbage(Set<String> left) {
+    Path dir = blobs.dataDir().resolve(DELETED_SETS);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> listings = Files.newDirectoryStream(dir, "*.tsv")) {
+      for (Path listing : listings) {
+        boolean names;
+        try (var lines = Files.lines(listing, StandardCharsets.UTF_8)) {
+          names = lines.anyMatch(l -> left.contains(l.substring(l.lastIndexOf('\t') + 1)));
+        }
+        if (!names) {
+          Files.delete(listing);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("gc: cannot tidy {}: {}", dir, e.toString());
+    }
   }
 }

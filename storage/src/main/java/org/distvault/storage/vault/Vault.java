@@ -379,6 +379,7 @@ public final class Vault implements AutoCloseable {
     // The set stays frozen after its deletion, until createSet makes it anew: a request that
     // looked the set up before it was deleted must not write records back into it.
     set.freeze(deleted(name));
+    keepNamesOfDeleted(name);
     long names;
     try {
       names = catalog.deleteSet(name);
@@ -391,6 +392,30 @@ public final class Vault implements AutoCloseable {
     }
     keeper.history().forget(name);
     return names;
+  }
+
+  /**
+   * Keeps what a set being deleted binds ({@code name TAB sha512hex} lines) in {@code
+   * DATA/deleted-sets/<set>-<millis>.tsv}, so that a garbage collection can name the blobs it
+   * leaves; best effort (a failure is logged), and removed by the collection that deletes the last
+   * of those blobs.
+   */
+  private void keepNamesOfDeleted(SetName name) {
+    try {
+      java.util.TreeSet<byte[]> lines = keeper.sealer().lines(name);
+      if (lines.isEmpty()) {
+        return;
+      }
+      Path dir = Files.createDirectories(dataDir().resolve(GarbageCollector.DELETED_SETS));
+      Path file = dir.resolve(name.value() + "-" + clock.millis() + ".tsv");
+      try (java.io.OutputStream out = Files.newOutputStream(file)) {
+        for (byte[] line : lines) {
+          out.write(line);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot keep the names of deleted set {} for garbage collection reports: {}", name, e.toString());
+    }
   }
 
   private static String deleted(SetName name) {
