@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.distvault.prefetch.fetch.FetchSettings;
 import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.server.admin.AdminRoute;
@@ -19,6 +20,7 @@ import org.distvault.server.health.FreeSpace;
 import org.distvault.server.health.Health;
 import org.distvault.server.health.HealthBody;
 import org.distvault.server.health.HealthMonitor;
+import org.distvault.server.gc.GcService;
 import org.distvault.server.health.HealthSettings;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.HttpServing;
@@ -108,6 +110,16 @@ public final class DistvaultServer implements AutoCloseable {
 
   /** Starts a server watching its health with {@code healthSettings} (e.g. {@code --min-free-space}). */
   public static DistvaultServer start(ServerConfig config, HealthSettings healthSettings) throws IOException {
+    return start(config, healthSettings, GcService.DEFAULT_KEEP_SEALS, OptionalLong.empty());
+  }
+
+  /**
+   * Starts a server as {@link #start(ServerConfig, HealthSettings)} does, whose own garbage
+   * collections keep {@code keepSeals} seals per set and which, with {@code maxSize}, collects by
+   * itself when the stored blobs exceed it ({@code serve --max-size}).
+   */
+  public static DistvaultServer start(ServerConfig config, HealthSettings healthSettings, int keepSeals,
+      OptionalLong maxSize) throws IOException {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       Vault vault = Vault.open(config.dataDir());
@@ -151,11 +163,12 @@ public final class DistvaultServer implements AutoCloseable {
       ScrubRunner scrubs = new ScrubRunner(vault, config.clock(), last -> metrics.scrubFinished(last.at()));
       IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics, scrubs);
       OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault::blobsDeleted);
+      GcService gc = new GcService(vault, metrics, config.clock(), keepSeals, maxSize);
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
-          metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets);
+          metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets, gc);
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
       HealthMonitor monitor = HealthMonitor.start(healthSettings.checkInterval(), List.of(space::check,
-          new CatalogProbe(vault, health, config.clock()), violations::completeFile));
+          new CatalogProbe(vault, health, config.clock()), violations::completeFile, gc::checkSize));
       opened.add(0, monitor);
       HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes,
           new HealthBody(health, space, () -> modes.current().wireName(), () -> vault.stats().blobs())),

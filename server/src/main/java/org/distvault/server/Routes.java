@@ -24,6 +24,8 @@ import org.distvault.server.admin.ingest.ManifestUploadHandler;
 import org.distvault.server.admin.ingest.OutcomesHandler;
 import org.distvault.server.admin.ingest.ScrubHandler;
 import org.distvault.server.admin.ingest.ScrubRunner;
+import org.distvault.server.admin.GcResource;
+import org.distvault.server.gc.GcService;
 import org.distvault.server.health.HealthBody;
 import org.distvault.server.http.BlobSource;
 import org.distvault.server.http.DistfileRoutes;
@@ -72,7 +74,8 @@ final class Routes {
       Clock clock,
       Supplier<String> scrape,
       OpenBlobFiles files,
-      SetService sets) {}
+      SetService sets,
+      GcService gc) {}
 
   /** The admin route table. */
   static List<AdminRoute> adminTable(Parts p) {
@@ -96,6 +99,7 @@ final class Routes {
         AdminRoute.exact("POST", "/api/v1/outcomes", OUTCOMES_BODY, p.ingest().outcomes()),
         AdminRoute.exact("POST", "/api/v1/scrub", small, p.ingest().scrub()),
         AdminRoute.exact("POST", "/api/v1/backup", small, new BackupHandler(p.vault(), listener)),
+        AdminRoute.exact("POST", "/api/v1/gc", small, new GcResource(p.gc()).post()),
         // ---- source sets: the un-prefixed ingest routes above are the default set's ----
         AdminRoute.exact("GET", "/api/v1/sets", small, sets.list()),
         AdminRoute.exact("GET", "/api/v1/sets/{set}", small, sets.get()),

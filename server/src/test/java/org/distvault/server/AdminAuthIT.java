@@ -62,7 +62,7 @@ class AdminAuthIT {
   @Test
   void everyAdminRouteRefusesEveryBadToken() throws IOException {
     List<AdminRoute> routes = s.server.adminRoutes();
-    assertEquals(22, routes.size(), "route table: " + routes);
+    assertEquals(23, routes.size(), "route table: " + routes);
     int checked = 0;
     for (AdminRoute route : routes) {
       for (BadAuth bad : badAuths()) {
@@ -77,7 +77,7 @@ class AdminAuthIT {
         checked++;
       }
     }
-    assertEquals(22 * badAuths().size(), checked);
+    assertEquals(23 * badAuths().size(), checked);
     assertEquals("online", s.server.modes().current().wireName(), "no bad request changed the mode");
   }
 

@@ -60,6 +60,11 @@ final class SetClient {
     return api.sendJson("PUT", "api/v1/sets/" + set + "/state", "{\"state\":\"" + state + "\"}");
   }
 
+  /** {@code POST /api/v1/gc}. */
+  JsonNode gc(boolean apply) throws IOException {
+    return api.sendJson("POST", "api/v1/gc", "{\"apply\":" + apply + "}");
+  }
+
   JsonNode get(String path) throws IOException {
     return api.get(path);
   }

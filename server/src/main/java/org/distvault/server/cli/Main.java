@@ -24,8 +24,8 @@ import picocli.CommandLine;
     description = "Distfile cache for pkgsrc bulk builds with a sealed offline mode.",
     subcommands = {ServeCommand.class, ModeCommand.class, SetsCommand.class, SealCommand.class,
         UnsealCommand.class, PrefetchCommand.class, RefillCommand.class, ExportCommand.class,
-        ImportCommand.class, ManifestCommand.class,
-        ViolationsCommand.class, ScrubCommand.class, BackupCommand.class, CommandLine.HelpCommand.class},
+        ImportCommand.class, ManifestCommand.class, ViolationsCommand.class, ScrubCommand.class,
+        GcCommand.class, BackupCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the job ran and something failed", "2:bad usage or bad input"})
 public final class Main implements Runnable {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.distvault.prefetch.cli.CliException;
@@ -132,8 +133,23 @@ final class ServeCommand implements Callable<Integer> {
           + "directory's file system, e.g. 512M or 2G (default: 1G, or 5% of the file system if less)")
   Long minFreeSpace;
 
+  @Option(names = "--max-size", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "When the stored blobs exceed this size, e.g. 500G, collect garbage by itself, oldest first "
+          + "and only as much as needed; live blobs are never deleted (default: no bound)")
+  Long maxSize;
+
+  @Option(names = "--keep-seals", paramLabel = "N", defaultValue = "2",
+      description = "Seals per set whose blobs the garbage collections of --max-size keep (default: 2)")
+  int keepSeals;
+
   @Override
   public Integer call() throws CliException {
+    if (keepSeals < 0 || keepSeals > 16) {
+      throw new CliException(ExitCode.USAGE, "--keep-seals must be from 0 to 16");
+    }
+    if (maxSize != null && maxSize <= 0) {
+      throw new CliException(ExitCode.USAGE, "--max-size must be positive");
+    }
     if (drainSeconds < 0) {
       throw new CliException(ExitCode.USAGE, "--drain-timeout must not be negative");
     }
@@ -146,7 +162,8 @@ final class ServeCommand implements Callable<Integer> {
         Vault.open(config.dataDir(), BlobStoreOptions.defaults(), Vault.Start.RECOVER).close();
       }
       HealthSettings health = HealthSettings.defaults();
-      server = DistvaultServer.start(config, minFreeSpace == null ? health : health.withMinFreeBytes(minFreeSpace));
+      server = DistvaultServer.start(config, minFreeSpace == null ? health : health.withMinFreeBytes(minFreeSpace),
+          keepSeals, maxSize == null ? OptionalLong.empty() : OptionalLong.of(maxSize));
     } catch (StoreDamagedException e) {
       throw new CliException(ExitCode.FAILED, "refusing to start: " + e.getMessage(), e);
     } catch (BadTokenFileException e) {

@@ -56,6 +56,10 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
   private final Counter bytesServed;
   private final Counter scrubCorrupt;
   private final AtomicLong lastScrubSeconds = new AtomicLong();
+  private final AtomicLong gcGarbageBytes = new AtomicLong();
+  private final AtomicLong lastGcSeconds = new AtomicLong();
+  private final AtomicLong liveOverMaxSize = new AtomicLong();
+  private final Counter gcFreed;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   /** {@link #requests} by route and status (0 to 999; others are looked up each time). */
   private final AtomicReferenceArray<Counter> requestCounters =
@@ -81,6 +85,21 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
     Gauge.builder("distvault.last.scrub.timestamp", lastScrubSeconds, AtomicLong::doubleValue)
         .description("When the last scrub finished, in Unix seconds, also one of an earlier run (0: never)")
         .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("distvault.gc.garbage", gcGarbageBytes, AtomicLong::doubleValue)
+        .description("Garbage bytes (blobs nothing keeps live) left by the last garbage collection")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("distvault.gc.last.run.timestamp", lastGcSeconds, AtomicLong::doubleValue)
+        .description("When the last garbage collection finished, in Unix seconds (0: none since start)")
+        .baseUnit("seconds")
+        .register(registry);
+    gcFreed = Counter.builder("distvault.gc.freed")
+        .description("Bytes of garbage blobs deleted by garbage collections")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("distvault.live.bytes.over.max.size", liveOverMaxSize, AtomicLong::doubleValue)
+        .description("1 when the live blobs alone exceed serve --max-size (nothing live is deleted), else 0")
         .register(registry);
     for (Mode m : Mode.values()) {
       Gauge.builder("distvault.mode", () -> mode.get() == m ? 1 : 0)
@@ -210,6 +229,22 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
   /** A scrub finished at {@code at}: sets {@code distvault_last_scrub_timestamp_seconds}. */
   public void scrubFinished(Instant at) {
     lastScrubSeconds.set(at.getEpochSecond());
+  }
+
+  /**
+   * A garbage collection finished at {@code at}, leaving {@code garbageBytes} of garbage, having
+   * deleted {@code freedBytes}: {@code distvault_gc_garbage_bytes}, {@code
+   * distvault_gc_last_run_timestamp_seconds}, {@code distvault_gc_freed_bytes_total}.
+   */
+  public void gcFinished(Instant at, long garbageBytes, long freedBytes) {
+    gcGarbageBytes.set(garbageBytes);
+    lastGcSeconds.set(at.getEpochSecond());
+    gcFreed.increment(freedBytes);
+  }
+
+  /** Whether the live blobs alone exceed {@code --max-size}: {@code distvault_live_bytes_over_max_size}. */
+  public void liveOverMaxSize(boolean over) {
+    liveOverMaxSize.set(over ? 1 : 0);
   }
 
   /** Counts an upstream fetch of online read-through: {@code distvault_upstream_fetch_total{result}}. */

@@ -58,6 +58,8 @@ public final class BlobStore implements BlobBackend {
   /** Serialises check-then-rename per SHA-512 (by stripe) so that a duplicate sees the first. */
   private final Object[] stripes = new Object[STRIPES];
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Told of every blob published (stored or deduplicated), under the blob's stripe. */
+  private volatile Consumer<Digest> onPublished = d -> { };
 
   private BlobStore(Path dataDir, BlobStoreOptions options, FileChannel lockChannel)
       throws IOException {
@@ -337,6 +339,7 @@ public final class BlobStore implements BlobBackend {
     Digest sha512 = digests.get(DigestAlgorithm.SHA512).orElseThrow();
     Path target = layout.path(sha512);
     synchronized (stripe(sha512)) {
+      onPublished.accept(sha512);
       BasicFileAttributes existing = attributesOrNull(target);
       if (existing != null) {
         if (existing.isRegularFile() && existing.size() == size) {
@@ -359,6 +362,35 @@ public final class BlobStore implements BlobBackend {
       durableDirs.renamedInto(leaf);
     }
     return new StoredBlob(sha512, size, digests, target);
+  }
+
+  /**
+   * Sets who is told of each blob published by an ingest (a new file or a duplicate of a held
+   * one), before the file is checked or moved, under the same per-blob lock as {@link #collect}.
+   */
+  public void onPublished(Consumer<Digest> listener) {
+    this.onPublished = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Deletes a garbage blob's file, if {@code forget} (which drops its catalog record) agrees, both
+   * under the blob's lock, so that no ingest of the same content publishes in between: an ingest
+   * either comes first (and {@code forget} can see it) or stores the file anew after it.
+   *
+   * @return whether the blob was collected
+   */
+  public boolean collect(Digest sha512, java.util.function.BooleanSupplier forget) throws IOException {
+    checkOpen();
+    Path target = layout.path(sha512);
+    synchronized (stripe(sha512)) {
+      if (!forget.getAsBoolean()) {
+        return false;
+      }
+      if (Files.deleteIfExists(target)) {
+        Fsync.directory(target.getParent());
+      }
+      return true;
+    }
   }
 
   /** The attributes of {@code p} itself (links not followed), or null if it does not exist. */

@@ -371,6 +371,19 @@ public final class Catalog implements AutoCloseable {
         () -> committer.submitAlone(b -> records.removeBlob(b, sha512, keepBindings)));
   }
 
+  /**
+   * Drops the record of a blob that no variant of any set binds (garbage collection), in a write
+   * of its own: a bind is either before it (then nothing is dropped) or after it (then the bind
+   * finds no blob and fails). Call it before deleting the file, so that a record never outlives
+   * its file.
+   *
+   * @return whether the record was dropped; false when unknown or bound
+   */
+  public boolean collectBlob(Digest sha512) {
+    Digest.requireSha512(sha512);
+    return guard.call("collect blob", () -> committer.submitAlone(b -> records.collectBlob(b, sha512)));
+  }
+
   // ---- counts ----
 
   /**

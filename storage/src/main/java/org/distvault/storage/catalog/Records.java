@@ -290,6 +290,19 @@ final class Records {
   }
 
   /**
+   * Drops a blob that nothing binds (garbage collection): false, writing nothing, when the blob is
+   * unknown or a variant of any set is bound to it now. Runs alone, so no bind is in the same batch.
+   */
+  Boolean collectBlob(Batch b, Digest sha512) throws RocksDBException {
+    b.requireAlone();
+    if (blob(b, sha512).isEmpty() || isBound(sha512)) {
+      return false;
+    }
+    removeBlob(b, sha512, set -> false);
+    return true;
+  }
+
+  /**
    * Deletes every record of a set and its binding-index entries (never a blob). Runs alone.
    *
    * @return the number of distfile records deleted

@@ -58,6 +58,7 @@ final class StateKeeper implements AutoCloseable {
   private final Catalog catalog;
   private final Sealer sealer;
   private final SetRegistry registry;
+  private final SealHistory history;
   private final ScheduledExecutorService flusher;
   private StoreState state;
 
@@ -66,6 +67,7 @@ final class StateKeeper implements AutoCloseable {
     this.catalog = catalog;
     this.sealer = sealer;
     this.registry = registry;
+    this.history = new SealHistory(catalog);
     this.state = state;
     this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "store-state " + dataDir);
@@ -158,6 +160,11 @@ final class StateKeeper implements AutoCloseable {
           seal.get().digest());
       write(state.withSeal(set, seal));
     }
+    if (history.of(set).isEmpty()) {
+      // A store sealed before seals were remembered, or a catalog rebuilt by --recover: the seal
+      // in force is the one seal known.
+      history.record(set, seal.get());
+    }
   }
 
   /** The seal in force of {@code set}, if it is sealed. */
@@ -175,6 +182,16 @@ final class StateKeeper implements AutoCloseable {
     return state.seals();
   }
 
+  /** The last seals of each set, newest first. */
+  SealHistory history() {
+    return history;
+  }
+
+  /** The sealer, which knows where each seal's listing is kept. */
+  Sealer sealer() {
+    return sealer;
+  }
+
   /** The store's id. */
   synchronized String storeId() {
     return state.storeId();
@@ -183,6 +200,7 @@ final class StateKeeper implements AutoCloseable {
   /** Computes the seal of what {@code set} binds, keeps its listing, and records it: the file first. */
   synchronized Seal seal(SetName set, Instant at) throws IOException {
     Seal seal = sealer.sealAndKeep(set, at);
+    history.record(set, seal); // before it takes effect: a crash leaves one seal too many remembered
     write(state.withSeal(set, Optional.of(seal)));
     catalog.putState(sealKey(set), StoreState.sealBytes(Optional.of(seal)));
     return seal;

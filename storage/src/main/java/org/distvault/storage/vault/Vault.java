@@ -72,6 +72,10 @@ public final class Vault implements AutoCloseable {
   private final SourceSet defaultSet;
   /** Set while a {@link #backup} runs: one at a time. */
   private final AtomicBoolean backingUp = new AtomicBoolean();
+  private final Touches touches = new Touches();
+  /** What maintenance (a garbage collection or a scrub) runs, if any: one at a time. */
+  private final java.util.concurrent.atomic.AtomicReference<String> maintenance =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private Vault(BlobStore store, Catalog catalog, Clock clock, StateKeeper keeper, RecoveryReport recovery) {
     this.store = store;
@@ -83,6 +87,7 @@ public final class Vault implements AutoCloseable {
     this.recovery = recovery;
     this.located = new LocateCache(catalog::generation, LocateCache.MAX_ENTRIES);
     this.defaultSet = sourceSet(SetName.DEFAULT);
+    store.onPublished(touches::touch);
   }
 
   /** How {@link #open} treats the catalog it finds. */
@@ -244,6 +249,7 @@ public final class Vault implements AutoCloseable {
    * @throws IllegalArgumentException when the blob conflicts with its record (another size)
    */
   public BlobRecord record(StoredBlob blob) {
+    touches.touch(blob.sha512()); // a garbage collection running now spares it
     Optional<BlobRecord> existing = catalog.blob(blob.sha512());
     if (existing.isPresent() && existing.get().size() == blob.size()
         && existing.get().digests().algorithms().containsAll(blob.digests().algorithms())) {
@@ -376,6 +382,7 @@ public final class Vault implements AutoCloseable {
     // The set stays frozen after its deletion, until createSet makes it anew: a request that
     // looked the set up before it was deleted must not write records back into it.
     set.freeze(deleted(name));
+    keepNamesOfDeleted(name);
     long names;
     try {
       names = catalog.deleteSet(name);
@@ -386,7 +393,32 @@ public final class Vault implements AutoCloseable {
     synchronized (keeper.sets()) {
       keeper.sets().remove(name);
     }
+    keeper.history().forget(name);
     return names;
+  }
+
+  /**
+   * Keeps what a set being deleted binds ({@code name TAB sha512hex} lines) in {@code
+   * DATA/deleted-sets/<set>-<millis>.tsv}, so that a garbage collection can name the blobs it
+   * leaves; best effort (a failure is logged), and removed by the collection that deletes the last
+   * of those blobs.
+   */
+  private void keepNamesOfDeleted(SetName name) {
+    try {
+      java.util.TreeSet<byte[]> lines = keeper.sealer().lines(name);
+      if (lines.isEmpty()) {
+        return;
+      }
+      Path dir = Files.createDirectories(dataDir().resolve(GarbageCollector.DELETED_SETS));
+      Path file = dir.resolve(name.value() + "-" + clock.millis() + ".tsv");
+      try (java.io.OutputStream out = Files.newOutputStream(file)) {
+        for (byte[] line : lines) {
+          out.write(line);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot keep the names of deleted set {} for garbage collection reports: {}", name, e.toString());
+    }
   }
 
   private static String deleted(SetName name) {
@@ -521,6 +553,51 @@ public final class Vault implements AutoCloseable {
    * it anew).
    */
   public ScrubReport scrub() throws IOException {
+    begin("a scrub");
+    try {
+      return scrubNow();
+    } finally {
+      maintenance.set(null);
+    }
+  }
+
+  private void begin(String what) {
+    if (!maintenance.compareAndSet(null, what)) {
+      throw new VaultBusyException(maintenance.get() + " is running");
+    }
+  }
+
+  /**
+   * Collects garbage: counts every recorded blob that is not live and, with {@code apply}, deletes
+   * them, oldest first, until {@code bytesWanted} bytes are freed ({@link Long#MAX_VALUE}: all).
+   * A blob is live when a filling set expects or binds it, when a sealed set's seal in force
+   * contains it, or when one of the last {@code keepSeals} seals of a set contains it. A blob
+   * that an ingest stores or records, or a bind binds, while the collection runs is never deleted
+   * (see {@link GarbageCollector}).
+   *
+   * @throws VaultBusyException while another collection or a scrub runs
+   * @throws IllegalStateException when a kept seal's listing is missing (nothing was deleted)
+   */
+  public GcReport gc(int keepSeals, boolean apply, long bytesWanted) throws IOException {
+    return gc(keepSeals, apply, bytesWanted, () -> { });
+  }
+
+  /** {@link #gc}, running {@code beforeSweep} between the mark and the deletions (for tests). */
+  GcReport gc(int keepSeals, boolean apply, long bytesWanted, Runnable beforeSweep) throws IOException {
+    begin("a garbage collection");
+    try {
+      return new GarbageCollector(catalog, store, keeper, touches, beforeSweep).run(keepSeals, apply, bytesWanted);
+    } finally {
+      maintenance.set(null);
+    }
+  }
+
+  /** The seals of {@code set} remembered for {@link #gc}, newest first (at most 16). */
+  public List<Seal> sealHistory(SetName set) {
+    return keeper.history().of(set);
+  }
+
+  private ScrubReport scrubNow() throws IOException {
     ScrubReport report =
         blobs
             .verify(

@@ -57,10 +57,10 @@ class PromtoolIT {
     List<String> alerts = alerts();
     assertEquals(List.of("DistvaultViolationWhileOffline", "DistvaultViolationWhileOnline", "DistvaultHitRatioLow", "DistvaultDiskNearlyFull",
         "DistvaultDiskFull", "DistvaultScrubFoundCorruption", "DistvaultDown", "DistvaultServerErrors",
-        "DistvaultDegraded", "DistvaultUpstreamFetchesFailing"), alerts);
+        "DistvaultDegraded", "DistvaultUpstreamFetchesFailing", "DistvaultLiveDataOverMaxSize"), alerts);
     ProcessResult r = ProcessResult.run(prometheus(), promtool(), "check", "rules", "distvault.rules.yml");
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.stdout().contains("SUCCESS: 10 rules found"), r.toString());
+    assertTrue(r.stdout().contains("SUCCESS: 11 rules found"), r.toString());
     String rules = Files.readString(prometheus().resolve("distvault.rules.yml"));
     String[] bodies = rules.split("(?m)^      - alert: ");
     assertEquals(alerts.size() + 1, bodies.length);

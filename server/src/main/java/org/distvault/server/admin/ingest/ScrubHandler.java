@@ -18,6 +18,7 @@ import org.distvault.storage.blob.CorruptBlob;
 import org.distvault.storage.blob.ScrubReport;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.vault.Vault;
+import org.distvault.storage.vault.VaultBusyException;
 
 /**
  * {@code POST /api/v1/scrub}: re-hashes every blob now ({@link Vault#scrub}: corrupt blobs are
@@ -50,8 +51,13 @@ public final class ScrubHandler implements HttpHandler {
 
   private JsonEndpoint.Reply scrub(HttpServerExchange ex, InputStream body)
       throws IOException, ApiException {
-    ScrubReport report = scrubs.runIfIdle()
-        .orElseThrow(() -> new ApiException(409, "busy", "a scrub is already running"));
+    ScrubReport report;
+    try {
+      report = scrubs.runIfIdle()
+          .orElseThrow(() -> new ApiException(409, "busy", "a scrub is already running"));
+    } catch (VaultBusyException e) {
+      throw new ApiException(409, "busy", e.getMessage()); // a garbage collection runs
+    }
     List<Map<String, Object>> corrupt = new ArrayList<>();
     for (CorruptBlob c : report.corrupt()) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -21,6 +21,7 @@ import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.VariantState;
+import org.distvault.storage.vault.VaultBusyException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -109,5 +110,15 @@ class ScrubHandlerTest {
     assertEquals("{\"error\":\"a scrub is already running\"}\n", second.body());
     assertEquals(200, first.get(30, TimeUnit.SECONDS).statusCode());
     assertEquals(200, server.post("/held/scrub", "").statusCode(), "the next scrub may run");
+  }
+
+  @Test
+  void aScrubWhileAGarbageCollectionRunsIs409() throws Exception {
+    server = IngestServer.start(data, v -> new ScrubHandler(new ScrubRunner(() -> {
+      throw new VaultBusyException("a garbage collection is running");
+    }, v, Clock.systemUTC(), last -> { }), IngestListener.NONE), "/busy/scrub");
+    HttpResponse<String> r = server.post("/busy/scrub", "");
+    assertEquals(409, r.statusCode());
+    assertEquals("{\"error\":\"a garbage collection is running\"}\n", r.body());
   }
 }

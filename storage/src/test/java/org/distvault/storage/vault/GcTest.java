@@ -1,0 +1,277 @@
+package org.distvault.storage.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.distvault.storage.blob.Expectation;
+import org.distvault.storage.blob.StoredBlob;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.digest.Digests;
+import org.distvault.storage.digest.MultiDigester;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.Seal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Garbage collection: what is live, the seal history, and ingests and binds racing a collection. */
+class GcTest {
+  static final SetName A = SetName.of("2026Q4");
+  static final SetName B = SetName.of("2027Q1");
+
+  @TempDir Path data;
+
+  @Test
+  void fillingSetsKeepWhatTheyBindOrExpectAndDeletedSetsLeaveGarbage() throws IOException {
+    try (Vault vault = Vault.open(data)) {
+      SourceSet a = vault.createSet(A);
+      SourceSet b = vault.createSet(B);
+      Digest shared = bindNew(vault, a, "shared.tgz", "misc/shared", bytes(1, 100));
+      bindNew(vault, b, "shared.tgz", "misc/shared", bytes(1, 100));
+      Digest onlyB = bindNew(vault, b, "only-b.tgz", "misc/b", bytes(2, 300));
+      byte[] expectedContent = bytes(3, 50);
+      a.expect(List.of(expected("expected.tgz", "misc/e", expectedContent)));
+      Digest expectedOnly = ingest(vault, expectedContent).sha512(); // held, not bound: expected
+      Digest stray = ingest(vault, bytes(4, 70)).sha512(); // nothing expects it
+
+      GcReport dry = vault.gc(2, false, Long.MAX_VALUE);
+      assertFalse(dry.applied());
+      assertEquals(1, dry.garbageCount());
+      assertEquals(70, dry.garbageBytes());
+      assertEquals(stray, dry.largest().get(0).sha512());
+      assertEquals(new GcReport.Kept(2, 150, Set.of(GcReport.Reason.FILLING)), dry.keptBy().get(A));
+      assertEquals(new GcReport.Kept(2, 400, Set.of(GcReport.Reason.FILLING)), dry.keptBy().get(B));
+      assertTrue(vault.holds(stray), "a dry run deletes nothing");
+
+      vault.deleteSet(B);
+      GcReport applied = vault.gc(2, true, Long.MAX_VALUE);
+      assertEquals(2, applied.garbageCount());
+      assertEquals(370, applied.garbageBytes());
+      assertEquals(List.of(onlyB, stray), applied.largest().stream().map(GcReport.Garbage::sha512).toList());
+      assertEquals(2, applied.freedCount());
+      assertEquals(370, applied.freedBytes());
+      assertFalse(vault.holds(onlyB));
+      assertTrue(vault.blob(onlyB).isEmpty());
+      assertFalse(vault.holds(stray));
+      for (Digest live : List.of(shared, expectedOnly)) {
+        assertTrue(vault.holds(live) && vault.blob(live).isPresent(), live.hex());
+      }
+      assertEquals(0, vault.gc(2, true, Long.MAX_VALUE).garbageCount());
+    }
+  }
+
+  @Test
+  void theLastSealsOfASetKeepTheirBlobsAsManyAsAskedFor() throws IOException {
+    try (Vault vault = Vault.open(data)) {
+      SourceSet a = vault.createSet(A);
+      Digest d1 = bindNew(vault, a, "one.tgz", "misc/one", bytes(11, 10));
+      a.seal(Instant.parse("2026-01-01T00:00:00Z"));
+      a.unseal();
+      vault.catalog().deleteSet(A); // what it binds is gone, its seals are remembered
+      Digest d2 = bindNew(vault, a, "two.tgz", "misc/two", bytes(12, 20));
+      a.seal(Instant.parse("2026-02-01T00:00:00Z"));
+      a.unseal();
+      vault.catalog().deleteSet(A);
+      Digest d3 = bindNew(vault, a, "three.tgz", "misc/three", bytes(13, 40));
+      Seal current = a.seal(Instant.parse("2026-03-01T00:00:00Z"));
+      assertEquals(3, vault.sealHistory(A).size());
+      assertEquals(current, vault.sealHistory(A).get(0));
+
+      assertEquals(Set.of(d1), garbage(vault.gc(2, false, Long.MAX_VALUE)));
+      assertEquals(Set.of(), garbage(vault.gc(3, false, Long.MAX_VALUE)));
+      assertEquals(Set.of(d1, d2), garbage(vault.gc(1, false, Long.MAX_VALUE)));
+      GcReport none = vault.gc(0, false, Long.MAX_VALUE);
+      assertEquals(Set.of(d1, d2), garbage(none));
+      assertEquals(new GcReport.Kept(1, 40, Set.of(GcReport.Reason.SEAL)), none.keptBy().get(A));
+      GcReport two = vault.gc(2, false, Long.MAX_VALUE);
+      assertEquals(new GcReport.Kept(2, 60, Set.of(GcReport.Reason.SEAL, GcReport.Reason.PREVIOUS_SEALS)),
+          two.keptBy().get(A));
+      assertEquals(List.of("one.tgz"), two.largest().get(0).names(), "names from the seal listings");
+
+      assertEquals(1, vault.gc(2, true, Long.MAX_VALUE).freedCount());
+      assertTrue(vault.holds(d2) && vault.holds(d3));
+      assertFalse(vault.holds(d1));
+    }
+    try (Vault again = Vault.open(data)) {
+      assertEquals(3, again.sealHistory(A).size(), "the history is durable");
+      assertTrue(again.set(A).orElseThrow().sealed().isPresent());
+      assertEquals(0, again.gc(2, false, Long.MAX_VALUE).garbageCount());
+    }
+  }
+
+  @Test
+  void aSealedSetWithoutHistoryRemembersItsSealInForceAtTheNextStart() throws IOException {
+    Seal seal;
+    try (Vault vault = Vault.open(data)) {
+      SourceSet a = vault.createSet(A);
+      bindNew(vault, a, "one.tgz", "misc/one", bytes(71, 10));
+      seal = a.seal(Instant.parse("2026-01-01T00:00:00Z"));
+      vault.catalog().putState(SealHistory.key(A), new byte[0]); // as a store from before the history
+      assertEquals(List.of(), vault.sealHistory(A));
+    }
+    try (Vault again = Vault.open(data)) {
+      assertEquals(List.of(seal), again.sealHistory(A));
+    }
+  }
+
+  @Test
+  void aMissingListingOfAKeptSealStopsTheCollection() throws IOException {
+    try (Vault vault = Vault.open(data)) {
+      SourceSet a = vault.createSet(A);
+      bindNew(vault, a, "one.tgz", "misc/one", bytes(21, 10));
+      Seal seal = a.seal(Instant.parse("2026-01-01T00:00:00Z"));
+      a.unseal();
+      vault.catalog().deleteSet(A);
+      Files.delete(data.resolve("seals").resolve(seal.digest().substring(7) + ".tsv"));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> vault.gc(2, true, Long.MAX_VALUE));
+      assertTrue(e.getMessage().contains("is missing"), e.getMessage());
+      assertEquals(1, vault.gc(0, true, Long.MAX_VALUE).freedCount());
+    }
+  }
+
+  @Test
+  void oldestGarbageGoesFirstAndOnlyAsMuchAsWanted() throws IOException {
+    try (Vault vault = Vault.open(data)) {
+      Digest first = ingest(vault, bytes(31, 100)).sha512();
+      sleepAMillisecond();
+      Digest second = ingest(vault, bytes(32, 100)).sha512();
+      sleepAMillisecond();
+      Digest third = ingest(vault, bytes(33, 100)).sha512();
+      GcReport r = vault.gc(2, true, 150);
+      assertEquals(3, r.garbageCount());
+      assertEquals(2, r.freedCount());
+      assertFalse(vault.holds(first));
+      assertFalse(vault.holds(second));
+      assertTrue(vault.holds(third));
+    }
+  }
+
+  @Test
+  void aBindOrAnIngestDuringTheCollectionKeepsItsBlob() throws IOException {
+    try (Vault vault = Vault.open(data)) {
+      SourceSet a = vault.createSet(A);
+      byte[] toBind = bytes(41, 60);
+      byte[] toUpload = bytes(42, 61);
+      Digest bound = ingest(vault, toBind).sha512();
+      Digest uploaded = ingest(vault, toUpload).sha512();
+      Digest garbage = ingest(vault, bytes(43, 62)).sha512();
+      Digest[] fresh = new Digest[1];
+      GcReport r = vault.gc(2, true, Long.MAX_VALUE, () -> {
+        try {
+          // After the mark: a manifest and a bind of one garbage blob, an upload of another's bytes,
+          // and a new blob.
+          a.expect(List.of(expected("late.tgz", "misc/late", toBind)));
+          DistfileRecord rec = a.distfile(DistfileName.of("late.tgz")).orElseThrow();
+          a.bind(rec.ref(rec.variants().get(0)), bound);
+          ingest(vault, toUpload);
+          fresh[0] = ingest(vault, bytes(44, 63)).sha512();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      assertEquals(3, r.garbageCount(), "all three were garbage when marked");
+      assertEquals(1, r.freedCount());
+      assertFalse(vault.holds(garbage));
+      for (Digest kept : List.of(bound, uploaded, fresh[0])) {
+        assertTrue(vault.holds(kept), kept.hex());
+        assertTrue(vault.blob(kept).isPresent(), kept.hex());
+      }
+      assertEquals(Optional.of(bound), a.distfile(DistfileName.of("late.tgz")).orElseThrow().variants().get(0).blob());
+      // The next collection finds the uploaded and the new blob garbage, as nothing binds them.
+      assertEquals(Set.of(uploaded, fresh[0]), garbage(vault.gc(2, true, Long.MAX_VALUE)));
+    }
+  }
+
+  @Test
+  void aGarbageCollectionAndAScrubDoNotRunTogether() throws IOException {
+    try (Vault vault = Vault.open(data)) {
+      ingest(vault, bytes(51, 10));
+      VaultBusyException e = assertThrows(VaultBusyException.class,
+          () -> vault.gc(2, false, Long.MAX_VALUE, () -> {
+            try {
+              vault.scrub();
+            } catch (IOException x) {
+              throw new UncheckedIOException(x);
+            }
+          }));
+      assertEquals("a garbage collection is running", e.getMessage());
+      assertEquals(1, vault.scrub().checked(), "free again afterwards");
+    }
+  }
+
+  @Test
+  void aFileLeftByACrashAfterItsRecordWasDroppedIsGarbageAgain() throws IOException {
+    Digest d;
+    try (Vault vault = Vault.open(data)) {
+      d = ingest(vault, bytes(61, 80)).sha512();
+      assertTrue(vault.catalog().collectBlob(d)); // the record goes first; "crash" before the file
+      assertTrue(vault.holds(d));
+    }
+    try (Vault again = Vault.open(data)) {
+      assertEquals(List.of(d), again.recovery().recorded());
+      GcReport r = again.gc(2, true, Long.MAX_VALUE);
+      assertEquals(1, r.freedCount());
+      assertFalse(again.holds(d));
+    }
+  }
+
+  private static Set<Digest> garbage(GcReport r) {
+    return r.largest().stream().map(GcReport.Garbage::sha512).collect(Collectors.toSet());
+  }
+
+  private static void sleepAMillisecond() {
+    try {
+      Thread.sleep(5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static StoredBlob ingest(Vault vault, byte[] content) throws IOException {
+    return vault.ingest(new ByteArrayInputStream(content), Expectation.of(content.length, digests(content)));
+  }
+
+  private static Digest bindNew(Vault vault, SourceSet set, String name, String pkgpath, byte[] content)
+      throws IOException {
+    set.expect(List.of(expected(name, pkgpath, content)));
+    StoredBlob blob = ingest(vault, content);
+    DistfileRecord r = set.distfile(DistfileName.of(name)).orElseThrow();
+    set.bind(r.ref(r.variantFor(pkgpath).orElseThrow()), blob.sha512());
+    return blob.sha512();
+  }
+
+  private static ExpectedDistfile expected(String name, String pkgpath, byte[] content) {
+    return new ExpectedDistfile(DistfileName.of(name), OptionalLong.of(content.length), digests(content),
+        Set.of(pkgpath), List.of());
+  }
+
+  private static Digests digests(byte[] content) {
+    MultiDigester d = MultiDigester.of(EnumSet.of(DigestAlgorithm.BLAKE2S, DigestAlgorithm.SHA512));
+    d.update(content, 0, content.length);
+    return d.finish();
+  }
+
+  private static byte[] bytes(long seed, int size) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+}
