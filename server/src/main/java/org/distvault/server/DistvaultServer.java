@@ -8,19 +8,19 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.distvault.prefetch.fetch.FetchSettings;
 import org.distvault.prefetch.fetch.SchemeFetcher;
 import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.TokenFile;
 import org.distvault.server.admin.ingest.ScrubRunner;
+import org.distvault.server.admin.ingest.ScrubSchedule;
+import org.distvault.server.gc.GcService;
 import org.distvault.server.health.CatalogProbe;
 import org.distvault.server.health.FreeSpace;
 import org.distvault.server.health.Health;
 import org.distvault.server.health.HealthBody;
 import org.distvault.server.health.HealthMonitor;
-import org.distvault.server.gc.GcService;
 import org.distvault.server.health.HealthSettings;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.HttpServing;
@@ -71,7 +71,7 @@ public final class DistvaultServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final ViolationRecorder violations;
   private final List<AdminRoute> adminRoutes;
-  private final AutoCloseable upstream;
+  private final AutoCloseable background;
   private final HttpServing http;
   private final Optional<TrapProxy> trap;
   private final Health health;
@@ -80,7 +80,7 @@ public final class DistvaultServer implements AutoCloseable {
 
   private DistvaultServer(ServerConfig config, Vault vault, TokenFile token, ModeService modes, SetService sets,
       PrometheusMeterRegistry registry, ServerMetrics metrics, ViolationRecorder violations,
-      List<AdminRoute> adminRoutes, AutoCloseable upstream, HttpServing http, Optional<TrapProxy> trap,
+      List<AdminRoute> adminRoutes, AutoCloseable background, HttpServing http, Optional<TrapProxy> trap,
       Health health, HealthMonitor monitor) {
     this.config = config;
     this.vault = vault;
@@ -91,7 +91,7 @@ public final class DistvaultServer implements AutoCloseable {
     this.metrics = metrics;
     this.violations = violations;
     this.adminRoutes = adminRoutes;
-    this.upstream = upstream;
+    this.background = background;
     this.http = http;
     this.trap = trap;
     this.health = health;
@@ -110,16 +110,16 @@ public final class DistvaultServer implements AutoCloseable {
 
   /** Starts a server watching its health with {@code healthSettings} (e.g. {@code --min-free-space}). */
   public static DistvaultServer start(ServerConfig config, HealthSettings healthSettings) throws IOException {
-    return start(config, healthSettings, GcService.DEFAULT_KEEP_SEALS, OptionalLong.empty());
+    return start(config, healthSettings, Housekeeping.defaults());
   }
 
   /**
-   * Starts a server as {@link #start(ServerConfig, HealthSettings)} does, whose own garbage
-   * collections keep {@code keepSeals} seals per set and which, with {@code maxSize}, collects by
-   * itself when the stored blobs exceed it ({@code serve --max-size}).
+   * Starts a server as {@link #start(ServerConfig, HealthSettings)} does, which keeps its store by
+   * itself as {@code housekeeping} says ({@code serve --max-size}, {@code --keep-seals}, {@code
+   * --scrub-every}).
    */
-  public static DistvaultServer start(ServerConfig config, HealthSettings healthSettings, int keepSeals,
-      OptionalLong maxSize) throws IOException {
+  public static DistvaultServer start(ServerConfig config, HealthSettings healthSettings,
+      Housekeeping housekeeping) throws IOException {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       Vault vault = Vault.open(config.dataDir());
@@ -163,7 +163,22 @@ public final class DistvaultServer implements AutoCloseable {
       ScrubRunner scrubs = new ScrubRunner(vault, config.clock(), last -> metrics.scrubFinished(last.at()));
       IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics, scrubs);
       OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault::blobsDeleted);
-      GcService gc = new GcService(vault, metrics, config.clock(), keepSeals, maxSize);
+      GcService gc = new GcService(vault, metrics, config.clock(), housekeeping.keepSeals(),
+          housekeeping.maxSize());
+      Optional<ScrubSchedule> scrubbing = housekeeping.scrubEvery()
+          .map(every -> new ScrubSchedule(scrubs, every, config.clock()));
+      scrubbing.ifPresent(schedule -> opened.add(0, schedule));
+      AutoCloseable downloads = upstream;
+      // Background work stops before the vault it works on is closed.
+      AutoCloseable background = () -> {
+        try {
+          downloads.close();
+        } finally {
+          if (scrubbing.isPresent()) {
+            scrubbing.get().close();
+          }
+        }
+      };
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
           metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets, gc);
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
@@ -191,7 +206,7 @@ public final class DistvaultServer implements AutoCloseable {
       }
       log.info("distvault serving {} on {} ({} mode)", vault.dataDir(), http.baseUri(), modes.current());
       return new DistvaultServer(config, vault, token, modes, sets, registry, metrics, violations, adminRoutes,
-          upstream, http, trap, health, monitor);
+          background, http, trap, health, monitor);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -275,7 +290,7 @@ public final class DistvaultServer implements AutoCloseable {
     } finally {
       try {
         monitor.close();
-        closeUpstream();
+        closeBackground();
         metrics.close();
         registry.close();
       } finally {
@@ -285,14 +300,14 @@ public final class DistvaultServer implements AutoCloseable {
     }
   }
 
-  /** Stops read-through downloads before the vault they write into is closed. */
-  private void closeUpstream() throws IOException {
+  /** Stops read-through downloads and scheduled scrubs before the vault they work on is closed. */
+  private void closeBackground() throws IOException {
     try {
-      upstream.close();
+      background.close();
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new IOException("stopping read-through: " + e.getMessage(), e);
+      throw new IOException("stopping read-through and scrubs: " + e.getMessage(), e);
     }
   }
 }

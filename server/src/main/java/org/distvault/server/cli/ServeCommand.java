@@ -19,6 +19,7 @@ import org.distvault.prefetch.cli.CliException;
 import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.DistvaultServer;
+import org.distvault.server.Housekeeping;
 import org.distvault.server.ServerConfig;
 import org.distvault.server.health.HealthSettings;
 import org.distvault.server.http.ConnectionPolicy;
@@ -142,6 +143,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Seals per set whose blobs the garbage collections of --max-size keep (default: 2)")
   int keepSeals;
 
+  @Option(names = "--scrub-every", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Scrub (re-hash every blob) by itself this long after the last scrub, e.g. 7d or 12h; the "
+          + "time of the last scrub survives restarts (default: only when asked, distvault scrub)")
+  Duration scrubEvery;
+
   @Override
   public Integer call() throws CliException {
     if (keepSeals < 0 || keepSeals > 16) {
@@ -163,7 +169,8 @@ final class ServeCommand implements Callable<Integer> {
       }
       HealthSettings health = HealthSettings.defaults();
       server = DistvaultServer.start(config, minFreeSpace == null ? health : health.withMinFreeBytes(minFreeSpace),
-          keepSeals, maxSize == null ? OptionalLong.empty() : OptionalLong.of(maxSize));
+          new Housekeeping(keepSeals, maxSize == null ? OptionalLong.empty() : OptionalLong.of(maxSize),
+              Optional.ofNullable(scrubEvery)));
     } catch (StoreDamagedException e) {
       throw new CliException(ExitCode.FAILED, "refusing to start: " + e.getMessage(), e);
     } catch (BadTokenFileException e) {

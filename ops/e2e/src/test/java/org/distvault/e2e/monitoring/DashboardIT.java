@@ -116,7 +116,7 @@ class DashboardIT {
     }
     List<Query> queries = new ArrayList<>(Query.ofDashboard(dashboardFile()));
     List<Query> rules = Query.ofRules(rulesFile());
-    assertEquals(11, rules.size());
+    assertEquals(12, rules.size());
     queries.addAll(rules);
     List<String> problems = new ArrayList<>();
     Set<String> used = new TreeSet<>();

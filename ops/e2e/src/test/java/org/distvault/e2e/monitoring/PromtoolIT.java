@@ -56,11 +56,11 @@ class PromtoolIT {
   void rulesAreValidAndEachAlertIsLabelledAndExplained() throws Exception {
     List<String> alerts = alerts();
     assertEquals(List.of("DistvaultViolationWhileOffline", "DistvaultViolationWhileOnline", "DistvaultHitRatioLow", "DistvaultDiskNearlyFull",
-        "DistvaultDiskFull", "DistvaultScrubFoundCorruption", "DistvaultDown", "DistvaultServerErrors",
+        "DistvaultDiskFull", "DistvaultScrubFoundCorruption", "DistvaultScrubOverdue", "DistvaultDown", "DistvaultServerErrors",
         "DistvaultDegraded", "DistvaultUpstreamFetchesFailing", "DistvaultLiveDataOverMaxSize"), alerts);
     ProcessResult r = ProcessResult.run(prometheus(), promtool(), "check", "rules", "distvault.rules.yml");
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.stdout().contains("SUCCESS: 11 rules found"), r.toString());
+    assertTrue(r.stdout().contains("SUCCESS: 12 rules found"), r.toString());
     String rules = Files.readString(prometheus().resolve("distvault.rules.yml"));
     String[] bodies = rules.split("(?m)^      - alert: ");
     assertEquals(alerts.size() + 1, bodies.length);
