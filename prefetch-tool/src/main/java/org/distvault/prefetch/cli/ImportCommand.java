@@ -83,6 +83,8 @@ public final class ImportCommand implements Callable<Integer> {
     if (progressSeconds < 1) {
       throw new CliException(ExitCode.USAGE, "--progress-seconds must be at least 1");
     }
+    // The layout's paths are absolute: a relative DIR must be too, to name files relative to it.
+    dir = dir.toAbsolutePath().normalize();
     JsonNode exported = readSeal();
     String set = setName != null ? setName : exported.path("set").asText();
     String problem = SetName.problem(set);
