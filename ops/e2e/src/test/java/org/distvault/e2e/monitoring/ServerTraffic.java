@@ -17,7 +17,8 @@ import org.distvault.e2e.install.ProcessResult;
 
 /**
  * Requests that make a fresh server export every labelled series the dashboard and the alerts
- * query: a hit, a miss, admin calls, a scrub, then an offline violation, and a GC.
+ * query: a hit, a miss, admin calls, a scrub, a garbage collection of the store (a dry run), then an
+ * offline violation, and a GC of the JVM.
  */
 final class ServerTraffic {
   private ServerTraffic() {}
@@ -44,6 +45,11 @@ final class ServerTraffic {
     HttpResponse<String> scrub = send(HttpRequest.newBuilder(URI.create(url + "api/v1/scrub"))
         .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build());
     assertEquals(200, scrub.statusCode(), scrub.body());
+    // A dry run of the store's garbage collection, so the panel of the last collection has data.
+    HttpResponse<String> gc = send(HttpRequest.newBuilder(URI.create(url + "api/v1/gc"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+    assertEquals(200, gc.statusCode(), gc.body());
     HttpResponse<String> offline = send(HttpRequest.newBuilder(URI.create(url + "api/v1/mode"))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"offline\",\"reason\":\"dashboard test\"}")).build());
