@@ -1,5 +1,7 @@
 package org.distvault.storage.vault;
 
+import static org.distvault.storage.vault.Contents.bytes;
+import static org.distvault.storage.vault.Contents.digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,13 +15,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,9 +29,6 @@ import java.util.concurrent.TimeUnit;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.digest.Digest;
-import org.distvault.storage.digest.DigestAlgorithm;
-import org.distvault.storage.digest.Digests;
-import org.distvault.storage.digest.MultiDigester;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
@@ -310,17 +307,5 @@ class BackupTest {
     DistfileRecord r = set.distfile(DistfileName.of(name)).orElseThrow();
     set.bind(r.ref(r.variantFor(pkgpath).orElseThrow()), blob.sha512());
     return blob.sha512();
-  }
-
-  private static Digests digests(byte[] content) {
-    MultiDigester d = MultiDigester.of(EnumSet.of(DigestAlgorithm.BLAKE2S, DigestAlgorithm.SHA512));
-    d.update(content, 0, content.length);
-    return d.finish();
-  }
-
-  private static byte[] bytes(long seed, int size) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
   }
 }

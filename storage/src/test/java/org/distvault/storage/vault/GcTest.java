@@ -1,5 +1,7 @@
 package org.distvault.storage.vault;
 
+import static org.distvault.storage.vault.Contents.bytes;
+import static org.distvault.storage.vault.Contents.digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,19 +13,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.digest.Digest;
-import org.distvault.storage.digest.DigestAlgorithm;
-import org.distvault.storage.digest.Digests;
-import org.distvault.storage.digest.MultiDigester;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
@@ -261,17 +258,5 @@ class GcTest {
   private static ExpectedDistfile expected(String name, String pkgpath, byte[] content) {
     return new ExpectedDistfile(DistfileName.of(name), OptionalLong.of(content.length), digests(content),
         Set.of(pkgpath), List.of());
-  }
-
-  private static Digests digests(byte[] content) {
-    MultiDigester d = MultiDigester.of(EnumSet.of(DigestAlgorithm.BLAKE2S, DigestAlgorithm.SHA512));
-    d.update(content, 0, content.length);
-    return d.finish();
-  }
-
-  private static byte[] bytes(long seed, int size) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
   }
 }

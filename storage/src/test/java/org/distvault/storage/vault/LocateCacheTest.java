@@ -1,5 +1,7 @@
 package org.distvault.storage.vault;
 
+import static org.distvault.storage.vault.Contents.bytes;
+import static org.distvault.storage.vault.Contents.digests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,20 +14,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.digest.Digest;
-import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
-import org.distvault.storage.digest.MultiDigester;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
@@ -211,17 +209,5 @@ class LocateCacheTest {
     VariantRef ref = r.ref(r.variantFor(pkgpath).orElseThrow());
     vault.catalog().bind(ref, blob.sha512());
     return blob.sha512();
-  }
-
-  private static Digests digests(byte[] content) {
-    MultiDigester d = MultiDigester.of(EnumSet.of(DigestAlgorithm.BLAKE2S, DigestAlgorithm.SHA512));
-    d.update(content, 0, content.length);
-    return d.finish();
-  }
-
-  private static byte[] bytes(long seed, int size) {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    return b;
   }
 }
