@@ -110,19 +110,8 @@ public final class AdminApi {
    */
   public long download(String path, java.io.OutputStream out) throws IOException {
     HttpRequest request = request(path, timeout).setHeader("Accept", "application/octet-stream").GET().build();
-    String what = "GET /" + base.relativize(request.uri());
-    HttpResponse<java.io.InputStream> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (ConnectException e) {
-      throw new ServerUnreachableException("cannot connect to " + base + ": "
-          + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException(what + ": interrupted");
-    } catch (IOException e) {
-      throw new IOException(what + " failed: " + e, e);
-    }
+    String what = what(request);
+    HttpResponse<java.io.InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
     try (java.io.InputStream in = response.body()) {
       int status = response.statusCode();
       if (status < 200 || status >= 300) {
@@ -144,19 +133,8 @@ public final class AdminApi {
   }
 
   private JsonNode send(HttpRequest request) throws IOException {
-    String what = request.method() + " /" + base.relativize(request.uri());
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (ConnectException e) {
-      throw new ServerUnreachableException("cannot connect to " + base + ": "
-          + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException(what + ": interrupted");
-    } catch (IOException e) {
-      throw new IOException(what + " failed: " + e, e);
-    }
+    String what = what(request);
+    HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
     int status = response.statusCode();
     if (status < 200 || status >= 300) {
       throw new AdminApiException(what, status, reasonOf(response.body()));
@@ -165,6 +143,29 @@ public final class AdminApi {
       return JSON.readTree(response.body());
     } catch (IOException e) {
       throw new IOException(what + ": the server's reply is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** The request as messages name it, e.g. {@code GET /api/v1/mode}. */
+  private String what(HttpRequest request) {
+    return request.method() + " /" + base.relativize(request.uri());
+  }
+
+  /**
+   * Sends {@code request}; a refused connection is a {@link ServerUnreachableException}, any other
+   * failure an IOException naming the request. The status is the caller's to check.
+   */
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException {
+    try {
+      return http.send(request, body);
+    } catch (ConnectException e) {
+      throw new ServerUnreachableException("cannot connect to " + base + ": "
+          + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException(what(request) + ": interrupted");
+    } catch (IOException e) {
+      throw new IOException(what(request) + " failed: " + e, e);
     }
   }
 
