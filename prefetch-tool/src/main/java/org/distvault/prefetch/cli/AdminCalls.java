@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.distvault.prefetch.client.AdminApi;
 import org.distvault.prefetch.client.AdminApiException;
 import org.distvault.prefetch.client.AdminToken;
@@ -99,6 +100,30 @@ public final class AdminCalls {
     } catch (IOException e) {
       throw failure(e);
     }
+  }
+
+  /** Bounds the paging through the violations log: 10,000 pages of 10,000 violations. */
+  static final int MAX_VIOLATION_PAGES = 10_000;
+
+  /**
+   * Pages through the violations recorded after cursor {@code since}, oldest first, handing each
+   * to {@code each}. {@code filters} are more query parameters of {@code GET /api/v1/violations},
+   * each starting with {@code &} (e.g. {@code &set=2026Q4}), or empty.
+   *
+   * @return the cursor to go on from next time
+   */
+  public long violations(long since, String filters, Consumer<JsonNode> each) throws CliException {
+    long cursor = since;
+    for (int page = 0; page < MAX_VIOLATION_PAGES; page++) {
+      JsonNode reply = get("api/v1/violations?limit=10000&since=" + cursor + filters);
+      reply.path("violations").forEach(each);
+      long next = reply.path("next").asLong(cursor);
+      if (next <= cursor) {
+        break;
+      }
+      cursor = next;
+    }
+    return cursor;
   }
 
   /** The prefetch run's sink over the same client: blob uploads, presence checks, outcomes. */

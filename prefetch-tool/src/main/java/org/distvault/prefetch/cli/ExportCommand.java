@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
-import org.distvault.storage.name.SetName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,10 +77,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws CliException {
-    String problem = SetName.problem(name);
-    if (problem != null) {
-      throw new CliException(ExitCode.USAGE, "invalid set name '" + name + "': " + problem);
-    }
+    SetNameArg.check(name);
     if (progressSeconds < 1) {
       throw new CliException(ExitCode.USAGE, "--progress-seconds must be at least 1");
     }

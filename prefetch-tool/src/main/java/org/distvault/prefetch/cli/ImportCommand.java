@@ -25,7 +25,6 @@ import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;
 import org.distvault.storage.digest.Digests;
-import org.distvault.storage.name.SetName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,11 +85,7 @@ public final class ImportCommand implements Callable<Integer> {
     // The layout's paths are absolute: a relative DIR must be too, to name files relative to it.
     dir = dir.toAbsolutePath().normalize();
     JsonNode exported = readSeal();
-    String set = setName != null ? setName : exported.path("set").asText();
-    String problem = SetName.problem(set);
-    if (problem != null) {
-      throw new CliException(ExitCode.USAGE, "invalid set name '" + set + "': " + problem);
-    }
+    String set = SetNameArg.check(setName != null ? setName : exported.path("set").asText());
     List<Line> lines = readManifest();
     AdminCalls client = server.client();
     PrintWriter err = spec.commandLine().getErr();

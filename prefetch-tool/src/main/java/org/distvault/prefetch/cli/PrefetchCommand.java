@@ -36,14 +36,13 @@ import org.distvault.prefetch.source.SourceProblem;
 import org.distvault.prefetch.source.SourceResult;
 import org.distvault.prefetch.throttle.ThrottleSettings;
 import org.distvault.storage.distfile.ExpectedDistfile;
-import org.distvault.storage.name.SetName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code distvault prefetch}: fills the cache before a bulk build. Builds the expected distfiles
@@ -188,11 +187,7 @@ public final class PrefetchCommand implements Callable<Integer> {
     if (set == null) {
       return Optional.empty();
     }
-    String problem = SetName.problem(set);
-    if (problem != null) {
-      throw new CliException(ExitCode.USAGE, "--set: invalid set name '" + set + "': " + problem);
-    }
-    return Optional.of(set);
+    return Optional.of(SetNameArg.checkOption("--set", set));
   }
 
   /** Fails before a long scan when the set to fill is sealed: the server would refuse its uploads. */

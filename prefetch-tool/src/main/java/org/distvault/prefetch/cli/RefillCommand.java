@@ -16,14 +16,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.distvault.prefetch.refill.RefillPlan;
-import org.distvault.storage.name.SetName;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code distvault refill NAME}: closes the loop of a sealed build. Reads the set's violations since
@@ -45,8 +44,6 @@ import picocli.CommandLine.Spec;
         "Exit 0 when every distfile fetched again is now present, 1 otherwise, 2 for a set that is not sealed "
             + "or bad usage."})
 public final class RefillCommand implements Callable<Integer> {
-  /** Bounds the paging through the violations: 10,000 pages of 10,000. */
-  static final int MAX_PAGES = 10_000;
   /** Names per entries request (the server's limit). */
   static final int ENTRY_CHUNK = 10_000;
   static final String REASON = "refill";
@@ -73,10 +70,7 @@ public final class RefillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws CliException, IOException {
-    String problem = SetName.problem(name);
-    if (problem != null) {
-      throw new CliException(ExitCode.USAGE, "invalid set name '" + name + "': " + problem);
-    }
+    SetNameArg.check(name);
     if (jobs < 1 || perHost < 1) {
       throw new CliException(ExitCode.USAGE, "--jobs and --per-host must be at least 1");
     }
@@ -119,16 +113,7 @@ public final class RefillCommand implements Callable<Integer> {
   /** Every violation of the set, oldest first (the plan keeps those since the seal). */
   private List<JsonNode> violations(AdminCalls client) throws CliException {
     List<JsonNode> out = new ArrayList<>();
-    long cursor = 0;
-    for (int page = 0; page < MAX_PAGES; page++) {
-      JsonNode reply = client.get("api/v1/violations?limit=10000&set=" + name + "&since=" + cursor);
-      reply.path("violations").forEach(out::add);
-      long next = reply.path("next").asLong(cursor);
-      if (next <= cursor) {
-        break;
-      }
-      cursor = next;
-    }
+    client.violations(0, "&set=" + name, out::add);
     return out;
   }
 

@@ -7,21 +7,12 @@ import org.distvault.prefetch.cli.AdminCalls;
 import org.distvault.prefetch.cli.CliException;
 import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.cli.ServerOptions;
-import org.distvault.storage.name.SetName;
+import org.distvault.prefetch.cli.SetNameArg;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** What {@code distvault seal} and {@code distvault unseal} share: one {@code PUT /api/v1/sets/<set>/state}. */
 final class SetStateChange {
   private SetStateChange() {}
-
-  /** Checks a set name given on the command line: exit 2 with the {@link SetName} problem. */
-  static String setName(String name) throws CliException {
-    String problem = SetName.problem(name);
-    if (problem != null) {
-      throw new CliException(ExitCode.USAGE, "invalid set name '" + name + "': " + problem);
-    }
-    return name;
-  }
 
   /**
    * Sets {@code set} to {@code state}; prints the server's answer on stdout and a summary on
@@ -29,7 +20,7 @@ final class SetStateChange {
    */
   static int run(CommandSpec spec, ServerOptions server, String set, String state, String reason)
       throws CliException {
-    String name = setName(set);
+    String name = SetNameArg.check(set);
     AdminCalls client = server.client();
     ObjectNode request = AdminCalls.JSON.createObjectNode().put("state", state);
     if (reason != null) {

@@ -7,12 +7,13 @@ import org.distvault.prefetch.cli.AdminCalls;
 import org.distvault.prefetch.cli.CliException;
 import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.cli.ServerOptions;
+import org.distvault.prefetch.cli.SetNameArg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code distvault sets [--format text|json]} lists the server's source sets; {@code distvault sets
@@ -64,7 +65,7 @@ final class SetsCommand implements Callable<Integer> {
       if (name.equals("default")) {
         throw new CliException(ExitCode.USAGE, "the set default cannot be deleted");
       }
-      return delete(SetStateChange.setName(name));
+      return delete(SetNameArg.check(name));
     }
     JsonNode reply = server.client().get("api/v1/sets");
     PrintWriter out = spec.commandLine().getOut();

@@ -9,12 +9,12 @@ import org.distvault.prefetch.cli.AdminCalls;
 import org.distvault.prefetch.cli.CliException;
 import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.cli.ServerOptions;
-import org.distvault.storage.name.SetName;
+import org.distvault.prefetch.cli.SetNameArg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code distvault violations}: lists the recorded violations after a cursor. */
 @Command(
@@ -26,9 +26,6 @@ import picocli.CommandLine.Model.CommandSpec;
             + "reason) or json (one object per line). The last line on stderr gives the cursor to pass as "
             + "--since next time."})
 final class ViolationsCommand implements Callable<Integer> {
-  /** Bounds the paging loop: 10,000 pages of 10,000 violations. */
-  static final int MAX_PAGES = 10_000;
-
   @Spec CommandSpec spec;
 
   @Mixin ServerOptions server;
@@ -59,29 +56,19 @@ final class ViolationsCommand implements Callable<Integer> {
     if (run != null && !run.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new CliException(ExitCode.USAGE, "--run must be 1-64 of A-Z a-z 0-9 . _ -");
     }
-    if (set != null && SetName.problem(set) != null) {
-      throw new CliException(ExitCode.USAGE, "--set: invalid set name '" + set + "': " + SetName.problem(set));
+    if (set != null) {
+      SetNameArg.checkOption("--set", set);
     }
     AdminCalls client = server.client();
     PrintWriter out = spec.commandLine().getOut();
-    long cursor = since;
-    long count = 0;
-    for (int page = 0; page < MAX_PAGES; page++) {
-      String query = "api/v1/violations?limit=10000&since=" + cursor + (run == null ? "" : "&run=" + run)
-          + (set == null ? "" : "&set=" + set);
-      JsonNode reply = client.get(query);
-      for (JsonNode v : reply.path("violations")) {
-        out.println(format.equals("json") ? v.toString() : text(v));
-        count++;
-      }
-      long next = reply.path("next").asLong(cursor);
-      if (next <= cursor) {
-        break;
-      }
-      cursor = next;
-    }
+    long[] count = {0};
+    long cursor = client.violations(since, (run == null ? "" : "&run=" + run) + (set == null ? "" : "&set=" + set),
+        v -> {
+          out.println(format.equals("json") ? v.toString() : text(v));
+          count[0]++;
+        });
     out.flush();
-    spec.commandLine().getErr().println("violations: " + count + " listed; next cursor: " + cursor);
+    spec.commandLine().getErr().println("violations: " + count[0] + " listed; next cursor: " + cursor);
     return ExitCode.OK;
   }
 
