@@ -1,6 +1,7 @@
 # Fake pkgsrc mk/bsd.pkg.mk for distvault's tests: only the variables and targets the
 # prefetch scanner reads, with the same definitions as pkgsrc's mk/fetch/bsd.fetch-vars.mk,
-# mk/fetch/fetch.mk, mk/checksum/bsd.checksum-vars.mk and mk/bsd.pkg.mk.
+# mk/fetch/fetch.mk, mk/checksum/bsd.checksum-vars.mk and mk/bsd.pkg.mk; and the fetch and
+# checksum phases of a plain build against DISTDIR (see the end of the file).
 
 ECHO?=			echo
 PKGPATH?=		${.CURDIR:C|.*/([^/]*/[^/]*)$|\1|}
@@ -60,3 +61,31 @@ show-vars:
 .for VARNAME in ${VARNAMES}
 	@${ECHO} ${${VARNAME}:Q}
 .endfor
+
+# The fetch and checksum phases, as mk/fetch/fetch.mk and mk/checksum/checksum.mk run them: in
+# DISTDIR, for each of _ALLFILES the fetch script with the override first, then the file's
+# SITES and the backup; then the checksum script over _CKSUMFILES. mk/fetch/fetch and
+# mk/checksum/checksum here are stand-ins for pkgsrc's scripts (see their headers).
+_FIXTURE_MK:=		${.PARSEDIR:tA}
+DISTDIR?=		${_FIXTURE_MK:H}/distfiles
+FETCH_CMD?=		curl
+FETCH_BEFORE_ARGS?=	--fail --silent --show-error --location
+FETCH_OUTPUT_ARGS?=	-o
+FETCH_AFTER_ARGS?=
+.export FETCH_CMD FETCH_BEFORE_ARGS FETCH_OUTPUT_ARGS FETCH_AFTER_ARGS
+
+.PHONY: fetch checksum
+fetch:
+	@mkdir -p ${DISTDIR}
+.for f in ${_ALLFILES}
+	@cd ${DISTDIR} && /bin/sh ${_FIXTURE_MK}/fetch/fetch -f ${DISTINFO_FILE:tA:Q} ${f:Q} \
+	    ${_MASTER_SITE_OVERRIDE} ${SITES.${f:T:S/=/--/}} ${_MASTER_SITE_BACKUP} \
+	  || { ${ECHO} "Could not fetch the following file: "${f:Q}; \
+	       ${ECHO} "Please retrieve this file manually into: ${DISTDIR}"; exit 1; }
+.endfor
+
+checksum: fetch
+.if !defined(NO_CHECKSUM) && !empty(_CKSUMFILES)
+	@cd ${DISTDIR} && /bin/sh ${_FIXTURE_MK}/checksum/checksum ${DISTINFO_FILE:tA:Q} ${_CKSUMFILES:@.f.@${.f.:Q}@} \
+	  || { ${ECHO} "Make sure the Makefile and checksum file (${DISTINFO_FILE}) are up to date."; exit 1; }
+.endif
