@@ -73,6 +73,7 @@ public final class DistvaultServer implements AutoCloseable {
   private final List<AdminRoute> adminRoutes;
   private final AutoCloseable background;
   private final HttpServing http;
+  private final Optional<HttpServing> adminHttp;
   private final Optional<TrapProxy> trap;
   private final Health health;
   private final HealthMonitor monitor;
@@ -80,8 +81,8 @@ public final class DistvaultServer implements AutoCloseable {
 
   private DistvaultServer(ServerConfig config, Vault vault, TokenFile token, ModeService modes, SetService sets,
       PrometheusMeterRegistry registry, ServerMetrics metrics, ViolationRecorder violations,
-      List<AdminRoute> adminRoutes, AutoCloseable background, HttpServing http, Optional<TrapProxy> trap,
-      Health health, HealthMonitor monitor) {
+      List<AdminRoute> adminRoutes, AutoCloseable background, HttpServing http, Optional<HttpServing> adminHttp,
+      Optional<TrapProxy> trap, Health health, HealthMonitor monitor) {
     this.config = config;
     this.vault = vault;
     this.token = token;
@@ -93,6 +94,7 @@ public final class DistvaultServer implements AutoCloseable {
     this.adminRoutes = adminRoutes;
     this.background = background;
     this.http = http;
+    this.adminHttp = adminHttp;
     this.trap = trap;
     this.health = health;
     this.monitor = monitor;
@@ -185,9 +187,18 @@ public final class DistvaultServer implements AutoCloseable {
       HealthMonitor monitor = HealthMonitor.start(healthSettings.checkInterval(), List.of(space::check,
           new CatalogProbe(vault, health, config.clock()), violations::completeFile, gc::checkSize));
       opened.add(0, monitor);
-      HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes,
-          new HealthBody(health, space, () -> modes.current().wireName(), () -> vault.stats().blobs())),
-          config.serving(), files);
+      HealthBody healthBody = new HealthBody(health, space, () -> modes.current().wireName(),
+          () -> vault.stats().blobs());
+      Exposure exposure = config.exposure();
+      Optional<HttpServing> adminHttp = Optional.empty();
+      if (config.adminServing().isPresent()) {
+        // Started first, so that a taken admin port fails the start before build hosts are served.
+        adminHttp = Optional.of(HttpServing.start(Routes.adminRoot(parts, adminRoutes, healthBody),
+            config.adminServing().get()));
+        opened.add(0, adminHttp.get()::close);
+      }
+      HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes, healthBody, adminHttp.isPresent(),
+          exposure.allowFrom()), config.serving(), files);
       opened.add(0, http::close);
       metrics.connections(http.connections());
       Optional<TrapProxy> trap = Optional.empty();
@@ -204,9 +215,11 @@ public final class DistvaultServer implements AutoCloseable {
         metrics.trapConnections(proxy::activeConnections);
         trap = Optional.of(proxy);
       }
-      log.info("distvault serving {} on {} ({} mode)", vault.dataDir(), http.baseUri(), modes.current());
+      log.info("distvault serving {} on {} ({} mode){}{}", vault.dataDir(), http.baseUri(), modes.current(),
+          adminHttp.map(a -> "; admin API on " + a.baseUri()).orElse(""),
+          exposure.allowFrom().any() ? "" : "; clients from " + exposure.allowFrom());
       return new DistvaultServer(config, vault, token, modes, sets, registry, metrics, violations, adminRoutes,
-          background, http, trap, health, monitor);
+          background, http, adminHttp, trap, health, monitor);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -224,9 +237,14 @@ public final class DistvaultServer implements AutoCloseable {
     return http.address();
   }
 
-  /** {@code http://host:port/}. */
+  /** {@code http://host:port/} (or {@code https://}) of the public listener. */
   public URI baseUri() {
     return http.baseUri();
+  }
+
+  /** Where the admin API is served: the admin listener's URL when apart, else the public one's. */
+  public URI adminUri() {
+    return adminHttp.map(HttpServing::baseUri).orElse(http.baseUri());
   }
 
   /** The egress trap proxy, when {@code --trap-proxy} was given. */
@@ -286,7 +304,11 @@ public final class DistvaultServer implements AutoCloseable {
     log.info("stopping: draining requests (at most {} s)", config.drainTimeout().toSeconds());
     try {
       trap.ifPresent(t -> t.close(config.drainTimeout()));
-      http.close();
+      try {
+        http.close();
+      } finally {
+        adminHttp.ifPresent(HttpServing::close);
+      }
     } finally {
       try {
         monitor.close();

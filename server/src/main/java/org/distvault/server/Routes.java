@@ -27,6 +27,8 @@ import org.distvault.server.admin.ingest.ScrubRunner;
 import org.distvault.server.admin.GcResource;
 import org.distvault.server.gc.GcService;
 import org.distvault.server.health.HealthBody;
+import org.distvault.server.http.AddressRanges;
+import org.distvault.server.http.AllowFromHandler;
 import org.distvault.server.http.BlobSource;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.MissHandler;
@@ -134,12 +136,32 @@ final class Routes {
         new ScrubHandler(scrubs, listener));
   }
 
-  /** The root handler; {@code healthBody} answers {@code /healthz} (see {@link HealthBody}). */
-  static HttpHandler root(Parts p, List<AdminRoute> adminTable, HealthBody healthBody) {
-    HttpHandler admin = new BearerAuth(p.adminToken(), new AdminRoutes(adminTable));
+  /**
+   * The public listener's root handler; {@code healthBody} answers {@code /healthz} (see {@link
+   * HealthBody}). With {@code adminApart} the admin API is on a listener of its own ({@link
+   * #adminRoot}) and answers 404 here; clients outside {@code allowFrom} get 403.
+   */
+  static HttpHandler root(Parts p, List<AdminRoute> adminTable, HealthBody healthBody, boolean adminApart,
+      AddressRanges allowFrom) {
+    HttpHandler other = others(p, adminApart ? DistfileRoutes.NO_SUCH_ROUTE : admin(p, adminTable), healthBody);
+    return new ObservingHandler(AllowFromHandler.wrap(allowFrom,
+        new DistfileRoutes(p.blobs(), p.misses(), other, p.files())), p.metrics());
+  }
+
+  /** The admin listener's root handler ({@code --admin-listen}): the admin API, /metrics and /healthz. */
+  static HttpHandler adminRoot(Parts p, List<AdminRoute> adminTable, HealthBody healthBody) {
+    return new ObservingHandler(others(p, admin(p, adminTable), healthBody), p.metrics());
+  }
+
+  private static HttpHandler admin(Parts p, List<AdminRoute> adminTable) {
+    return new BearerAuth(p.adminToken(), new AdminRoutes(adminTable));
+  }
+
+  /** /metrics, /healthz, the admin API to {@code admin}, and 404 for anything else. */
+  private static HttpHandler others(Parts p, HttpHandler admin, HealthBody healthBody) {
     HttpHandler metrics = new TextEndpoint("text/plain; version=0.0.4; charset=utf-8", p.scrape());
     HttpHandler health = new TextEndpoint("application/json", healthBody);
-    HttpHandler other = (HttpServerExchange exchange) -> {
+    return (HttpServerExchange exchange) -> {
       String path = exchange.getRequestURI();
       if (path.equals("/metrics")) {
         metrics.handleRequest(exchange);
@@ -151,6 +173,6 @@ final class Routes {
         DistfileRoutes.NO_SUCH_ROUTE.handleRequest(exchange);
       }
     };
-    return new ObservingHandler(new DistfileRoutes(p.blobs(), p.misses(), other, p.files()), p.metrics());
   }
+
 }

@@ -24,6 +24,7 @@ import org.distvault.server.trap.TrapConfig;
  * @param trap the egress trap proxy to run beside the server, if any ({@code --trap-proxy})
  * @param connections the HTTP listener's connection bounds and timeouts ({@code --max-connections},
  *     {@code --idle-timeout}, ...)
+ * @param exposure TLS, a separate admin listener and the allowed client addresses
  */
 public record ServerConfig(
     Path dataDir,
@@ -35,7 +36,8 @@ public record ServerConfig(
     Duration drainTimeout,
     Clock clock,
     Optional<TrapConfig> trap,
-    ConnectionPolicy connections) {
+    ConnectionPolicy connections,
+    Exposure exposure) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -49,7 +51,9 @@ public record ServerConfig(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(trap, "trap");
     Objects.requireNonNull(connections, "connections");
-    new ServingConfig(host, port, connections, drainTimeout, ServingConfig.DEFAULT_WORKER_THREADS); // validates
+    Objects.requireNonNull(exposure, "exposure");
+    new ServingConfig(host, port, connections, drainTimeout, ServingConfig.DEFAULT_WORKER_THREADS, // validates
+        Optional.empty());
   }
 
   /**
@@ -59,37 +63,38 @@ public record ServerConfig(
    */
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, Optional.empty(), Optional.empty(), false,
-        ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC(), Optional.empty(), ConnectionPolicy.DEFAULTS);
+        ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC(), Optional.empty(), ConnectionPolicy.DEFAULTS,
+        Exposure.DEFAULT);
   }
 
   /** This config with the mode to set at start. */
   public ServerConfig withMode(Mode m) {
     return new ServerConfig(dataDir, host, port, Optional.of(m), adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections);
+        connections, exposure);
   }
 
   /** This config with another token file. */
   public ServerConfig withTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock, trap,
-        connections);
+        connections, exposure);
   }
 
   /** This config with online read-through from upstream URLs on or off. */
   public ServerConfig withUpstream(boolean on) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, on, drainTimeout, clock, trap,
-        connections);
+        connections, exposure);
   }
 
   /** This config listening on {@code p} (0: any free port). */
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections);
+        connections, exposure);
   }
 
   /** This config with an egress trap proxy beside the server. */
   public ServerConfig withTrap(TrapConfig t) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, Optional.of(t),
-        connections);
+        connections, exposure);
   }
 
   /** The token file to use: the given one or {@code DATA/admin.token}. */
@@ -99,13 +104,33 @@ public record ServerConfig(
 
   /** This config with other connection bounds and timeouts. */
   public ServerConfig withConnections(ConnectionPolicy c) {
-    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap, c);
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap, c, exposure);
+  }
+
+  /** This config with TLS, an admin listener or an allow-list. */
+  public ServerConfig withExposure(Exposure e) {
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
+        connections, e);
   }
 
   ServingConfig serving() {
-    // The trap proxy, started after the listener, holds two sockets per tunnel, and its own.
+    // The trap proxy, started after the listener, holds two sockets per tunnel, and its own; the
+    // admin listener its connections and its own.
     int trapDescriptors = trap.map(t -> 2 * t.maxConnections() + 1).orElse(0);
-    return new ServingConfig(host, port, connections.reserving(trapDescriptors), drainTimeout,
-        ServingConfig.DEFAULT_WORKER_THREADS);
+    int adminDescriptors = exposure.adminListen().isPresent() ? Exposure.ADMIN_CONNECTIONS + 1 : 0;
+    ServingConfig serving = new ServingConfig(host, port, connections.reserving(trapDescriptors + adminDescriptors),
+        drainTimeout, ServingConfig.DEFAULT_WORKER_THREADS, Optional.empty());
+    return exposure.tls().map(serving::withTls).orElse(serving);
+  }
+
+  /** The admin listener's, when {@code /api/v1/} has one of its own: few connections, the same timeouts and TLS. */
+  Optional<ServingConfig> adminServing() {
+    return exposure.adminListen().map(a -> {
+      ConnectionPolicy policy = new ConnectionPolicy(connections.idleTimeout(), connections.requestHeadTimeout(),
+          connections.sendTimeout(), Exposure.ADMIN_CONNECTIONS, Exposure.ADMIN_CONNECTIONS, 0);
+      ServingConfig serving = new ServingConfig(a.getHostString(), a.getPort(), policy, drainTimeout,
+          ServingConfig.DEFAULT_WORKER_THREADS, Optional.empty());
+      return exposure.tls().map(serving::withTls).orElse(serving);
+    });
   }
 }

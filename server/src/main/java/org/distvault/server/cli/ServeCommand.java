@@ -19,10 +19,13 @@ import org.distvault.prefetch.cli.CliException;
 import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.DistvaultServer;
+import org.distvault.server.Exposure;
 import org.distvault.server.Housekeeping;
 import org.distvault.server.ServerConfig;
 import org.distvault.server.health.HealthSettings;
+import org.distvault.server.http.AddressRanges;
 import org.distvault.server.http.ConnectionPolicy;
+import org.distvault.server.http.PemTls;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.trap.AllowList;
 import org.distvault.server.trap.TrapConfig;
@@ -148,6 +151,26 @@ final class ServeCommand implements Callable<Integer> {
           + "time of the last scrub survives restarts (default: only when asked, distvault scrub)")
   Duration scrubEvery;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Serve HTTPS with this PEM certificate (the server's first, then its chain); needs --tls-key. "
+          + "Applies to --listen and --admin-listen")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The unencrypted PEM private key (BEGIN PRIVATE KEY) of --tls-cert; keep it readable only by "
+          + "the server's user")
+  Path tlsKey;
+
+  @Option(names = "--admin-listen", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+      description = "Serve the admin API (/api/v1/) on this address only, e.g. 127.0.0.1:8081, and answer 404 for "
+          + "it on --listen; /metrics and /healthz are on both (default: the admin API is on --listen)")
+  ListenAddress adminListen;
+
+  @Option(names = "--allow-from", paramLabel = "CIDR[,CIDR...]",
+      description = "Serve only these client networks or addresses on --listen, e.g. 10.0.0.0/8,fd00::/8; "
+          + "others get 403 (counted as outcome forbidden, not a violation). Default: every address")
+  String allowFrom;
+
   @Override
   public Integer call() throws CliException {
     if (keepSeals < 0 || keepSeals > 16) {
@@ -161,7 +184,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config = new ServerConfig(data.toAbsolutePath().normalize(), listen.host(), listen.port(),
         Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream, Duration.ofSeconds(drainSeconds),
-        Clock.systemUTC(), trapConfig(), connectionPolicy());
+        Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure());
     DistvaultServer server;
     try {
       if (recover) {
@@ -197,6 +220,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println("listening " + url + " mode=" + server.modes().current().wireName() + " data=" + config.dataDir());
     out.println("admin token file: " + server.token().file().toAbsolutePath()
         + (server.token().created() ? " (created)" : ""));
+    if (adminListen != null) {
+      out.println("admin API " + server.adminUri());
+    }
     out.println("# for mk.conf on the build hosts:");
     out.println("MASTER_SITE_OVERRIDE= " + publicBase(url, listen.host()) + "pkg/${PKGPATH}/");
     server.trap().ifPresent(t -> out.println("trap proxy " + publicBase(t.uri(), trapProxy.host())));
@@ -230,6 +256,36 @@ final class ServeCommand implements Callable<Integer> {
           + " seconds, got " + value);
     }
     return Duration.ofSeconds(value);
+  }
+
+  /** TLS, the admin listener and the allow-list from the flags; errors name the flag and the file. */
+  private Exposure exposure() throws CliException {
+    Exposure e = Exposure.DEFAULT;
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CliException(ExitCode.USAGE, tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+    }
+    if (tlsCert != null) {
+      try {
+        e = e.withTls(PemTls.context(tlsCert, tlsKey));
+      } catch (IllegalArgumentException bad) {
+        throw new CliException(ExitCode.USAGE, "--tls-cert/--tls-key: " + bad.getMessage(), bad);
+      }
+    }
+    if (adminListen != null) {
+      if (adminListen.host().equals(listen.host()) && adminListen.port() == listen.port() && listen.port() != 0) {
+        throw new CliException(ExitCode.USAGE, "--admin-listen must differ from --listen (" + listen.host() + ":"
+            + listen.port() + ")");
+      }
+      e = e.withAdminListen(adminListen.host(), adminListen.port());
+    }
+    if (allowFrom != null) {
+      try {
+        e = e.withAllowFrom(AddressRanges.parse(allowFrom));
+      } catch (IllegalArgumentException bad) {
+        throw new CliException(ExitCode.USAGE, "--allow-from: " + bad.getMessage(), bad);
+      }
+    }
+    return e;
   }
 
   /** The trap proxy's config from the flags; errors name the flag and the value. */
@@ -268,6 +324,6 @@ final class ServeCommand implements Callable<Integer> {
     } catch (UnknownHostException e) {
       name = "THIS-HOST";
     }
-    return "http://" + name + ":" + url.getPort() + "/";
+    return url.getScheme() + "://" + name + ":" + url.getPort() + "/";
   }
 }

@@ -2,6 +2,7 @@ package org.distvault.server.http;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -23,6 +25,7 @@ import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
+import org.xnio.ssl.SslConnection;
 
 /**
  * A running Undertow HTTP listener configured for distfile serving; closing it stops the server.
@@ -52,7 +55,8 @@ public final class HttpServing implements AutoCloseable {
   private static final int IO_THREADS = Math.max(Runtime.getRuntime().availableProcessors(), 2);
 
   private final XnioWorker worker;
-  private final AcceptingChannel<StreamConnection> server;
+  private final AcceptingChannel<? extends StreamConnection> server;
+  private final String scheme;
   private final ConnectionGate connections;
   private final DefaultByteBufferPool buffers;
   private final GracefulShutdownHandler gate;
@@ -61,11 +65,12 @@ public final class HttpServing implements AutoCloseable {
   private boolean closed;
   private final AutoCloseable afterStop;
 
-  private HttpServing(XnioWorker worker, AcceptingChannel<StreamConnection> server, ConnectionGate connections,
-      DefaultByteBufferPool buffers, GracefulShutdownHandler gate, InetSocketAddress address,
-      Duration drainTimeout, AutoCloseable afterStop) {
+  private HttpServing(XnioWorker worker, AcceptingChannel<? extends StreamConnection> server, String scheme,
+      ConnectionGate connections, DefaultByteBufferPool buffers, GracefulShutdownHandler gate,
+      InetSocketAddress address, Duration drainTimeout, AutoCloseable afterStop) {
     this.worker = worker;
     this.server = server;
+    this.scheme = scheme;
     this.connections = connections;
     this.buffers = buffers;
     this.afterStop = afterStop;
@@ -101,9 +106,10 @@ public final class HttpServing implements AutoCloseable {
     DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, 1024, 16);
     // Assembled by hand as Undertow.start() does it (same options), for one difference: the
     // accept listener is a ConnectionGate, which Undertow's builder has no place for.
+    Xnio xnio = Xnio.getInstance(Undertow.class.getClassLoader());
     XnioWorker worker;
     try {
-      worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+      worker = xnio.createWorker(OptionMap.builder()
           .set(Options.WORKER_IO_THREADS, IO_THREADS)
           .set(Options.WORKER_TASK_CORE_THREADS, config.workerThreads())
           .set(Options.WORKER_TASK_MAX_THREADS, config.workerThreads())
@@ -133,9 +139,8 @@ public final class HttpServing implements AutoCloseable {
       int max = DescriptorBudget.maxConnections(policy, budget);
       ConnectionGate connections = new ConnectionGate(http, max, Math.min(policy.maxConnectionsPerClient(), max));
       http.setRootHandler(connections.tracking(gate));
-      AcceptingChannel<StreamConnection> server = worker.createStreamConnectionServer(
-          new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), connections,
-          OptionMap.builder()
+      InetSocketAddress where = new InetSocketAddress(InetAddress.getByName(config.host()), config.port());
+      OptionMap socketOptions = OptionMap.builder()
               .set(Options.WORKER_IO_THREADS, IO_THREADS)
               .set(Options.TCP_NODELAY, true)
               .set(Options.REUSE_ADDRESSES, true)
@@ -145,13 +150,26 @@ public final class HttpServing implements AutoCloseable {
               // Must be a socket option to reach accepted connections: cuts a client that
               // stops reading.
               .set(Options.WRITE_TIMEOUT, millis(policy.sendTimeout()))
-              .getMap());
+              .getMap();
+      AcceptingChannel<? extends StreamConnection> server;
+      if (config.tls().isPresent()) {
+        // As Undertow's builder does for an HTTPS listener; the TLS connections reach the same
+        // gate and HTTP listener as plain ones (an SslConnection is a StreamConnection).
+        UndertowXnioSsl ssl = new UndertowXnioSsl(xnio, OptionMap.create(Options.USE_DIRECT_BUFFERS, true),
+            config.tls().get());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ChannelListener<AcceptingChannel<SslConnection>> accept = (ChannelListener) connections;
+        server = ssl.createSslConnectionServer(worker, where, accept, socketOptions);
+      } else {
+        server = worker.createStreamConnectionServer(where, connections, socketOptions);
+      }
       server.resumeAccepts();
       InetSocketAddress bound = server.getLocalAddress(InetSocketAddress.class);
       log.info("connections: at most {}, {} per client address; idle {} s, request head {} s, send {} s{}",
           max, connections.maxPerClient(), policy.idleTimeout().toSeconds(), policy.requestHeadTimeout().toSeconds(),
           policy.sendTimeout().toSeconds(), budget.map(b -> " (" + b.describe() + ")").orElse(""));
-      return new HttpServing(worker, server, connections, buffers, gate, bound, config.drainTimeout(), afterStop);
+      return new HttpServing(worker, server, config.tls().isPresent() ? "https" : "http", connections, buffers,
+          gate, bound, config.drainTimeout(), afterStop);
     } catch (IOException | RuntimeException e) {
       worker.shutdownNow();
       buffers.close();
@@ -176,13 +194,13 @@ public final class HttpServing implements AutoCloseable {
     return address;
   }
 
-  /** {@code http://host:port/}. */
+  /** {@code http://host:port/}, or {@code https://} with TLS. */
   public URI baseUri() {
     String host = address.getAddress().getHostAddress();
     if (address.getAddress() instanceof Inet6Address) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + address.getPort() + "/");
+    return URI.create(scheme + "://" + host + ":" + address.getPort() + "/");
   }
 
   /**

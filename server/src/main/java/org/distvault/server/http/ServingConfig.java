@@ -2,6 +2,8 @@ package org.distvault.server.http;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Where and how {@link HttpServing} listens.
@@ -13,9 +15,11 @@ import java.util.Objects;
  * @param workerThreads how many requests may block at once (lookups, offline misses waiting for
  *     their violation to be durable: all waiting misses share one fsync, so this also bounds how
  *     many violations one fsync carries)
+ * @param tls HTTPS with this context ({@code serve --tls-cert/--tls-key}); empty for plain HTTP
  */
 public record ServingConfig(
-    String host, int port, ConnectionPolicy connections, Duration drainTimeout, int workerThreads) {
+    String host, int port, ConnectionPolicy connections, Duration drainTimeout, int workerThreads,
+    Optional<SSLContext> tls) {
   /** Idle timeout when none is given: see {@link ConnectionPolicy#DEFAULT_IDLE_TIMEOUT}. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = ConnectionPolicy.DEFAULT_IDLE_TIMEOUT;
 
@@ -32,6 +36,7 @@ public record ServingConfig(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(connections, "connections");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
+    Objects.requireNonNull(tls, "tls");
     if (drainTimeout.isNegative() || drainTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("drain timeout must be between 0 and ~24 days: " + drainTimeout);
     }
@@ -49,7 +54,8 @@ public record ServingConfig(
    * client to take more response bytes.
    */
   public ServingConfig(String host, int port, Duration idleTimeout, Duration drainTimeout, int workerThreads) {
-    this(host, port, ConnectionPolicy.DEFAULTS.withTimeouts(idleTimeout), drainTimeout, workerThreads);
+    this(host, port, ConnectionPolicy.DEFAULTS.withTimeouts(idleTimeout), drainTimeout, workerThreads,
+        Optional.empty());
   }
 
   /** The given listener and timeouts, with the default worker threads. */
@@ -65,11 +71,16 @@ public record ServingConfig(
   /** Loopback only, on {@code port} (0 for any free port), default connection policy. */
   public static ServingConfig loopback(int port) {
     return new ServingConfig("127.0.0.1", port, ConnectionPolicy.DEFAULTS, DEFAULT_DRAIN_TIMEOUT,
-        DEFAULT_WORKER_THREADS);
+        DEFAULT_WORKER_THREADS, Optional.empty());
   }
 
   /** This config with another connection policy. */
   public ServingConfig withConnections(ConnectionPolicy c) {
-    return new ServingConfig(host, port, c, drainTimeout, workerThreads);
+    return new ServingConfig(host, port, c, drainTimeout, workerThreads, tls);
+  }
+
+  /** This config serving HTTPS with {@code context}. */
+  public ServingConfig withTls(SSLContext context) {
+    return new ServingConfig(host, port, connections, drainTimeout, workerThreads, Optional.of(context));
   }
 }

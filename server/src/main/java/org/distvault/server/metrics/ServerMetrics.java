@@ -197,6 +197,7 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
     return switch (status) {
       case 400 -> "bad_request";
       case 401 -> "unauthorized";
+      case 403 -> "forbidden";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 409 -> "conflict";
