@@ -81,9 +81,11 @@ final class TransferReport {
   }
 
   /** A variant the seal does not cover: not exported. */
+  @JsonPropertyOrder({"name", "pkgpaths"})
   record Unbound(String name, List<String> pkgpaths) {}
 
   /** A name bound to several contents, each in variants/; the first also in DISTDIR. */
+  @JsonPropertyOrder({"name", "variants"})
   record Conflict(String name, List<Variant> variants) {}
 
   @JsonPropertyOrder({"sha512", "bytes", "pkgpaths", "inDistdir"})
