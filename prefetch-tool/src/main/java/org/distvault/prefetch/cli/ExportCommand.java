@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.distvault.prefetch.cli.TransferReport.FileOutcome;
+import org.distvault.prefetch.cli.TransferReport.Outcome;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import picocli.CommandLine.Command;
@@ -45,8 +47,9 @@ import picocli.CommandLine.Spec;
             + "in DIR/.distvault/variants/SHA512HEX and the one of its first variant in DIR/name; the report lists "
             + "them.",
         "Each file is fetched from the server by its SHA-512, streamed into a temporary file beside it, checked "
-            + "against that SHA-512 and only then renamed into place. Running export again skips files already "
-            + "there with the right size and SHA-512.",
+            + "against that SHA-512 and only then renamed into place; --jobs files at once. Running export again "
+            + "skips files already there with the right size and SHA-512. --report writes the outcome of every "
+            + "file as JSON.",
         "Exit 0 when every bound distfile is in DIR, 1 when one could not be exported, 2 for a set that is not "
             + "sealed or bad usage."})
 public final class ExportCommand implements Callable<Integer> {
@@ -68,32 +71,39 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--listing-page", hidden = true, paramLabel = "N", defaultValue = "1000")
   int listingPage;
 
-  @Option(names = "--progress-seconds", paramLabel = "N", defaultValue = "5",
-      description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE})")
-  long progressSeconds;
+  @Mixin TransferOptions transfer;
 
-  /** One file to write: where, which blob, how big. */
-  private record Target(Path path, String label, String sha512, long size) {}
+  /** One file to write: where, for which name, which blob, how big; the label names it on stdout. */
+  private record Target(Path path, String name, String label, String sha512, long size) {}
+
+  private JsonNode seal;
+  private final List<FileOutcome> files = new ArrayList<>();
+  private final List<JsonNode> unbound = new ArrayList<>();
+  private final Map<String, List<JsonNode>> conflicts = new TreeMap<>();
 
   @Override
-  public Integer call() throws CliException {
+  public Integer call() throws CliException, IOException {
     SetNameArg.check(name);
-    if (progressSeconds < 1) {
-      throw new CliException(ExitCode.USAGE, "--progress-seconds must be at least 1");
-    }
     if (listingPage < 1 || listingPage > 10_000) {
       throw new CliException(ExitCode.USAGE, "--listing-page must be from 1 to 10000");
     }
     if (Files.exists(to) && !Files.isDirectory(to)) {
       throw new CliException(ExitCode.USAGE, "--to " + to + " exists and is not a directory");
     }
+    transfer.check();
+    // The layout's paths are absolute: DIR must be too, to name files relative to it in the report.
+    to = to.toAbsolutePath().normalize();
+    return transfer.run(this::export, this::report, spec.commandLine().getErr());
+  }
+
+  private int export() throws CliException {
     AdminCalls client = server.client();
     JsonNode set = client.get("api/v1/sets/" + name);
     if (!set.path("state").asText().equals("sealed")) {
       throw new CliException(ExitCode.USAGE, "set " + name + " is " + set.path("state").asText()
           + ", not sealed: export takes a sealed set (`distvault seal " + name + "` first)");
     }
-    JsonNode seal = set.path("seal");
+    seal = set.path("seal");
     List<JsonNode> entries = listing(client, seal);
     try {
       Files.createDirectories(ExportLayout.meta(to));
@@ -101,18 +111,48 @@ public final class ExportCommand implements Callable<Integer> {
       throw new CliException(ExitCode.USAGE, "cannot create --to " + to + ": " + e, e);
     }
 
-    // What to write: one file per bound name; a name bound to several contents gets each in variants/.
+    List<Target> targets = targets(entries);
+    PrintWriter err = spec.commandLine().getErr();
+    long total = targets.stream().mapToLong(Target::size).sum();
+    err.println("export " + name + ": " + targets.size() + " files, " + TransferProgress.size(total) + " to " + to);
+    TransferProgress progress = transfer.progress(err, "export " + name, targets.size(), total);
+    List<FileOutcome> done = transfer.map(targets, "export", t -> {
+      FileOutcome o = exportOne(client, t);
+      progress.file(t.size());
+      return o;
+    });
+    progress.end();
+
+    writeManifest(entries);
+    writeSeal(seal);
+    // Failures by their label (a variant's names its content), sorted: the same text whatever finished first.
+    Map<String, String> failed = new TreeMap<>();
+    files.stream().filter(f -> f.outcome() == Outcome.FAILED).forEach(f -> failed.put(f.name(), f.reason()));
+    for (int i = 0; i < done.size(); i++) {
+      if (done.get(i).outcome() == Outcome.FAILED) {
+        failed.put(targets.get(i).label(), done.get(i).reason());
+      }
+    }
+    files.addAll(done);
+    printReport(failed);
+    return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+  }
+
+  /**
+   * What to write: one file per bound name; a name bound to several contents gets each in
+   * variants/ too. Names that cannot be written are failed outcomes at once.
+   */
+  private List<Target> targets(List<JsonNode> entries) {
     Map<String, List<JsonNode>> byName = new LinkedHashMap<>();
     entries.forEach(e -> byName.computeIfAbsent(e.path("name").asText(), k -> new ArrayList<>()).add(e));
-    List<Target> targets = new ArrayList<>();
-    Map<String, String> failed = new TreeMap<>();
-    List<JsonNode> unbound = new ArrayList<>();
-    Map<String, List<JsonNode>> conflicts = new TreeMap<>();
+    // By path: two names bound to one content share its variants/ file, which one thread writes.
+    Map<Path, Target> targets = new LinkedHashMap<>();
     for (Map.Entry<String, List<JsonNode>> n : byName.entrySet()) {
       Map<String, JsonNode> contents = new LinkedHashMap<>();
       for (JsonNode v : n.getValue()) {
         if (v.path("blobMissing").asBoolean(false)) {
-          failed.put(n.getKey(), "bound to blob " + v.path("sha512").asText() + ", which the server no longer holds");
+          files.add(FileOutcome.failed(n.getKey(), null, v.path("sha512").asText(), v.path("size").asLong(),
+              "bound to blob " + v.path("sha512").asText() + ", which the server no longer holds"));
         } else if (v.path("sha512").isTextual()) {
           contents.putIfAbsent(v.path("sha512").asText(), v);
         } else {
@@ -124,49 +164,39 @@ public final class ExportCommand implements Callable<Integer> {
       }
       JsonNode first = contents.values().iterator().next();
       try {
-        targets.add(new Target(ExportLayout.distfile(to, n.getKey()), n.getKey(), first.path("sha512").asText(),
+        Path p = ExportLayout.distfile(to, n.getKey());
+        targets.putIfAbsent(p, new Target(p, n.getKey(), n.getKey(), first.path("sha512").asText(),
             first.path("size").asLong()));
       } catch (IOException e) {
-        failed.put(n.getKey(), e.getMessage());
+        files.add(FileOutcome.failed(n.getKey(), null, first.path("sha512").asText(), first.path("size").asLong(),
+            e.getMessage()));
         continue;
       }
       if (contents.size() > 1) {
         conflicts.put(n.getKey(), new ArrayList<>(contents.values()));
         for (JsonNode v : contents.values()) {
           String hex = v.path("sha512").asText();
-          targets.add(new Target(ExportLayout.variant(to, hex), n.getKey() + " (" + hex.substring(0, 16) + "...)",
-              hex, v.path("size").asLong()));
+          Path p = ExportLayout.variant(to, hex);
+          targets.putIfAbsent(p, new Target(p, n.getKey(), n.getKey() + " (" + hex.substring(0, 16) + "...)", hex,
+              v.path("size").asLong()));
         }
       }
     }
+    return new ArrayList<>(targets.values());
+  }
 
-    PrintWriter err = spec.commandLine().getErr();
-    long total = targets.stream().mapToLong(Target::size).sum();
-    err.println("export " + name + ": " + targets.size() + " files, " + TransferProgress.size(total) + " to " + to);
-    TransferProgress progress = new TransferProgress(err, "export " + name, targets.size(), total, progressSeconds);
-    int written = 0;
-    int present = 0;
-    long bytesWritten = 0;
-    for (Target t : targets) {
-      try {
-        if (alreadyThere(t)) {
-          present++;
-        } else {
-          fetch(client, t);
-          written++;
-          bytesWritten += t.size();
-        }
-      } catch (IOException | CliException e) {
-        failed.put(t.label(), e.getMessage());
+  /** Writes one target unless it is already there; a failure is its outcome, not an exception. */
+  private FileOutcome exportOne(AdminCalls client, Target t) {
+    String path = to.relativize(t.path()).toString();
+    try {
+      if (alreadyThere(t)) {
+        return new FileOutcome(t.name(), path, t.sha512(), t.size(), Outcome.ALREADY_PRESENT, null);
       }
-      progress.file(t.size());
+      fetch(client, t);
+      return new FileOutcome(t.name(), path, t.sha512(), t.size(), Outcome.EXPORTED, null);
+    } catch (IOException | CliException e) {
+      return FileOutcome.failed(t.name(), path, t.sha512(), t.size(), e.getMessage());
     }
-    progress.end();
-
-    writeManifest(entries);
-    writeSeal(seal);
-    printReport(seal, written, bytesWritten, present, failed, unbound, conflicts);
-    return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
   }
 
   /** Every variant of the set, page by page; each page must carry the seal the export started with. */
@@ -269,32 +299,57 @@ public final class ExportCommand implements Callable<Integer> {
     });
   }
 
-  private void printReport(JsonNode seal, int written, long bytes, int present, Map<String, String> failed,
-      List<JsonNode> unbound, Map<String, List<JsonNode>> conflicts) {
+  private void printReport(Map<String, String> failed) {
     PrintWriter out = spec.commandLine().getOut();
     out.println("set " + name + ": seal " + seal.path("digest").asText() + " (" + seal.path("entries").asLong()
         + " entries, " + seal.path("at").asText() + ")");
-    out.println("exported: " + written + " (" + TransferProgress.size(bytes) + ")");
-    out.println("already present: " + present);
+    TransferReport.ExportCounts counts = TransferReport.ExportCounts.of(files, unbound.size(), conflicts.size());
+    out.println("exported: " + counts.exported() + " (" + TransferProgress.size(counts.bytesExported()) + ")");
+    out.println("already present: " + counts.alreadyPresent());
     out.println("failed: " + failed.size());
     failed.forEach((n, why) -> out.println("  " + n + ": " + why));
     out.println("unbound (not in the seal, not exported): " + unbound.size());
-    unbound.forEach(v -> out.println("  " + v.path("name").asText() + "\t" + pkgpaths(v)));
+    unbound.forEach(v -> out.println("  " + v.path("name").asText() + "\t" + pkgpathText(v)));
     out.println("conflicts (one name, several contents; each in " + ExportLayout.META + "/" + ExportLayout.VARIANTS
         + "/, the first in DISTDIR): " + conflicts.size());
     conflicts.forEach((n, vs) -> {
       boolean first = true;
       for (JsonNode v : vs) {
-        out.println("  " + n + "\t" + v.path("sha512").asText() + "\t" + pkgpaths(v) + (first ? "\tin DISTDIR" : ""));
+        out.println("  " + n + "\t" + v.path("sha512").asText() + "\t" + pkgpathText(v)
+            + (first ? "\tin DISTDIR" : ""));
         first = false;
       }
     });
     out.flush();
   }
 
-  private static String pkgpaths(JsonNode v) {
+  /** The --report of an export that ended with {@code code}. */
+  private TransferReport.Export report(int code, String error) {
+    List<TransferReport.Unbound> unboundOut = unbound.stream()
+        .map(v -> new TransferReport.Unbound(v.path("name").asText(), pkgpaths(v))).toList();
+    List<TransferReport.Conflict> conflictsOut = new ArrayList<>();
+    conflicts.forEach((n, vs) -> {
+      List<TransferReport.Variant> variants = new ArrayList<>();
+      for (JsonNode v : vs) {
+        variants.add(new TransferReport.Variant(v.path("sha512").asText(), v.path("size").asLong(), pkgpaths(v),
+            variants.isEmpty()));
+      }
+      conflictsOut.add(new TransferReport.Conflict(n, variants));
+    });
+    return new TransferReport.Export(name, to.toString(),
+        seal == null ? null : TransferReport.Seal.of(name, seal), transfer.jobs, code, error,
+        TransferReport.ExportCounts.of(files, unbound.size(), conflicts.size()),
+        TransferReport.sorted(files), unboundOut, conflictsOut);
+  }
+
+  private static List<String> pkgpaths(JsonNode v) {
     Set<String> p = new LinkedHashSet<>();
     v.path("pkgpaths").forEach(x -> p.add(x.asText()));
+    return List.copyOf(p);
+  }
+
+  private static String pkgpathText(JsonNode v) {
+    List<String> p = pkgpaths(v);
     return p.isEmpty() ? "-" : String.join(",", p);
   }
 

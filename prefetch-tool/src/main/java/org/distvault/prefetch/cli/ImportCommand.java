@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.distvault.prefetch.cli.TransferReport.FileOutcome;
+import org.distvault.prefetch.cli.TransferReport.Outcome;
 import org.distvault.prefetch.client.AdminApiException;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -45,7 +47,8 @@ import picocli.CommandLine.Spec;
         "Fills a set from an export directory and seals it.",
         "Reads DIR/.distvault/manifest.jsonl and seal.json, uploads the manifest to the set (by default the "
             + "exported set's name), checks each distfile against every digest the manifest lists for its blob "
-            + "before uploading it (the server checks them again), binds it, and seals the set. Blobs the server "
+            + "before uploading it (the server checks them again; --jobs files at once), binds it, and seals the "
+            + "set. --report writes both seals and the outcome of every file as JSON. Blobs the server "
             + "already holds are bound without uploading, so running import again does only what is left.",
         "A file that is missing or does not match its digests is reported and skipped, and the set is then left "
             + "filling, not sealed: a seal never covers a damaged export. Prints the exported and the new seal; "
@@ -70,22 +73,30 @@ public final class ImportCommand implements Callable<Integer> {
       description = "The set to fill and seal (default: the exported set's name, from seal.json)")
   String setName;
 
-  @Option(names = "--progress-seconds", paramLabel = "N", defaultValue = "5",
-      description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE})")
-  long progressSeconds;
+  @Mixin TransferOptions transfer;
 
   /** One manifest line of the export. */
   record Line(ObjectNode manifestLine, String name, Digests digests, Optional<String> sha512, long size) {}
 
+  /** One blob to bind: the lines bound to it, and whether the server already holds it. */
+  private record Blob(String sha512, List<Line> lines, boolean held) {}
+
+  private String set;
+  private JsonNode exported;
+  private JsonNode imported;
+  private final List<FileOutcome> files = new ArrayList<>();
+
   @Override
   public Integer call() throws CliException, IOException {
-    if (progressSeconds < 1) {
-      throw new CliException(ExitCode.USAGE, "--progress-seconds must be at least 1");
-    }
+    transfer.check();
     // The layout's paths are absolute: a relative DIR must be too, to name files relative to it.
     dir = dir.toAbsolutePath().normalize();
-    JsonNode exported = readSeal();
-    String set = SetNameArg.check(setName != null ? setName : exported.path("set").asText());
+    return transfer.run(this::importSet, this::report, spec.commandLine().getErr());
+  }
+
+  private int importSet() throws CliException, IOException {
+    exported = readSeal();
+    set = SetNameArg.check(setName != null ? setName : exported.path("set").asText());
     List<Line> lines = readManifest();
     AdminCalls client = server.client();
     PrintWriter err = spec.commandLine().getErr();
@@ -96,6 +107,7 @@ public final class ImportCommand implements Callable<Integer> {
       JsonNode seal = current.get().path("seal");
       printSeals(out, set, exported, seal);
       if (seal.path("digest").equals(exported.path("digest"))) {
+        imported = seal;
         out.println("set " + set + " is already sealed with the exported seal: nothing to do");
         out.flush();
         return ExitCode.OK;
@@ -117,37 +129,36 @@ public final class ImportCommand implements Callable<Integer> {
     for (int i = 0; i < bound.size(); i++) {
       blobHeld.merge(bound.get(i).sha512().get(), held[i], Boolean::logicalAnd);
     }
+    List<Blob> blobs = byBlob.entrySet().stream()
+        .map(b -> new Blob(b.getKey(), b.getValue(), blobHeld.getOrDefault(b.getKey(), false))).toList();
 
-    Map<String, String> failed = new TreeMap<>();
-    List<Line> toBind = new ArrayList<>();
-    int uploaded = 0;
-    int alreadyHeld = 0;
-    long total = byBlob.values().stream().mapToLong(ls -> ls.get(0).size()).sum();
-    err.println("import " + set + ": " + byBlob.size() + " blobs, " + TransferProgress.size(total) + " from " + dir);
-    TransferProgress progress = new TransferProgress(err, "import " + set, byBlob.size(), total, progressSeconds);
-    for (Map.Entry<String, List<Line>> b : byBlob.entrySet()) {
-      String hex = b.getKey();
-      List<Line> ls = b.getValue();
-      if (blobHeld.getOrDefault(hex, false)) {
-        alreadyHeld++;
-      } else {
-        try {
-          Path file = upload(client, hex, ls);
-          uploaded++;
-          toBind.addAll(ls);
-          err.println("import " + set + ": uploaded " + dir.relativize(file));
-        } catch (IOException | CliException | IllegalArgumentException e) {
-          failed.put(ls.get(0).name() + (ls.size() > 1 ? " (and " + (ls.size() - 1) + " more)" : ""),
-              e.getMessage());
-        }
-      }
-      progress.file(ls.get(0).size());
-    }
+    long total = blobs.stream().mapToLong(b -> b.lines().get(0).size()).sum();
+    err.println("import " + set + ": " + blobs.size() + " blobs, " + TransferProgress.size(total) + " from " + dir);
+    TransferProgress progress = transfer.progress(err, "import " + set, blobs.size(), total);
+    List<FileOutcome> done = transfer.map(blobs, "import", b -> {
+      FileOutcome o = importOne(client, b, err);
+      progress.file(b.lines().get(0).size());
+      return o;
+    });
     progress.end();
+    files.addAll(done);
+    // Bound in the manifest's order, failures sorted: the same requests and text whatever finished first.
+    List<Line> toBind = new ArrayList<>();
+    Map<String, String> failed = new TreeMap<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      List<Line> ls = blobs.get(i).lines();
+      if (done.get(i).outcome() == Outcome.UPLOADED) {
+        toBind.addAll(ls);
+      } else if (done.get(i).outcome() == Outcome.FAILED) {
+        failed.put(ls.get(0).name() + (ls.size() > 1 ? " (and " + (ls.size() - 1) + " more)" : ""),
+            done.get(i).reason());
+      }
+    }
     bind(client, set, toBind);
 
-    out.println("uploaded: " + uploaded);
-    out.println("already held: " + alreadyHeld);
+    TransferReport.ImportCounts counts = TransferReport.ImportCounts.of(files);
+    out.println("uploaded: " + counts.uploaded());
+    out.println("already held: " + counts.alreadyHeld());
     out.println("failed: " + failed.size());
     failed.forEach((n, why) -> out.println("  " + n + ": " + why));
     if (!failed.isEmpty()) {
@@ -158,14 +169,41 @@ public final class ImportCommand implements Callable<Integer> {
       return ExitCode.FAILED;
     }
     ObjectNode request = AdminCalls.JSON.createObjectNode().put("state", "sealed").put("reason", REASON);
-    JsonNode seal = client.send("PUT", "api/v1/sets/" + set + "/state", request.toString()).path("seal");
-    printSeals(out, set, exported, seal);
-    boolean same = seal.path("digest").equals(exported.path("digest"));
+    imported = client.send("PUT", "api/v1/sets/" + set + "/state", request.toString()).path("seal");
+    printSeals(out, set, exported, imported);
+    boolean same = sealsEqual();
     out.println(same ? "the seals are equal: set " + set + " binds what was exported"
         : "THE SEALS DIFFER: set " + set + " does not bind exactly what was exported (it is sealed; see "
             + "`distvault sets`)");
     out.flush();
     return same ? ExitCode.OK : ExitCode.FAILED;
+  }
+
+  /** Uploads one blob unless the server holds it; a failure is its outcome, not an exception. */
+  private FileOutcome importOne(AdminCalls client, Blob b, PrintWriter err) {
+    Line first = b.lines().get(0);
+    if (b.held()) {
+      return new FileOutcome(first.name(), null, b.sha512(), first.size(), Outcome.ALREADY_HELD, null);
+    }
+    try {
+      String path = dir.relativize(upload(client, b.sha512(), b.lines())).toString();
+      err.println("import " + set + ": uploaded " + path);
+      return new FileOutcome(first.name(), path, b.sha512(), first.size(), Outcome.UPLOADED, null);
+    } catch (IOException | CliException | IllegalArgumentException e) {
+      return FileOutcome.failed(first.name(), null, b.sha512(), first.size(), e.getMessage());
+    }
+  }
+
+  private boolean sealsEqual() {
+    return exported != null && imported != null && imported.path("digest").equals(exported.path("digest"));
+  }
+
+  /** The --report of an import that ended with {@code code}. */
+  private TransferReport.Import report(int code, String error) {
+    return new TransferReport.Import(set, dir.toString(),
+        exported == null ? null : TransferReport.Seal.of(exported.path("set").asText(), exported),
+        imported == null ? null : TransferReport.Seal.of(set, imported), sealsEqual(), transfer.jobs, code, error,
+        TransferReport.ImportCounts.of(files), TransferReport.sorted(files));
   }
 
   private static void printSeals(PrintWriter out, String set, JsonNode exported, JsonNode seal) {

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * The progress of {@code export} and {@code import}: one stderr line every few seconds (and a
  * last one at the end) with the files and bytes done of those to do, like {@code prefetch}'s plain
- * progress. Thread-confined: the commands copy one file at a time.
+ * progress. Thread-safe: with {@code --jobs} the files finish on several threads, and each line
+ * counts only whole files.
  */
 final class TransferProgress {
   private final PrintWriter err;
@@ -28,7 +29,7 @@ final class TransferProgress {
   }
 
   /** One file done (copied, skipped or failed) with {@code n} bytes. */
-  void file(long n) {
+  synchronized void file(long n) {
     filesDone++;
     bytesDone += n;
     long now = System.nanoTime();
@@ -38,7 +39,7 @@ final class TransferProgress {
     }
   }
 
-  void end() {
+  synchronized void end() {
     print();
   }
 

@@ -127,7 +127,9 @@ class ExportImportIT {
     assertTrue(notSealed.err().contains("not sealed"), notSealed.toString());
 
     // One name per listing page: paging goes on after "sub/x-1.0.tgz" (a '/' in the query).
-    CliRun export = a.cli("export", SET, "--to", exp.toString(), "--listing-page", "1");
+    Path reportFile = tmp.resolve("export.json");
+    CliRun export = a.cli("export", SET, "--to", exp.toString(), "--listing-page", "1", "--report",
+        reportFile.toString());
     assertEquals(0, export.code(), export.toString());
     List<String> out = export.out().lines().toList();
     assertEquals("set 2026Q4: seal " + digest + " (4 entries, " + sealA.path("at").asText() + ")", out.get(0));
@@ -145,6 +147,25 @@ class ExportImportIT {
     assertArrayEquals(v1, Files.readAllBytes(exp.resolve(".distvault/variants/" + TestContent.sha512(v1))));
     assertArrayEquals(v2, Files.readAllBytes(exp.resolve(".distvault/variants/" + TestContent.sha512(v2))));
     assertFalse(Files.exists(exp.resolve("gone-1.0.tgz")));
+    // The report: each file with its path, the unbound variant, each content of the ambiguous name.
+    JsonNode report = JSON.readTree(reportFile.toFile());
+    assertEquals(JSON.readTree("""
+        {"files": 5, "exported": 5, "bytesExported": 171000, "alreadyPresent": 0, "failed": 0, "unbound": 1,
+         "conflicts": 1}"""), report.path("counts"));
+    List<String> paths = new ArrayList<>();
+    report.path("files").forEach(f -> paths.add(f.path("name").asText() + " " + f.path("path").asText() + " "
+        + f.path("outcome").asText()));
+    assertEquals(List.of("a-1.0.tgz a-1.0.tgz exported", "sub/x-1.0.tgz sub/x-1.0.tgz exported",
+        AMBIGUOUS + " .distvault/variants/" + TestContent.sha512(v1) + " exported",
+        AMBIGUOUS + " .distvault/variants/" + TestContent.sha512(v2) + " exported",
+        AMBIGUOUS + " " + AMBIGUOUS + " exported").stream().sorted().toList(), paths, "by name, then path");
+    assertEquals(JSON.readTree("""
+        [{"name": "gone-1.0.tgz", "pkgpaths": ["cat/gone"]}]"""), report.path("unbound"));
+    assertEquals(JSON.readTree("""
+        [{"name": "%s", "variants": [
+          {"sha512": "%s", "bytes": 20000, "pkgpaths": ["wip/p1"], "inDistdir": true},
+          {"sha512": "%s", "bytes": 21000, "pkgpaths": ["wip/p2"], "inDistdir": false}]}]"""
+        .formatted(AMBIGUOUS, TestContent.sha512(v1), TestContent.sha512(v2))), report.path("conflicts"));
     try (var files = Files.walk(exp)) {
       assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".distvault-part")).toList());
     }
