@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 import org.distvault.prefetch.client.AdminApi;
 import org.distvault.prefetch.client.AdminApiException;
 import org.distvault.prefetch.client.AdminToken;
+import org.distvault.prefetch.client.PemCertificates;
 import org.distvault.prefetch.client.ServerClient;
 import org.distvault.prefetch.client.ServerUnreachableException;
 
@@ -37,8 +39,9 @@ public final class AdminCalls {
    * Calls to {@code server} (e.g. {@code http://cache:8080}) with the token in {@code tokenFile}.
    *
    * @param timeout how long one request may take
+   * @param caFile the PEM CA certificates to trust for an https:// server, if not the JVM's
    */
-  static AdminCalls of(String server, Path tokenFile, Duration timeout) throws CliException {
+  static AdminCalls of(String server, Path tokenFile, Duration timeout, Optional<Path> caFile) throws CliException {
     URI base;
     try {
       base = new URI(server.endsWith("/") ? server : server + "/");
@@ -54,7 +57,18 @@ public final class AdminCalls {
     } catch (IOException e) {
       throw new CliException(ExitCode.USAGE, "cannot use --token-file: " + e.getMessage(), e);
     }
-    return new AdminCalls(new AdminApi(base, token, Duration.ofSeconds(10), timeout), tokenFile);
+    Optional<SSLContext> tls = Optional.empty();
+    if (caFile.isPresent()) {
+      if (!"https".equals(base.getScheme())) {
+        throw new CliException(ExitCode.USAGE, "--ca-file needs an https:// --server, got '" + server + "'");
+      }
+      try {
+        tls = Optional.of(PemCertificates.trusting(caFile.get()));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCode.USAGE, "--ca-file " + e.getMessage(), e);
+      }
+    }
+    return new AdminCalls(new AdminApi(base, token, Duration.ofSeconds(10), timeout, tls), tokenFile);
   }
 
   /** GETs {@code path} (relative, e.g. {@code api/v1/mode}) and returns the JSON reply. */

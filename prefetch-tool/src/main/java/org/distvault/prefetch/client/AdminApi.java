@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The one HTTP client of the admin API (api-contract v1), for the prefetch run's {@link
@@ -47,11 +50,18 @@ public final class AdminApi {
    * @param timeout how long the server may take to answer a request (it re-hashes uploads)
    */
   public AdminApi(URI server, String token, Duration connectTimeout, Duration timeout) {
+    this(server, token, connectTimeout, timeout, Optional.empty());
+  }
+
+  /** As above; {@code tls} is the context of an https:// server (its trusted CAs), else the JVM's default. */
+  public AdminApi(URI server, String token, Duration connectTimeout, Duration timeout, Optional<SSLContext> tls) {
     String s = server.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
     this.token = token;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder();
+    tls.ifPresent(builder::sslContext);
+    this.http = builder
         // The client's follow-up tasks run on the thread that completes a step, not on a pool: each
         // hand-over to another thread waits for the scheduler, which on a machine busy hashing and
         // uploading cost about a fifth of a prefetch of many small files (ops/bench/README.md).
@@ -161,6 +171,9 @@ public final class AdminApi {
     } catch (ConnectException e) {
       throw new ServerUnreachableException("cannot connect to " + base + ": "
           + (e.getMessage() == null ? "connection refused" : e.getMessage()), e);
+    } catch (SSLHandshakeException e) {
+      throw new IOException(what(request) + " failed: the TLS handshake with " + base + " failed: " + e.getMessage()
+          + " (a certificate of a private CA needs --ca-file)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException(what(request) + ": interrupted");

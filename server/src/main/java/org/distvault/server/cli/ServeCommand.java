@@ -134,7 +134,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--min-free-space", paramLabel = "SIZE", converter = ByteSizeConverter.class,
       description = "/healthz reports degraded (low_space) while less space than this is free on the data "
-          + "directory's file system, e.g. 512M or 2G (default: 1G, or 5% of the file system if less)")
+          + "directory's file system, e.g. 512M or 2G (default: 1G, or 5%% of the file system if less)")
   Long minFreeSpace;
 
   @Option(names = "--max-size", paramLabel = "SIZE", converter = ByteSizeConverter.class,

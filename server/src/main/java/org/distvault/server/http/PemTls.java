@@ -1,7 +1,6 @@
 package org.distvault.server.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,8 +13,6 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -25,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.distvault.prefetch.client.PemCertificates;
 
 /**
  * The server's TLS identity from PEM files ({@code serve --tls-cert FILE --tls-key FILE}), as
@@ -66,21 +64,7 @@ public final class PemTls {
   }
 
   static List<X509Certificate> certificates(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      // Checked first: the parser reads any PEM block as a certificate and then fails obscurely.
-      if (!Files.readString(file, StandardCharsets.ISO_8859_1).contains("-----BEGIN CERTIFICATE-----")) {
-        throw new IllegalArgumentException(file + ": no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
-      }
-      List<X509Certificate> chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-          .map(c -> (X509Certificate) c).toList();
-      return chain;
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(file + ": no such file", e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    } catch (CertificateException e) {
-      throw new IllegalArgumentException(file + ": not a PEM certificate file: " + e.getMessage(), e);
-    }
+    return PemCertificates.read(file);
   }
 
   static PrivateKey privateKey(Path file) {
