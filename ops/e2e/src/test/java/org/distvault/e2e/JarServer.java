@@ -28,7 +28,7 @@ public final class JarServer implements AutoCloseable {
   /** How long a child may take to print its listening line. */
   private static final long START_SECONDS = 60;
 
-  private static final Pattern LISTENING = Pattern.compile("^listening (http://[^ ]+/) .*");
+  private static final Pattern LISTENING = Pattern.compile("^listening (https?://[^ ]+/) .*");
 
   private final Process process;
   private final String url;
@@ -94,9 +94,11 @@ public final class JarServer implements AutoCloseable {
             + Files.readString(stderr));
       }
       List<String> lines = new ArrayList<>(List.of(line));
-      // The rest of the banner: token file, comment, MASTER_SITE_OVERRIDE.
-      for (int j = 0; j < 3; j++) {
-        lines.add(out.readLine());
+      // The rest of the banner: token file, the admin API's URL with --admin-listen, comment,
+      // MASTER_SITE_OVERRIDE.
+      for (int j = 0; j < 4 && line != null && !line.startsWith("MASTER_SITE_OVERRIDE="); j++) {
+        line = out.readLine();
+        lines.add(line);
       }
       started = true;
       watchdog.cancel(false);
