@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -85,10 +87,22 @@ final class Bucket implements Closeable {
     options.endpoint().ifPresent(b::endpointOverride);
     if (options.region().isPresent()) {
       b.region(Region.of(options.region().get()));
-    } else if (options.endpoint().isPresent() && System.getenv("AWS_REGION") == null) {
-      b.region(Region.US_EAST_1); // self-hosted servers mostly ignore the region, but it is signed
+    } else if (options.endpoint().isPresent()) {
+      b.region(defaultRegion());
     }
     return new Bucket(options, b.build(), requests);
+  }
+
+  /**
+   * The SDK's region ({@code AWS_REGION}, the profile), else {@code us-east-1}: self-hosted
+   * servers mostly ignore the region, but a signature needs one.
+   */
+  private static Region defaultRegion() {
+    try {
+      return new DefaultAwsRegionProviderChain().getRegion();
+    } catch (SdkClientException e) {
+      return Region.US_EAST_1;
+    }
   }
 
   /** HTTP requests sent so far, retries included. */

@@ -231,6 +231,18 @@ class S3BlobBackendTest {
   }
 
   @Test
+  void emptyBlobIsStoredAndReadBack(@TempDir Path otherTier) throws IOException {
+    byte[] empty = new byte[0];
+    Digest sha512 = backend.ingest(new ByteArrayInputStream(empty), TestBlobs.exactly(empty))
+        .sha512();
+
+    assertEquals(List.of(keyOf(prefix, sha512)), keys());
+    try (S3BlobBackend cold = open(otherTier)) {
+      assertEquals(0, Files.size(cold.file(sha512).orElseThrow()));
+    }
+  }
+
+  @Test
   void fileOfAnAbsentBlobIsEmpty() {
     assertEquals(Optional.empty(), backend.file(TestBlobs.other(40)));
   }
