@@ -143,7 +143,11 @@ public final class S3BlobBackend implements BlobBackend {
       return join(other);
     }
     try {
-      Optional<Path> filled = fill(sha512);
+      // A fill that ended between the first look and now has already put the file in the tier.
+      Optional<Path> filled = tier.file(sha512);
+      if (filled.isEmpty()) {
+        filled = fill(sha512);
+      }
       mine.complete(filled);
       return filled;
     } catch (RuntimeException e) {

@@ -16,6 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.blob.BlobTooLargeException;
@@ -128,6 +133,33 @@ class CacheTierTest {
     assertFalse(tier.contains(d.get(2)));
     assertEquals(3, tierFiles().size());
     assertEquals(2, tier.evictions());
+  }
+
+  @Test
+  void concurrentMissesOfOneBlobShareOneDownload() throws Exception {
+    byte[] data = TestBlobs.bytes(70, BLOB);
+    Digest d = ingest(data);
+    backend.tier().evict(d);
+    long before = backend.requests();
+    int readers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(readers);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Path>> got = new ArrayList<>();
+      for (int i = 0; i < readers; i++) {
+        got.add(pool.submit(() -> {
+          go.await();
+          return backend.file(d).orElseThrow();
+        }));
+      }
+      go.countDown();
+      for (Future<Path> f : got) {
+        assertArrayEquals(data, Files.readAllBytes(f.get(30, TimeUnit.SECONDS)));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, backend.requests() - before);
   }
 
   @Test
