@@ -143,8 +143,9 @@ public final class S3BlobBackend implements BlobBackend {
       return join(other);
     }
     try {
-      // A fill that ended between the first look and now has already put the file in the tier.
-      Optional<Path> filled = tier.file(sha512);
+      // A fill that ended between the first look and now has already put the file in the tier
+      // (asked without counting a second miss).
+      Optional<Path> filled = tier.contains(sha512) ? tier.file(sha512) : Optional.empty();
       if (filled.isEmpty()) {
         filled = fill(sha512);
       }

@@ -130,6 +130,7 @@ class CacheTierTest {
     long before = backend.requests();
     assertArrayEquals(data.get(1), Files.readAllBytes(backend.file(d.get(1)).orElseThrow()));
     assertEquals(1, backend.requests() - before, "one GET");
+    assertEquals(1, tier.misses());
     assertFalse(tier.contains(d.get(2)));
     assertEquals(3, tierFiles().size());
     assertEquals(2, tier.evictions());
