@@ -14,9 +14,11 @@ import org.distvault.storage.digest.Digest;
  * blob only after they were hashed and checked against what was expected ({@link
  * BlobWriter#commit}); a blob is read-only afterwards and leaves only through {@link #delete}.
  *
- * <p>{@link BlobStore} (the {@code DATA/blobs/sha512/ab/cd/<hex>} files) is the one implementation
- * today. Serving needs a local file ({@link #file}) so that hits stay zero-copy; a remote backend
- * answers it from a local cache tier. Implementations are safe for concurrent use.
+ * <p>{@link BlobStore} keeps the {@code DATA/blobs/sha512/ab/cd/<hex>} files; {@code
+ * org.distvault.storage.s3.S3BlobBackend} keeps objects in an S3-compatible bucket. Serving needs a
+ * local file ({@link #file}) so that hits stay zero-copy; a remote backend answers it from a local
+ * cache tier, and throws {@link BackendUnavailableException} when its store cannot be reached.
+ * Implementations are safe for concurrent use.
  */
 public interface BlobBackend extends Closeable {
   /** Starts putting a blob: commit the writer to verify and store it, close it to discard. */

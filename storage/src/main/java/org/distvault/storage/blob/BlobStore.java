@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -43,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlobStore implements BlobBackend {
   private static final Logger log = LoggerFactory.getLogger(BlobStore.class);
-  private static final int READ_BUFFER = 64 * 1024;
   private static final int STRIPES = 64;
 
   private final Path dataDir;
@@ -143,28 +141,7 @@ public final class BlobStore implements BlobBackend {
   @Override
   public BlobWriter newWriter(Expectation expected) throws IOException {
     checkOpen();
-    Objects.requireNonNull(expected, "expected");
-    if (expected.size().isPresent() && expected.size().getAsLong() > options.maxBlobSize()) {
-      throw new BlobTooLargeException(options.maxBlobSize(), expected.size().getAsLong());
-    }
-    Path temp = tmpDir.resolve("ingest-" + UUID.randomUUID() + ".part");
-    FileChannel channel =
-        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    // A blob that fits in one chunk gains nothing from worker threads, only hand-off costs.
-    HashingMode mode =
-        expected.size().isPresent() && expected.size().getAsLong() <= ChunkDigester.CHUNK_SIZE
-            ? HashingMode.SINGLE_THREAD
-            : options.hashing();
-    ChunkDigester digester =
-        ChunkDigester.create(mode, expected.algorithmsToCompute(), digestThreads);
-    try {
-      return new BlobWriter(this, expected, options.maxBlobSize(), temp, channel, digester);
-    } catch (IOException | RuntimeException e) {
-      digester.abort();
-      channel.close();
-      Files.deleteIfExists(temp);
-      throw e;
-    }
+    return BlobWriter.open(tmpDir, expected, options, digestThreads, this::publish);
   }
 
   /**
@@ -180,17 +157,8 @@ public final class BlobStore implements BlobBackend {
   @Override
   public StoredBlob ingest(InputStream in, Expectation expected) throws IOException {
     try (BlobWriter w = newWriter(expected)) {
-      byte[] buf = new byte[READ_BUFFER];
-      for (; ; ) {
-        long room = w.limit() - w.count();
-        // Ask for one byte more than fits, no further: that byte proves the body is too long.
-        int want = room < buf.length ? (int) room + 1 : buf.length;
-        int n = in.read(buf, 0, want);
-        if (n < 0) {
-          return w.commit();
-        }
-        w.write(buf, 0, n);
-      }
+      w.readFrom(in);
+      return w.commit();
     }
   }
 

@@ -1,16 +1,20 @@
 package org.distvault.storage.blob;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executor;
 import org.distvault.storage.digest.Digests;
 
 /**
@@ -39,13 +43,15 @@ import org.distvault.storage.digest.Digests;
  * the ingest. Not thread-safe: one thread writes (it may hand off hashing to workers internally).
  */
 public final class BlobWriter extends OutputStream {
+  private static final int READ_BUFFER = 64 * 1024;
+
   private enum State {
     OPEN,
     COMMITTED,
     FAILED
   }
 
-  private final BlobStore store;
+  private final BlobPublisher publisher;
   private final Expectation expectation;
   private final long limit;
   private final Path temp;
@@ -56,16 +62,53 @@ public final class BlobWriter extends OutputStream {
   private long flushed;
   private State state = State.OPEN;
 
-  BlobWriter(
-      BlobStore store, Expectation expectation, long maxBlobSize, Path temp, FileChannel channel,
-      ChunkDigester digester) throws IOException {
-    this.store = store;
+  private BlobWriter(
+      BlobPublisher publisher, Expectation expectation, long maxBlobSize, Path temp,
+      FileChannel channel, ChunkDigester digester) throws IOException {
+    this.publisher = publisher;
     this.expectation = expectation;
     this.limit = expectation.size().orElse(maxBlobSize);
     this.temp = temp;
     this.channel = channel;
     this.digester = digester;
     this.chunk = digester.buffer();
+  }
+
+  /**
+   * Starts an ingest into a new temp file in {@code tmpDir}; its commit hands the verified file to
+   * {@code publisher}. {@link BlobStore#newWriter} is this with the store's own directory and
+   * publisher.
+   *
+   * @param digestThreads runs the digest workers when {@code options} asks for them
+   * @throws BlobTooLargeException if the expected size is above {@code options.maxBlobSize()}
+   */
+  public static BlobWriter open(
+      Path tmpDir, Expectation expected, BlobStoreOptions options, Executor digestThreads,
+      BlobPublisher publisher) throws IOException {
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(publisher, "publisher");
+    if (expected.size().isPresent() && expected.size().getAsLong() > options.maxBlobSize()) {
+      throw new BlobTooLargeException(options.maxBlobSize(), expected.size().getAsLong());
+    }
+    Path temp = tmpDir.resolve("ingest-" + UUID.randomUUID() + ".part");
+    FileChannel channel =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    // A blob that fits in one chunk gains nothing from worker threads, only hand-off costs.
+    HashingMode mode =
+        expected.size().isPresent() && expected.size().getAsLong() <= ChunkDigester.CHUNK_SIZE
+            ? HashingMode.SINGLE_THREAD
+            : options.hashing();
+    ChunkDigester digester =
+        ChunkDigester.create(mode, expected.algorithmsToCompute(), digestThreads);
+    try {
+      return new BlobWriter(
+          publisher, expected, options.maxBlobSize(), temp, channel, digester);
+    } catch (IOException | RuntimeException e) {
+      digester.abort();
+      channel.close();
+      Files.deleteIfExists(temp);
+      throw e;
+    }
   }
 
   /** The path of the temp file being written (it disappears on commit or close). */
@@ -112,6 +155,24 @@ public final class BlobWriter extends OutputStream {
   }
 
   /**
+   * Writes {@code in} to its end, reading at most one byte past {@link #limit()} (so an endless
+   * body cannot fill the disk: that byte fails the write). Does not close {@code in} or commit.
+   */
+  public void readFrom(InputStream in) throws IOException {
+    byte[] buf = new byte[READ_BUFFER];
+    for (; ; ) {
+      long room = limit - count();
+      // Ask for one byte more than fits, no further: that byte proves the body is too long.
+      int want = room < buf.length ? (int) room + 1 : buf.length;
+      int n = in.read(buf, 0, want);
+      if (n < 0) {
+        return;
+      }
+      write(buf, 0, n);
+    }
+  }
+
+  /**
    * Verifies what was written and publishes it as a blob; returns the existing blob when the store
    * already holds this content.
    *
@@ -135,7 +196,7 @@ public final class BlobWriter extends OutputStream {
       makeReadOnly(temp);
       channel.force(true);
       channel.close();
-      StoredBlob blob = store.publish(temp, flushed, computed);
+      StoredBlob blob = publisher.publish(temp, flushed, computed);
       state = State.COMMITTED;
       return blob;
     } catch (IOException | RuntimeException e) {
