@@ -3,6 +3,7 @@ package org.distvault.storage.vault;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,8 +13,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.distvault.storage.blob.Fsync;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
@@ -85,6 +89,33 @@ final class Sealer {
   /** Where the listing of {@code seal} is kept. */
   Path listing(Seal seal) {
     return dir.resolve(seal.digest().substring("sha256:".length()) + ".tsv");
+  }
+
+  /** Every kept listing ({@code DATA/seals/*.tsv}), by the hex of its seal digest. */
+  Map<String, Path> listings() throws IOException {
+    Map<String, Path> out = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.tsv")) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        out.put(name.substring(0, name.length() - ".tsv".length()), f);
+      }
+    }
+    return out;
+  }
+
+  /** Deletes the listing of the seal whose digest has hex {@code hex}. */
+  void deleteListing(String hex) throws IOException {
+    Files.deleteIfExists(dir.resolve(hex + ".tsv"));
+  }
+
+  /** Makes the deletions of {@link #deleteListing} durable. */
+  void syncDirectory() throws IOException {
+    if (Files.isDirectory(dir)) {
+      Fsync.directory(dir);
+    }
   }
 
   /** The lines of a kept listing, in order; empty when the listing is not kept. */

@@ -573,7 +573,9 @@ public final class Vault implements AutoCloseable {
    * A blob is live when a filling set expects or binds it, when a sealed set's seal in force
    * contains it, or when one of the last {@code keepSeals} seals of a set contains it. A blob
    * that an ingest stores or records, or a bind binds, while the collection runs is never deleted
-   * (see {@link GarbageCollector}).
+   * (see {@link GarbageCollector}). With {@code apply}, the seal listings that no set's seal in
+   * force nor its last {@code keepSeals} seals refer to are deleted too, and the seal histories
+   * forget the older seals.
    *
    * @throws VaultBusyException while another collection or a scrub runs
    * @throws IllegalStateException when a kept seal's listing is missing (nothing was deleted)
