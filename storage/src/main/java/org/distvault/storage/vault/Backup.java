@@ -200,7 +200,10 @@ final class Backup {
     Files.createDirectories(to);
   }
 
-  /** The seal listings ({@code DATA/seals/*.tsv}): every seal in force at the checkpoint has one. */
+  /**
+   * The seal listings ({@code DATA/seals/*.tsv}; every seal in force at the checkpoint has one) and
+   * the records of who sealed them ({@code *.json}), from which a recovery rebuilds seal histories.
+   */
   private void copySeals(Path to) throws IOException {
     Path src = dataDir.resolve("seals");
     if (!Files.isDirectory(src)) {
@@ -209,7 +212,8 @@ final class Backup {
     Path dst = Files.createDirectories(to.resolve("seals"));
     try (Stream<Path> files = Files.list(src)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        if (f.getFileName().toString().endsWith(".tsv") && Files.isRegularFile(f)) {
+        String name = f.getFileName().toString();
+        if ((name.endsWith(".tsv") || name.endsWith(".json")) && Files.isRegularFile(f)) {
           Files.copy(f, dst.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
         }
       }

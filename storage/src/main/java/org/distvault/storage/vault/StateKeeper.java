@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -218,21 +219,24 @@ final class StateKeeper implements AutoCloseable {
    * @return the listings unreferenced (and, with {@code apply}, deleted)
    */
   synchronized int pruneListings(int keepSeals, boolean apply) throws IOException {
-    Set<String> referenced = new HashSet<>();
-    state.seals().values().forEach(s -> referenced.add(hex(s)));
+    Map<String, Set<String>> referenced = new HashMap<>();
+    state.seals().forEach((set, s) -> referenced.computeIfAbsent(hex(s), x -> new HashSet<>()).add(set.value()));
     for (SetName set : registry.names()) {
       List<Seal> all = history.of(set);
       List<Seal> kept = apply ? history.keepNewest(set, keepSeals, state.seal(set))
           : all.subList(0, Math.min(keepSeals, all.size()));
-      kept.forEach(s -> referenced.add(hex(s)));
+      kept.forEach(s -> referenced.computeIfAbsent(hex(s), x -> new HashSet<>()).add(set.value()));
     }
     int unreferenced = 0;
     for (String hex : sealer.listings().keySet()) {
-      if (!referenced.contains(hex)) {
+      Set<String> by = referenced.get(hex);
+      if (by == null) {
         unreferenced++;
-        if (apply) {
-          sealer.deleteListing(hex);
-        }
+      }
+      if (apply && by == null) {
+        sealer.deleteListing(hex);
+      } else if (apply) {
+        sealer.keepSealedBy(hex, by);
       }
     }
     if (apply && unreferenced > 0) {

@@ -118,6 +118,8 @@ class BackupTest {
     assertEquals(report.blobs(), report.linked(), "same file system: every blob hard-linked");
     assertTrue(Files.exists(to.resolve("backup.json")));
     assertTrue(Files.exists(to.resolve("seals").resolve(sealA.digest().substring("sha256:".length()) + ".tsv")));
+    assertTrue(Files.readString(to.resolve("seals").resolve(sealA.digest().substring("sha256:".length()) + ".json"))
+        .contains("\"sealedBy\":{\"" + A.value() + "\":\"" + sealA.at() + "\"}"), "who sealed it, for a recovery");
     assertTrue(Files.notExists(to.resolve("admin.token")));
     Map<String, Optional<Seal>> reported = new java.util.TreeMap<>();
     report.sets().forEach(s -> reported.put(s.name(), s.seal()));

@@ -18,9 +18,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
@@ -149,6 +151,7 @@ class GcTest {
       assertEquals(1, applied.listingsUnreferenced());
       assertEquals(1, applied.listingsPruned());
       assertEquals(Set.of(hex(s2), hex(s3)), listings());
+      assertFalse(Files.exists(data.resolve("seals").resolve(hex(s1) + ".json")), "its record went with it");
       assertEquals(List.of(s3, s2), vault.sealHistory(A), "the history forgets the seal whose listing went");
 
       GcReport more = vault.gc(16, false, Long.MAX_VALUE);
@@ -213,6 +216,59 @@ class GcTest {
     }
   }
 
+  @Test
+  void aRecoveredCatalogRemembersTheLastSealsAndTheirBlobsStayLive() throws IOException {
+    List<Seal> seals;
+    try (Vault vault = Vault.open(data)) {
+      seals = sealThrice(vault);
+    }
+    deleteTree(data.resolve("index"));
+    try (Vault vault = Vault.open(data, BlobStoreOptions.defaults(), Vault.Start.RECOVER)) {
+      assertEquals(List.of(seals.get(2), seals.get(1), seals.get(0)), vault.sealHistory(A));
+      assertTrue(vault.recovery().rebuilt().contains(
+          "seal history of set 2026Q4: 2 earlier seals remembered from their listings, with the seal in force"),
+          vault.recovery().rebuilt().toString());
+      GcReport dry = vault.gc(2, false, Long.MAX_VALUE);
+      assertEquals(List.of(digests(bytes(11, 10)).get(DigestAlgorithm.SHA512).orElseThrow()), dry.largest().stream().map(GcReport.Garbage::sha512)
+          .toList(), "the oldest seal's only blob");
+      assertEquals(1, dry.garbageCount());
+      assertEquals(new GcReport.Kept(2, 60, Set.of(GcReport.Reason.SEAL, GcReport.Reason.PREVIOUS_SEALS)),
+          dry.keptBy().get(A));
+      assertEquals(List.of("one.tgz"), dry.largest().get(0).names());
+    }
+  }
+
+  @Test
+  void aRecoveryAfterAPruneRemembersOnlyTheSealsStillKept() throws IOException {
+    List<Seal> seals;
+    try (Vault vault = Vault.open(data)) {
+      seals = sealThrice(vault);
+      SourceSet b = vault.createSet(B);
+      bindNew(vault, b, "two.tgz", "misc/two", bytes(12, 20));
+      Seal s2 = seals.get(1);
+      assertEquals(s2.digest(), b.seal(Instant.parse("2026-05-01T00:00:00Z")).digest());
+      GcReport r = vault.gc(1, true, Long.MAX_VALUE);
+      assertEquals(1, r.freedCount(), "the first seal's blob; the second's is sealed in the other set");
+      assertEquals(1, r.listingsPruned());
+      assertEquals(List.of(seals.get(2)), vault.sealHistory(A));
+    }
+    deleteTree(data.resolve("index"));
+    try (Vault vault = Vault.open(data, BlobStoreOptions.defaults(), Vault.Start.RECOVER)) {
+      assertEquals(List.of(seals.get(2)), vault.sealHistory(A),
+          "the second seal's listing stays for the other set, which alone sealed it since");
+      assertEquals(1, vault.sealHistory(B).size());
+      assertEquals(0, vault.gc(16, false, Long.MAX_VALUE).garbageCount());
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   /** Seals set A three times, each time with one other blob; returns the seals, oldest first. */
   private static List<Seal> sealThrice(Vault vault) throws IOException {
     SourceSet a = vault.createSet(A);
@@ -231,7 +287,7 @@ class GcTest {
 
   private Set<String> listings() throws IOException {
     try (var files = Files.list(data.resolve("seals"))) {
-      return files.map(f -> f.getFileName().toString())
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tsv"))
           .map(n -> n.substring(0, n.length() - ".tsv".length()))
           .collect(Collectors.toSet());
     }
