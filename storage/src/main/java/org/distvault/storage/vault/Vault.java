@@ -719,10 +719,17 @@ public final class Vault implements AutoCloseable {
       throw new IllegalStateException("a backup is already running");
     }
     try {
-      return new Backup(store.dataDir(), catalog, keeper, clock, links).take(to);
+      BackupReport report = new Backup(store.dataDir(), catalog, keeper, clock, links).take(to);
+      Backup.remember(catalog, report);
+      return report;
     } finally {
       backingUp.set(false);
     }
+  }
+
+  /** The last backup that succeeded, also of an earlier run; empty when none did. */
+  public Optional<BackupReport.Last> lastBackup() {
+    return Backup.last(catalog);
   }
 
   @Override
