@@ -702,11 +702,14 @@ public final class Vault implements AutoCloseable {
    * {@code Vault.open(to)} (that is {@code serve --data to}) opens it as the same store with the
    * same sets, seals, violations and audit log as at the checkpoint. Blobs recorded after the
    * checkpoint are not in it; a recorded blob whose file is gone is reported in {@link
-   * BackupReport#missing}. One backup at a time.
+   * BackupReport#missing}. One backup at a time. A backup that succeeds is remembered ({@link
+   * #lastBackup}).
    *
    * @throws IllegalArgumentException when {@code to} exists and is not an empty directory, or lies
    *     inside the data directory
    * @throws IllegalStateException when another backup of this vault is running
+   * @throws IOException when the backup failed part-way, naming {@code to} and the cause; what it
+   *     had written there is removed
    */
   public BackupReport backup(Path to) throws IOException {
     return backup(to, true);
