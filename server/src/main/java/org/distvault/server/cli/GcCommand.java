@@ -89,9 +89,15 @@ final class GcCommand implements Callable<Integer> {
     if (r.path("applied").asBoolean()) {
       lines.add("freed: " + r.path("freed").path("count").asLong() + " blobs, "
           + r.path("freed").path("bytes").asLong() + " bytes");
-      lines.add("seal listings pruned: " + r.path("sealListings").path("pruned").asLong());
+      long pruned = r.path("sealListings").path("pruned").asLong();
+      if (pruned > 0) {
+        lines.add("seal listings pruned: " + pruned);
+      }
     } else {
-      lines.add("seal listings no longer referenced: " + r.path("sealListings").path("unreferenced").asLong());
+      long unreferenced = r.path("sealListings").path("unreferenced").asLong();
+      if (unreferenced > 0) {
+        lines.add("seal listings no longer referenced: " + unreferenced);
+      }
       lines.add("nothing deleted: run with --apply to delete the garbage");
     }
     return lines;
