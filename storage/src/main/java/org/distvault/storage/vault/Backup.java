@@ -310,7 +310,12 @@ final class Backup {
       for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
         if ((name.endsWith(".tsv") || name.endsWith(".json")) && Files.isRegularFile(f)) {
-          Files.copy(f, dst.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+          try {
+            Files.copy(f, dst.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+          } catch (NoSuchFileException e) {
+            // Pruned by a garbage collection since the listing was read: no kept seal refers to it.
+            log.info("backup {}: {} was deleted meanwhile (a collection pruned it): not in the backup", to, f);
+          }
         }
       }
     }
