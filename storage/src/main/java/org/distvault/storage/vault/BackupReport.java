@@ -43,7 +43,7 @@ public record BackupReport(
   /**
    * What the store remembers of its last successful backup ({@link Vault#lastBackup}).
    *
-   * @param at the backup's point in time ({@link #time})
+   * @param at the backup's point in time ({@link BackupReport#time})
    * @param directory where it was written
    * @param blobs the blob files in it
    */
