@@ -163,6 +163,7 @@ public final class DistvaultServer implements AutoCloseable {
           new OnlineMissPolicy(analyzer, readThrough),
           new OfflineMissPolicy(analyzer, violations, config.clock()));
       ScrubRunner scrubs = new ScrubRunner(vault, config.clock(), last -> metrics.scrubFinished(last.at()));
+      vault.lastBackup().ifPresent(last -> metrics.backupFinished(last.at()));
       IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics, scrubs);
       OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault::blobsDeleted);
       GcService gc = new GcService(vault, metrics, config.clock(), housekeeping.keepSeals(),

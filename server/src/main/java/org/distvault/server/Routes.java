@@ -100,7 +100,8 @@ final class Routes {
         AdminRoute.exact("POST", "/api/v1/have", HAVE_BODY, p.ingest().have()),
         AdminRoute.exact("POST", "/api/v1/outcomes", OUTCOMES_BODY, p.ingest().outcomes()),
         AdminRoute.exact("POST", "/api/v1/scrub", small, p.ingest().scrub()),
-        AdminRoute.exact("POST", "/api/v1/backup", small, new BackupHandler(p.vault(), listener)),
+        AdminRoute.exact("POST", "/api/v1/backup", small, new BackupHandler(p.vault(), listener,
+            report -> p.metrics().backupFinished(report.time()))),
         AdminRoute.exact("POST", "/api/v1/gc", small, new GcResource(p.gc()).post()),
         // ---- source sets: the un-prefixed ingest routes above are the default set's ----
         AdminRoute.exact("GET", "/api/v1/sets", small, sets.list()),

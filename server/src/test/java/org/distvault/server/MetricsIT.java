@@ -55,7 +55,7 @@ class MetricsIT {
           "distvault_mode", "distvault_blobs", "distvault_blob_bytes", "distvault_distfiles",
           "distvault_ingest_total", "distvault_upstream_fetch_total", "distvault_request_duration_seconds_bucket",
           "distvault_request_duration_seconds_count", "distvault_scrub_corrupt_total",
-          "distvault_last_scrub_timestamp_seconds", "jvm_memory_used_bytes", "jvm_gc_max_data_size_bytes",
+          "distvault_last_scrub_timestamp_seconds", "distvault_last_backup_timestamp_seconds", "jvm_memory_used_bytes", "jvm_gc_max_data_size_bytes",
           "jvm_threads_live_threads", "process_cpu_usage", "system_cpu_count", "process_uptime_seconds",
           "process_files_open_files")) {
         assertTrue(Pattern.compile("^" + name + "[{ ]", Pattern.MULTILINE).matcher(m).find()
@@ -88,6 +88,7 @@ class MetricsIT {
       assertEquals(0, sample(m, "distvault_upstream_fetch_total{result=\"ok\"}"));
       assertEquals(0, sample(m, "distvault_ingest_total{kind=\"blob\",result=\"created\"}"));
       assertEquals(0, sample(m, "distvault_last_scrub_timestamp_seconds"));
+      assertEquals(0, sample(m, "distvault_last_backup_timestamp_seconds"));
     }
   }
 }

@@ -23,7 +23,8 @@ import org.distvault.storage.vault.VaultBusyException;
  * {@code POST /api/v1/gc} with {@code {"keepSeals":N,"apply":true|false}} (both optional: 2 and
  * false): counts the garbage blobs and, with {@code apply}, deletes them; answers {@code
  * {"applied","keepSeals","garbage":{"count","bytes"},"largest":[{"sha512","size","names"}],
- * "keptBy":{"<set>":{"count","bytes","by"}},"freed":{"count","bytes"}}} ({@code by}: {@code
+ * "keptBy":{"<set>":{"count","bytes","by"}},"freed":{"count","bytes"},
+ * "sealListings":{"unreferenced","pruned"}}} ({@code by}: {@code
  * filling}, {@code seal} and {@code previous seals}, joined by ", "). 409 while another collection
  * or a scrub runs; 400 for an unknown field or a bad value.
  */
@@ -103,6 +104,10 @@ public final class GcResource {
     freed.put("count", r.freedCount());
     freed.put("bytes", r.freedBytes());
     out.put("freed", freed);
+    Map<String, Object> listings = new LinkedHashMap<>();
+    listings.put("unreferenced", r.listingsUnreferenced());
+    listings.put("pruned", r.listingsPruned());
+    out.put("sealListings", listings);
     return out;
   }
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             + "contains it, or when one of the last --keep-seals seals of a set contains it; every other blob is "
             + "garbage. Without --apply nothing is deleted.",
         "Output on stdout: text (the garbage count and bytes, the 20 largest garbage blobs with their names, "
-            + "what each set keeps and why, then what was freed) or json (the server's report)."})
+            + "what each set keeps and why, then what was freed and how many seal listings were pruned) or json "
+            + "(the server's report)."})
 final class GcCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -88,7 +89,15 @@ final class GcCommand implements Callable<Integer> {
     if (r.path("applied").asBoolean()) {
       lines.add("freed: " + r.path("freed").path("count").asLong() + " blobs, "
           + r.path("freed").path("bytes").asLong() + " bytes");
+      long pruned = r.path("sealListings").path("pruned").asLong();
+      if (pruned > 0) {
+        lines.add("seal listings pruned: " + pruned);
+      }
     } else {
+      long unreferenced = r.path("sealListings").path("unreferenced").asLong();
+      if (unreferenced > 0) {
+        lines.add("seal listings no longer referenced: " + unreferenced);
+      }
       lines.add("nothing deleted: run with --apply to delete the garbage");
     }
     return lines;

@@ -56,6 +56,7 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
   private final Counter bytesServed;
   private final Counter scrubCorrupt;
   private final AtomicLong lastScrubSeconds = new AtomicLong();
+  private final AtomicLong lastBackupSeconds = new AtomicLong();
   private final AtomicLong gcGarbageBytes = new AtomicLong();
   private final AtomicLong lastGcSeconds = new AtomicLong();
   private final AtomicLong liveOverMaxSize = new AtomicLong();
@@ -84,6 +85,11 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
         .register(registry);
     Gauge.builder("distvault.last.scrub.timestamp", lastScrubSeconds, AtomicLong::doubleValue)
         .description("When the last scrub finished, in Unix seconds, also one of an earlier run (0: never)")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("distvault.last.backup.timestamp", lastBackupSeconds, AtomicLong::doubleValue)
+        .description("The point in time of the last successful backup, in Unix seconds, also one of an earlier run"
+            + " (0: never)")
         .baseUnit("seconds")
         .register(registry);
     Gauge.builder("distvault.gc.garbage", gcGarbageBytes, AtomicLong::doubleValue)
@@ -225,6 +231,14 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
     if ("scrub".equals(kind) && "corrupt".equals(result)) {
       scrubCorrupt.increment();
     }
+  }
+
+  /**
+   * A backup as of {@code at} (its checkpoint) succeeded: sets {@code
+   * distvault_last_backup_timestamp_seconds}.
+   */
+  public void backupFinished(Instant at) {
+    lastBackupSeconds.set(at.getEpochSecond());
   }
 
   /** A scrub finished at {@code at}: sets {@code distvault_last_scrub_timestamp_seconds}. */

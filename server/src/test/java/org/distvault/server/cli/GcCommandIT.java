@@ -142,6 +142,44 @@ class GcCommandIT {
   }
 
   @Test
+  void applyPrunesTheListingOfASealNoLongerKeptAndTheDryRunCountsIt() throws Exception {
+    assertEquals(0, prefetch("2026Q4", List.of(TestContent.entry("a-1.0.tgz", "cat/a", onlyA, up.url("/a.tgz"))))
+        .code());
+    assertEquals(0, env.cli("seal", "2026Q4").code());
+    assertEquals(0, env.cli("unseal", "2026Q4").code());
+    assertEquals(0, prefetch("2026Q4", List.of(TestContent.entry("b-1.0.tgz", "cat/b", onlyB1, up.url("/b1.tgz"))))
+        .code());
+    assertEquals(0, env.cli("seal", "2026Q4").code());
+    assertEquals(0, env.cli("unseal", "2026Q4").code());
+    assertEquals(0, prefetch("2026Q4", List.of(TestContent.entry("s-1.0.tgz", "cat/s", shared, up.url("/s.tgz"))))
+        .code());
+    assertEquals(0, env.cli("seal", "2026Q4").code());
+    assertEquals(3, sealListings().size());
+
+    CliRun dry = env.cli("gc", "--format", "json");
+    assertEquals(0, dry.code(), dry.toString());
+    JsonNode r = JSON.readTree(dry.out());
+    assertEquals("{\"unreferenced\":1,\"pruned\":0}", r.path("sealListings").toString(), dry.out());
+    assertEquals(0, r.path("garbage").path("count").asLong(), "the oldest seal's blob is still bound");
+    assertEquals(3, sealListings().size(), "a dry run deletes no listing");
+    CliRun text = env.cli("gc");
+    assertTrue(text.out().contains("\nseal listings no longer referenced: 1\nnothing deleted"), text.out());
+
+    CliRun apply = env.cli("gc", "--apply");
+    assertEquals(0, apply.code(), apply.toString());
+    assertTrue(apply.out().endsWith("freed: 0 blobs, 0 bytes\nseal listings pruned: 1\n"), apply.out());
+    assertEquals(2, sealListings().size());
+    JsonNode after = JSON.readTree(env.cli("gc", "--format", "json", "--keep-seals", "16").out());
+    assertEquals("{\"unreferenced\":0,\"pruned\":0}", after.path("sealListings").toString(), after.toString());
+  }
+
+  private List<Path> sealListings() throws IOException {
+    try (var files = java.nio.file.Files.list(data.resolve("seals"))) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".tsv")).toList();
+    }
+  }
+
+  @Test
   void theRouteRefusesUnknownFieldsAndBadValues() throws Exception {
     HttpResponse<String> unknown = env.api("POST", "/api/v1/gc", "application/json", "{\"apply\":true,\"force\":1}");
     assertEquals(400, unknown.statusCode(), unknown.body());

@@ -80,11 +80,13 @@ class ServerMetricsTest {
       m.ingestOutcome("Blob Upload!", "../etc");
       m.ingestOutcome("scrub", "corrupt");
       m.scrubFinished(java.time.Instant.ofEpochSecond(1_790_000_000L));
+      m.backupFinished(java.time.Instant.ofEpochSecond(1_800_000_000L));
       String s = r.scrape();
       assertEquals(true, s.contains("distvault_ingest_total{kind=\"blob\",result=\"created\"} 1.0"), s);
       assertEquals(true, s.contains("distvault_ingest_total{kind=\"other\",result=\"other\"} 1.0"), s);
       assertEquals(true, s.contains("distvault_scrub_corrupt_total 1.0"), s);
       assertEquals(true, s.contains("distvault_last_scrub_timestamp_seconds 1.79E9"), s);
+      assertEquals(true, s.contains("distvault_last_backup_timestamp_seconds 1.8E9"), s);
     } finally {
       r.close();
     }

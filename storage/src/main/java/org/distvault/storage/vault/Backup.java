@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +57,8 @@ final class Backup {
 
   /** The manifest's name in the backup directory. */
   static final String MANIFEST = "backup.json";
+  /** Catalog state key of the last successful backup. */
+  static final String LAST_KEY = "backup.last";
 
   private final Path dataDir;
   private final Catalog catalog;
@@ -71,9 +75,60 @@ final class Backup {
     this.tryLinks = tryLinks;
   }
 
+  /**
+   * Writes the backup into {@code target}. When it fails after it began writing, what it wrote is
+   * removed again (the directories it created included), so that a failed backup leaves no
+   * half-backup that looks like one; the exception names the cause.
+   */
   BackupReport take(Path target) throws IOException {
     Path to = target.toAbsolutePath().normalize();
-    prepare(to);
+    Path created = prepare(to);
+    try {
+      return write(to);
+    } catch (IOException | RuntimeException e) {
+      String removed = removePartial(to, created);
+      String cause = e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      log.warn("backup {} failed ({}); {}", to, cause, removed);
+      throw new IOException("backup into " + to + " failed: " + cause + "; " + removed, e);
+    }
+  }
+
+  /**
+   * Removes what a failed backup wrote: the directories {@code prepare} created, from {@code
+   * created} down, or else everything in {@code to} (which was empty before).
+   *
+   * @return what became of it, for the error
+   */
+  private static String removePartial(Path to, Path created) {
+    try {
+      if (created != null) {
+        deleteTree(created);
+        return "the partial backup was removed (" + created + ")";
+      }
+      try (Stream<Path> children = Files.list(to)) {
+        for (Path c : (Iterable<Path>) children::iterator) {
+          deleteTree(c);
+        }
+      }
+      return "the partial backup was removed (" + to + " is empty again)";
+    } catch (IOException | RuntimeException e) {
+      log.warn("backup {}: cannot remove the partial backup: {}", to, e.toString());
+      return "the partial backup could not all be removed (" + e + "): delete " + to + " by hand";
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private BackupReport write(Path to) throws IOException {
     Path index = to.resolve("index");
     // The point in time: the checkpoint, under the keeper's lock so that no seal is half changed.
     StoreState live = keeper.whileStill(() -> catalog.checkpoint(index));
@@ -180,8 +235,43 @@ final class Backup {
     return report;
   }
 
-  /** Refuses a target that exists and is not an empty directory, or lies in the data directory. */
-  private void prepare(Path to) throws IOException {
+  /** Records {@code report} in the catalog as the last successful backup. */
+  static void remember(Catalog catalog, BackupReport report) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("at", report.time().toString());
+    o.put("directory", report.directory().toString());
+    o.put("blobs", report.blobs());
+    try {
+      catalog.putState(LAST_KEY, JSON.writeValueAsBytes(o));
+    } catch (IOException | RuntimeException e) {
+      // The backup itself is complete; only the record of it is missing.
+      log.warn("cannot record the backup just written to {}: {}", report.directory(), e.toString());
+    }
+  }
+
+  /** The last successful backup the catalog records; an unreadable record is logged and taken as none. */
+  static Optional<BackupReport.Last> last(Catalog catalog) {
+    Optional<byte[]> stored = catalog.state(LAST_KEY);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode o = JSON.readTree(stored.get());
+      return Optional.of(new BackupReport.Last(Instant.parse(o.path("at").asText()),
+          Path.of(o.path("directory").asText()), o.path("blobs").asLong()));
+    } catch (IOException | RuntimeException e) {
+      log.warn("the record of the last backup is unreadable ({}): taken as no backup", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Refuses a target that exists and is not an empty directory, or lies in the data directory;
+   * creates it otherwise.
+   *
+   * @return the outermost directory created, null when {@code to} existed
+   */
+  private Path prepare(Path to) throws IOException {
     Path data = dataDir.toAbsolutePath().normalize();
     if (to.startsWith(data) || data.startsWith(to)) {
       throw new IllegalArgumentException("the backup directory " + to + " must lie outside the data directory "
@@ -196,11 +286,20 @@ final class Backup {
           throw new IllegalArgumentException("the backup directory " + to + " exists and is not empty");
         }
       }
+      return null;
+    }
+    Path outermost = to;
+    while (outermost.getParent() != null && !Files.exists(outermost.getParent())) {
+      outermost = outermost.getParent();
     }
     Files.createDirectories(to);
+    return outermost;
   }
 
-  /** The seal listings ({@code DATA/seals/*.tsv}): every seal in force at the checkpoint has one. */
+  /**
+   * The seal listings ({@code DATA/seals/*.tsv}; every seal in force at the checkpoint has one) and
+   * the records of who sealed them ({@code *.json}), from which a recovery rebuilds seal histories.
+   */
   private void copySeals(Path to) throws IOException {
     Path src = dataDir.resolve("seals");
     if (!Files.isDirectory(src)) {
@@ -209,8 +308,14 @@ final class Backup {
     Path dst = Files.createDirectories(to.resolve("seals"));
     try (Stream<Path> files = Files.list(src)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        if (f.getFileName().toString().endsWith(".tsv") && Files.isRegularFile(f)) {
-          Files.copy(f, dst.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+        String name = f.getFileName().toString();
+        if ((name.endsWith(".tsv") || name.endsWith(".json")) && Files.isRegularFile(f)) {
+          try {
+            Files.copy(f, dst.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+          } catch (NoSuchFileException e) {
+            // Pruned by a garbage collection since the listing was read: no kept seal refers to it.
+            log.info("backup {}: {} was deleted meanwhile (a collection pruned it): not in the backup", to, f);
+          }
         }
       }
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.record.Seal;
@@ -38,6 +39,20 @@ public record BackupReport(
 
   /** A set as the backup holds it. */
   public record SetState(String name, Optional<Seal> seal) {}
+
+  /**
+   * What the store remembers of its last successful backup ({@link Vault#lastBackup}).
+   *
+   * @param at the backup's point in time ({@link BackupReport#time})
+   * @param directory where it was written
+   * @param blobs the blob files in it
+   */
+  public record Last(Instant at, Path directory, long blobs) {
+    public Last {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(directory, "directory");
+    }
+  }
 
   /** The manifest as a JSON-ready map (what {@code backup.json} holds). */
   public Map<String, Object> json() {

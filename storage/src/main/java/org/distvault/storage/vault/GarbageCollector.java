@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * meanwhile, and then the file, both under the blob's lock in the blob store, so that an ingest of
  * the same content comes either before (and the blob is spared) or after (and stores it anew). A
  * crash between the two leaves a file without a record, which the next start records again, and
- * which is garbage again for the next collection.
+ * which is garbage again for the next collection. Last, the seal listings that no kept seal refers
+ * to any more are counted and, when applied, deleted ({@link StateKeeper#pruneListings}).
  */
 final class GarbageCollector {
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
@@ -130,8 +131,9 @@ final class GarbageCollector {
           freedBytes);
       forgetDeletedSetsWithoutGarbage(left);
     }
+    int listings = keeper.pruneListings(keepSeals, apply);
     return new GcReport(apply, keepSeals, garbage.size(), garbageBytes, listed, kept(live, sizes), freedCount,
-        freedBytes);
+        freedBytes, listings, apply ? listings : 0);
   }
 
   private void mark(SetName set, int keepSeals, Map<Digest, Map<SetName, EnumSet<Reason>>> live) throws IOException {

@@ -18,9 +18,12 @@ import org.distvault.storage.name.SetName;
  * @param keptBy per set, what it keeps live and why
  * @param freedCount blobs deleted
  * @param freedBytes their bytes
+ * @param listingsUnreferenced seal listings ({@code DATA/seals/<hex>.tsv}) that no set's seal in force
+ *     nor its last {@code keepSeals} seals refer to
+ * @param listingsPruned those of them deleted (with {@code applied}; else 0)
  */
 public record GcReport(boolean applied, int keepSeals, long garbageCount, long garbageBytes, List<Garbage> largest,
-    Map<SetName, Kept> keptBy, long freedCount, long freedBytes) {
+    Map<SetName, Kept> keptBy, long freedCount, long freedBytes, long listingsUnreferenced, long listingsPruned) {
   /** How many of the largest garbage blobs a report lists. */
   public static final int LARGEST = 20;
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,8 +79,14 @@ final class Recovery {
       SetName set = sealed.getKey();
       Seal seal = rebind(dataDir, catalog, set, sealed.getValue(), clock.instant(), report);
       sets.add(set);
+      rememberSeals(new Sealer(catalog, dataDir), new SealHistory(catalog), set, seal, report);
       catalog.putState(StateKeeper.sealKey(set), StoreState.sealBytes(Optional.of(seal)));
       seals.put(set, seal);
+    }
+    int unrecorded = new Sealer(catalog, dataDir).unrecordedListings();
+    if (unrecorded > 0) {
+      report.add("seal history: " + unrecorded + " listings in " + dataDir.resolve("seals") + " have no record of"
+          + " the sets that sealed them (written before such records were kept): they are in no set's history");
     }
     report.add("lost: manifests (expected distfiles and their URLs), prefetch outcomes, sets that were not"
         + " sealed, and the audit log; run the prefetch again " + (seals.isEmpty() ? "" : "after unsealing ")
@@ -88,6 +95,24 @@ final class Recovery {
         catalog.lastCursor(LogKind.VIOLATIONS));
     state.write(dataDir);
     return StateKeeper.check(dataDir, catalog, clock, Optional.of(state));
+  }
+
+  /**
+   * Gives {@code set} its seal history back from the records beside the kept listings, oldest seal
+   * first so that the newest ends first, and the seal in force last of all: a collection then keeps
+   * the blobs of its last seals as before the catalog was lost.
+   */
+  private static void rememberSeals(Sealer sealer, SealHistory history, SetName set, Seal inForce,
+      List<String> report) throws IOException {
+    List<Seal> kept = new ArrayList<>(sealer.keptSealsOf(set));
+    Collections.reverse(kept);
+    for (Seal s : kept.subList(Math.max(0, kept.size() - SealHistory.MAX), kept.size())) {
+      history.record(set, s);
+    }
+    history.record(set, inForce);
+    int earlier = history.of(set).size() - 1;
+    report.add((set.isDefault() ? "seal history: " : "seal history of set " + set + ": ") + earlier
+        + " earlier seals remembered from their listings, with the seal in force");
   }
 
   private static void importViolations(Path dataDir, Catalog catalog, long recorded, List<String> report)

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.Seal;
@@ -61,6 +62,22 @@ final class SealHistory {
       }
     }
     write(set, next);
+  }
+
+  /**
+   * Forgets all but the newest {@code keep} seals of {@code set} and its seal in force, and returns
+   * those kept: their listings are the ones a collection keeping {@code keep} seals still needs.
+   */
+  synchronized List<Seal> keepNewest(SetName set, int keep, Optional<Seal> inForce) {
+    List<Seal> all = of(set);
+    List<Seal> kept = new ArrayList<>(all.subList(0, Math.min(keep, all.size())));
+    if (inForce.isPresent() && kept.stream().noneMatch(s -> s.digest().equals(inForce.get().digest()))) {
+      all.stream().filter(s -> s.digest().equals(inForce.get().digest())).findFirst().ifPresent(kept::add);
+    }
+    if (kept.size() < all.size()) {
+      write(set, kept);
+    }
+    return kept;
   }
 
   /** Forgets the seals of a deleted set. */

@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -204,6 +207,47 @@ final class StateKeeper implements AutoCloseable {
     write(state.withSeal(set, Optional.of(seal)));
     catalog.putState(sealKey(set), StoreState.sealBytes(Optional.of(seal)));
     return seal;
+  }
+
+  /**
+   * Counts the seal listings that no set's seal in force nor its last {@code keepSeals} seals refer
+   * to and, with {@code apply}, deletes them. Under the lock of {@link #seal}, so that a seal whose
+   * listing is already kept (the same content sealed again) cannot be recorded in between. The
+   * seal history forgets the older seals first: a crash before the files go leaves unreferenced
+   * listings, which the next collection deletes, never a remembered seal without its listing.
+   *
+   * @return the listings unreferenced (and, with {@code apply}, deleted)
+   */
+  synchronized int pruneListings(int keepSeals, boolean apply) throws IOException {
+    Map<String, Set<String>> referenced = new HashMap<>();
+    state.seals().forEach((set, s) -> referenced.computeIfAbsent(hex(s), x -> new HashSet<>()).add(set.value()));
+    for (SetName set : registry.names()) {
+      List<Seal> all = history.of(set);
+      List<Seal> kept = apply ? history.keepNewest(set, keepSeals, state.seal(set))
+          : all.subList(0, Math.min(keepSeals, all.size()));
+      kept.forEach(s -> referenced.computeIfAbsent(hex(s), x -> new HashSet<>()).add(set.value()));
+    }
+    int unreferenced = 0;
+    for (String hex : sealer.listings().keySet()) {
+      Set<String> by = referenced.get(hex);
+      if (by == null) {
+        unreferenced++;
+      }
+      if (apply && by == null) {
+        sealer.deleteListing(hex);
+      } else if (apply) {
+        sealer.keepSealedBy(hex, by);
+      }
+    }
+    if (apply && unreferenced > 0) {
+      sealer.syncDirectory();
+      log.info("gc: {} seal listings no longer referenced: deleted", unreferenced);
+    }
+    return unreferenced;
+  }
+
+  private static String hex(Seal seal) {
+    return seal.digest().substring("sha256:".length());
   }
 
   /** Records {@code set} as no longer sealed: the file first. */

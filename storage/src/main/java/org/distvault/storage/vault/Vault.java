@@ -573,7 +573,9 @@ public final class Vault implements AutoCloseable {
    * A blob is live when a filling set expects or binds it, when a sealed set's seal in force
    * contains it, or when one of the last {@code keepSeals} seals of a set contains it. A blob
    * that an ingest stores or records, or a bind binds, while the collection runs is never deleted
-   * (see {@link GarbageCollector}).
+   * (see {@link GarbageCollector}). With {@code apply}, the seal listings that no set's seal in
+   * force nor its last {@code keepSeals} seals refer to are deleted too, and the seal histories
+   * forget the older seals.
    *
    * @throws VaultBusyException while another collection or a scrub runs
    * @throws IllegalStateException when a kept seal's listing is missing (nothing was deleted)
@@ -700,11 +702,14 @@ public final class Vault implements AutoCloseable {
    * {@code Vault.open(to)} (that is {@code serve --data to}) opens it as the same store with the
    * same sets, seals, violations and audit log as at the checkpoint. Blobs recorded after the
    * checkpoint are not in it; a recorded blob whose file is gone is reported in {@link
-   * BackupReport#missing}. One backup at a time.
+   * BackupReport#missing}. One backup at a time. A backup that succeeds is remembered ({@link
+   * #lastBackup}).
    *
    * @throws IllegalArgumentException when {@code to} exists and is not an empty directory, or lies
    *     inside the data directory
    * @throws IllegalStateException when another backup of this vault is running
+   * @throws IOException when the backup failed part-way, naming {@code to} and the cause; what it
+   *     had written there is removed
    */
   public BackupReport backup(Path to) throws IOException {
     return backup(to, true);
@@ -717,10 +722,17 @@ public final class Vault implements AutoCloseable {
       throw new IllegalStateException("a backup is already running");
     }
     try {
-      return new Backup(store.dataDir(), catalog, keeper, clock, links).take(to);
+      BackupReport report = new Backup(store.dataDir(), catalog, keeper, clock, links).take(to);
+      Backup.remember(catalog, report);
+      return report;
     } finally {
       backingUp.set(false);
     }
+  }
+
+  /** The last backup that succeeded, also of an earlier run; empty when none did. */
+  public Optional<BackupReport.Last> lastBackup() {
+    return Backup.last(catalog);
   }
 
   @Override

@@ -118,6 +118,8 @@ class BackupTest {
     assertEquals(report.blobs(), report.linked(), "same file system: every blob hard-linked");
     assertTrue(Files.exists(to.resolve("backup.json")));
     assertTrue(Files.exists(to.resolve("seals").resolve(sealA.digest().substring("sha256:".length()) + ".tsv")));
+    assertTrue(Files.readString(to.resolve("seals").resolve(sealA.digest().substring("sha256:".length()) + ".json"))
+        .contains("\"sealedBy\":{\"" + A.value() + "\":\"" + sealA.at() + "\"}"), "who sealed it, for a recovery");
     assertTrue(Files.notExists(to.resolve("admin.token")));
     Map<String, Optional<Seal>> reported = new java.util.TreeMap<>();
     report.sets().forEach(s -> reported.put(s.name(), s.seal()));
@@ -234,16 +236,28 @@ class BackupTest {
     Path data = tmp.resolve("data");
     Path to = Files.createDirectories(tmp.resolve("full"));
     Files.writeString(to.resolve("x"), "x");
+    BackupReport done;
     try (Vault vault = Vault.open(data)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vault.backup(to));
       assertTrue(e.getMessage().contains("exists and is not empty"), e.getMessage());
+      assertEquals("x", Files.readString(to.resolve("x")), "a refused target is left as it was");
       assertThrows(IllegalArgumentException.class, () -> vault.backup(data.resolve("inside")));
+      assertEquals(Optional.empty(), vault.lastBackup(), "no backup succeeded yet");
       // An empty directory is fine.
       Path empty = Files.createDirectories(tmp.resolve("empty"));
-      assertEquals(0, vault.backup(empty).blobs());
+      done = vault.backup(empty);
+      assertEquals(0, done.blobs());
+      assertEquals(Optional.of(new BackupReport.Last(done.time(), empty, 0)), vault.lastBackup());
+      assertThrows(IllegalArgumentException.class, () -> vault.backup(to));
+      assertEquals(Optional.of(new BackupReport.Last(done.time(), empty, 0)), vault.lastBackup(),
+          "a backup that fails leaves the last one recorded");
     }
     try (Vault restored = Vault.open(tmp.resolve("empty"))) {
       assertEquals(List.of(SetName.DEFAULT), restored.sets());
+    }
+    try (Vault again = Vault.open(data)) {
+      assertEquals(Optional.of(new BackupReport.Last(done.time(), tmp.resolve("empty"), 0)), again.lastBackup(),
+          "kept in the catalog");
     }
   }
 

@@ -18,9 +18,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
@@ -108,7 +110,7 @@ class GcTest {
       assertFalse(vault.holds(d1));
     }
     try (Vault again = Vault.open(data)) {
-      assertEquals(3, again.sealHistory(A).size(), "the history is durable");
+      assertEquals(2, again.sealHistory(A).size(), "the history forgets what the collection no longer kept");
       assertTrue(again.set(A).orElseThrow().sealed().isPresent());
       assertEquals(0, again.gc(2, false, Long.MAX_VALUE).garbageCount());
     }
@@ -127,6 +129,172 @@ class GcTest {
     try (Vault again = Vault.open(data)) {
       assertEquals(List.of(seal), again.sealHistory(A));
     }
+  }
+
+  @Test
+  void applyPrunesTheListingsOfSealsNoLongerKeptAndTheDryRunCountsThem() throws IOException {
+    List<Seal> seals;
+    try (Vault vault = Vault.open(data)) {
+      seals = sealThrice(vault);
+      Seal s1 = seals.get(0);
+      Seal s2 = seals.get(1);
+      Seal s3 = seals.get(2);
+
+      GcReport dry = vault.gc(2, false, Long.MAX_VALUE);
+      assertEquals(1, dry.listingsUnreferenced());
+      assertEquals(0, dry.listingsPruned());
+      assertEquals(Set.of(hex(s1), hex(s2), hex(s3)), listings(), "a dry run deletes no listing");
+      assertEquals(List.of(s3, s2, s1), vault.sealHistory(A));
+
+      GcReport applied = vault.gc(2, true, Long.MAX_VALUE);
+      assertEquals(1, applied.freedCount());
+      assertEquals(1, applied.listingsUnreferenced());
+      assertEquals(1, applied.listingsPruned());
+      assertEquals(Set.of(hex(s2), hex(s3)), listings());
+      assertFalse(Files.exists(data.resolve("seals").resolve(hex(s1) + ".json")), "its record went with it");
+      assertEquals(List.of(s3, s2), vault.sealHistory(A), "the history forgets the seal whose listing went");
+
+      GcReport more = vault.gc(16, false, Long.MAX_VALUE);
+      assertEquals(0, more.garbageCount(), "keeping more seals than remembered finds no listing missing");
+      assertEquals(0, more.listingsUnreferenced());
+
+      GcReport none = vault.gc(0, true, Long.MAX_VALUE);
+      assertEquals(1, none.freedCount());
+      assertEquals(1, none.listingsPruned());
+      assertEquals(Set.of(hex(s3)), listings(), "the listing of the seal in force stays");
+      assertEquals(List.of(s3), vault.sealHistory(A));
+    }
+    try (Vault again = Vault.open(data)) {
+      assertEquals(List.of(seals.get(2)), again.sealHistory(A));
+      assertTrue(again.set(A).orElseThrow().sealed().isPresent());
+      GcReport r = again.gc(16, true, Long.MAX_VALUE);
+      assertEquals(0, r.garbageCount());
+      assertEquals(0, r.listingsPruned());
+    }
+  }
+
+  @Test
+  void aListingSealedAgainDuringTheCollectionIsNotPruned() throws IOException {
+    try (Vault vault = Vault.open(data)) {
+      List<Seal> seals = sealThrice(vault);
+      SourceSet a = vault.set(A).orElseThrow();
+      Seal[] again = new Seal[1];
+      GcReport r = vault.gc(2, true, Long.MAX_VALUE, () -> {
+        try {
+          // After the mark, which found the first seal no longer kept: the same content sealed again
+          // reuses its listing.
+          a.unseal();
+          vault.catalog().deleteSet(A);
+          bindNew(vault, a, "one.tgz", "misc/one", bytes(11, 10));
+          again[0] = a.seal(Instant.parse("2026-04-01T00:00:00Z"));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      assertEquals(seals.get(0).digest(), again[0].digest());
+      assertEquals(1, r.listingsPruned(), "the second seal, no longer among the last 2");
+      assertEquals(Set.of(hex(seals.get(0)), hex(seals.get(2))), listings());
+      assertEquals(List.of(again[0], seals.get(2)), vault.sealHistory(A));
+      assertEquals(0, r.freedCount(), "the blob bound meanwhile was kept");
+      assertEquals(List.of(bytes(12, 20).length), vault.gc(2, false, Long.MAX_VALUE).largest().stream()
+          .map(g -> (int) g.size()).toList(), "now the second seal's blob is garbage, and no listing is missing");
+    }
+  }
+
+  @Test
+  void aListingNothingRefersToIsPrunedByTheNextCollection() throws IOException {
+    Files.createDirectories(data.resolve("seals"));
+    String stray = "ab".repeat(32);
+    // What a crash after the history forgot a seal and before its listing went leaves behind.
+    Files.writeString(data.resolve("seals").resolve(stray + ".tsv"), "gone.tgz\t" + "cd".repeat(64) + "\n");
+    try (Vault vault = Vault.open(data)) {
+      assertEquals(1, vault.gc(2, false, Long.MAX_VALUE).listingsUnreferenced());
+      assertEquals(Set.of(stray), listings());
+      // As serve --max-size collects: only as many bytes as wanted, and the listings all the same.
+      assertEquals(1, vault.gc(2, true, 1).listingsPruned());
+      assertEquals(Set.of(), listings());
+    }
+  }
+
+  @Test
+  void aRecoveredCatalogRemembersTheLastSealsAndTheirBlobsStayLive() throws IOException {
+    List<Seal> seals;
+    try (Vault vault = Vault.open(data)) {
+      seals = sealThrice(vault);
+    }
+    deleteTree(data.resolve("index"));
+    try (Vault vault = Vault.open(data, BlobStoreOptions.defaults(), Vault.Start.RECOVER)) {
+      assertEquals(List.of(seals.get(2), seals.get(1), seals.get(0)), vault.sealHistory(A));
+      assertTrue(vault.recovery().rebuilt().contains(
+          "seal history of set 2026Q4: 2 earlier seals remembered from their listings, with the seal in force"),
+          vault.recovery().rebuilt().toString());
+      GcReport dry = vault.gc(2, false, Long.MAX_VALUE);
+      assertEquals(List.of(digests(bytes(11, 10)).get(DigestAlgorithm.SHA512).orElseThrow()), dry.largest().stream().map(GcReport.Garbage::sha512)
+          .toList(), "the oldest seal's only blob");
+      assertEquals(1, dry.garbageCount());
+      assertEquals(new GcReport.Kept(2, 60, Set.of(GcReport.Reason.SEAL, GcReport.Reason.PREVIOUS_SEALS)),
+          dry.keptBy().get(A));
+      assertEquals(List.of("one.tgz"), dry.largest().get(0).names());
+    }
+  }
+
+  @Test
+  void aRecoveryAfterAPruneRemembersOnlyTheSealsStillKept() throws IOException {
+    List<Seal> seals;
+    try (Vault vault = Vault.open(data)) {
+      seals = sealThrice(vault);
+      SourceSet b = vault.createSet(B);
+      bindNew(vault, b, "two.tgz", "misc/two", bytes(12, 20));
+      Seal s2 = seals.get(1);
+      assertEquals(s2.digest(), b.seal(Instant.parse("2026-05-01T00:00:00Z")).digest());
+      GcReport r = vault.gc(1, true, Long.MAX_VALUE);
+      assertEquals(1, r.freedCount(), "the first seal's blob; the second's is sealed in the other set");
+      assertEquals(1, r.listingsPruned());
+      assertEquals(List.of(seals.get(2)), vault.sealHistory(A));
+    }
+    deleteTree(data.resolve("index"));
+    try (Vault vault = Vault.open(data, BlobStoreOptions.defaults(), Vault.Start.RECOVER)) {
+      assertEquals(List.of(seals.get(2)), vault.sealHistory(A),
+          "the second seal's listing stays for the other set, which alone sealed it since");
+      assertEquals(1, vault.sealHistory(B).size());
+      assertEquals(0, vault.gc(16, false, Long.MAX_VALUE).garbageCount());
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Seals set A three times, each time with one other blob; returns the seals, oldest first. */
+  private static List<Seal> sealThrice(Vault vault) throws IOException {
+    SourceSet a = vault.createSet(A);
+    bindNew(vault, a, "one.tgz", "misc/one", bytes(11, 10));
+    Seal s1 = a.seal(Instant.parse("2026-01-01T00:00:00Z"));
+    a.unseal();
+    vault.catalog().deleteSet(A);
+    bindNew(vault, a, "two.tgz", "misc/two", bytes(12, 20));
+    Seal s2 = a.seal(Instant.parse("2026-02-01T00:00:00Z"));
+    a.unseal();
+    vault.catalog().deleteSet(A);
+    bindNew(vault, a, "three.tgz", "misc/three", bytes(13, 40));
+    Seal s3 = a.seal(Instant.parse("2026-03-01T00:00:00Z"));
+    return List.of(s1, s2, s3);
+  }
+
+  private Set<String> listings() throws IOException {
+    try (var files = Files.list(data.resolve("seals"))) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tsv"))
+          .map(n -> n.substring(0, n.length() - ".tsv".length()))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  private static String hex(Seal seal) {
+    return seal.digest().substring("sha256:".length());
   }
 
   @Test

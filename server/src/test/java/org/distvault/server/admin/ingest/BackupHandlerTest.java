@@ -32,7 +32,7 @@ class BackupHandlerTest {
 
   @Test
   void theBodyIsExactlyAnAbsoluteTarget() throws Exception {
-    server = IngestServer.start(data, v -> new BackupHandler(v, IngestListener.NONE), "/backup");
+    server = IngestServer.start(data, v -> new BackupHandler(v, IngestListener.NONE, r -> { }), "/backup");
     assertEquals(400, server.post("/backup", "").statusCode());
     assertEquals(400, server.post("/backup", "[]").statusCode());
     assertEquals(400, server.post("/backup", "{\"to\":1}").statusCode());
