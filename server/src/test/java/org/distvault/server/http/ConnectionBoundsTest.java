@@ -75,8 +75,12 @@ class ConnectionBoundsTest {
   @Test
   void aNewConnectionOverItsAddressBoundTakesThePlaceOfItsOldestIdleOne() throws Exception {
     try (HttpServing serving = serve(bounds(16, 3))) {
+      // One at a time: the I/O threads may accept connections made together in any order, and
+      // "oldest" is the one accepted first.
       Socket oldest = connect("127.0.0.2", serving);
+      assertEquals(1, awaitOpen(serving, 1));
       connect("127.0.0.2", serving);
+      assertEquals(2, awaitOpen(serving, 2));
       connect("127.0.0.2", serving);
       assertEquals(3, awaitOpen(serving, 3), "the attacker's connections are held");
       Socket newest = connect("127.0.0.2", serving);
