@@ -1,8 +1,9 @@
 #!/bin/sh
 # build-deb.sh: builds distvault_VERSION_ARCH.deb from the runnable jar with dpkg-deb: the files
 # come from ops/install.sh --destdir (so the package and install.sh install the same things), the
-# package metadata and maintainer scripts from ops/deb/debian/. Needs dpkg-deb and gzip; no root
-# (dpkg-deb --root-owner-group makes every file root's).
+# package metadata and maintainer scripts from ops/deb/debian/. Needs dpkg-deb, gzip and the JDK's
+# jar tool ($JAVA_HOME/bin/jar, else jar on PATH); no root (dpkg-deb --root-owner-group makes every
+# file root's).
 set -eu
 
 me=build-deb.sh
@@ -70,17 +71,19 @@ esac
 # RocksDB's JNI library inside the jar decides which machines the package runs on.
 case $arch in
   amd64) native=librocksdbjni-linux64.so ;;
+  i386) native=librocksdbjni-linux32.so ;;
   arm64) native=librocksdbjni-linux-aarch64.so ;;
   ppc64el) native=librocksdbjni-linux-ppc64le.so ;;
   s390x) native=librocksdbjni-linux-s390x.so ;;
   riscv64) native=librocksdbjni-linux-riscv64.so ;;
-  *) bad_usage "no RocksDB native library is published for the architecture $arch" ;;
+  *) bad_usage "no RocksDB native library is known for the architecture $arch" ;;
 esac
-for tool in dpkg-deb gzip unzip; do
-  command -v "$tool" > /dev/null || fail "$tool is not on PATH (Debian packages dpkg, gzip, unzip)"
+jar_tool=${JAVA_HOME:+$JAVA_HOME/bin/}jar
+for tool in dpkg-deb gzip "$jar_tool"; do
+  command -v "$tool" > /dev/null || fail "$tool is not there (Debian packages dpkg, gzip, openjdk-17-jdk-headless)"
 done
 [ -f "$jar" ] || fail "no jar at $jar: build it first (mvn -B package -pl server -am -DskipTests)"
-unzip -Z1 "$jar" "$native" > /dev/null 2>&1 ||
+"$jar_tool" tf "$jar" | grep -qx "$native" ||
   fail "$jar has no $native: it cannot run on $arch (see the rocksdbjni filter in server/pom.xml)"
 
 mkdir -p "$out" || fail "cannot create $out"
