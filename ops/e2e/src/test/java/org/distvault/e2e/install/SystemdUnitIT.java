@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SystemdUnitIT {
   private static final String STATE = "/var/lib/distvault";
   private static final Pattern EXPOSURE = Pattern.compile("Overall exposure level for distvault\\.service: (\\d+\\.\\d+) ");
-  private static final Pattern WHOLE_VARIABLE = Pattern.compile("\\$\\{(\\w+)}");
-  private static final Pattern SPLIT_VARIABLE = Pattern.compile("\\$(\\w+)");
 
   @TempDir Path tmp;
 
@@ -131,20 +128,17 @@ class SystemdUnitIT {
     Files.createDirectories(state.resolve("native"));
     Path stale = Files.writeString(state.resolve("native/librocksdbjni123.so"), "left by a crash");
     UnitFile u = sourceUnit();
-    Map<String, String> env = new HashMap<>();
-    for (String assignment : u.all("Service", "Environment")) {
-      env.put(assignment.substring(0, assignment.indexOf('=')), moved(assignment.substring(assignment.indexOf('=') + 1), state));
-    }
-    sourceEnv().sections().get(UnitFile.NO_SECTION).forEach((k, v) -> env.put(k, moved(v.get(v.size() - 1), state)));
+    Map<String, String> env = u.environment(sourceEnv());
+    env.replaceAll((k, v) -> moved(v, state));
     env.put("DISTVAULT_LISTEN", "127.0.0.1:0");
     env.put("JAVA_OPTS", env.get("JAVA_OPTS").replace("-Xms256m -Xmx2g", "-Xmx256m"));
     env.put("JAVA_HOME", System.getProperty("java.home"));
 
-    ProcessResult pre = ProcessResult.run(tmp, env, 60, expand(moved(u.one("Service", "ExecStartPre"), state), env));
+    ProcessResult pre = ProcessResult.run(tmp, env, 60, UnitFile.expand(moved(u.one("Service", "ExecStartPre"), state), env));
     assertEquals(0, pre.exit(), pre.toString());
     assertTrue(Files.notExists(stale), "ExecStartPre left " + stale);
 
-    List<String> command = expand(moved(u.one("Service", "ExecStart"), state), env);
+    List<String> command = UnitFile.expand(moved(u.one("Service", "ExecStart"), state), env);
     assertEquals("/usr/local/bin/distvault", command.get(0));
     command.set(0, launcher.toString());
     assertEquals(List.of("serve", "--data", state + "/data", "--listen", "127.0.0.1:0", "--drain-timeout", "30"),
@@ -163,38 +157,5 @@ class SystemdUnitIT {
 
   private static String moved(String value, Path state) {
     return value.replace(STATE, state.toString());
-  }
-
-  /**
-   * A command line as systemd expands it: {@code ${VAR}} is one word, a word {@code $VAR} is split
-   * at whitespace (zero words when empty), and a quoted string is one word.
-   */
-  private static List<String> expand(String line, Map<String, String> env) {
-    List<String> words = new ArrayList<>();
-    Matcher w = Pattern.compile("'([^']*)'|\"([^\"]*)\"|(\\S+)").matcher(line);
-    while (w.find()) {
-      if (w.group(3) == null) {
-        words.add(w.group(1) != null ? w.group(1) : w.group(2));
-        continue;
-      }
-      String word = w.group(3);
-      Matcher split = SPLIT_VARIABLE.matcher(word);
-      if (split.matches()) {
-        for (String part : env.getOrDefault(split.group(1), "").split("\\s+")) {
-          if (!part.isEmpty()) {
-            words.add(part);
-          }
-        }
-        continue;
-      }
-      Matcher whole = WHOLE_VARIABLE.matcher(word);
-      StringBuilder out = new StringBuilder();
-      while (whole.find()) {
-        whole.appendReplacement(out, Matcher.quoteReplacement(env.getOrDefault(whole.group(1), "")));
-      }
-      whole.appendTail(out);
-      words.add(out.toString());
-    }
-    return words;
   }
 }

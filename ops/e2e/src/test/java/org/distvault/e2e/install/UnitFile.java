@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A systemd unit or environment file read into its settings: section -> key -> the values of each
@@ -17,6 +19,9 @@ import java.util.Map;
 record UnitFile(Map<String, Map<String, List<String>>> sections) {
   /** The section name of an environment file, which has none. */
   static final String NO_SECTION = "";
+
+  private static final Pattern WHOLE_VARIABLE = Pattern.compile("\\$\\{(\\w+)}");
+  private static final Pattern SPLIT_VARIABLE = Pattern.compile("\\$(\\w+)");
 
   static UnitFile read(Path file) throws IOException {
     Map<String, Map<String, List<String>>> sections = new LinkedHashMap<>();
@@ -63,5 +68,51 @@ record UnitFile(Map<String, Map<String, List<String>>> sections) {
       throw new AssertionError("[" + section + "] " + key + "= is assigned " + values.size() + " times: " + values);
     }
     return values.get(0);
+  }
+
+  /**
+   * The variables this unit's {@code [Service]} commands see: its {@code Environment=} assignments,
+   * then those of {@code environmentFile} (read as its {@code EnvironmentFile=}), which win.
+   */
+  Map<String, String> environment(UnitFile environmentFile) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String assignment : all("Service", "Environment")) {
+      env.put(assignment.substring(0, assignment.indexOf('=')), assignment.substring(assignment.indexOf('=') + 1));
+    }
+    environmentFile.sections().getOrDefault(NO_SECTION, Map.of()).forEach((k, v) -> env.put(k, v.get(v.size() - 1)));
+    return env;
+  }
+
+  /**
+   * A command line as systemd expands it: {@code ${VAR}} is one word, a word {@code $VAR} is split
+   * at whitespace (zero words when empty), and a quoted string is one word.
+   */
+  static List<String> expand(String line, Map<String, String> env) {
+    List<String> words = new ArrayList<>();
+    Matcher w = Pattern.compile("'([^']*)'|\"([^\"]*)\"|(\\S+)").matcher(line);
+    while (w.find()) {
+      if (w.group(3) == null) {
+        words.add(w.group(1) != null ? w.group(1) : w.group(2));
+        continue;
+      }
+      String word = w.group(3);
+      Matcher split = SPLIT_VARIABLE.matcher(word);
+      if (split.matches()) {
+        for (String part : env.getOrDefault(split.group(1), "").split("\\s+")) {
+          if (!part.isEmpty()) {
+            words.add(part);
+          }
+        }
+        continue;
+      }
+      Matcher whole = WHOLE_VARIABLE.matcher(word);
+      StringBuilder out = new StringBuilder();
+      while (whole.find()) {
+        whole.appendReplacement(out, Matcher.quoteReplacement(env.getOrDefault(whole.group(1), "")));
+      }
+      whole.appendTail(out);
+      words.add(out.toString());
+    }
+    return words;
   }
 }
