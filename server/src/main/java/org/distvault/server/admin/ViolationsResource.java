@@ -78,10 +78,10 @@ public final class ViolationsResource {
       Optional<String> run = q.runId("run");
       Optional<SetName> set = setName(q);
       String format = q.choice("format", Set.of("text", "json"), "json");
-      ViolationReport report = build(run, set);
+      ViolationReport report = ViolationReport.scan(violations, run, set, REPORT_SCAN);
       return Reply.ok(format.equals("text")
           ? new JsonEndpoint.Text("text/plain; charset=utf-8", report.text())
-          : json(report));
+          : json(report, true));
     });
   }
 
@@ -102,25 +102,11 @@ public final class ViolationsResource {
     return Optional.of(SetName.of(v.get()));
   }
 
-  private ViolationReport build(Optional<String> run, Optional<SetName> set) {
-    ViolationReport.Builder b = ViolationReport.builder(run, set);
-    long after = 0;
-    int scanned = 0;
-    while (scanned < REPORT_SCAN) {
-      List<Violation> page = violations.read(after, Vault.MAX_PAGE);
-      if (page.isEmpty()) {
-        return b.build(false);
-      }
-      for (Violation v : page) {
-        b.add(v);
-        after = v.cursor();
-      }
-      scanned += page.size();
-    }
-    return b.build(after < violations.lastCursor());
-  }
-
-  static ObjectNode json(ViolationReport r) {
+  /**
+   * The report's JSON; {@code clients} says whether each distfile lists the client addresses that
+   * asked for it (the admin API does; the public status page does not).
+   */
+  public static ObjectNode json(ViolationReport r, boolean clients) {
     ObjectNode o = JsonReply.object();
     o.put("run", r.run().orElse(null));
     o.put("set", r.set().map(SetName::value).orElse(null));
@@ -137,8 +123,9 @@ public final class ViolationsResource {
         dj.put("kind", d.kind().wireName());
         dj.put("count", d.count());
         dj.put("reason", d.reason());
-        ArrayNode clients = dj.putArray("clients");
-        d.clients().forEach(clients::add);
+        if (clients) {
+          d.clients().forEach(dj.putArray("clients")::add);
+        }
       }
     }
     return o;
