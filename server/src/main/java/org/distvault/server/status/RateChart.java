@@ -13,13 +13,14 @@ final class RateChart {
   static final int HEIGHT = 140;
   private static final int PAD = 24;
 
-  /** A series: its name, colour and count per bucket. */
-  private record Series(String name, String colour, ToLongFunction<RateHistory.Bucket> count) {}
+  /** A series: its name, colour, dash pattern and count per bucket. */
+  private record Series(String name, String colour, String dashes, ToLongFunction<RateHistory.Bucket> count) {}
 
+  // Offline, every miss is a violation: the violations' line is dashed so the misses' shows under it.
   private static final List<Series> SERIES = List.of(
-      new Series("hits", "#2e7d32", RateHistory.Bucket::hits),
-      new Series("misses", "#ef6c00", RateHistory.Bucket::misses),
-      new Series("violations", "#c62828", RateHistory.Bucket::violations));
+      new Series("hits", "#2e7d32", "none", RateHistory.Bucket::hits),
+      new Series("misses", "#ef6c00", "none", RateHistory.Bucket::misses),
+      new Series("violations", "#c62828", "4 3", RateHistory.Bucket::violations));
 
   private RateChart() {}
 
@@ -47,7 +48,7 @@ final class RateChart {
         .append("\" font-size=\"10\" text-anchor=\"end\">now</text>\n");
     for (Series s : SERIES) {
       svg.append("<polyline class=\"").append(s.name()).append("\" fill=\"none\" stroke=\"").append(s.colour())
-          .append("\" stroke-width=\"1.5\" points=\"");
+          .append("\" stroke-dasharray=\"").append(s.dashes()).append("\" stroke-width=\"1.5\" points=\"");
       for (int i = 0; i < buckets.size(); i++) {
         double x = PAD + i * step;
         double y = PAD + plotH - plotH * s.count().applyAsLong(buckets.get(i)) / max;

@@ -27,7 +27,8 @@ final class StatusHtml {
       body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;max-width:80em}
       h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.15em;margin:1.6em 0 .4em;border-bottom:1px solid #ddd}
       table{border-collapse:collapse}th,td{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left;
-      vertical-align:top}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+      vertical-align:top}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+      td.t{white-space:nowrap}
       code{font-size:12px;word-break:break-all}.ok{color:#2e7d32}.bad{color:#c62828;font-weight:bold}
       .sealed{color:#1565c0}.muted{color:#777}dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}
       dt{color:#555}dd{margin:0}
@@ -85,7 +86,7 @@ final class StatusHtml {
           .append(escape(URLEncoder.encode(name, StandardCharsets.UTF_8))).append("\">").append(escape(name))
           .append("</a></td><td class=\"state ").append(set.state()).append("\">").append(set.state()).append("</td>")
           .append("<td class=\"seal\"><code>").append(set.seal().map(x -> escape(x.digest())).orElse(""))
-          .append("</code></td><td>").append(set.seal().map(x -> at(x.at())).orElse("")).append("</td>");
+          .append("</code></td><td class=\"t\">").append(set.seal().map(x -> at(x.at())).orElse("")).append("</td>");
       cell(b, "entries", set.entries());
       cell(b, "present", set.present());
       cell(b, "missing", set.missing());
@@ -136,7 +137,7 @@ final class StatusHtml {
         .append("<th>reason</th>").append(s.detail() ? "<th>client</th>" : "").append("</tr>\n");
     for (Violation v : s.recent()) {
       String pkg = v.pkgpath().orElse(String.join(" ", v.pkgpaths()));
-      b.append("<tr><td class=\"n\">").append(v.cursor()).append("</td><td>").append(at(v.time()))
+      b.append("<tr><td class=\"n\">").append(v.cursor()).append("</td><td class=\"t\">").append(at(v.time()))
           .append("</td><td>").append(v.kind().wireName()).append("</td><td>").append(escape(v.set().value()))
           .append("</td><td class=\"distfile\">").append(escape(v.name())).append("</td><td>").append(escape(pkg))
           .append("</td><td>").append(escape(v.reason())).append("</td>");
