@@ -6,6 +6,7 @@ import org.distvault.server.admin.JsonReply;
 import org.distvault.server.admin.SetsResource;
 import org.distvault.server.admin.StatsResource;
 import org.distvault.server.admin.ViolationsResource;
+import org.distvault.server.admin.ingest.ScrubRunner;
 import org.distvault.server.violation.Violation;
 import org.distvault.server.violation.ViolationJson;
 
@@ -32,15 +33,7 @@ final class StatusJson {
     store.put("freeBytes", s.freeBytes());
     ArrayNode sets = o.putArray("sets");
     s.sets().forEach(set -> sets.add(SetsResource.json(set)));
-    o.set("lastScrub", s.lastScrub().<ObjectNode>map(last -> {
-      ObjectNode l = JsonReply.object();
-      l.put("at", last.at().toString());
-      l.put("checked", last.checked());
-      l.put("bytes", last.bytes());
-      l.put("corrupt", last.corrupt());
-      l.put("missing", last.missing());
-      return l;
-    }).orElse(null));
+    o.set("lastScrub", s.lastScrub().<ObjectNode>map(ScrubRunner.Last::json).orElse(null));
     ArrayNode rates = o.putArray("rates");
     s.rates().forEach(b -> rates.addObject().put("minute", b.start().toString()).put("hits", b.hits())
         .put("misses", b.misses()).put("violations", b.violations()));
