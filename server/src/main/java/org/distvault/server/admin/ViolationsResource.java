@@ -81,7 +81,7 @@ public final class ViolationsResource {
       ViolationReport report = ViolationReport.scan(violations, run, set, REPORT_SCAN);
       return Reply.ok(format.equals("text")
           ? new JsonEndpoint.Text("text/plain; charset=utf-8", report.text())
-          : json(report, true));
+          : json(report));
     });
   }
 
@@ -102,11 +102,8 @@ public final class ViolationsResource {
     return Optional.of(SetName.of(v.get()));
   }
 
-  /**
-   * The report's JSON; {@code clients} says whether each distfile lists the client addresses that
-   * asked for it (the admin API does; the public status page does not).
-   */
-  public static ObjectNode json(ViolationReport r, boolean clients) {
+  /** The report's JSON (also the status page's, which leaves out the clients unless asked by the admin). */
+  public static ObjectNode json(ViolationReport r) {
     ObjectNode o = JsonReply.object();
     o.put("run", r.run().orElse(null));
     o.put("set", r.set().map(SetName::value).orElse(null));
@@ -123,9 +120,8 @@ public final class ViolationsResource {
         dj.put("kind", d.kind().wireName());
         dj.put("count", d.count());
         dj.put("reason", d.reason());
-        if (clients) {
-          d.clients().forEach(dj.putArray("clients")::add);
-        }
+        ArrayNode clients = dj.putArray("clients");
+        d.clients().forEach(clients::add);
       }
     }
     return o;

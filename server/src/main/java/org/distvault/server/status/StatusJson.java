@@ -39,7 +39,11 @@ final class StatusJson {
         .put("misses", b.misses()).put("violations", b.violations()));
     ArrayNode recent = o.putArray("violations");
     s.recent().forEach(v -> recent.add(violation(v, s.detail())));
-    o.set("report", ViolationsResource.json(s.report(), s.detail()));
+    ObjectNode report = ViolationsResource.json(s.report());
+    if (!s.detail()) {
+      report.path("packages").forEach(p -> p.path("distfiles").forEach(d -> ((ObjectNode) d).remove("clients")));
+    }
+    o.set("report", report);
     return o;
   }
 
