@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,9 @@ import org.distvault.server.mode.SetService;
 import org.distvault.server.readthrough.ReadThroughSettings;
 import org.distvault.server.readthrough.ServingReadThrough;
 import org.distvault.server.readthrough.UpstreamReadThrough;
+import org.distvault.server.status.RateHistory;
+import org.distvault.server.status.StatusCollector;
+import org.distvault.server.status.StatusHandler;
 import org.distvault.server.trap.TrapProxy;
 import org.distvault.server.violation.MissAnalyzer;
 import org.distvault.server.violation.ViolationLog;
@@ -123,6 +127,7 @@ public final class DistvaultServer implements AutoCloseable {
   public static DistvaultServer start(ServerConfig config, HealthSettings healthSettings,
       Housekeeping housekeeping) throws IOException {
     List<AutoCloseable> opened = new ArrayList<>();
+    Instant started = config.clock().instant();
     try {
       Vault vault = Vault.open(config.dataDir());
       opened.add(vault);
@@ -141,8 +146,11 @@ public final class DistvaultServer implements AutoCloseable {
       Health health = new Health();
       metrics.health(health);
       FreeSpace space = FreeSpace.of(vault.dataDir(), healthSettings.minFreeBytes(), health);
-      ViolationRecorder violations = new ViolationRecorder(vault, ViolationLog.in(vault.dataDir()),
-          metrics::violationRecorded, health);
+      RateHistory rates = new RateHistory(config.clock());
+      ViolationRecorder violations = new ViolationRecorder(vault, ViolationLog.in(vault.dataDir()), kind -> {
+        metrics.violationRecorded(kind);
+        rates.violation(kind);
+      }, health);
       int copied = violations.catchUpFile();
       if (copied > 0) {
         log.warn("copied {} violations a crash or a full disk kept from {}", copied, ViolationLog.in(vault.dataDir()).file());
@@ -182,8 +190,11 @@ public final class DistvaultServer implements AutoCloseable {
           }
         }
       };
+      StatusCollector status = new StatusCollector(version(), started, config.clock(), vault, modes, sets,
+          violations, health, space, scrubs::last, rates);
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
-          metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets, gc);
+          metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets, gc, metrics.andThen(rates),
+          new StatusHandler(status, config.exposure().statusPage(), token.token()));
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
       HealthMonitor monitor = HealthMonitor.start(healthSettings.checkInterval(), List.of(space::check,
           new CatalogProbe(vault, health, config.clock()), violations::completeFile, gc::checkSize));
@@ -231,6 +242,12 @@ public final class DistvaultServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The version in the jar's manifest, or {@code (development build)} when run from classes. */
+  public static String version() {
+    String v = DistvaultServer.class.getPackage().getImplementationVersion();
+    return v == null ? "(development build)" : v;
   }
 
   /** The bound address (the real port when 0 was asked for). */

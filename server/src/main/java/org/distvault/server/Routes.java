@@ -33,11 +33,13 @@ import org.distvault.server.http.BlobSource;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.MissHandler;
 import org.distvault.server.http.ObservingHandler;
+import org.distvault.server.http.RequestObserver;
 import org.distvault.server.http.OpenBlobFiles;
 import org.distvault.server.http.TextEndpoint;
 import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.ModeService;
 import org.distvault.server.mode.SetService;
+import org.distvault.server.status.StatusHandler;
 import org.distvault.server.violation.ViolationRecorder;
 import org.distvault.storage.vault.Vault;
 
@@ -49,6 +51,7 @@ import org.distvault.storage.vault.Vault;
  * /distfiles/, /pkg/, /run/&lt;id&gt;/..., /by-hash/   served from the vault; misses to the mode's policy
  * /set/&lt;set&gt;/...                                the same in that set; misses as the set's state says
  * /metrics, /healthz                             no token
+ * /, /status, /status.json                       the status page, as --status-page says (StatusHandler)
  * /api/...                                       BearerAuth -> AdminRoutes (table below; /api/v1/sets/{set}/...
  *                                                the source sets, see SetsResource and SetScoped)
  * anything else                                  404
@@ -77,7 +80,9 @@ final class Routes {
       Supplier<String> scrape,
       OpenBlobFiles files,
       SetService sets,
-      GcService gc) {}
+      GcService gc,
+      RequestObserver observer,
+      HttpHandler status) {}
 
   /** The admin route table. */
   static List<AdminRoute> adminTable(Parts p) {
@@ -146,19 +151,19 @@ final class Routes {
       AddressRanges allowFrom) {
     HttpHandler other = others(p, adminApart ? DistfileRoutes.NO_SUCH_ROUTE : admin(p, adminTable), healthBody);
     return new ObservingHandler(AllowFromHandler.wrap(allowFrom,
-        new DistfileRoutes(p.blobs(), p.misses(), other, p.files())), p.metrics());
+        new DistfileRoutes(p.blobs(), p.misses(), other, p.files())), p.observer());
   }
 
   /** The admin listener's root handler ({@code --admin-listen}): the admin API, /metrics and /healthz. */
   static HttpHandler adminRoot(Parts p, List<AdminRoute> adminTable, HealthBody healthBody) {
-    return new ObservingHandler(others(p, admin(p, adminTable), healthBody), p.metrics());
+    return new ObservingHandler(others(p, admin(p, adminTable), healthBody), p.observer());
   }
 
   private static HttpHandler admin(Parts p, List<AdminRoute> adminTable) {
     return new BearerAuth(p.adminToken(), new AdminRoutes(adminTable));
   }
 
-  /** /metrics, /healthz, the admin API to {@code admin}, and 404 for anything else. */
+  /** /metrics, /healthz, the status page, the admin API to {@code admin}, and 404 for anything else. */
   private static HttpHandler others(Parts p, HttpHandler admin, HealthBody healthBody) {
     HttpHandler metrics = new TextEndpoint("text/plain; version=0.0.4; charset=utf-8", p.scrape());
     HttpHandler health = new TextEndpoint("application/json", healthBody);
@@ -168,6 +173,8 @@ final class Routes {
         metrics.handleRequest(exchange);
       } else if (path.equals("/healthz")) {
         health.handleRequest(exchange);
+      } else if (StatusHandler.covers(path)) {
+        p.status().handleRequest(exchange);
       } else if (AdminRoutes.covers(path)) {
         admin.handleRequest(exchange);
       } else {

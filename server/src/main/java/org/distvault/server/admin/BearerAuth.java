@@ -39,24 +39,39 @@ public final class BearerAuth implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    var values = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
-    if (values == null || values.isEmpty()) {
-      refuse(exchange, "missing bearer token: send Authorization: Bearer <token>");
-      return;
-    }
-    String header = values.getFirst();
-    if (values.size() > 1 || header.length() <= SCHEME.length()
-        || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-      refuse(exchange, "malformed Authorization header: expected one 'Bearer <token>'");
-      return;
-    }
-    String presented = header.substring(SCHEME.length()).strip();
-    if (!MessageDigest.isEqual(expected, TokenId.sha256(presented))) {
-      refuse(exchange, "invalid token");
+    String refusal = refusal(exchange);
+    if (refusal != null) {
+      refuse(exchange, refusal);
       return;
     }
     exchange.putAttachment(TOKEN_ID, tokenId);
     next.handleRequest(exchange);
+  }
+
+  /**
+   * Whether {@code exchange} carries the admin token, for routes that answer everyone but say more
+   * to the admin (the status page); it neither refuses nor attaches anything.
+   */
+  public boolean carriesToken(HttpServerExchange exchange) {
+    return exchange.getAttachment(TOKEN_ID) != null || refusal(exchange) == null;
+  }
+
+  /** Why {@code exchange} is not let through, or null when it carries the admin token. */
+  private String refusal(HttpServerExchange exchange) {
+    var values = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
+    if (values == null || values.isEmpty()) {
+      return "missing bearer token: send Authorization: Bearer <token>";
+    }
+    String header = values.getFirst();
+    if (values.size() > 1 || header.length() <= SCHEME.length()
+        || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+      return "malformed Authorization header: expected one 'Bearer <token>'";
+    }
+    String presented = header.substring(SCHEME.length()).strip();
+    if (!MessageDigest.isEqual(expected, TokenId.sha256(presented))) {
+      return "invalid token";
+    }
+    return null;
   }
 
   private static void refuse(HttpServerExchange exchange, String why) {

@@ -278,7 +278,7 @@ public final class SetsResource {
   }
 
   /** SET: {@code {"name","state","created","entries","present","failed","missing","bytes","seal"}}. */
-  static ObjectNode json(SetSummary s) {
+  public static ObjectNode json(SetSummary s) {
     ObjectNode o = JsonReply.object();
     o.put("name", s.name().value());
     o.put("state", s.state());

@@ -31,9 +31,18 @@ public final class StatsResource {
   }
 
   private ObjectNode json() {
-    StoreStats s = vault.stats();
     ObjectNode o = JsonReply.object();
     o.put("mode", modes.current().wireName());
+    putStore(o, vault.stats());
+    o.put("violations", violations.lastCursor());
+    return o;
+  }
+
+  /**
+   * Puts the store's counts into {@code o}: {@code "blobs":N,"blobBytes":N,"distfiles":{"present":N,
+   * "missing":N,"failed":N,"names":N,"variants":N}} (also the status page's).
+   */
+  public static void putStore(ObjectNode o, StoreStats s) {
     o.put("blobs", s.blobs());
     o.put("blobBytes", s.blobBytes());
     ObjectNode d = o.putObject("distfiles");
@@ -42,7 +51,5 @@ public final class StatsResource {
     d.put("failed", s.failed());
     d.put("names", s.names());
     d.put("variants", s.variants());
-    o.put("violations", violations.lastCursor());
-    return o;
   }
 }

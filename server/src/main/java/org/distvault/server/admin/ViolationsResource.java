@@ -78,7 +78,7 @@ public final class ViolationsResource {
       Optional<String> run = q.runId("run");
       Optional<SetName> set = setName(q);
       String format = q.choice("format", Set.of("text", "json"), "json");
-      ViolationReport report = build(run, set);
+      ViolationReport report = ViolationReport.scan(violations, run, set, REPORT_SCAN);
       return Reply.ok(format.equals("text")
           ? new JsonEndpoint.Text("text/plain; charset=utf-8", report.text())
           : json(report));
@@ -102,25 +102,8 @@ public final class ViolationsResource {
     return Optional.of(SetName.of(v.get()));
   }
 
-  private ViolationReport build(Optional<String> run, Optional<SetName> set) {
-    ViolationReport.Builder b = ViolationReport.builder(run, set);
-    long after = 0;
-    int scanned = 0;
-    while (scanned < REPORT_SCAN) {
-      List<Violation> page = violations.read(after, Vault.MAX_PAGE);
-      if (page.isEmpty()) {
-        return b.build(false);
-      }
-      for (Violation v : page) {
-        b.add(v);
-        after = v.cursor();
-      }
-      scanned += page.size();
-    }
-    return b.build(after < violations.lastCursor());
-  }
-
-  static ObjectNode json(ViolationReport r) {
+  /** The report's JSON (also the status page's, which leaves out the clients unless asked by the admin). */
+  public static ObjectNode json(ViolationReport r) {
     ObjectNode o = JsonReply.object();
     o.put("run", r.run().orElse(null));
     o.put("set", r.set().map(SetName::value).orElse(null));

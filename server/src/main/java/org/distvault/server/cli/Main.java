@@ -9,6 +9,7 @@ import org.distvault.prefetch.cli.ImportCommand;
 import org.distvault.prefetch.cli.ManifestCommand;
 import org.distvault.prefetch.cli.PrefetchCommand;
 import org.distvault.prefetch.cli.RefillCommand;
+import org.distvault.server.DistvaultServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -57,8 +58,7 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"distvault " + (v == null ? "(development build)" : v)};
+      return new String[] {"distvault " + DistvaultServer.version()};
     }
   }
 }

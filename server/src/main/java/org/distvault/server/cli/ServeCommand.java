@@ -27,6 +27,7 @@ import org.distvault.server.http.AddressRanges;
 import org.distvault.server.http.ConnectionPolicy;
 import org.distvault.server.http.PemTls;
 import org.distvault.server.mode.Mode;
+import org.distvault.server.status.StatusAccess;
 import org.distvault.server.trap.AllowList;
 import org.distvault.server.trap.TrapConfig;
 import org.distvault.storage.blob.BlobStoreOptions;
@@ -171,6 +172,13 @@ final class ServeCommand implements Callable<Integer> {
           + "others get 403 (counted as outcome forbidden, not a violation). Default: every address")
   String allowFrom;
 
+  @Option(names = "--status-page", paramLabel = "off|public|admin", converter = StatusAccessConverter.class,
+      defaultValue = "public",
+      description = "Who may see the status page (/, /status, /status.json): public shows counts and the names of "
+          + "distfiles and packages to anyone --listen serves, client addresses only with the admin token; admin "
+          + "needs the admin token (Bearer); off answers 404 (default: ${DEFAULT-VALUE})")
+  StatusAccess statusPage;
+
   @Override
   public Integer call() throws CliException {
     if (keepSeals < 0 || keepSeals > 16) {
@@ -260,7 +268,7 @@ final class ServeCommand implements Callable<Integer> {
 
   /** TLS, the admin listener and the allow-list from the flags; errors name the flag and the file. */
   private Exposure exposure() throws CliException {
-    Exposure e = Exposure.DEFAULT;
+    Exposure e = Exposure.DEFAULT.withStatusPage(statusPage);
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new CliException(ExitCode.USAGE, tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
     }

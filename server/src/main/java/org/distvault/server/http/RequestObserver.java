@@ -15,4 +15,12 @@ public interface RequestObserver {
    * @param nanos from the request reaching the handler to the end of the response
    */
   void completed(RouteKind route, int status, long blobBytes, long nanos);
+
+  /** An observer that tells this one, then {@code next}. */
+  default RequestObserver andThen(RequestObserver next) {
+    return (route, status, blobBytes, nanos) -> {
+      completed(route, status, blobBytes, nanos);
+      next.completed(route, status, blobBytes, nanos);
+    };
+  }
 }

@@ -8,6 +8,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.distvault.storage.name.SetName;
+import org.distvault.storage.vault.Vault;
 
 /**
  * Violations grouped per package, for the bulk build report: each PKGPATH with the distfiles it
@@ -56,6 +57,29 @@ public record ViolationReport(
   /** A report of the violations of {@code run} and of {@code set}; empty for all runs or sets. */
   public static Builder builder(Optional<String> run, Optional<SetName> set) {
     return new Builder(run, set);
+  }
+
+  /**
+   * The report of {@code run} and {@code set} over the recorded violations, read in pages from the
+   * oldest; it stops after {@code maxScan} entries and is then truncated.
+   */
+  public static ViolationReport scan(ViolationRecorder violations, Optional<String> run, Optional<SetName> set,
+      int maxScan) {
+    Builder b = builder(run, set);
+    long after = 0;
+    int scanned = 0;
+    while (scanned < maxScan) {
+      List<Violation> page = violations.read(after, Math.min(Vault.MAX_PAGE, maxScan - scanned));
+      if (page.isEmpty()) {
+        return b.build(false);
+      }
+      for (Violation v : page) {
+        b.add(v);
+        after = v.cursor();
+      }
+      scanned += page.size();
+    }
+    return b.build(after < violations.lastCursor());
   }
 
   /** Human-readable text, one package per block. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Bad {@code serve --tls-*}, {@code --admin-listen} and {@code --allow-from} flags: exit 2 naming the flag; nothing starts. */
+/** Bad {@code serve --tls-*}, {@code --admin-listen}, {@code --allow-from} and {@code --status-page} flags: exit 2 naming the flag; nothing starts. */
 class ServeExposureOptionsTest {
   @TempDir Path dir;
 
@@ -23,7 +23,9 @@ class ServeExposureOptionsTest {
       "--listen 127.0.0.1:8089 --admin-listen 127.0.0.1:8089|--admin-listen must differ from --listen (127.0.0.1:8089)",
       "--allow-from cache.example|--allow-from: \"cache.example\" is not an IP address or CIDR network",
       "--allow-from 10.0.0.0/8,|--allow-from: empty entry in \"10.0.0.0/8,\"",
-      "--allow-from 10.1.0.0/8|--allow-from: \"10.1.0.0/8\" has host bits set after /8 (did you mean 10.0.0.0/8?)"})
+      "--allow-from 10.1.0.0/8|--allow-from: \"10.1.0.0/8\" has host bits set after /8 (did you mean 10.0.0.0/8?)",
+      "--status-page private|Invalid value for option '--status-page': 'private' is not a status page access: use "
+          + "off, public or admin"})
   void badFlagsExitTwo(String args, String message) {
     CliRun r = CliRun.of(("serve --data " + dir.resolve("data") + " " + args).split(" "));
     assertEquals(2, r.code(), r.toString());

@@ -46,6 +46,17 @@ public final class ScrubRunner {
     public Last {
       Objects.requireNonNull(at, "at");
     }
+
+    /** {@code {"at","checked","bytes","corrupt","missing"}}: the stored record, and the status page's. */
+    public ObjectNode json() {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("at", at.toString());
+      o.put("checked", checked);
+      o.put("bytes", bytes);
+      o.put("corrupt", corrupt);
+      o.put("missing", missing);
+      return o;
+    }
   }
 
   private final Scrub scrub;
@@ -102,14 +113,8 @@ public final class ScrubRunner {
   }
 
   private static byte[] write(Last l) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("at", l.at().toString());
-    o.put("checked", l.checked());
-    o.put("bytes", l.bytes());
-    o.put("corrupt", l.corrupt());
-    o.put("missing", l.missing());
     try {
-      return JSON.writeValueAsBytes(o);
+      return JSON.writeValueAsBytes(l.json());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
