@@ -59,6 +59,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  // Read by ServeDefaults, which supplies the other options' defaults from it.
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Read defaults for these flags from a properties file: one 'flag-name = value' per line, the "
+          + "long flag name without dashes (listen = 0.0.0.0:8080, upstream = false, trap-allow = a:1, b:2). "
+          + "DISTVAULT_<FLAG> environment variables (DISTVAULT_MAX_CONNECTIONS) override the file, flags "
+          + "override both; see docs/cli.md")
+  Path config;
+
   @Option(names = "--data", paramLabel = "DIR", defaultValue = "./data",
       description = "Data directory: blobs, catalog, logs (default: ${DEFAULT-VALUE})")
   Path data;
@@ -123,9 +131,11 @@ final class ServeCommand implements Callable<Integer> {
           + "egress violation, attributed to the PKGPATH given as proxy user name")
   ListenAddress trapProxy;
 
+  // split: so that one line of --config or one variable can list several.
   @Option(names = "--trap-allow", paramLabel = "HOST[:PORT]", converter = AllowEntryConverter.class,
+      split = "\\s*,\\s*", splitSynopsisLabel = ",",
       description = "A host the trap proxy tunnels CONNECT requests to for real (e.g. distcc servers); "
-          + "without a port, any port of it. Repeatable")
+          + "without a port, any port of it. Repeatable, or comma-separated")
   List<AllowList.Entry> trapAllow = new ArrayList<>();
 
   @Option(names = "--trap-allow-file", paramLabel = "FILE",
