@@ -22,6 +22,7 @@ import org.distvault.server.DistvaultServer;
 import org.distvault.server.Exposure;
 import org.distvault.server.Housekeeping;
 import org.distvault.server.ServerConfig;
+import org.distvault.server.accesslog.UnwritableAccessLogException;
 import org.distvault.server.health.HealthSettings;
 import org.distvault.server.http.AddressRanges;
 import org.distvault.server.http.ConnectionPolicy;
@@ -181,6 +182,12 @@ final class ServeCommand implements Callable<Integer> {
           + "others get 403 (counted as outcome forbidden, not a violation). Default: every address")
   String allowFrom;
 
+  @Option(names = "--access-log", paramLabel = "FILE|off", defaultValue = "off",
+      description = "Write one line per request to FILE: the common log format, then the PKGPATH and the set "
+          + "(- when the route has none); written by a thread of its own, reopened for every group of lines so "
+          + "that logrotate can rename it (default: ${DEFAULT-VALUE})")
+  String accessLog;
+
   @Override
   public Integer call() throws CliException {
     if (keepSeals < 0 || keepSeals > 16) {
@@ -194,7 +201,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config = new ServerConfig(data.toAbsolutePath().normalize(), listen.host(), listen.port(),
         Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream, Duration.ofSeconds(drainSeconds),
-        Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure());
+        Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure(), accessLogFile());
     DistvaultServer server;
     try {
       if (recover) {
@@ -208,6 +215,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new CliException(ExitCode.FAILED, "refusing to start: " + e.getMessage(), e);
     } catch (BadTokenFileException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+    } catch (UnwritableAccessLogException e) {
+      throw new CliException(ExitCode.USAGE, "--access-log " + e.getMessage(), e);
     } catch (IOException e) {
       throw new CliException(ExitCode.USAGE, "cannot use --data " + config.dataDir() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -243,6 +252,16 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return ExitCode.OK;
+  }
+
+  private Optional<Path> accessLogFile() throws CliException {
+    if (accessLog.equals("off")) {
+      return Optional.empty();
+    }
+    if (accessLog.isBlank()) {
+      throw new CliException(ExitCode.USAGE, "--access-log needs a FILE or off");
+    }
+    return Optional.of(Path.of(accessLog).toAbsolutePath().normalize());
   }
 
   /** The connection bounds and timeouts from the flags; errors name the flag. */
