@@ -188,8 +188,14 @@ final class ServeCommand implements Callable<Integer> {
           + "that logrotate can rename it (default: ${DEFAULT-VALUE})")
   String accessLog;
 
+  @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text", converter = LogFormat.Converter.class,
+      description = "Log lines on stderr as text, or as one JSON object per line (Logback's JsonEncoder: level, "
+          + "loggerName, formattedMessage, ...) for a log shipper (default: ${DEFAULT-VALUE})")
+  LogFormat logFormat;
+
   @Override
   public Integer call() throws CliException {
+    logFormat.apply();
     if (keepSeals < 0 || keepSeals > 16) {
       throw new CliException(ExitCode.USAGE, "--keep-seals must be from 0 to 16");
     }
