@@ -139,6 +139,8 @@ public final class DistvaultServer implements AutoCloseable {
       ServerMetrics metrics = new ServerMetrics(registry, vault::stats, modes::current);
       opened.add(0, metrics);
       metrics.dataDirectory(vault.dataDir());
+      BuildInfo build = BuildInfo.current();
+      metrics.buildInfo(build.version(), build.revision());
       Health health = new Health();
       metrics.health(health);
       FreeSpace space = FreeSpace.of(vault.dataDir(), healthSettings.minFreeBytes(), health);

@@ -10,6 +10,7 @@ import org.distvault.prefetch.cli.ImportCommand;
 import org.distvault.prefetch.cli.ManifestCommand;
 import org.distvault.prefetch.cli.PrefetchCommand;
 import org.distvault.prefetch.cli.RefillCommand;
+import org.distvault.server.BuildInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -61,12 +62,12 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
   }
 
-  /** The version from the jar manifest, when there is one. */
+  /** The version and git commit the build recorded. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"distvault " + (v == null ? "(development build)" : v)};
+      BuildInfo build = BuildInfo.current();
+      return new String[] {"distvault " + build.version() + " (revision " + build.revision() + ")"};
     }
   }
 }

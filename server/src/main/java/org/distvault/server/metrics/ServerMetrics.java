@@ -435,4 +435,13 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
         .description("Access log lines dropped: the queue to its writer was full, or writing failed")
         .register(registry);
   }
+
+  /** Registers {@code distvault_build_info{version,revision}}, always 1. */
+  public void buildInfo(String version, String revision) {
+    Gauge.builder("distvault.build.info", () -> 1)
+        .description("1, labelled with the version and the git commit of the running build")
+        .tag("version", version)
+        .tag("revision", revision)
+        .register(registry);
+  }
 }
