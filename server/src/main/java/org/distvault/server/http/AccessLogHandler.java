@@ -56,11 +56,25 @@ public final class AccessLogHandler implements HttpHandler {
     next.handleRequest(exchange);
   }
 
-  static String line(HttpServerExchange exchange, Instant received) {
+  /** The last second formatted: requests come many to a second, and formatting costs more than the rest. */
+  private volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+  private record Second(long epochSecond, String text) {}
+
+  private String time(Instant at) {
+    Second last = lastSecond;
+    if (last.epochSecond() != at.getEpochSecond()) {
+      last = new Second(at.getEpochSecond(), TIME.format(at));
+      lastSecond = last;
+    }
+    return last.text();
+  }
+
+  private String line(HttpServerExchange exchange, Instant received) {
     StringBuilder b = new StringBuilder(200);
     InetSocketAddress source = exchange.getSourceAddress();
     b.append(source == null || source.getAddress() == null ? "-" : source.getAddress().getHostAddress());
-    b.append(" - - [").append(TIME.format(received)).append("] \"");
+    b.append(" - - [").append(time(received)).append("] \"");
     StringBuilder request = new StringBuilder().append(exchange.getRequestMethod()).append(' ')
         .append(exchange.getRequestURI());
     if (!exchange.getQueryString().isEmpty()) {
