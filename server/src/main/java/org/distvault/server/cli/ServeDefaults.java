@@ -117,8 +117,12 @@ final class ServeDefaults implements CommandLine.IDefaultValueProvider {
         throw usage(spec, "--config " + config + ": unknown key '" + key + "' (keys are serve's long flag names "
             + "without the dashes, e.g. max-connections)");
       }
-      if (file.getProperty(key).isBlank()) {
+      String value = file.getProperty(key).strip();
+      if (value.isEmpty()) {
         file.remove(key);
+      } else {
+        // Properties keeps trailing blanks, which no flag's value has.
+        file.setProperty(key, value);
       }
     }
     return new Sources(fromEnv, file);

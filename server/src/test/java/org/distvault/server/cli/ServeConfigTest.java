@@ -53,7 +53,7 @@ class ServeConfigTest {
     Path file = config("""
         # a comment, then a blank line
 
-        listen = 0.0.0.0:9090
+        listen = 0.0.0.0:9090\t\s
         max-connections=300
         upstream = false
         mode: offline
