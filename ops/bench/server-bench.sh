@@ -43,7 +43,8 @@
 # Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (256), LARGE_REPEAT (5), SMALL_COUNT (200), WRK_SECONDS (10),
 # WRK_THREADS (2), WRK_CONNECTIONS (32), MISS_SECONDS (10), MISS_CONNECTIONS (64), WARMUP_SECONDS (10),
 # OPEN_FILE_CACHE (1; 0 leaves nginx_ofc out), LAYER (1; 0 leaves the serving layer out),
-# JAVA_OPTS (none, for both JVMs),
+# JAVA_OPTS (none, for both JVMs), SERVE_OPTS (none: more flags for our serve, split at spaces, e.g.
+# "--access-log /tmp/access.log" to measure what the access log costs),
 # SKIP_BUILD=1 to reuse server/target/distvault.jar and ops/bench/target/distvault-bench.jar,
 # KEEP=1 to keep the corpus and data dir.
 set -euo pipefail
@@ -170,9 +171,9 @@ EOF
 ls "$corpus" | grep '^small-' | sed "s|^|/pkg/$pkgpath/|" > "$out/small-paths.txt"
 
 say "== distvault: java -jar $jar serve (data $data)"
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+# shellcheck disable=SC2086 # JAVA_OPTS and SERVE_OPTS are lists of options
 java ${JAVA_OPTS:-} -jar "$jar" serve --data "$data" --listen 127.0.0.1:0 --mode online \
-  --admin-token-file "$data/admin.token" --no-upstream > "$out/ours.out" 2> "$out/ours.err" &
+  --admin-token-file "$data/admin.token" --no-upstream ${SERVE_OPTS:-} > "$out/ours.out" 2> "$out/ours.err" &
 ours_pid=$!
 ours_url=$(wait_listening "$out/ours.out" "$out/ours.err" "$ours_pid" 60 "our server")
 # The token goes to curl and python through a file, not their command lines (visible in ps).

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.distvault.prefetch.fetch.FetchSettings;
 import org.distvault.prefetch.fetch.SchemeFetcher;
+import org.distvault.server.accesslog.AccessLog;
 import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.TokenFile;
@@ -143,6 +144,8 @@ public final class DistvaultServer implements AutoCloseable {
       ServerMetrics metrics = new ServerMetrics(registry, vault::stats, modes::current);
       opened.add(0, metrics);
       metrics.dataDirectory(vault.dataDir());
+      BuildInfo build = BuildInfo.current();
+      metrics.buildInfo(build.version(), build.revision());
       Health health = new Health();
       metrics.health(health);
       FreeSpace space = FreeSpace.of(vault.dataDir(), healthSettings.minFreeBytes(), health);
@@ -179,18 +182,30 @@ public final class DistvaultServer implements AutoCloseable {
       Optional<ScrubSchedule> scrubbing = housekeeping.scrubEvery()
           .map(every -> new ScrubSchedule(scrubs, every, config.clock()));
       scrubbing.ifPresent(schedule -> opened.add(0, schedule));
+      Optional<AccessLog> accessLog = Optional.empty();
+      if (config.accessLog().isPresent()) {
+        accessLog = Optional.of(AccessLog.start(config.accessLog().get()));
+        opened.add(0, accessLog.get());
+        metrics.accessLog(accessLog.get()::dropped);
+      }
       AutoCloseable downloads = upstream;
-      // Background work stops before the vault it works on is closed.
+      Optional<AccessLog> lines = accessLog;
+      // Background work stops before the vault it works on is closed; the access log after the
+      // listeners, so that it holds every exchange.
       AutoCloseable background = () -> {
         try {
           downloads.close();
         } finally {
-          if (scrubbing.isPresent()) {
-            scrubbing.get().close();
+          try {
+            if (scrubbing.isPresent()) {
+              scrubbing.get().close();
+            }
+          } finally {
+            lines.ifPresent(AccessLog::close);
           }
         }
       };
-      StatusCollector status = new StatusCollector(version(), started, config.clock(), vault, modes, sets,
+      StatusCollector status = new StatusCollector(build.version(), started, config.clock(), vault, modes, sets,
           violations, health, space, scrubs::last, rates);
       Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
           metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets, gc, metrics.andThen(rates),
@@ -205,12 +220,12 @@ public final class DistvaultServer implements AutoCloseable {
       Optional<HttpServing> adminHttp = Optional.empty();
       if (config.adminServing().isPresent()) {
         // Started first, so that a taken admin port fails the start before build hosts are served.
-        adminHttp = Optional.of(HttpServing.start(Routes.adminRoot(parts, adminRoutes, healthBody),
+        adminHttp = Optional.of(HttpServing.start(Routes.adminRoot(parts, adminRoutes, healthBody, accessLog),
             config.adminServing().get()));
         opened.add(0, adminHttp.get()::close);
       }
       HttpServing http = HttpServing.start(Routes.root(parts, adminRoutes, healthBody, adminHttp.isPresent(),
-          exposure.allowFrom()), config.serving(), files);
+          exposure.allowFrom(), accessLog), config.serving(), files);
       opened.add(0, http::close);
       metrics.connections(http.connections());
       Optional<TrapProxy> trap = Optional.empty();
@@ -242,12 +257,6 @@ public final class DistvaultServer implements AutoCloseable {
       }
       throw e;
     }
-  }
-
-  /** The version in the jar's manifest, or {@code (development build)} when run from classes. */
-  public static String version() {
-    String v = DistvaultServer.class.getPackage().getImplementationVersion();
-    return v == null ? "(development build)" : v;
   }
 
   /** The bound address (the real port when 0 was asked for). */

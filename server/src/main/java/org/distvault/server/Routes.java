@@ -4,10 +4,13 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.distvault.server.accesslog.AccessLog;
 import org.distvault.server.admin.AdminRoute;
 import org.distvault.server.admin.AdminRoutes;
 import org.distvault.server.admin.BearerAuth;
+import org.distvault.server.admin.GcResource;
 import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.IngestListener;
 import org.distvault.server.admin.JsonReply;
@@ -24,17 +27,17 @@ import org.distvault.server.admin.ingest.ManifestUploadHandler;
 import org.distvault.server.admin.ingest.OutcomesHandler;
 import org.distvault.server.admin.ingest.ScrubHandler;
 import org.distvault.server.admin.ingest.ScrubRunner;
-import org.distvault.server.admin.GcResource;
 import org.distvault.server.gc.GcService;
 import org.distvault.server.health.HealthBody;
+import org.distvault.server.http.AccessLogHandler;
 import org.distvault.server.http.AddressRanges;
 import org.distvault.server.http.AllowFromHandler;
 import org.distvault.server.http.BlobSource;
 import org.distvault.server.http.DistfileRoutes;
 import org.distvault.server.http.MissHandler;
 import org.distvault.server.http.ObservingHandler;
-import org.distvault.server.http.RequestObserver;
 import org.distvault.server.http.OpenBlobFiles;
+import org.distvault.server.http.RequestObserver;
 import org.distvault.server.http.TextEndpoint;
 import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.ModeService;
@@ -47,7 +50,7 @@ import org.distvault.storage.vault.Vault;
  * The one place where URLs meet handlers.
  *
  * <pre>
- * every request   ObservingHandler (metrics) -> DistfileRoutes (request-line checks)
+ * every request   [AccessLogHandler] -> ObservingHandler (metrics) -> DistfileRoutes (request-line checks)
  * /distfiles/, /pkg/, /run/&lt;id&gt;/..., /by-hash/   served from the vault; misses to the mode's policy
  * /set/&lt;set&gt;/...                                the same in that set; misses as the set's state says
  * /metrics, /healthz                             no token
@@ -148,15 +151,21 @@ final class Routes {
    * #adminRoot}) and answers 404 here; clients outside {@code allowFrom} get 403.
    */
   static HttpHandler root(Parts p, List<AdminRoute> adminTable, HealthBody healthBody, boolean adminApart,
-      AddressRanges allowFrom) {
+      AddressRanges allowFrom, Optional<AccessLog> accessLog) {
     HttpHandler other = others(p, adminApart ? DistfileRoutes.NO_SUCH_ROUTE : admin(p, adminTable), healthBody);
-    return new ObservingHandler(AllowFromHandler.wrap(allowFrom,
-        new DistfileRoutes(p.blobs(), p.misses(), other, p.files())), p.observer());
+    return logged(p, accessLog, new ObservingHandler(AllowFromHandler.wrap(allowFrom,
+        new DistfileRoutes(p.blobs(), p.misses(), other, p.files())), p.observer()));
   }
 
   /** The admin listener's root handler ({@code --admin-listen}): the admin API, /metrics and /healthz. */
-  static HttpHandler adminRoot(Parts p, List<AdminRoute> adminTable, HealthBody healthBody) {
-    return new ObservingHandler(others(p, admin(p, adminTable), healthBody), p.observer());
+  static HttpHandler adminRoot(Parts p, List<AdminRoute> adminTable, HealthBody healthBody,
+      Optional<AccessLog> accessLog) {
+    return logged(p, accessLog, new ObservingHandler(others(p, admin(p, adminTable), healthBody), p.observer()));
+  }
+
+  /** {@code next} with each exchange written to the access log, if there is one. */
+  private static HttpHandler logged(Parts p, Optional<AccessLog> accessLog, HttpHandler next) {
+    return accessLog.<HttpHandler>map(a -> new AccessLogHandler(next, a::add, p.clock())).orElse(next);
   }
 
   private static HttpHandler admin(Parts p, List<AdminRoute> adminTable) {

@@ -25,6 +25,7 @@ import org.distvault.server.trap.TrapConfig;
  * @param connections the HTTP listener's connection bounds and timeouts ({@code --max-connections},
  *     {@code --idle-timeout}, ...)
  * @param exposure TLS, a separate admin listener and the allowed client addresses
+ * @param accessLog the access log file ({@code --access-log}), if any
  */
 public record ServerConfig(
     Path dataDir,
@@ -37,7 +38,8 @@ public record ServerConfig(
     Clock clock,
     Optional<TrapConfig> trap,
     ConnectionPolicy connections,
-    Exposure exposure) {
+    Exposure exposure,
+    Optional<Path> accessLog) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -52,6 +54,7 @@ public record ServerConfig(
     Objects.requireNonNull(trap, "trap");
     Objects.requireNonNull(connections, "connections");
     Objects.requireNonNull(exposure, "exposure");
+    Objects.requireNonNull(accessLog, "accessLog");
     new ServingConfig(host, port, connections, drainTimeout, ServingConfig.DEFAULT_WORKER_THREADS, // validates
         Optional.empty());
   }
@@ -64,37 +67,49 @@ public record ServerConfig(
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, Optional.empty(), Optional.empty(), false,
         ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC(), Optional.empty(), ConnectionPolicy.DEFAULTS,
-        Exposure.DEFAULT);
+        Exposure.DEFAULT, Optional.empty());
   }
 
   /** This config with the mode to set at start. */
   public ServerConfig withMode(Mode m) {
     return new ServerConfig(dataDir, host, port, Optional.of(m), adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, exposure);
+        connections, exposure, accessLog);
   }
 
   /** This config with another token file. */
   public ServerConfig withTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock, trap,
-        connections, exposure);
+        connections, exposure, accessLog);
   }
 
   /** This config with online read-through from upstream URLs on or off. */
   public ServerConfig withUpstream(boolean on) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, on, drainTimeout, clock, trap,
-        connections, exposure);
+        connections, exposure, accessLog);
   }
 
   /** This config listening on {@code p} (0: any free port). */
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, exposure);
+        connections, exposure, accessLog);
   }
 
   /** This config with an egress trap proxy beside the server. */
   public ServerConfig withTrap(TrapConfig t) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, Optional.of(t),
-        connections, exposure);
+        connections, exposure, accessLog);
+  }
+
+  /** This config with another clock (for tests: fixed times in logs and records). */
+  public ServerConfig withClock(Clock c) {
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, c, trap,
+        connections, exposure, accessLog);
+  }
+
+  /** This config with an access log written to {@code file}. */
+  public ServerConfig withAccessLog(Path file) {
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
+        connections, exposure, Optional.of(file));
   }
 
   /** The token file to use: the given one or {@code DATA/admin.token}. */
@@ -104,13 +119,14 @@ public record ServerConfig(
 
   /** This config with other connection bounds and timeouts. */
   public ServerConfig withConnections(ConnectionPolicy c) {
-    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap, c, exposure);
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap, c, exposure,
+        accessLog);
   }
 
   /** This config with TLS, an admin listener or an allow-list. */
   public ServerConfig withExposure(Exposure e) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, e);
+        connections, e, accessLog);
   }
 
   ServingConfig serving() {

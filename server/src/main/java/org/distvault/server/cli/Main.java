@@ -2,6 +2,7 @@ package org.distvault.server.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.distvault.prefetch.cli.CommandRunner;
 import org.distvault.prefetch.cli.ExitCode;
 import org.distvault.prefetch.cli.ExportCommand;
@@ -9,7 +10,7 @@ import org.distvault.prefetch.cli.ImportCommand;
 import org.distvault.prefetch.cli.ManifestCommand;
 import org.distvault.prefetch.cli.PrefetchCommand;
 import org.distvault.prefetch.cli.RefillCommand;
-import org.distvault.server.DistvaultServer;
+import org.distvault.server.BuildInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -38,14 +39,21 @@ public final class Main implements Runnable {
     System.exit(run(out, err, args));
   }
 
-  /** Runs the command line with these streams; returns the exit code. */
+  /** Runs the command line with these streams and this process's environment; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    return CommandRunner.run(commandLine(), out, err, args);
+    return run(out, err, System.getenv(), args);
   }
 
-  /** The command line with every subcommand, not yet run. */
-  static CommandLine commandLine() {
-    return new CommandLine(new Main());
+  /** Runs the command line with these streams and {@code serve}'s defaults from {@code env}. */
+  static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+    return CommandRunner.run(commandLine(env), out, err, args);
+  }
+
+  /** The command line with every subcommand, not yet run, {@code serve}'s defaults from {@code env}. */
+  static CommandLine commandLine(Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.getSubcommands().get("serve").setDefaultValueProvider(new ServeDefaults(env));
+    return cl;
   }
 
   /** Without a subcommand: usage on stderr, exit 2. */
@@ -54,11 +62,12 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
   }
 
-  /** The version from the jar manifest, when there is one. */
+  /** The version and git commit the build recorded. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"distvault " + DistvaultServer.version()};
+      BuildInfo build = BuildInfo.current();
+      return new String[] {"distvault " + build.version() + " (revision " + build.revision() + ")"};
     }
   }
 }

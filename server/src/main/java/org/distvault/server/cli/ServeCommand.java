@@ -22,6 +22,7 @@ import org.distvault.server.DistvaultServer;
 import org.distvault.server.Exposure;
 import org.distvault.server.Housekeeping;
 import org.distvault.server.ServerConfig;
+import org.distvault.server.accesslog.UnwritableAccessLogException;
 import org.distvault.server.health.HealthSettings;
 import org.distvault.server.http.AddressRanges;
 import org.distvault.server.http.ConnectionPolicy;
@@ -59,6 +60,14 @@ final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
   @Spec CommandSpec spec;
+
+  // Read by ServeDefaults, which supplies the other options' defaults from it.
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Read defaults for these flags from a properties file: one 'flag-name = value' per line, the "
+          + "long flag name without dashes (listen = 0.0.0.0:8080, upstream = false, trap-allow = a:1, b:2). "
+          + "DISTVAULT_<FLAG> environment variables (DISTVAULT_MAX_CONNECTIONS) override the file, flags "
+          + "override both; see docs/cli.md")
+  Path config;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = "./data",
       description = "Data directory: blobs, catalog, logs (default: ${DEFAULT-VALUE})")
@@ -124,9 +133,11 @@ final class ServeCommand implements Callable<Integer> {
           + "egress violation, attributed to the PKGPATH given as proxy user name")
   ListenAddress trapProxy;
 
+  // split: so that one line of --config or one variable can list several.
   @Option(names = "--trap-allow", paramLabel = "HOST[:PORT]", converter = AllowEntryConverter.class,
+      split = "\\s*,\\s*", splitSynopsisLabel = ",",
       description = "A host the trap proxy tunnels CONNECT requests to for real (e.g. distcc servers); "
-          + "without a port, any port of it. Repeatable")
+          + "without a port, any port of it. Repeatable, or comma-separated")
   List<AllowList.Entry> trapAllow = new ArrayList<>();
 
   @Option(names = "--trap-allow-file", paramLabel = "FILE",
@@ -179,8 +190,20 @@ final class ServeCommand implements Callable<Integer> {
           + "needs the admin token (Bearer); off answers 404 (default: ${DEFAULT-VALUE})")
   StatusAccess statusPage;
 
+  @Option(names = "--access-log", paramLabel = "FILE|off", defaultValue = "off",
+      description = "Write one line per request to FILE: the common log format, then the PKGPATH and the set "
+          + "(- when the route has none); written by a thread of its own, reopened for every group of lines so "
+          + "that logrotate can rename it (default: ${DEFAULT-VALUE})")
+  String accessLog;
+
+  @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text", converter = LogFormat.Converter.class,
+      description = "Log lines on stderr as text, or as one JSON object per line (Logback's JsonEncoder: level, "
+          + "loggerName, formattedMessage, ...) for a log shipper (default: ${DEFAULT-VALUE})")
+  LogFormat logFormat;
+
   @Override
   public Integer call() throws CliException {
+    logFormat.apply();
     if (keepSeals < 0 || keepSeals > 16) {
       throw new CliException(ExitCode.USAGE, "--keep-seals must be from 0 to 16");
     }
@@ -192,7 +215,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config = new ServerConfig(data.toAbsolutePath().normalize(), listen.host(), listen.port(),
         Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream, Duration.ofSeconds(drainSeconds),
-        Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure());
+        Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure(), accessLogFile());
     DistvaultServer server;
     try {
       if (recover) {
@@ -206,6 +229,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new CliException(ExitCode.FAILED, "refusing to start: " + e.getMessage(), e);
     } catch (BadTokenFileException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+    } catch (UnwritableAccessLogException e) {
+      throw new CliException(ExitCode.USAGE, "--access-log " + e.getMessage(), e);
     } catch (IOException e) {
       throw new CliException(ExitCode.USAGE, "cannot use --data " + config.dataDir() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -241,6 +266,16 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return ExitCode.OK;
+  }
+
+  private Optional<Path> accessLogFile() throws CliException {
+    if (accessLog.equals("off")) {
+      return Optional.empty();
+    }
+    if (accessLog.isBlank()) {
+      throw new CliException(ExitCode.USAGE, "--access-log needs a FILE or off");
+    }
+    return Optional.of(Path.of(accessLog).toAbsolutePath().normalize());
   }
 
   /** The connection bounds and timeouts from the flags; errors name the flag. */

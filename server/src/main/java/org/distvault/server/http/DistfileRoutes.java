@@ -114,6 +114,7 @@ public final class DistfileRoutes implements HttpHandler {
       return;
     }
     RequestTarget found = target.get();
+    exchange.putAttachment(AccessLogHandler.TARGET, found);
     Optional<ServableBlob> known = exchange.isInIoThread() ? inMemory(found) : Optional.empty();
     if (known.isPresent() && known.get().size() <= IO_THREAD_MAX_BYTES) {
       respond(exchange, found, known.get(), Attempt.FIRST);

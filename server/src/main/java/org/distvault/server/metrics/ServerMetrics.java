@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
@@ -440,5 +441,21 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
           .tag("bound", b.label())
           .register(registry);
     }
+  }
+
+  /** Registers {@code distvault_access_log_dropped_total}, read from {@code dropped} at each scrape. */
+  public void accessLog(LongSupplier dropped) {
+    FunctionCounter.builder("distvault.access.log.dropped", dropped, LongSupplier::getAsLong)
+        .description("Access log lines dropped: the queue to its writer was full, or writing failed")
+        .register(registry);
+  }
+
+  /** Registers {@code distvault_build_info{version,revision}}, always 1. */
+  public void buildInfo(String version, String revision) {
+    Gauge.builder("distvault.build.info", () -> 1)
+        .description("1, labelled with the version and the git commit of the running build")
+        .tag("version", version)
+        .tag("revision", revision)
+        .register(registry);
   }
 }

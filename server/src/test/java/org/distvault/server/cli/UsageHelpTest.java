@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,7 +25,7 @@ class UsageHelpTest {
 
   /** Our subcommands; picocli's own {@code help} is only checked in the list. */
   static Stream<String> subcommands() {
-    return Main.commandLine().getSubcommands().keySet().stream().filter(n -> !n.equals("help"));
+    return Main.commandLine(Map.of()).getSubcommands().keySet().stream().filter(n -> !n.equals("help"));
   }
 
   /** The first sentence: up to the first full stop followed by a space, or all of it. */
@@ -35,7 +36,7 @@ class UsageHelpTest {
 
   @Test
   void commandListGivesEachSubcommandsFirstSentenceOnOneLine() {
-    CommandLine main = Main.commandLine();
+    CommandLine main = Main.commandLine(Map.of());
     CliRun r = CliRun.of("--help");
     List<String> out = r.out().lines().toList();
     int start = out.indexOf("Commands:") + 1;
@@ -57,7 +58,7 @@ class UsageHelpTest {
   @ParameterizedTest
   @MethodSource("subcommands")
   void descriptionIsWholeParagraphsWrappedAtWordsWithinTheWidth(String name) {
-    CommandLine sub = Main.commandLine().getSubcommands().get(name);
+    CommandLine sub = Main.commandLine(Map.of()).getSubcommands().get(name);
     String[] paragraphs = sub.getCommandSpec().usageMessage().description();
     assertTrue(paragraphs.length > 0, name + " has no description");
     for (String p : paragraphs) {

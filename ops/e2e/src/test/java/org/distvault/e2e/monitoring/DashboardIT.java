@@ -86,7 +86,7 @@ class DashboardIT {
         assertFalse(t.path("expr").asText().isBlank(), name + ": empty expr");
       }
     }
-    assertEquals(25, queryPanels);
+    assertEquals(26, queryPanels);
   }
 
   /** promtool parses every dashboard query, with Grafana's variables replaced by values. */
