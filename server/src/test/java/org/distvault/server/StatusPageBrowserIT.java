@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.distvault.server.status.StatusAccess;
@@ -29,7 +29,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The status page in a real browser: Debian's headless chromium, driven by its chromedriver through
@@ -149,6 +151,9 @@ class StatusPageBrowserIT {
     browser.get(f.server.base() + "/status");
     new Select(browser.findElement(By.name("set"))).selectByValue("A");
     browser.findElement(By.cssSelector("form button")).click();
+    // The click starts the navigation; wait (bounded) for the new page instead of racing it.
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(ExpectedConditions.urlToBe(f.server.base() + "/status?set=A"));
     assertEquals(f.server.base() + "/status?set=A", browser.getCurrentUrl());
     assertEquals("A", browser.findElement(By.id("report-set")).getText());
     JsonNode report = api("/api/v1/report?set=A");

@@ -17,20 +17,21 @@ import org.distvault.e2e.install.ProcessResult;
 
 /**
  * Requests that make a fresh server export every labelled series the dashboard and the alerts
- * query: a hit, a miss, admin calls, a scrub, a garbage collection of the store (a dry run), then an
- * offline violation, and a GC of the JVM.
+ * query: a hit, a miss, admin calls, a scrub, a garbage collection of the store (a dry run), a backup
+ * (beside the data directory), then an offline violation, and a GC of the JVM.
  */
 final class ServerTraffic {
   private ServerTraffic() {}
 
   /** Sends one of each to the server at {@code url} serving {@code data}; leaves it offline. */
   static void oneOfEach(String url, Path data) throws Exception {
-    makeTraffic(url, Files.readAllLines(data.resolve("admin.token")).get(0).strip());
+    makeTraffic(url, Files.readAllLines(data.resolve("admin.token")).get(0).strip(),
+        data.toAbsolutePath().resolveSibling(data.getFileName() + "-backup"));
     runGc(data);
   }
 
   /** One of each request kind the dashboard's labelled series need. */
-  private static void makeTraffic(String url, String token) throws Exception {
+  private static void makeTraffic(String url, String token, Path backup) throws Exception {
     byte[] blob = "distvault dashboard test blob\n".repeat(100).getBytes(UTF_8);
     String sha512 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(blob));
     HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(url + "api/v1/blobs/sha512/" + sha512))
@@ -50,6 +51,10 @@ final class ServerTraffic {
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
     assertEquals(200, gc.statusCode(), gc.body());
+    HttpResponse<String> backedUp = send(HttpRequest.newBuilder(URI.create(url + "api/v1/backup"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"" + backup + "\"}")).build());
+    assertEquals(200, backedUp.statusCode(), backedUp.body());
     HttpResponse<String> offline = send(HttpRequest.newBuilder(URI.create(url + "api/v1/mode"))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"offline\",\"reason\":\"dashboard test\"}")).build());
