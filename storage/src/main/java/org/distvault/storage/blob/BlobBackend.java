@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.distvault.storage.digest.Digest;
 
@@ -57,4 +58,23 @@ public interface BlobBackend extends Closeable {
 
   /** The largest blob accepted, in bytes. */
   long maxBlobSize();
+
+  /**
+   * Sets who is told of each blob an ingest publishes (stored anew or already held), before it is
+   * stored, under the same per-blob lock as {@link #collect}: the garbage collection's guard
+   * against deleting what an ingest is storing.
+   */
+  void onPublished(Consumer<Digest> listener);
+
+  /**
+   * Deletes a garbage blob for good if {@code forget} (which drops its catalog record) agrees, both
+   * under the blob's lock, so that no ingest of the same content publishes in between: an ingest
+   * either comes first (and {@code forget} can see it) or stores the blob anew after it.
+   *
+   * @return whether the blob was collected
+   */
+  boolean collect(Digest sha512, BooleanSupplier forget) throws IOException;
+
+  /** Where the blobs live, for messages and manifests: a directory, or {@code s3://bucket/prefix}. */
+  String location();
 }
