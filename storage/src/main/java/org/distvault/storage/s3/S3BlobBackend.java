@@ -86,6 +86,9 @@ public final class S3BlobBackend implements BlobBackend {
   /**
    * A backend on the bucket of {@code options} with {@code tier} in front; it owns the tier from
    * here on. Sends no request: an unreachable bucket fails the first operation that needs it.
+   *
+   * @throws IllegalArgumentException when the options give no region and none can be found (for
+   *     AWS itself: a custom endpoint falls back to {@code us-east-1})
    */
   public static S3BlobBackend open(S3Options options, CacheTier tier) {
     Objects.requireNonNull(options, "options");
