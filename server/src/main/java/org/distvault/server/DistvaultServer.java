@@ -211,7 +211,7 @@ public final class DistvaultServer implements AutoCloseable {
       };
       StatusCollector status = new StatusCollector(build.version(), started, config.clock(), vault, modes, sets,
           violations, health, space, scrubs::last, rates);
-      Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
+      Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault, metrics::backendError), misses, modes, violations,
           metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets, gc, metrics.andThen(rates),
           new StatusHandler(status, config.exposure().statusPage(), token.token()));
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);
