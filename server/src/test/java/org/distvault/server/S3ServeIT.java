@@ -134,4 +134,23 @@ class S3ServeIT {
       assertEquals(violations, s.server.violations().lastCursor());
     }
   }
+
+  @Test
+  void aTierCopyChangedOnDiskIsDroppedAndFilledAgainFromTheBucket() throws IOException {
+    byte[] big = Catalogue.content(4, 1 << 20);
+    try (TestServer s = TestServer.of(DistvaultServer.start(config()))) {
+      s.catalogue().present("rot-1.0.tar.gz", "devel/rot", big);
+      s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode").then().statusCode(200);
+      BlobIntegrityIT.flipByte(tierFile(big), 4096);
+      long violations = s.server.violations().lastCursor();
+
+      assertServed(s, "/pkg/devel/rot/rot-1.0.tar.gz", big);
+
+      assertEquals(violations, s.server.violations().lastCursor(), "a bad tier copy is no violation");
+      String hex = Catalogue.sha512Hex(big);
+      assertTrue(s3.keys(BUCKET, PREFIX + "/blobs/").stream().anyMatch(k -> k.endsWith(hex)), "the object stays");
+      assertEquals(List.of(), s3.keys(BUCKET, PREFIX + "/quarantine/"), "and is not put aside");
+      assertArrayEquals(big, Files.readAllBytes(tierFile(big)), "the tier holds the right bytes again");
+    }
+  }
 }

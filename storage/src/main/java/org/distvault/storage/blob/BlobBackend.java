@@ -45,6 +45,18 @@ public interface BlobBackend extends Closeable {
   Optional<Path> delete(Digest sha512, String reason) throws IOException;
 
   /**
+   * Drops a local copy of the blob that was found not to hold its bytes (e.g. while serving it),
+   * when the backend keeps the blob elsewhere too: a remote backend's cache tier file, filled again
+   * (verified) by the next {@link #file}. The blob itself stays in service.
+   *
+   * @return false when the local file is the blob itself (then {@link #delete} it), as for the
+   *     local store
+   */
+  default boolean dropCopy(Digest sha512, String reason) throws IOException {
+    return false;
+  }
+
+  /**
    * Re-hashes every blob; each one whose bytes do not match its name is deleted (put aside) and
    * then handed to {@code onCorrupt}.
    */

@@ -227,6 +227,15 @@ public final class S3BlobBackend implements BlobBackend {
     return Optional.of(Path.of(aside));
   }
 
+  /** Evicts the tier's file: the bucket's object is not the file found wrong. */
+  @Override
+  public boolean dropCopy(Digest sha512, String reason) throws IOException {
+    tier.evict(sha512);
+    log.warn("dropped the cache tier's copy of {} ({}); the next read fills it again from {}", sha512.hex(),
+        reason, options.location());
+    return true;
+  }
+
   /**
    * Reads every object back and hashes it (streamed, nothing stored locally); each whose bytes do
    * not match its name is deleted as {@link #delete} does. Objects at invalid keys under {@code

@@ -697,9 +697,13 @@ public final class Vault implements AutoCloseable {
   /**
    * Puts aside a blob whose file was found not to hold its bytes (e.g. while serving it): the file
    * goes to quarantine with {@code reason} and the record is dropped, its names unbound unless the
-   * store is sealed.
+   * store is sealed. With a remote backend the file was only its cache tier's copy: that is dropped,
+   * and the blob and its record stay (see {@link BlobBackend#dropCopy}).
    */
   public void quarantine(Digest sha512, String reason) throws IOException {
+    if (blobs.dropCopy(sha512, reason)) {
+      return;
+    }
     blobs.delete(sha512, reason);
     if (catalog.blob(sha512).isPresent()) {
       log.warn("blob {} is corrupt ({}): quarantined and dropped from the catalog", sha512.hex(), reason);
