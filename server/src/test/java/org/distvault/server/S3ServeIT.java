@@ -153,4 +153,23 @@ class S3ServeIT {
       assertArrayEquals(big, Files.readAllBytes(tierFile(big)), "the tier holds the right bytes again");
     }
   }
+
+  @Test
+  void anUploadWhileTheBucketIsDownAnswers503AndRecordsNothing() throws IOException {
+    byte[] blob = Catalogue.content(5, 10_000);
+    String hex = Catalogue.sha512Hex(blob);
+    try (TestServer s = TestServer.of(DistvaultServer.start(config()))) {
+      s3.stop();
+      try {
+        Response r = s.admin().body(blob).put("/api/v1/blobs/sha512/" + hex);
+        assertEquals(503, r.statusCode(), r.asString());
+        assertTrue(r.asString().contains("the blob store cannot be used now"), r.asString());
+        assertTrue(s.server.vault().blob(Digest.fromHex(DigestAlgorithm.SHA512, hex)).isEmpty(), "nothing recorded");
+      } finally {
+        s3.restart();
+      }
+      s.admin().body(blob).put("/api/v1/blobs/sha512/" + hex).then().statusCode(201);
+      assertTrue(s3.keys(BUCKET, PREFIX + "/blobs/").stream().anyMatch(k -> k.endsWith(hex)));
+    }
+  }
 }
