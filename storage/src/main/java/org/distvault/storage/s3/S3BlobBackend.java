@@ -227,10 +227,14 @@ public final class S3BlobBackend implements BlobBackend {
     return Optional.of(Path.of(aside));
   }
 
-  /** Evicts the tier's file: the bucket's object is not the file found wrong. */
+  /**
+   * Evicts the tier's file: the bucket's object is not the file found wrong. Counts as a deletion
+   * ({@link #deleted}), so that readers holding files open do not keep the wrong one.
+   */
   @Override
   public boolean dropCopy(Digest sha512, String reason) throws IOException {
     tier.evict(sha512);
+    deleted.incrementAndGet();
     log.warn("dropped the cache tier's copy of {} ({}); the next read fills it again from {}", sha512.hex(),
         reason, options.location());
     return true;
