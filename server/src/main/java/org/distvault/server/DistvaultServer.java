@@ -130,8 +130,12 @@ public final class DistvaultServer implements AutoCloseable {
     List<AutoCloseable> opened = new ArrayList<>();
     Instant started = config.clock().instant();
     try {
-      Vault vault = Vault.open(config.dataDir());
+      Vault vault = config.blobStore().isPresent()
+          ? Vault.open(config.dataDir(), config.blobStore().get().open(), config.clock())
+          : Vault.open(config.dataDir());
       opened.add(vault);
+      config.blobStore().ifPresent(s -> log.info("blobs in {}, cache tier {} (at most {} bytes)",
+          vault.blobLocation(), s.cacheDir(), s.cacheSize()));
       if (!vault.recovery().clean()) {
         log.warn("start-up repaired {}: {}", vault.dataDir(), vault.recovery());
       }
@@ -207,7 +211,7 @@ public final class DistvaultServer implements AutoCloseable {
       };
       StatusCollector status = new StatusCollector(build.version(), started, config.clock(), vault, modes, sets,
           violations, health, space, scrubs::last, rates);
-      Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault), misses, modes, violations,
+      Routes.Parts parts = new Routes.Parts(vault, new VaultBlobSource(vault, metrics::backendError), misses, modes, violations,
           metrics, token.token(), ingest, config.clock(), registry::scrape, files, sets, gc, metrics.andThen(rates),
           new StatusHandler(status, config.exposure().statusPage(), token.token()));
       List<AdminRoute> adminRoutes = Routes.adminTable(parts);

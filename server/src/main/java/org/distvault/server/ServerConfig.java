@@ -26,6 +26,8 @@ import org.distvault.server.trap.TrapConfig;
  *     {@code --idle-timeout}, ...)
  * @param exposure TLS, a separate admin listener and the allowed client addresses
  * @param accessLog the access log file ({@code --access-log}), if any
+ * @param blobStore where the blobs live when not in {@code DATA/blobs/} ({@code --blob-store}); the
+ *     catalog, state, seals and logs stay in {@code dataDir}
  */
 public record ServerConfig(
     Path dataDir,
@@ -39,7 +41,8 @@ public record ServerConfig(
     Optional<TrapConfig> trap,
     ConnectionPolicy connections,
     Exposure exposure,
-    Optional<Path> accessLog) {
+    Optional<Path> accessLog,
+    Optional<S3Store> blobStore) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -55,6 +58,7 @@ public record ServerConfig(
     Objects.requireNonNull(connections, "connections");
     Objects.requireNonNull(exposure, "exposure");
     Objects.requireNonNull(accessLog, "accessLog");
+    Objects.requireNonNull(blobStore, "blobStore");
     new ServingConfig(host, port, connections, drainTimeout, ServingConfig.DEFAULT_WORKER_THREADS, // validates
         Optional.empty());
   }
@@ -67,49 +71,55 @@ public record ServerConfig(
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, Optional.empty(), Optional.empty(), false,
         ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC(), Optional.empty(), ConnectionPolicy.DEFAULTS,
-        Exposure.DEFAULT, Optional.empty());
+        Exposure.DEFAULT, Optional.empty(), Optional.empty());
   }
 
   /** This config with the mode to set at start. */
   public ServerConfig withMode(Mode m) {
     return new ServerConfig(dataDir, host, port, Optional.of(m), adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, exposure, accessLog);
+        connections, exposure, accessLog, blobStore);
   }
 
   /** This config with another token file. */
   public ServerConfig withTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock, trap,
-        connections, exposure, accessLog);
+        connections, exposure, accessLog, blobStore);
   }
 
   /** This config with online read-through from upstream URLs on or off. */
   public ServerConfig withUpstream(boolean on) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, on, drainTimeout, clock, trap,
-        connections, exposure, accessLog);
+        connections, exposure, accessLog, blobStore);
   }
 
   /** This config listening on {@code p} (0: any free port). */
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, exposure, accessLog);
+        connections, exposure, accessLog, blobStore);
   }
 
   /** This config with an egress trap proxy beside the server. */
   public ServerConfig withTrap(TrapConfig t) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, Optional.of(t),
-        connections, exposure, accessLog);
+        connections, exposure, accessLog, blobStore);
   }
 
   /** This config with another clock (for tests: fixed times in logs and records). */
   public ServerConfig withClock(Clock c) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, c, trap,
-        connections, exposure, accessLog);
+        connections, exposure, accessLog, blobStore);
   }
 
   /** This config with an access log written to {@code file}. */
   public ServerConfig withAccessLog(Path file) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, exposure, Optional.of(file));
+        connections, exposure, Optional.of(file), blobStore);
+  }
+
+  /** This config with its blobs in an S3-compatible bucket. */
+  public ServerConfig withBlobStore(S3Store store) {
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
+        connections, exposure, accessLog, Optional.of(store));
   }
 
   /** The token file to use: the given one or {@code DATA/admin.token}. */
@@ -120,13 +130,13 @@ public record ServerConfig(
   /** This config with other connection bounds and timeouts. */
   public ServerConfig withConnections(ConnectionPolicy c) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap, c, exposure,
-        accessLog);
+        accessLog, blobStore);
   }
 
   /** This config with TLS, an admin listener or an allow-list. */
   public ServerConfig withExposure(Exposure e) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, e, accessLog);
+        connections, e, accessLog, blobStore);
   }
 
   ServingConfig serving() {

@@ -44,7 +44,7 @@ class BlobIntegrityIT {
   }
 
   /** Flips one byte in place and puts the modification time back, as a bad disk would leave it. */
-  private static void flipByte(Path file, long at) throws IOException {
+  static void flipByte(Path file, long at) throws IOException {
     FileTime mtime = Files.getLastModifiedTime(file);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {

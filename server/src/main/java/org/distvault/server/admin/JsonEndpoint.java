@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.server.health.NoSpace;
+import org.distvault.storage.blob.BackendUnavailableException;
 import org.distvault.storage.record.FrozenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,6 +130,10 @@ public final class JsonEndpoint implements HttpHandler {
       } catch (FrozenException e) {
         // Past the gate just before the seal: the freeze refused the write, nothing was bound.
         throw ApiException.refused(e.reason());
+      } catch (BackendUnavailableException e) {
+        // The blob store (the bucket of --blob-store) cannot be reached: the client may try again.
+        throw new ApiException(503, "unavailable", "the blob store cannot be used now (" + e.getMessage()
+            + "): try again later");
       }
       if (reply.result() != null) {
         listener.outcome(kind, reply.result());

@@ -21,6 +21,7 @@ import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.Exposure;
 import org.distvault.server.Housekeeping;
+import org.distvault.server.S3Store;
 import org.distvault.server.ServerConfig;
 import org.distvault.server.accesslog.UnwritableAccessLogException;
 import org.distvault.server.health.HealthSettings;
@@ -196,6 +197,36 @@ final class ServeCommand implements Callable<Integer> {
           + "that logrotate can rename it (default: ${DEFAULT-VALUE})")
   String accessLog;
 
+  @Option(names = "--blob-store", paramLabel = "s3://BUCKET[/PREFIX]",
+      description = "Keep the blobs as objects PREFIX/blobs/sha512/ab/cd/<hex> in this S3-compatible bucket (AWS S3, "
+          + "Ceph RGW, MinIO, Garage) instead of DATA/blobs/; the catalog, state, seals and logs stay in --data. "
+          + "Needs --cache-dir and --cache-size. Credentials come from the standard AWS_ACCESS_KEY_ID/"
+          + "AWS_SECRET_ACCESS_KEY, AWS_PROFILE and profile files, never from flags (default: DATA/blobs/)")
+  String blobStore;
+
+  @Option(names = "--s3-endpoint", paramLabel = "URL",
+      description = "The S3 endpoint of --blob-store, for anything but AWS, e.g. http://minio.example:9000")
+  String s3Endpoint;
+
+  @Option(names = "--s3-region", paramLabel = "REGION",
+      description = "The signing region of --blob-store (default: AWS_REGION or the profile's, else us-east-1)")
+  String s3Region;
+
+  @Option(names = "--s3-path-style",
+      description = "Address the bucket in the URL path (http://host/bucket/key), as most self-hosted S3 servers "
+          + "want, instead of as a host name")
+  boolean s3PathStyle;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "With --blob-store: the local cache tier of verified blob files, served zero-copy; a hit costs "
+          + "no request to the bucket")
+  Path cacheDir;
+
+  @Option(names = "--cache-size", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+      description = "With --blob-store: the cache tier's bound, e.g. 200G, least recently used out first; also the "
+          + "largest blob taken")
+  Long cacheSize;
+
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text", converter = LogFormat.Converter.class,
       description = "Log lines on stderr as text, or as one JSON object per line (Logback's JsonEncoder: level, "
           + "loggerName, formattedMessage, ...) for a log shipper (default: ${DEFAULT-VALUE})")
@@ -213,9 +244,13 @@ final class ServeCommand implements Callable<Integer> {
     if (drainSeconds < 0) {
       throw new CliException(ExitCode.USAGE, "--drain-timeout must not be negative");
     }
+    Optional<S3Store> store = S3Flags.store(blobStore, s3Endpoint, s3Region, s3PathStyle, cacheDir, cacheSize);
+    if (recover && store.isPresent()) {
+      throw new CliException(ExitCode.USAGE, "--recover works only with the blobs in DATA/blobs/, not with --blob-store");
+    }
     ServerConfig config = new ServerConfig(data.toAbsolutePath().normalize(), listen.host(), listen.port(),
         Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream, Duration.ofSeconds(drainSeconds),
-        Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure(), accessLogFile());
+        Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure(), accessLogFile(), store);
     DistvaultServer server;
     try {
       if (recover) {
@@ -227,6 +262,8 @@ final class ServeCommand implements Callable<Integer> {
               Optional.ofNullable(scrubEvery)));
     } catch (StoreDamagedException e) {
       throw new CliException(ExitCode.FAILED, "refusing to start: " + e.getMessage(), e);
+    } catch (S3Store.UnusableException e) {
+      throw new CliException(ExitCode.USAGE, "--blob-store: " + e.getMessage() + "; --s3-region gives one", e);
     } catch (BadTokenFileException e) {
       throw new CliException(ExitCode.USAGE, e.getMessage(), e);
     } catch (UnwritableAccessLogException e) {

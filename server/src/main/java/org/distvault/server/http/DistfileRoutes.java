@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.server.health.Unavailable;
+import org.distvault.storage.blob.BackendUnavailableException;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.record.Resolution;
 import org.slf4j.Logger;
@@ -158,6 +159,13 @@ public final class DistfileRoutes implements HttpHandler {
     } catch (Unavailable e) {
       // Degraded (e.g. the catalog cannot record the violation): Health logged the change once.
       OneLineReply.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, e.getMessage());
+      return;
+    } catch (BackendUnavailableException e) {
+      // The blob store (e.g. the bucket of --blob-store) cannot give a bound blob now: not a miss,
+      // and not the build's fault, so no violation; the client may try again.
+      log.warn("cannot answer {}: the blob store failed: {}", exchange.getRequestURI(), e.getMessage());
+      OneLineReply.send(exchange, StatusCodes.SERVICE_UNAVAILABLE,
+          "the blob store cannot be read now (" + e.getMessage() + "): try again later");
       return;
     } catch (IOException | RuntimeException e) {
       // Lookup or miss handling failed: nothing was sent.

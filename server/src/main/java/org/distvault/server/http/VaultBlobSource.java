@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.distvault.storage.blob.BackendUnavailableException;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
@@ -17,14 +20,26 @@ import org.distvault.storage.vault.Vault;
  * digest index, and the file is the blob store's. Answers the vault holds in its locate cache are also given from memory
  * ({@link #findInMemory}).
  *
+ * <p>With a remote blob backend a lookup may fill the blob's file from the backend, and throws
+ * {@link BackendUnavailableException} when that cannot be done now; each one is told to the
+ * listener (the {@code distvault_backend_errors_total} counter) before it goes on to the routes,
+ * which answer 503.
+ *
  * <p>Thread-safe (the {@link Vault} is). After the vault is closed every lookup throws
  * {@link IllegalStateException}, which the routes answer with 500.
  */
 public final class VaultBlobSource implements BlobSource {
   private final Vault vault;
+  private final Consumer<String> backendErrors;
 
   public VaultBlobSource(Vault vault) {
+    this(vault, op -> { });
+  }
+
+  /** A source that tells {@code backendErrors} the operation of each backend failure it meets. */
+  public VaultBlobSource(Vault vault, Consumer<String> backendErrors) {
     this.vault = Objects.requireNonNull(vault, "vault");
+    this.backendErrors = Objects.requireNonNull(backendErrors, "backendErrors");
   }
 
   @Override
@@ -42,7 +57,7 @@ public final class VaultBlobSource implements BlobSource {
     if (in.isEmpty()) {
       return Lookup.of(Optional.empty());
     }
-    Vault.Located located = in.get().locate(name, pkgPath.map(PkgPath::toString));
+    Vault.Located located = counted(() -> in.get().locate(name, pkgPath.map(PkgPath::toString)));
     return new Lookup(servable(located), Optional.of(located.resolution()));
   }
 
@@ -79,7 +94,16 @@ public final class VaultBlobSource implements BlobSource {
 
   @Override
   public Optional<ServableBlob> findByHash(Digest digest) {
-    return vault.findServableByDigest(digest).flatMap(this::servable);
+    return counted(() -> vault.findServableByDigest(digest).flatMap(this::servable));
+  }
+
+  private <T> T counted(Supplier<T> lookup) {
+    try {
+      return lookup.get();
+    } catch (BackendUnavailableException e) {
+      backendErrors.accept(e.operation());
+      throw e;
+    }
   }
 
   /** The located blob with the file the vault resolved for it (no second path computation). */

@@ -217,6 +217,19 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
     };
   }
 
+  /**
+   * Counts a blob backend failure met while serving (the bucket of {@code --blob-store} could not
+   * be read): {@code distvault_backend_errors_total{op}}, {@code op} as the backend names it
+   * ({@code get}, {@code head}, ...).
+   */
+  public void backendError(String op) {
+    Counter.builder("distvault.backend.errors")
+        .description("Blob backend operations that failed (unreachable, too slow, an error answer, corrupt bytes)")
+        .tag("op", op)
+        .register(registry)
+        .increment();
+  }
+
   /** Counts a recorded violation: {@code distvault_violations_total{kind}}. */
   public void violationRecorded(ViolationKind kind) {
     violations(kind).increment();

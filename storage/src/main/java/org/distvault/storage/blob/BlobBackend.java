@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.distvault.storage.digest.Digest;
 
@@ -44,6 +45,18 @@ public interface BlobBackend extends Closeable {
   Optional<Path> delete(Digest sha512, String reason) throws IOException;
 
   /**
+   * Drops a local copy of the blob that was found not to hold its bytes (e.g. while serving it),
+   * when the backend keeps the blob elsewhere too: a remote backend's cache tier file, filled again
+   * (verified) by the next {@link #file}. The blob itself stays in service.
+   *
+   * @return false when the local file is the blob itself (then {@link #delete} it), as for the
+   *     local store
+   */
+  default boolean dropCopy(Digest sha512, String reason) throws IOException {
+    return false;
+  }
+
+  /**
    * Re-hashes every blob; each one whose bytes do not match its name is deleted (put aside) and
    * then handed to {@code onCorrupt}.
    */
@@ -57,4 +70,23 @@ public interface BlobBackend extends Closeable {
 
   /** The largest blob accepted, in bytes. */
   long maxBlobSize();
+
+  /**
+   * Sets who is told of each blob an ingest publishes (stored anew or already held), before it is
+   * stored, under the same per-blob lock as {@link #collect}: the garbage collection's guard
+   * against deleting what an ingest is storing.
+   */
+  void onPublished(Consumer<Digest> listener);
+
+  /**
+   * Deletes a garbage blob for good if {@code forget} (which drops its catalog record) agrees, both
+   * under the blob's lock, so that no ingest of the same content publishes in between: an ingest
+   * either comes first (and {@code forget} can see it) or stores the blob anew after it.
+   *
+   * @return whether the blob was collected
+   */
+  boolean collect(Digest sha512, BooleanSupplier forget) throws IOException;
+
+  /** Where the blobs live, for messages and manifests: a directory, or {@code s3://bucket/prefix}. */
+  String location();
 }

@@ -232,6 +232,12 @@ public final class BlobStore implements BlobBackend {
     return options.maxBlobSize();
   }
 
+  /** The blob directory, {@code DATA/blobs/sha512}. */
+  @Override
+  public String location() {
+    return layout.root().toString();
+  }
+
   @Override
   public ScrubReport verify(Consumer<CorruptBlob> onCorrupt) throws IOException {
     return new Scrubber(this).scrub(onCorrupt);
@@ -336,6 +342,7 @@ public final class BlobStore implements BlobBackend {
    * Sets who is told of each blob published by an ingest (a new file or a duplicate of a held
    * one), before the file is checked or moved, under the same per-blob lock as {@link #collect}.
    */
+  @Override
   public void onPublished(Consumer<Digest> listener) {
     this.onPublished = Objects.requireNonNull(listener, "listener");
   }
@@ -347,6 +354,7 @@ public final class BlobStore implements BlobBackend {
    *
    * @return whether the blob was collected
    */
+  @Override
   public boolean collect(Digest sha512, java.util.function.BooleanSupplier forget) throws IOException {
     checkOpen();
     Path target = layout.path(sha512);

@@ -90,7 +90,13 @@ final class Bucket implements Closeable {
     } else if (options.endpoint().isPresent()) {
       b.region(defaultRegion());
     }
-    return new Bucket(options, b.build(), requests);
+    try {
+      return new Bucket(options, b.build(), requests);
+    } catch (SdkClientException e) {
+      // AWS itself without a region anywhere (AWS_REGION, the profile, instance metadata).
+      throw new IllegalArgumentException("no signing region for " + options.location()
+          + ": set AWS_REGION or the profile's region, or give one (" + e.getMessage() + ")", e);
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.distvault.storage.blob.BackendUnavailableException;
 import org.distvault.storage.blob.BlobBackend;
@@ -58,6 +59,7 @@ public final class S3BlobBackend implements BlobBackend {
   private static final Logger log = LoggerFactory.getLogger(S3BlobBackend.class);
   private static final int PAGE = 1000;
   private static final int BUFFER = 1 << 20;
+  private static final int STRIPES = 64;
 
   private final S3Options options;
   private final ObjectKeys keys;
@@ -66,17 +68,27 @@ public final class S3BlobBackend implements BlobBackend {
   private final AtomicLong deleted = new AtomicLong();
   private final ConcurrentHashMap<Digest, CompletableFuture<Optional<Path>>> filling =
       new ConcurrentHashMap<>();
+  /** Serialise an upload and a collection of the same blob (by stripe); see {@link #collect}. */
+  private final Object[] stripes = new Object[STRIPES];
+  /** Told of every blob an ingest publishes, under the blob's stripe. */
+  private volatile Consumer<Digest> onPublished = d -> { };
 
   private S3BlobBackend(S3Options options, Bucket bucket, CacheTier tier) {
     this.options = options;
     this.keys = new ObjectKeys(options.prefix());
     this.bucket = bucket;
     this.tier = tier;
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Object();
+    }
   }
 
   /**
    * A backend on the bucket of {@code options} with {@code tier} in front; it owns the tier from
    * here on. Sends no request: an unreachable bucket fails the first operation that needs it.
+   *
+   * @throws IllegalArgumentException when the options give no region and none can be found (for
+   *     AWS itself: a custom endpoint falls back to {@code us-east-1})
    */
   public static S3BlobBackend open(S3Options options, CacheTier tier) {
     Objects.requireNonNull(options, "options");
@@ -95,6 +107,7 @@ public final class S3BlobBackend implements BlobBackend {
   }
 
   /** {@code s3://bucket/prefix}. */
+  @Override
   public String location() {
     return options.location();
   }
@@ -215,6 +228,19 @@ public final class S3BlobBackend implements BlobBackend {
   }
 
   /**
+   * Evicts the tier's file: the bucket's object is not the file found wrong. Counts as a deletion
+   * ({@link #deleted}), so that readers holding files open do not keep the wrong one.
+   */
+  @Override
+  public boolean dropCopy(Digest sha512, String reason) throws IOException {
+    tier.evict(sha512);
+    deleted.incrementAndGet();
+    log.warn("dropped the cache tier's copy of {} ({}); the next read fills it again from {}", sha512.hex(),
+        reason, options.location());
+    return true;
+  }
+
+  /**
    * Reads every object back and hashes it (streamed, nothing stored locally); each whose bytes do
    * not match its name is deleted as {@link #delete} does. Objects at invalid keys under {@code
    * blobs/} are reported as skipped, not touched.
@@ -269,6 +295,35 @@ public final class S3BlobBackend implements BlobBackend {
     return tier.maxBlobSize();
   }
 
+  @Override
+  public void onPublished(Consumer<Digest> listener) {
+    this.onPublished = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Deletes the object (no quarantine copy: it is garbage, not damage) and its tier file, if {@code
+   * forget} agrees, under the same per-blob lock as an ingest's upload.
+   *
+   * @throws BackendUnavailableException if the bucket cannot delete it now; the record is gone
+   *     then, and the object stays as an unrecorded one
+   */
+  @Override
+  public boolean collect(Digest sha512, BooleanSupplier forget) throws IOException {
+    synchronized (stripe(sha512)) {
+      if (!forget.getAsBoolean()) {
+        return false;
+      }
+      tier.evict(sha512);
+      bucket.delete(keys.key(sha512));
+      return true;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return location();
+  }
+
   /** Closes the client and the tier. */
   @Override
   public void close() throws IOException {
@@ -283,13 +338,20 @@ public final class S3BlobBackend implements BlobBackend {
   private void upload(Path verified, long size, Digests digests) {
     Digest sha512 = digests.get(DigestAlgorithm.SHA512).orElseThrow();
     String key = keys.key(sha512);
-    OptionalLong held = bucket.size(key);
-    if (held.isPresent() && held.getAsLong() == size) {
-      log.debug("{} already holds {}", options.location(), sha512.hex());
-      return;
+    synchronized (stripe(sha512)) {
+      onPublished.accept(sha512);
+      OptionalLong held = bucket.size(key);
+      if (held.isPresent() && held.getAsLong() == size) {
+        log.debug("{} already holds {}", options.location(), sha512.hex());
+        return;
+      }
+      // An object of another size under this name is not this blob: the verified bytes replace it.
+      bucket.put(key, verified, size);
     }
-    // An object of another size under this name is not this blob: the verified bytes replace it.
-    bucket.put(key, verified, size);
+  }
+
+  private Object stripe(Digest sha512) {
+    return stripes[Math.floorMod(sha512.hashCode(), STRIPES)];
   }
 
   /** Streams the object into the tier, verified on the way. */

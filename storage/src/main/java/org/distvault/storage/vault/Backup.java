@@ -65,10 +65,17 @@ final class Backup {
   private final StateKeeper keeper;
   private final Clock clock;
   private final boolean tryLinks;
+  private final Optional<String> blobsElsewhere;
 
-  /** A backup that hard-links blob files where it can ({@code tryLinks}), else copies them all. */
-  Backup(Path dataDir, Catalog catalog, StateKeeper keeper, Clock clock, boolean tryLinks) {
+  /**
+   * A backup that hard-links blob files where it can ({@code tryLinks}), else copies them all; or,
+   * when the blobs live in a remote store ({@code blobsElsewhere}, e.g. {@code s3://bucket/prefix}),
+   * one of the catalog and the state only, which says where the blobs are.
+   */
+  Backup(Path dataDir, Catalog catalog, StateKeeper keeper, Clock clock, boolean tryLinks,
+      Optional<String> blobsElsewhere) {
     this.dataDir = dataDir;
+    this.blobsElsewhere = blobsElsewhere;
     this.catalog = catalog;
     this.keeper = keeper;
     this.clock = clock;
@@ -180,6 +187,12 @@ final class Backup {
     long copied = 0;
     List<Digest> missing = new ArrayList<>();
     boolean links = tryLinks;
+    long count = blobs.size();
+    if (blobsElsewhere.isPresent()) {
+      // The remote store keeps the blobs (and outlives this host): the backup refers to it.
+      bytes = blobs.stream().mapToLong(BlobRecord::size).sum();
+      blobs = List.of();
+    }
     for (BlobRecord b : blobs) {
       Path src = from.path(b.sha512());
       Path dst = into.path(b.sha512());
@@ -226,8 +239,8 @@ final class Backup {
     for (SetName s : sets) {
       setStates.add(new BackupReport.SetState(s.value(), Optional.ofNullable(seals.get(s))));
     }
-    BackupReport report = new BackupReport(to, at, storeId, setStates, blobs.size() - missing.size(), bytes, linked,
-        copied, missing, cursor, violationCount, violationLines, auditCursor);
+    BackupReport report = new BackupReport(to, at, storeId, setStates, count - missing.size(), bytes, linked,
+        copied, missing, cursor, violationCount, violationLines, auditCursor, blobsElsewhere);
     DurableFile.write(to.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report.json())
         + "\n");
     log.info("backup of {} into {}: {} blobs ({} bytes; {} linked, {} copied, {} missing), {} sets, {} violations",
@@ -425,6 +438,7 @@ final class Backup {
     blobs.put("linked", r.linked());
     blobs.put("copied", r.copied());
     blobs.put("missing", r.missing().stream().map(Digest::hex).toList());
+    r.blobsIn().ifPresent(in -> blobs.put("in", in));
     m.put("blobs", blobs);
     Map<String, Object> violations = new LinkedHashMap<>();
     violations.put("count", r.violations());

@@ -28,13 +28,18 @@ import org.distvault.storage.record.Seal;
  * @param violations how many violations the backup holds (the cursor, unless a recovery left holes)
  * @param violationLines lines copied from {@code DATA/log/violations.jsonl}
  * @param auditCursor the last audit entry in the backup
+ * @param blobsIn where the blobs are when the backup holds none of them (a remote store, e.g.
+ *     {@code s3://bucket/prefix}): then {@code blobs} and {@code bytes} count those the backup's
+ *     catalog records there
  */
 public record BackupReport(
     Path directory, Instant time, String storeId, List<SetState> sets, long blobs, long bytes, long linked,
-    long copied, List<Digest> missing, long violationCursor, long violations, long violationLines, long auditCursor) {
+    long copied, List<Digest> missing, long violationCursor, long violations, long violationLines, long auditCursor,
+    Optional<String> blobsIn) {
   public BackupReport {
     sets = List.copyOf(sets);
     missing = List.copyOf(missing);
+    Objects.requireNonNull(blobsIn, "blobsIn");
   }
 
   /** A set as the backup holds it. */

@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.distvault.storage.blob.BlobStore;
+import org.distvault.storage.blob.BlobBackend;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -53,15 +53,18 @@ final class GarbageCollector {
   static final String DELETED_SETS = "deleted-sets";
 
   private final Catalog catalog;
-  private final BlobStore blobs;
+  private final BlobBackend blobs;
+  private final Path dataDir;
   private final StateKeeper keeper;
   private final Touches touches;
   private final Runnable beforeSweep;
 
   /** @param beforeSweep run between the mark and the deletions (tests race it with ingests and binds) */
-  GarbageCollector(Catalog catalog, BlobStore blobs, StateKeeper keeper, Touches touches, Runnable beforeSweep) {
+  GarbageCollector(Catalog catalog, BlobBackend blobs, Path dataDir, StateKeeper keeper, Touches touches,
+      Runnable beforeSweep) {
     this.catalog = catalog;
     this.blobs = blobs;
+    this.dataDir = dataDir;
     this.keeper = keeper;
     this.touches = touches;
     this.beforeSweep = beforeSweep;
@@ -206,7 +209,7 @@ final class GarbageCollector {
   private Map<Digest, TreeSet<String>> names(List<BlobRecord> of) throws IOException {
     Map<String, TreeSet<String>> byHex = new HashMap<>();
     of.forEach(b -> byHex.put(b.sha512().hex(), new TreeSet<>()));
-    for (Path dir : List.of(blobs.dataDir().resolve("seals"), blobs.dataDir().resolve(DELETED_SETS))) {
+    for (Path dir : List.of(dataDir.resolve("seals"), dataDir.resolve(DELETED_SETS))) {
     if (!byHex.isEmpty() && Files.isDirectory(dir)) {
       try (DirectoryStream<Path> listings = Files.newDirectoryStream(dir, "*.tsv")) {
         for (Path listing : listings) {
@@ -239,7 +242,7 @@ final class GarbageCollector {
    * (and named by whoever keeps them) or gone.
    */
   private void forgetDeletedSetsWithoutGarbage(Set<String> left) {
-    Path dir = blobs.dataDir().resolve(DELETED_SETS);
+    Path dir = dataDir.resolve(DELETED_SETS);
     if (!Files.isDirectory(dir)) {
       return;
     }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.distvault.storage.blob.BlobLayout;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.distfile.ExpectedDistfile;
@@ -37,11 +36,11 @@ public final class SourceSet {
   private final Catalog catalog;
   private final StateKeeper keeper;
   private final LocateCache located;
-  private final BlobLayout layout;
+  private final BlobFiles files;
 
-  SourceSet(SetName name, Catalog catalog, StateKeeper keeper, LocateCache located, BlobLayout layout) {
+  SourceSet(SetName name, Catalog catalog, StateKeeper keeper, LocateCache located, BlobFiles files) {
     this.name = Objects.requireNonNull(name, "name");
-    this.layout = layout;
+    this.files = files;
     this.catalog = catalog;
     this.keeper = keeper;
     this.located = located;
@@ -107,11 +106,18 @@ public final class SourceSet {
    *
    * <p>Answers with a blob are cached in memory ({@link LocateCache}) and read again after any
    * write to the catalog's records, so a hit costs no catalog read and a cached answer never
-   * outlives an unbind, re-bind or scrub removal.
+   * outlives an unbind, re-bind or scrub removal. With a remote blob backend the file is its cache
+   * tier's, filled from the backend if need be, and nothing is cached.
+   *
+   * @throws org.distvault.storage.blob.BackendUnavailableException when a remote backend cannot
+   *     give the bound blob's file now
    */
   public Vault.Located locate(DistfileName distfile, Optional<String> pkgpath) {
     Objects.requireNonNull(distfile, "distfile");
     Objects.requireNonNull(pkgpath, "pkgpath");
+    if (files.cached() == BlobFiles.Caching.PER_REQUEST) {
+      return read(distfile, pkgpath);
+    }
     return located.locate(name, distfile, pkgpath, () -> read(distfile, pkgpath));
   }
 
@@ -123,13 +129,16 @@ public final class SourceSet {
   public Optional<Vault.Located> locateCached(DistfileName distfile, Optional<String> pkgpath) {
     Objects.requireNonNull(distfile, "distfile");
     Objects.requireNonNull(pkgpath, "pkgpath");
+    if (files.cached() == BlobFiles.Caching.PER_REQUEST) {
+      return Optional.empty();
+    }
     return located.peek(name, distfile, pkgpath);
   }
 
   private Vault.Located read(DistfileName distfile, Optional<String> pkgpath) {
     Resolution r = catalog.resolve(name, distfile, pkgpath);
     Optional<BlobRecord> blob = r.blob().flatMap(catalog::blob);
-    return new Vault.Located(r, blob, blob.map(b -> layout.path(b.sha512())));
+    return new Vault.Located(r, blob, blob.flatMap(b -> files.where().apply(b.sha512())));
   }
 
   // ---- the freeze and the seal ----

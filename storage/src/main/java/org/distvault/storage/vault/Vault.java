@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.distvault.storage.blob.BlobBackend;
-import org.distvault.storage.blob.BlobLayout;
 import org.distvault.storage.blob.BlobStore;
 import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.blob.BlobWriter;
@@ -61,9 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class Vault implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Vault.class);
 
-  private final BlobStore store;
+  private final Path dataDir;
   private final BlobBackend blobs;
-  private final BlobLayout layout;
+  private final BlobFiles files;
   private final Catalog catalog;
   private final Clock clock;
   private final RecoveryReport recovery;
@@ -77,17 +76,18 @@ public final class Vault implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicReference<String> maintenance =
       new java.util.concurrent.atomic.AtomicReference<>();
 
-  private Vault(BlobStore store, Catalog catalog, Clock clock, StateKeeper keeper, RecoveryReport recovery) {
-    this.store = store;
-    this.blobs = store;
-    this.layout = store.layout();
+  private Vault(Path dataDir, BlobBackend blobs, Catalog catalog, Clock clock, StateKeeper keeper,
+      RecoveryReport recovery) {
+    this.dataDir = dataDir;
+    this.blobs = blobs;
+    this.files = blobs instanceof BlobStore local ? BlobFiles.local(local.layout()) : BlobFiles.remote(blobs);
     this.catalog = catalog;
     this.clock = clock;
     this.keeper = keeper;
     this.recovery = recovery;
     this.located = new LocateCache(catalog::generation, LocateCache.MAX_ENTRIES);
     this.defaultSet = sourceSet(SetName.DEFAULT);
-    store.onPublished(touches::touch);
+    blobs.onPublished(touches::touch);
   }
 
   /** How {@link #open} treats the catalog it finds. */
@@ -129,8 +129,33 @@ public final class Vault implements AutoCloseable {
    */
   public static Vault open(Path dataDir, BlobStoreOptions options, Start start) throws IOException {
     BlobStore blobs = BlobStore.open(dataDir, options);
-    Clock clock = options.clock();
-    Path dir = blobs.dataDir();
+    return open(blobs.dataDir(), blobs, options.clock(), start);
+  }
+
+  /**
+   * Opens (creating if needed) the data directory with its blobs in {@code backend}, e.g. an S3
+   * bucket: the catalog, state, seal listings and logs stay in {@code dataDir}. The vault owns the
+   * backend from here on and closes it (also when opening fails). Start-up does not reconcile the
+   * catalog with a remote backend's objects (that would list, and download to hash, the whole
+   * bucket before serving; a bucket that cannot be reached must not stop the start): a record
+   * whose object is gone is found by a scrub or when it is served, and an object a crash left
+   * without a record is recorded again by the next ingest of its content.
+   *
+   * @throws StoreDamagedException as {@link #open(Path, BlobStoreOptions, Start)} does
+   */
+  public static Vault open(Path dataDir, BlobBackend backend, Clock clock) throws IOException {
+    Objects.requireNonNull(backend, "backend");
+    Path dir;
+    try {
+      dir = Files.createDirectories(dataDir.toAbsolutePath().normalize());
+    } catch (IOException | RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+    return open(dir, backend, clock, Start.CHECK);
+  }
+
+  private static Vault open(Path dir, BlobBackend blobs, Clock clock, Start start) throws IOException {
     Catalog catalog = null;
     StateKeeper keeper = null;
     try {
@@ -140,20 +165,20 @@ public final class Vault implements AutoCloseable {
       if (start == Start.RECOVER) {
         Recovery.moveIndexAside(dir, clock).ifPresent(p -> rebuilt.add("the old catalog was moved to " + p));
       } else if (!Files.exists(index.resolve("CURRENT"))) {
-        refuseMissingCatalog(blobs, index, found);
+        refuseMissingCatalog(dir, blobs, index, found);
       }
       catalog = openCatalog(index, clock, found);
       RecoveryReport report;
       if (start == Start.RECOVER) {
-        report = new Reconciler(blobs, catalog, clock, set -> false).reconcile();
+        report = reconcile(blobs, catalog, clock, set -> false);
         keeper = Recovery.rebuild(dir, catalog, clock, found, rebuilt);
         rebuilt.forEach(line -> log.warn("recovery of {}: {}", dir, line));
       } else {
         keeper = StateKeeper.check(dir, catalog, clock, found);
         StateKeeper k = keeper;
-        report = new Reconciler(blobs, catalog, clock, set -> k.sealed(set).isPresent()).reconcile();
+        report = reconcile(blobs, catalog, clock, set -> k.sealed(set).isPresent());
       }
-      return new Vault(blobs, catalog, clock, keeper, report.withRebuilt(rebuilt));
+      return new Vault(dir, blobs, catalog, clock, keeper, report.withRebuilt(rebuilt));
     } catch (IOException | RuntimeException e) {
       if (keeper != null) {
         keeper.close();
@@ -166,18 +191,29 @@ public final class Vault implements AutoCloseable {
     }
   }
 
-  /** A store that existed (a state file, or blob files) must not start over with a new catalog. */
-  private static void refuseMissingCatalog(BlobStore blobs, Path index, Optional<StoreState> found)
+  /** {@link Reconciler} for local blob files; nothing for a remote backend (see {@link #open(Path, BlobBackend, Clock)}). */
+  private static RecoveryReport reconcile(BlobBackend blobs, Catalog catalog, Clock clock,
+      java.util.function.Predicate<SetName> sealed) throws IOException {
+    if (blobs instanceof BlobStore local) {
+      return new Reconciler(local, catalog, clock, sealed).reconcile();
+    }
+    return new RecoveryReport(0, List.of(), List.of(), List.of());
+  }
+
+  /** A store that existed (a state file, or blobs) must not start over with a new catalog. */
+  private static void refuseMissingCatalog(Path dir, BlobBackend blobs, Path index, Optional<StoreState> found)
       throws IOException {
     String advice = ": restore it from a backup, or start with --recover to rebuild it from the blob files"
         + " and the violations log";
     if (found.isPresent()) {
       throw new StoreDamagedException("the catalog " + index + " is missing, but "
-          + StoreState.file(blobs.dataDir()) + " records store " + found.get().storeId()
+          + StoreState.file(dir) + " records store " + found.get().storeId()
           + (found.get().seals().isEmpty() ? "" : ", with sealed sets " + found.get().seals().keySet()) + advice);
     }
-    if (!blobs.list(Optional.empty(), 1).isEmpty()) {
-      throw new StoreDamagedException("the catalog " + index + " is missing, but " + blobs.layout().root()
+    // A remote store's prefix may hold blobs of a store whose data directory was replaced; there
+    // is no recovery from it, and asking it would make the start depend on the bucket.
+    if (blobs instanceof BlobStore && !blobs.list(Optional.empty(), 1).isEmpty()) {
+      throw new StoreDamagedException("the catalog " + index + " is missing, but " + blobs.location()
           + " holds blobs" + advice);
     }
   }
@@ -198,7 +234,7 @@ public final class Vault implements AutoCloseable {
 
   /** The data directory, absolute. */
   public Path dataDir() {
-    return store.dataDir();
+    return dataDir;
   }
 
   /** Largest page any listing returns. */
@@ -209,9 +245,14 @@ public final class Vault implements AutoCloseable {
     return catalog;
   }
 
-  /** The blob files, for this package's tests. */
+  /** The local blob files, for this package's tests (which open vaults on them). */
   BlobStore blobs() {
-    return store;
+    return (BlobStore) blobs;
+  }
+
+  /** Where the blobs live: {@code DATA/blobs/sha512}, or a remote store such as {@code s3://bucket/prefix}. */
+  public String blobLocation() {
+    return blobs.location();
   }
 
   /** The clock that times stored and verified blobs. */
@@ -426,7 +467,7 @@ public final class Vault implements AutoCloseable {
   }
 
   private SourceSet sourceSet(SetName name) {
-    return new SourceSet(name, catalog, keeper, located, layout);
+    return new SourceSet(name, catalog, keeper, located, files);
   }
 
   // ---- the default set's expectations and bindings (see SourceSet for any set) ----
@@ -588,7 +629,7 @@ public final class Vault implements AutoCloseable {
   GcReport gc(int keepSeals, boolean apply, long bytesWanted, Runnable beforeSweep) throws IOException {
     begin("a garbage collection");
     try {
-      return new GarbageCollector(catalog, store, keeper, touches, beforeSweep).run(keepSeals, apply, bytesWanted);
+      return new GarbageCollector(catalog, blobs, dataDir, keeper, touches, beforeSweep).run(keepSeals, apply, bytesWanted);
     } finally {
       maintenance.set(null);
     }
@@ -656,9 +697,13 @@ public final class Vault implements AutoCloseable {
   /**
    * Puts aside a blob whose file was found not to hold its bytes (e.g. while serving it): the file
    * goes to quarantine with {@code reason} and the record is dropped, its names unbound unless the
-   * store is sealed.
+   * store is sealed. With a remote backend the file was only its cache tier's copy: that is dropped,
+   * and the blob and its record stay (see {@link BlobBackend#dropCopy}).
    */
   public void quarantine(Digest sha512, String reason) throws IOException {
+    if (blobs.dropCopy(sha512, reason)) {
+      return;
+    }
     blobs.delete(sha512, reason);
     if (catalog.blob(sha512).isPresent()) {
       log.warn("blob {} is corrupt ({}): quarantined and dropped from the catalog", sha512.hex(), reason);
@@ -722,7 +767,8 @@ public final class Vault implements AutoCloseable {
       throw new IllegalStateException("a backup is already running");
     }
     try {
-      BackupReport report = new Backup(store.dataDir(), catalog, keeper, clock, links).take(to);
+      BackupReport report = new Backup(dataDir, catalog, keeper, clock, links,
+          blobs instanceof BlobStore ? Optional.empty() : Optional.of(blobs.location())).take(to);
       Backup.remember(catalog, report);
       return report;
     } finally {

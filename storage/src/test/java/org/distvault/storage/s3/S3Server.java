@@ -29,12 +29,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>A separate process keeps s3proxy's Jetty and Jackson off the test classpath, and lets fault
  * tests stop, hang ({@link #pause}) and restart it on the same port and data. Every wait is
- * bounded. Not thread-safe; close it in {@code @AfterAll}.
+ * bounded. Not thread-safe; close it in {@code @AfterAll}. Public, and in the storage test jar,
+ * for the server module's tests.
  */
-final class S3Server implements AutoCloseable {
-  static final String IDENTITY = "distvault-test";
-  static final String CREDENTIAL = "distvault-test-credential";
-  static final Region REGION = Region.US_EAST_1;
+public final class S3Server implements AutoCloseable {
+  public static final String IDENTITY = "distvault-test";
+  public static final String CREDENTIAL = "distvault-test-credential";
+  public static final Region REGION = Region.US_EAST_1;
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
@@ -55,7 +56,7 @@ final class S3Server implements AutoCloseable {
    * Starts s3proxy with its objects and log under {@code dir}, on a free port; returns once it
    * answers HTTP.
    */
-  static S3Server start(Path dir) throws IOException {
+  public static S3Server start(Path dir) throws IOException {
     String jarPath = System.getProperty("distvault.s3proxy.jar", "target/s3proxy/s3proxy.jar");
     Path jar = Path.of(jarPath).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
@@ -79,26 +80,26 @@ final class S3Server implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:PORT}. */
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
   /** Where s3proxy keeps objects: {@code <dir>/objects/<bucket>/<key>}. */
-  Path objectsDir() {
+  public Path objectsDir() {
     return dir.resolve("objects");
   }
 
   /** How long the last start took until s3proxy answered. */
-  Duration lastStart() {
+  public Duration lastStart() {
     return lastStart;
   }
 
-  AwsCredentialsProvider credentials() {
+  public AwsCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL));
   }
 
   /** A plain SDK client for the tests' own look at the bucket; the caller closes it. */
-  S3Client client() {
+  public S3Client client() {
     return S3Client.builder()
         .endpointOverride(endpoint())
         .region(REGION)
@@ -109,14 +110,14 @@ final class S3Server implements AutoCloseable {
         .build();
   }
 
-  void createBucket(String bucket) {
+  public void createBucket(String bucket) {
     try (S3Client c = client()) {
       c.createBucket(b -> b.bucket(bucket));
     }
   }
 
   /** Every key in {@code bucket} under {@code prefix}, in order. */
-  List<String> keys(String bucket, String prefix) {
+  public List<String> keys(String bucket, String prefix) {
     try (S3Client c = client()) {
       return c.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
           .map(o -> o.key())
@@ -125,7 +126,7 @@ final class S3Server implements AutoCloseable {
   }
 
   /** Stops the process (SIGTERM, then SIGKILL); the data stays. Connections are then refused. */
-  void stop() {
+  public void stop() {
     if (process == null) {
       return;
     }
@@ -148,7 +149,7 @@ final class S3Server implements AutoCloseable {
   }
 
   /** Starts it again on the same port with the same objects. */
-  void restart() throws IOException {
+  public void restart() throws IOException {
     stop();
     launch();
   }
@@ -157,13 +158,13 @@ final class S3Server implements AutoCloseable {
    * Freezes the process (SIGSTOP): the kernel still accepts connections, but nothing answers, as
    * with a hung or overloaded server.
    */
-  void pause() {
+  public void pause() {
     signal("-STOP");
     paused = true;
   }
 
   /** Lets a paused process go on (SIGCONT). */
-  void resume() {
+  public void resume() {
     signal("-CONT");
     paused = false;
   }

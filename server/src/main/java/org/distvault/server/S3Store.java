@@ -1,0 +1,57 @@
+package org.distvault.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.distvault.storage.blob.BlobBackend;
+import org.distvault.storage.s3.CacheTier;
+import org.distvault.storage.s3.S3BlobBackend;
+import org.distvault.storage.s3.S3Options;
+
+/**
+ * The S3-compatible blob store of {@code serve --blob-store s3://BUCKET[/PREFIX]}, with the local
+ * cache tier in front of it ({@code --cache-dir}, {@code --cache-size}).
+ *
+ * @param options the bucket, prefix, endpoint, region and addressing; credentials come from the
+ *     SDK's standard chain, never from flags
+ * @param cacheDir the cache tier's directory
+ * @param cacheSize the tier's bound, in bytes; also the largest blob the store takes
+ */
+public record S3Store(S3Options options, Path cacheDir, long cacheSize) {
+  public S3Store {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(cacheDir, "cacheDir");
+    if (cacheSize < 1) {
+      throw new IllegalArgumentException("cache size must be positive: " + cacheSize);
+    }
+  }
+
+  /**
+   * Opens the tier and the backend on it; sends no request to the bucket. The caller closes the
+   * backend (the vault does).
+   *
+   * @throws IOException when the cache directory cannot be used (e.g. another process holds it)
+   * @throws UnusableException when the options cannot reach a bucket (no region)
+   */
+  BlobBackend open() throws IOException {
+    CacheTier tier = CacheTier.open(cacheDir, cacheSize, options.blobs());
+    try {
+      return S3BlobBackend.open(options, tier);
+    } catch (IllegalArgumentException e) {
+      tier.close();
+      throw new UnusableException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      tier.close();
+      throw e;
+    }
+  }
+
+  /** The store's settings do not describe a bucket that can be used (a usage error). */
+  public static final class UnusableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnusableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package org.distvault.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.distvault.server.mode.Mode;
+import org.distvault.storage.blob.BlobLayout;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.s3.S3Options;
+import org.distvault.storage.s3.S3Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real server whose blobs live in a real S3 server (s3proxy, its own process on a loopback
+ * port): ingested blobs become objects under {@code PREFIX/blobs/sha512/ab/cd/<hex>}, hits are
+ * served byte for byte from the cache tier, and while the S3 server is down the tier keeps serving
+ * and a bound blob that only the bucket holds answers 503, counted, and is no violation.
+ */
+class S3ServeIT {
+  private static final String BUCKET = "distvault-serve";
+  private static final String PREFIX = "cache/primary";
+  private static final Pattern BACKEND_ERRORS =
+      Pattern.compile("(?m)^distvault_backend_errors_total\\{[^}]*op=\"get\"[^}]*\\} (\\S+)$");
+
+  private static S3Server s3;
+
+  @TempDir Path data;
+  @TempDir Path cacheDir;
+
+  @BeforeAll
+  static void startS3(@TempDir Path dir) throws IOException {
+    s3 = S3Server.start(dir);
+    s3.createBucket(BUCKET);
+  }
+
+  @AfterAll
+  static void stopS3() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  private ServerConfig config() {
+    S3Options options = S3Options.parse("s3://" + BUCKET + "/" + PREFIX)
+        .withEndpoint(s3.endpoint())
+        .withRegion(S3Server.REGION.id())
+        .withPathStyle()
+        .withCredentials(s3.credentials()) // the CLI takes the SDK's chain (AWS_* variables, profiles)
+        .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(2))
+        .withMaxAttempts(2);
+    return ServerConfig.defaults(data).withPort(0).withMode(Mode.ONLINE)
+        .withBlobStore(new S3Store(options, cacheDir, 64L << 20));
+  }
+
+  private Path tierFile(byte[] content) {
+    return BlobLayout.of(cacheDir).path(Digest.fromHex(DigestAlgorithm.SHA512, Catalogue.sha512Hex(content)));
+  }
+
+  private static double backendGetErrors(TestServer s) {
+    Matcher m = BACKEND_ERRORS.matcher(s.http().get("/metrics").asString());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  private static void assertServed(TestServer s, String path, byte[] expected) {
+    Response r = s.http().get(path);
+    assertEquals(200, r.statusCode(), path + ": " + (r.statusCode() == 200 ? "" : r.asString()));
+    assertArrayEquals(expected, r.asByteArray(), path);
+  }
+
+  @Test
+  void blobsLiveInTheBucketAndTheTierServesThroughAnOutage() throws IOException {
+    byte[] small = Catalogue.content(1, 1000);
+    byte[] big = Catalogue.content(2, (3 << 20) + 17);
+    byte[] cold = Catalogue.content(3, 200_000);
+    try (TestServer s = TestServer.of(DistvaultServer.start(config()))) {
+      s.catalogue().present("small-1.0.tar.gz", "devel/small", small);
+      s.catalogue().present("big-2.1.tar.xz", "devel/big", big);
+      s.catalogue().present("cold-0.9.tar.gz", "devel/cold", cold);
+
+      List<String> keys = s3.keys(BUCKET, PREFIX + "/blobs/sha512/");
+      for (byte[] content : List.of(small, big, cold)) {
+        String hex = Catalogue.sha512Hex(content);
+        String key = PREFIX + "/blobs/sha512/" + hex.substring(0, 2) + "/" + hex.substring(2, 4) + "/" + hex;
+        assertTrue(keys.contains(key), key + " in " + keys);
+      }
+      assertFalse(Files.exists(data.resolve("blobs/sha512").resolve(Catalogue.sha512Hex(small).substring(0, 2))),
+          "no blob file in the data directory");
+
+      s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode").then().statusCode(200);
+      assertServed(s, "/pkg/devel/small/small-1.0.tar.gz", small);
+      assertServed(s, "/distfiles/big-2.1.tar.xz", big);
+
+      // Only in the bucket: the first request fills the tier from it, verified.
+      Files.delete(tierFile(cold));
+      assertServed(s, "/pkg/devel/cold/cold-0.9.tar.gz", cold);
+      assertTrue(Files.isRegularFile(tierFile(cold)), "filled into the tier");
+      Files.delete(tierFile(cold));
+
+      long violations = s.server.violations().lastCursor();
+      s3.stop();
+      // Tier hits send no request: with the S3 server gone they are served, and no error is counted.
+      assertServed(s, "/pkg/devel/small/small-1.0.tar.gz", small);
+      assertServed(s, "/distfiles/big-2.1.tar.xz", big);
+      assertEquals(0, backendGetErrors(s), "tier hits asked the bucket nothing");
+
+      Response down = s.http().get("/pkg/devel/cold/cold-0.9.tar.gz");
+      assertEquals(503, down.statusCode(), down.asString());
+      String line = down.asString();
+      assertTrue(line.startsWith("the blob store cannot be read now (get: "), line);
+      assertEquals(1, line.strip().lines().count(), "one line: " + line);
+      Response byHash = s.http().get("/by-hash/sha512/" + Catalogue.sha512Hex(cold));
+      assertEquals(503, byHash.statusCode(), byHash.asString());
+      assertEquals(2, backendGetErrors(s), "distvault_backend_errors_total{op=\"get\"}");
+      assertEquals(violations, s.server.violations().lastCursor(), "a backend fault is no violation");
+      assertTrue(s.server.vault().blob(Digest.fromHex(DigestAlgorithm.SHA512, Catalogue.sha512Hex(cold)))
+          .isPresent(), "and the blob stays recorded");
+
+      s3.restart();
+      assertServed(s, "/pkg/devel/cold/cold-0.9.tar.gz", cold);
+      assertEquals(violations, s.server.violations().lastCursor());
+    }
+  }
+
+  @Test
+  void aTierCopyChangedOnDiskIsDroppedAndFilledAgainFromTheBucket() throws IOException {
+    byte[] big = Catalogue.content(4, 1 << 20);
+    try (TestServer s = TestServer.of(DistvaultServer.start(config()))) {
+      s.catalogue().present("rot-1.0.tar.gz", "devel/rot", big);
+      s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode").then().statusCode(200);
+      BlobIntegrityIT.flipByte(tierFile(big), 4096);
+      long violations = s.server.violations().lastCursor();
+
+      assertServed(s, "/pkg/devel/rot/rot-1.0.tar.gz", big);
+
+      assertEquals(violations, s.server.violations().lastCursor(), "a bad tier copy is no violation");
+      String hex = Catalogue.sha512Hex(big);
+      assertTrue(s3.keys(BUCKET, PREFIX + "/blobs/").stream().anyMatch(k -> k.endsWith(hex)), "the object stays");
+      assertEquals(List.of(), s3.keys(BUCKET, PREFIX + "/quarantine/"), "and is not put aside");
+      assertArrayEquals(big, Files.readAllBytes(tierFile(big)), "the tier holds the right bytes again");
+    }
+  }
+
+  @Test
+  void anUploadWhileTheBucketIsDownAnswers503AndRecordsNothing() throws IOException {
+    byte[] blob = Catalogue.content(5, 10_000);
+    String hex = Catalogue.sha512Hex(blob);
+    try (TestServer s = TestServer.of(DistvaultServer.start(config()))) {
+      s3.stop();
+      try {
+        Response r = s.admin().body(blob).put("/api/v1/blobs/sha512/" + hex);
+        assertEquals(503, r.statusCode(), r.asString());
+        assertTrue(r.asString().contains("the blob store cannot be used now"), r.asString());
+        assertTrue(s.server.vault().blob(Digest.fromHex(DigestAlgorithm.SHA512, hex)).isEmpty(), "nothing recorded");
+      } finally {
+        s3.restart();
+      }
+      s.admin().body(blob).put("/api/v1/blobs/sha512/" + hex).then().statusCode(201);
+      assertTrue(s3.keys(BUCKET, PREFIX + "/blobs/").stream().anyMatch(k -> k.endsWith(hex)));
+    }
+  }
+}

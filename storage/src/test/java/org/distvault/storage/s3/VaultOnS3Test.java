@@ -1,0 +1,116 @@
+package org.distvault.storage.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.distvault.storage.blob.BlobStoreOptions;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.vault.BackupReport;
+import org.distvault.storage.vault.GcReport;
+import org.distvault.storage.vault.StoreDamagedException;
+import org.distvault.storage.vault.Vault;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@link Vault} whose blobs live in a real S3 server (s3proxy): the catalog, state and seals
+ * stay in the data directory, garbage collection deletes objects, a backup holds no blob and names
+ * the bucket, and a lost catalog is refused on the state file without asking the bucket.
+ */
+class VaultOnS3Test {
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
+  private static S3Server s3;
+
+  @TempDir Path data;
+  @TempDir Path cache;
+  @TempDir Path backups;
+
+  @BeforeAll
+  static void startServer(@TempDir Path dir) throws IOException {
+    s3 = S3Server.start(dir);
+    s3.createBucket(TestBlobs.BUCKET);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  private Vault open(String prefix) throws IOException {
+    S3BlobBackend backend = S3BlobBackend.open(TestBlobs.options(s3, prefix),
+        CacheTier.open(cache, 8L << 20, BlobStoreOptions.defaults()));
+    return Vault.open(data, backend, Clock.systemUTC());
+  }
+
+  private static String key(String prefix, Digest d) {
+    return prefix + "/blobs/sha512/" + d.hex().substring(0, 2) + "/" + d.hex().substring(2, 4) + "/" + d.hex();
+  }
+
+  @Test
+  void garbageCollectionDeletesTheObjectAndItsTierFile() throws IOException {
+    String prefix = "vault-" + PREFIXES.incrementAndGet();
+    byte[] bytes = TestBlobs.bytes(1, 70_000);
+    Digest d = TestBlobs.sha512(bytes);
+    try (Vault vault = open(prefix)) {
+      vault.ingest(new ByteArrayInputStream(bytes), TestBlobs.exactly(bytes));
+      assertTrue(s3.keys(TestBlobs.BUCKET, prefix + "/").contains(key(prefix, d)));
+      assertFalse(Files.exists(data.resolve("blobs")), "no blob directory in the data directory");
+
+      GcReport gc = vault.gc(0, true, Long.MAX_VALUE);
+
+      assertEquals(1, gc.freedCount(), gc.toString());
+      assertEquals(java.util.List.of(), s3.keys(TestBlobs.BUCKET, prefix + "/blobs/"));
+      assertTrue(vault.blob(d).isEmpty());
+      assertFalse(vault.file(d).isPresent(), "gone from the tier and the bucket");
+    }
+  }
+
+  @Test
+  void backupHoldsTheCatalogAndNamesTheBucket() throws IOException {
+    String prefix = "vault-" + PREFIXES.incrementAndGet();
+    byte[] bytes = TestBlobs.bytes(2, 5000);
+    Path to = backups.resolve("monday");
+    try (Vault vault = open(prefix)) {
+      vault.ingest(new ByteArrayInputStream(bytes), TestBlobs.exactly(bytes));
+      BackupReport report = vault.backup(to);
+      assertEquals(1, report.blobs());
+      assertEquals(5000, report.bytes());
+      assertEquals(0, report.linked() + report.copied());
+    }
+    assertFalse(Files.exists(to.resolve("blobs")), "no blob files in the backup");
+    String manifest = Files.readString(to.resolve("backup.json"), StandardCharsets.UTF_8);
+    assertTrue(manifest.contains("\"in\" : \"s3://" + TestBlobs.BUCKET + "/" + prefix + "\""), manifest);
+  }
+
+  @Test
+  void reopenKeepsTheRecordsAndALostCatalogIsRefused() throws IOException {
+    String prefix = "vault-" + PREFIXES.incrementAndGet();
+    byte[] bytes = TestBlobs.bytes(3, 3000);
+    Digest d = TestBlobs.sha512(bytes);
+    try (Vault vault = open(prefix)) {
+      vault.ingest(new ByteArrayInputStream(bytes), TestBlobs.exactly(bytes));
+    }
+    try (Vault vault = open(prefix)) {
+      assertTrue(vault.blob(d).isPresent());
+      assertTrue(vault.file(d).isPresent());
+    }
+    try (var index = Files.walk(data.resolve("index"))) {
+      index.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> open(prefix));
+    assertTrue(e.getMessage().contains("store.state"), e.getMessage());
+  }
+}
