@@ -25,8 +25,20 @@ public interface BlobBackend extends Closeable {
   /** Starts putting a blob: commit the writer to verify and store it, close it to discard. */
   BlobWriter newWriter(Expectation expected) throws IOException;
 
-  /** Streams {@code in} into a verified blob; see {@link BlobWriter#commit} for the failures. */
-  StoredBlob ingest(InputStream in, Expectation expected) throws IOException;
+  /**
+   * Streams {@code in} to its end into a verified blob, through {@link #newWriter}: reads at most
+   * one byte past the size limit (the expected size, else the backend's maximum), so an endless
+   * body cannot fill the disk. Does not close {@code in}. See {@link BlobWriter#commit} for the
+   * verification failures ({@code SizeMismatchException}, {@code DigestMismatchException} naming
+   * the first algorithm whose digest differs, {@link BlobTooLargeException}); a remote backend
+   * also throws {@link BackendUnavailableException} when the upload fails.
+   */
+  default StoredBlob ingest(InputStream in, Expectation expected) throws IOException {
+    try (BlobWriter w = newWriter(expected)) {
+      w.readFrom(in);
+      return w.commit();
+    }
+  }
 
   /** A local file that holds exactly the blob's bytes, for serving; empty when it is not held. */
   Optional<Path> file(Digest sha512);

@@ -1,7 +1,6 @@
 package org.distvault.storage.blob;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -142,24 +141,6 @@ public final class BlobStore implements BlobBackend {
   public BlobWriter newWriter(Expectation expected) throws IOException {
     checkOpen();
     return BlobWriter.open(tmpDir, expected, options, digestThreads, this::publish);
-  }
-
-  /**
-   * Streams {@code in} to its end into a verified blob. Reads at most one byte past the size
-   * limit (the expected size, else the store's maximum), so an endless body cannot fill the disk.
-   * Does not close {@code in}.
-   *
-   * @throws SizeMismatchException if the content is shorter or longer than expected
-   * @throws org.distvault.storage.digest.DigestMismatchException naming the first expected
-   *     algorithm whose digest differs
-   * @throws BlobTooLargeException if the content exceeds the store's limit
-   */
-  @Override
-  public StoredBlob ingest(InputStream in, Expectation expected) throws IOException {
-    try (BlobWriter w = newWriter(expected)) {
-      w.readFrom(in);
-      return w.commit();
-    }
   }
 
   @Override

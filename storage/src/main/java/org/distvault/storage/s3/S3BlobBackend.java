@@ -22,7 +22,6 @@ import org.distvault.storage.blob.CorruptBlobException;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.ScrubReport;
 import org.distvault.storage.blob.SizeMismatchException;
-import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;
@@ -121,20 +120,6 @@ public final class S3BlobBackend implements BlobBackend {
   @Override
   public BlobWriter newWriter(Expectation expected) throws IOException {
     return tier.newWriter(expected, this::upload);
-  }
-
-  /**
-   * Streams {@code in} into a verified blob in the bucket; see {@link BlobWriter#commit} for the
-   * verification failures. Does not close {@code in}.
-   *
-   * @throws BackendUnavailableException if the upload fails
-   */
-  @Override
-  public StoredBlob ingest(InputStream in, Expectation expected) throws IOException {
-    try (BlobWriter w = newWriter(expected)) {
-      w.readFrom(in);
-      return w.commit();
-    }
   }
 
   /**

@@ -27,9 +27,7 @@ import org.distvault.storage.blob.BlobTooLargeException;
 import org.distvault.storage.blob.CorruptBlobException;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.digest.Digest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,29 +35,15 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The local {@link CacheTier} in front of the bucket: hits, bounds, eviction, verified fills. */
-class CacheTierTest {
+class CacheTierTest extends OnS3Proxy {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
   private static final int BLOB = 100_000;
   /** Room for three test blobs, not four. */
   private static final long TIER = 3 * BLOB + BLOB / 2;
-  private static S3Server s3;
 
   @TempDir Path cacheDir;
   private String prefix;
   private S3BlobBackend backend;
-
-  @BeforeAll
-  static void startServer(@TempDir Path dir) throws IOException {
-    s3 = S3Server.start(dir);
-    s3.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
 
   @BeforeEach
   void open() throws IOException {

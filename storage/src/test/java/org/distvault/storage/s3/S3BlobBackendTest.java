@@ -27,9 +27,7 @@ import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;
 import org.distvault.storage.digest.Digests;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,26 +35,12 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@link S3BlobBackend} against a real S3 server (s3proxy in its own process). */
-class S3BlobBackendTest {
+class S3BlobBackendTest extends OnS3Proxy {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
-  private static S3Server s3;
 
   @TempDir Path cacheDir;
   private String prefix;
   private S3BlobBackend backend;
-
-  @BeforeAll
-  static void startServer(@TempDir Path dir) throws IOException {
-    s3 = S3Server.start(dir);
-    s3.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
 
   @BeforeEach
   void open() throws IOException {

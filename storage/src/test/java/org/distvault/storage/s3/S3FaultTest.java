@@ -1,6 +1,5 @@
 package org.distvault.storage.s3;
 
-import static org.distvault.storage.s3.TestBlobs.BUCKET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,9 +19,7 @@ import org.distvault.storage.blob.BackendUnavailableException;
 import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.digest.Digest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -33,14 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * timeouts with {@link BackendUnavailableException} naming the operation, and the same backend
  * works again once the server is back.
  */
-class S3FaultTest {
+class S3FaultTest extends OnS3Proxy {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
   /**
    * Far above what the options allow (1 s connect, 3 s per request, 2 s silence, two attempts),
    * far below a hang.
    */
   private static final Duration BOUND = Duration.ofSeconds(30);
-  private static S3Server s3;
 
   @TempDir Path cacheDir;
   private S3BlobBackend backend;
@@ -48,19 +44,6 @@ class S3FaultTest {
   private Digest hot;
   private byte[] coldData;
   private Digest cold;
-
-  @BeforeAll
-  static void startServer(@TempDir Path dir) throws IOException {
-    s3 = S3Server.start(dir);
-    s3.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
 
   /** Two blobs in the bucket: one also in the tier (hot), one only in the bucket (cold). */
   @BeforeEach

@@ -18,8 +18,6 @@ import org.distvault.storage.vault.BackupReport;
 import org.distvault.storage.vault.GcReport;
 import org.distvault.storage.vault.StoreDamagedException;
 import org.distvault.storage.vault.Vault;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,26 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * stay in the data directory, garbage collection deletes objects, a backup holds no blob and names
  * the bucket, and a lost catalog is refused on the state file without asking the bucket.
  */
-class VaultOnS3Test {
+class VaultOnS3Test extends OnS3Proxy {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
-  private static S3Server s3;
 
   @TempDir Path data;
   @TempDir Path cache;
   @TempDir Path backups;
-
-  @BeforeAll
-  static void startServer(@TempDir Path dir) throws IOException {
-    s3 = S3Server.start(dir);
-    s3.createBucket(TestBlobs.BUCKET);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
 
   private Vault open(String prefix) throws IOException {
     S3BlobBackend backend = S3BlobBackend.open(TestBlobs.options(s3, prefix),
