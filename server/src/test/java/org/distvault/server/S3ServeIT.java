@@ -120,7 +120,7 @@ class S3ServeIT {
       Response down = s.http().get("/pkg/devel/cold/cold-0.9.tar.gz");
       assertEquals(503, down.statusCode(), down.asString());
       String line = down.asString();
-      assertTrue(line.startsWith("the blob store cannot be read now (get: "), line);
+      assertEquals("the blob store cannot be read now (get): try again later; the server log says why\n", line);
       assertEquals(1, line.strip().lines().count(), "one line: " + line);
       Response byHash = s.http().get("/by-hash/sha512/" + Catalogue.sha512Hex(cold));
       assertEquals(503, byHash.statusCode(), byHash.asString());

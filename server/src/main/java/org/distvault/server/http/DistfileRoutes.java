@@ -163,9 +163,10 @@ public final class DistfileRoutes implements HttpHandler {
     } catch (BackendUnavailableException e) {
       // The blob store (e.g. the bucket of --blob-store) cannot give a bound blob now: not a miss,
       // and not the build's fault, so no violation; the client may try again.
+      // The cause (bucket, key, endpoint) goes to the log only: build hosts need not see it.
       log.warn("cannot answer {}: the blob store failed: {}", exchange.getRequestURI(), e.getMessage());
       OneLineReply.send(exchange, StatusCodes.SERVICE_UNAVAILABLE,
-          "the blob store cannot be read now (" + e.getMessage() + "): try again later");
+          "the blob store cannot be read now (" + e.operation() + "): try again later; the server log says why");
       return;
     } catch (IOException | RuntimeException e) {
       // Lookup or miss handling failed: nothing was sent.
