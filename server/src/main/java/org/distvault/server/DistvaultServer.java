@@ -35,6 +35,7 @@ import org.distvault.server.mode.ModeService;
 import org.distvault.server.mode.OfflineMissPolicy;
 import org.distvault.server.mode.OnlineMissPolicy;
 import org.distvault.server.mode.ReadThrough;
+import org.distvault.server.mode.SealPublisher;
 import org.distvault.server.mode.SetService;
 import org.distvault.server.readthrough.ReadThroughSettings;
 import org.distvault.server.readthrough.ServingReadThrough;
@@ -46,6 +47,8 @@ import org.distvault.server.trap.TrapProxy;
 import org.distvault.server.violation.MissAnalyzer;
 import org.distvault.server.violation.ViolationLog;
 import org.distvault.server.violation.ViolationRecorder;
+import org.distvault.storage.s3.S3BlobBackend;
+import org.distvault.storage.vault.SealListing;
 import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,10 +133,14 @@ public final class DistvaultServer implements AutoCloseable {
     List<AutoCloseable> opened = new ArrayList<>();
     Instant started = config.clock().instant();
     try {
-      Vault vault = config.blobStore().isPresent()
-          ? Vault.open(config.dataDir(), config.blobStore().get().open(), config.clock())
+      Optional<S3BlobBackend> bucket = config.blobStore().isPresent()
+          ? Optional.of(config.blobStore().get().open()) : Optional.empty();
+      Vault vault = bucket.isPresent()
+          ? Vault.open(config.dataDir(), bucket.get(), config.clock())
           : Vault.open(config.dataDir());
       opened.add(vault);
+      SealPublisher publisher = bucket.<SealPublisher>map(b -> (set, seal) ->
+          b.seals().publish(set.name(), seal, SealListing.write(vault, set))).orElse(SealPublisher.NONE);
       config.blobStore().ifPresent(s -> log.info("blobs in {}, cache tier {} (at most {} bytes)",
           vault.blobLocation(), s.cacheDir(), s.cacheSize()));
       if (!vault.recovery().clean()) {
@@ -142,7 +149,7 @@ public final class DistvaultServer implements AutoCloseable {
       TokenFile token = TokenFile.loadOrCreate(config.tokenFile());
       ModeService modes = ModeService.open(vault, config.clock(), config.mode(),
           Actor.local("serve"));
-      SetService sets = SetService.open(vault, modes, config.clock());
+      SetService sets = SetService.open(vault, modes, config.clock(), publisher);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       opened.add(0, registry::close);
       ServerMetrics metrics = new ServerMetrics(registry, vault::stats, modes::current);

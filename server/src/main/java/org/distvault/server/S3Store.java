@@ -3,7 +3,6 @@ package org.distvault.server;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
-import org.distvault.storage.blob.BlobBackend;
 import org.distvault.storage.s3.CacheTier;
 import org.distvault.storage.s3.S3BlobBackend;
 import org.distvault.storage.s3.S3Options;
@@ -33,7 +32,7 @@ public record S3Store(S3Options options, Path cacheDir, long cacheSize) {
    * @throws IOException when the cache directory cannot be used (e.g. another process holds it)
    * @throws UnusableException when the options cannot reach a bucket (no region)
    */
-  BlobBackend open() throws IOException {
+  S3BlobBackend open() throws IOException {
     CacheTier tier = CacheTier.open(cacheDir, cacheSize, options.blobs());
     try {
       return S3BlobBackend.open(options, tier);

@@ -9,7 +9,6 @@ import io.restassured.response.Response;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,9 +16,6 @@ import org.distvault.server.mode.Mode;
 import org.distvault.storage.blob.BlobLayout;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
-import org.distvault.storage.s3.S3Options;
-import org.distvault.storage.s3.S3Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,40 +26,23 @@ import org.junit.jupiter.api.io.TempDir;
  * served byte for byte from the cache tier, and while the S3 server is down the tier keeps serving
  * and a bound blob that only the bucket holds answers 503, counted, and is no violation.
  */
-class S3ServeIT {
+class S3ServeIT extends OnS3Server {
   private static final String BUCKET = "distvault-serve";
   private static final String PREFIX = "cache/primary";
   private static final Pattern BACKEND_ERRORS =
       Pattern.compile("(?m)^distvault_backend_errors_total\\{[^}]*op=\"get\"[^}]*\\} (\\S+)$");
 
-  private static S3Server s3;
-
   @TempDir Path data;
   @TempDir Path cacheDir;
 
   @BeforeAll
-  static void startS3(@TempDir Path dir) throws IOException {
-    s3 = S3Server.start(dir);
+  static void createBucket() {
     s3.createBucket(BUCKET);
   }
 
-  @AfterAll
-  static void stopS3() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
   private ServerConfig config() {
-    S3Options options = S3Options.parse("s3://" + BUCKET + "/" + PREFIX)
-        .withEndpoint(s3.endpoint())
-        .withRegion(S3Server.REGION.id())
-        .withPathStyle()
-        .withCredentials(s3.credentials()) // the CLI takes the SDK's chain (AWS_* variables, profiles)
-        .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(2))
-        .withMaxAttempts(2);
     return ServerConfig.defaults(data).withPort(0).withMode(Mode.ONLINE)
-        .withBlobStore(new S3Store(options, cacheDir, 64L << 20));
+        .withBlobStore(new S3Store(options(BUCKET, PREFIX), cacheDir, 64L << 20));
   }
 
   private Path tierFile(byte[] content) {

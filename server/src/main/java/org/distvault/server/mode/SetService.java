@@ -77,11 +77,13 @@ public final class SetService {
   private final Vault vault;
   private final ModeService modes;
   private final Clock clock;
+  private final SealPublisher publisher;
 
-  private SetService(Vault vault, ModeService modes, Clock clock) {
+  private SetService(Vault vault, ModeService modes, Clock clock, SealPublisher publisher) {
     this.vault = Objects.requireNonNull(vault, "vault");
     this.modes = Objects.requireNonNull(modes, "modes");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.publisher = Objects.requireNonNull(publisher, "publisher");
   }
 
   /**
@@ -89,7 +91,15 @@ public final class SetService {
    * (the default set offline is the mode's, already frozen).
    */
   public static SetService open(Vault vault, ModeService modes, Clock clock) {
-    SetService service = new SetService(vault, modes, clock);
+    return open(vault, modes, clock, SealPublisher.NONE);
+  }
+
+  /**
+   * Starts the service as {@link #open(Vault, ModeService, Clock)} does; every seal made here is
+   * published through {@code publisher} before it is audited and answered.
+   */
+  public static SetService open(Vault vault, ModeService modes, Clock clock, SealPublisher publisher) {
+    SetService service = new SetService(vault, modes, clock, publisher);
     synchronized (modes) {
       for (Map.Entry<SetName, Seal> e : vault.seals().entrySet()) {
         SetName name = e.getKey();
@@ -166,6 +176,8 @@ public final class SetService {
    * @throws NoSuchElementException when the store has no such set
    * @throws IllegalStateException when unsealing the default set while the server is offline
    * @throws UncheckedIOException when the seal could not be recorded; the old state stays then
+   * @throws org.distvault.storage.blob.BackendUnavailableException when the seal could not be
+   *     published; the set stays unsealed then
    */
   public Change change(SetName name, boolean sealed, Actor actor, Optional<String> reason) {
     Objects.requireNonNull(actor, "actor");
@@ -184,6 +196,8 @@ public final class SetService {
         if (sealed) {
           set.freeze(sealedReason(name)); // waits for the binds already past the gate
           Seal seal = set.seal(now);
+          // Fail closed: a seal that replicas cannot see is not made (restored below, 503).
+          publisher.publish(set, seal);
           audit(entry("seal", name, actor, reason, Optional.of(seal)));
           if (name.isDefault()) {
             vault.putState(DEFAULT_SEAL_KEY, ModeService.writeSealBytes(seal));

@@ -204,6 +204,29 @@ final class Bucket implements Closeable {
         RequestBody.fromString(text)));
   }
 
+  /** Stores a small object whole from memory (a seal listing, a pointer). */
+  void putBytes(String key, byte[] body, String contentType) {
+    call("put", key, () -> client.putObject(
+        r -> r.bucket(options.bucket()).key(key).contentType(contentType).contentLength((long) body.length)
+            .overrideConfiguration(o -> o.apiCallAttemptTimeout(options.transferTimeout(body.length))),
+        RequestBody.fromBytes(body)));
+  }
+
+  /** The bytes of a small object, or empty if there is none. */
+  Optional<byte[]> getBytes(String key) {
+    return call("get", key, () -> {
+      try {
+        return Optional.of(client.getObjectAsBytes(r -> r.bucket(options.bucket()).key(key)
+            .overrideConfiguration(o -> o.apiCallAttemptTimeout(options.requestTimeout()))).asByteArray());
+      } catch (S3Exception e) {
+        if (e.statusCode() == 404) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+    });
+  }
+
   /** Copies an object inside the bucket (S3 copies up to 5 GiB in one request). */
   void copy(String from, String to) {
     call("copy", from, () -> client.copyObject(

@@ -39,6 +39,16 @@ final class ObjectKeys {
     return prefix + "quarantine/" + Digest.requireSha512(sha512).hex() + "." + millis;
   }
 
+  /** Where a published seal of {@code set} lies: {@code PREFIX/sets/<set>/seals/<hex>.jsonl.gz}. */
+  String sealListing(String set, String hex) {
+    return prefix + "sets/" + set + "/seals/" + hex + ".jsonl.gz";
+  }
+
+  /** The pointer to the seal of {@code set} that replicas serve: {@code PREFIX/sets/<set>/current}. */
+  String currentSeal(String set) {
+    return prefix + "sets/" + set + "/current";
+  }
+
   /** The SHA-512 that {@code key} names, if it is exactly where {@link #key} puts that digest. */
   Optional<Digest> digestAt(String key) {
     int hexLength = DigestAlgorithm.SHA512.hexLength();

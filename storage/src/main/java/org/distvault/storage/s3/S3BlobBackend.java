@@ -100,6 +100,11 @@ public final class S3BlobBackend implements BlobBackend {
     return tier;
   }
 
+  /** The published seals of the sets in this bucket and prefix. */
+  public SealObjects seals() {
+    return new SealObjects(bucket, keys);
+  }
+
   /** HTTP requests sent to the bucket since open, retries included. */
   public long requests() {
     return bucket.requests();
