@@ -31,11 +31,14 @@ import org.distvault.server.http.VaultBlobSource;
 import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.Actor;
 import org.distvault.server.mode.ModeMissHandler;
+import org.distvault.server.mode.Mode;
 import org.distvault.server.mode.ModeService;
 import org.distvault.server.mode.OfflineMissPolicy;
 import org.distvault.server.mode.OnlineMissPolicy;
 import org.distvault.server.mode.ReadThrough;
 import org.distvault.server.mode.SealPublisher;
+import org.distvault.server.replica.ReadOnlyBackend;
+import org.distvault.server.replica.SealFollower;
 import org.distvault.server.mode.SetService;
 import org.distvault.server.readthrough.ReadThroughSettings;
 import org.distvault.server.readthrough.ServingReadThrough;
@@ -135,25 +138,38 @@ public final class DistvaultServer implements AutoCloseable {
     try {
       Optional<S3BlobBackend> bucket = config.blobStore().isPresent()
           ? Optional.of(config.blobStore().get().open()) : Optional.empty();
+      Optional<ReplicaOf> replica = config.replicaOf();
       Vault vault = bucket.isPresent()
-          ? Vault.open(config.dataDir(), bucket.get(), config.clock())
+          ? Vault.open(config.dataDir(), replica.isPresent() ? new ReadOnlyBackend(bucket.get()) : bucket.get(),
+              config.clock())
           : Vault.open(config.dataDir());
       opened.add(vault);
-      SealPublisher publisher = bucket.<SealPublisher>map(b -> (set, seal) ->
-          b.seals().publish(set.name(), seal, SealListing.write(vault, set))).orElse(SealPublisher.NONE);
+      SealPublisher publisher = replica.isPresent() ? SealPublisher.NONE
+          : bucket.<SealPublisher>map(b -> (set, seal) ->
+              b.seals().publish(set.name(), seal, SealListing.write(vault, set))).orElse(SealPublisher.NONE);
       config.blobStore().ifPresent(s -> log.info("blobs in {}, cache tier {} (at most {} bytes)",
           vault.blobLocation(), s.cacheDir(), s.cacheSize()));
       if (!vault.recovery().clean()) {
         log.warn("start-up repaired {}: {}", vault.dataDir(), vault.recovery());
       }
       TokenFile token = TokenFile.loadOrCreate(config.tokenFile());
-      ModeService modes = ModeService.open(vault, config.clock(), config.mode(),
-          Actor.local("serve"));
+      ModeService modes = ModeService.open(vault, config.clock(),
+          replica.isPresent() ? Optional.of(Mode.OFFLINE) : config.mode(), Actor.local("serve"));
+      if (replica.isPresent()) {
+        modes.pinOffline("this server is a replica of set " + replica.get().set() + " in " + vault.blobLocation()
+            + ": it serves the seal published there and accepts no uploads; send them to the primary");
+      }
       SetService sets = SetService.open(vault, modes, config.clock(), publisher);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       opened.add(0, registry::close);
       ServerMetrics metrics = new ServerMetrics(registry, vault::stats, modes::current);
       opened.add(0, metrics);
+      Optional<SealFollower> following = Optional.empty();
+      if (replica.isPresent()) {
+        following = Optional.of(SealFollower.start(vault, bucket.get().seals(), replica.get().set(),
+            replica.get().poll(), () -> metrics.backendError("seal-poll")));
+        opened.add(0, following.get());
+      }
       metrics.dataDirectory(vault.dataDir());
       BuildInfo build = BuildInfo.current();
       metrics.buildInfo(build.version(), build.revision());
@@ -203,8 +219,10 @@ public final class DistvaultServer implements AutoCloseable {
       Optional<AccessLog> lines = accessLog;
       // Background work stops before the vault it works on is closed; the access log after the
       // listeners, so that it holds every exchange.
+      Optional<SealFollower> follower = following;
       AutoCloseable background = () -> {
         try {
+          follower.ifPresent(SealFollower::close);
           downloads.close();
         } finally {
           try {

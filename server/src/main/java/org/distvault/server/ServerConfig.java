@@ -28,6 +28,8 @@ import org.distvault.server.trap.TrapConfig;
  * @param accessLog the access log file ({@code --access-log}), if any
  * @param blobStore where the blobs live when not in {@code DATA/blobs/} ({@code --blob-store}); the
  *     catalog, state, seals and logs stay in {@code dataDir}
+ * @param replicaOf the set whose published seal this server serves, read-only, from the bucket of
+ *     {@code blobStore} ({@code --replica-of}, {@code --set}, {@code --poll}); empty for a primary
  */
 public record ServerConfig(
     Path dataDir,
@@ -42,7 +44,8 @@ public record ServerConfig(
     ConnectionPolicy connections,
     Exposure exposure,
     Optional<Path> accessLog,
-    Optional<S3Store> blobStore) {
+    Optional<S3Store> blobStore,
+    Optional<ReplicaOf> replicaOf) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -59,6 +62,10 @@ public record ServerConfig(
     Objects.requireNonNull(exposure, "exposure");
     Objects.requireNonNull(accessLog, "accessLog");
     Objects.requireNonNull(blobStore, "blobStore");
+    Objects.requireNonNull(replicaOf, "replicaOf");
+    if (replicaOf.isPresent() && blobStore.isEmpty()) {
+      throw new IllegalArgumentException("a replica needs the bucket it follows as its blob store");
+    }
     new ServingConfig(host, port, connections, drainTimeout, ServingConfig.DEFAULT_WORKER_THREADS, // validates
         Optional.empty());
   }
@@ -71,55 +78,61 @@ public record ServerConfig(
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(dataDir, DEFAULT_HOST, DEFAULT_PORT, Optional.empty(), Optional.empty(), false,
         ServingConfig.DEFAULT_DRAIN_TIMEOUT, Clock.systemUTC(), Optional.empty(), ConnectionPolicy.DEFAULTS,
-        Exposure.DEFAULT, Optional.empty(), Optional.empty());
+        Exposure.DEFAULT, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** This config with the mode to set at start. */
   public ServerConfig withMode(Mode m) {
     return new ServerConfig(dataDir, host, port, Optional.of(m), adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, exposure, accessLog, blobStore);
+        connections, exposure, accessLog, blobStore, replicaOf);
   }
 
   /** This config with another token file. */
   public ServerConfig withTokenFile(Path file) {
     return new ServerConfig(dataDir, host, port, mode, Optional.of(file), upstream, drainTimeout, clock, trap,
-        connections, exposure, accessLog, blobStore);
+        connections, exposure, accessLog, blobStore, replicaOf);
   }
 
   /** This config with online read-through from upstream URLs on or off. */
   public ServerConfig withUpstream(boolean on) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, on, drainTimeout, clock, trap,
-        connections, exposure, accessLog, blobStore);
+        connections, exposure, accessLog, blobStore, replicaOf);
   }
 
   /** This config listening on {@code p} (0: any free port). */
   public ServerConfig withPort(int p) {
     return new ServerConfig(dataDir, host, p, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, exposure, accessLog, blobStore);
+        connections, exposure, accessLog, blobStore, replicaOf);
   }
 
   /** This config with an egress trap proxy beside the server. */
   public ServerConfig withTrap(TrapConfig t) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, Optional.of(t),
-        connections, exposure, accessLog, blobStore);
+        connections, exposure, accessLog, blobStore, replicaOf);
   }
 
   /** This config with another clock (for tests: fixed times in logs and records). */
   public ServerConfig withClock(Clock c) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, c, trap,
-        connections, exposure, accessLog, blobStore);
+        connections, exposure, accessLog, blobStore, replicaOf);
   }
 
   /** This config with an access log written to {@code file}. */
   public ServerConfig withAccessLog(Path file) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, exposure, Optional.of(file), blobStore);
+        connections, exposure, Optional.of(file), blobStore, replicaOf);
   }
 
   /** This config with its blobs in an S3-compatible bucket. */
   public ServerConfig withBlobStore(S3Store store) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, exposure, accessLog, Optional.of(store));
+        connections, exposure, accessLog, Optional.of(store), replicaOf);
+  }
+
+  /** This config as a replica of the published seal of {@code replica.set()} in its blob store's bucket. */
+  public ServerConfig withReplicaOf(ReplicaOf replica) {
+    return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
+        connections, exposure, accessLog, blobStore, Optional.of(replica));
   }
 
   /** The token file to use: the given one or {@code DATA/admin.token}. */
@@ -130,13 +143,13 @@ public record ServerConfig(
   /** This config with other connection bounds and timeouts. */
   public ServerConfig withConnections(ConnectionPolicy c) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap, c, exposure,
-        accessLog, blobStore);
+        accessLog, blobStore, replicaOf);
   }
 
   /** This config with TLS, an admin listener or an allow-list. */
   public ServerConfig withExposure(Exposure e) {
     return new ServerConfig(dataDir, host, port, mode, adminTokenFile, upstream, drainTimeout, clock, trap,
-        connections, e, accessLog, blobStore);
+        connections, e, accessLog, blobStore, replicaOf);
   }
 
   ServingConfig serving() {

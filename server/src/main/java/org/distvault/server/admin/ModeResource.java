@@ -59,7 +59,11 @@ public final class ModeResource {
       }
       Optional<String> reason = r == null || r.isNull() || r.asText().isBlank()
           ? Optional.empty() : Optional.of(r.asText().strip());
-      return Reply.ok(json(modes.change(mode.get(), actor(exchange), reason)));
+      try {
+        return Reply.ok(json(modes.change(mode.get(), actor(exchange), reason)));
+      } catch (ModeService.PinnedException e) {
+        throw ApiException.refused(e.getMessage());
+      }
     });
   }
 

@@ -23,19 +23,28 @@ final class S3Flags {
    */
   static Optional<S3Store> store(String blobStore, String endpoint, String region, boolean pathStyle,
       Path cacheDir, Long cacheSize) throws CliException {
-    if (blobStore == null) {
+    return store("--blob-store", blobStore, endpoint, region, pathStyle, cacheDir, cacheSize);
+  }
+
+  /**
+   * The store {@code flag} (the bucket of {@code --blob-store} or {@code --replica-of}) and its
+   * companions describe; empty without {@code location}.
+   */
+  static Optional<S3Store> store(String flag, String location, String endpoint, String region, boolean pathStyle,
+      Path cacheDir, Long cacheSize) throws CliException {
+    if (location == null) {
       String orphan = endpoint != null ? "--s3-endpoint" : region != null ? "--s3-region"
           : pathStyle ? "--s3-path-style" : cacheDir != null ? "--cache-dir" : cacheSize != null ? "--cache-size" : null;
       if (orphan != null) {
-        throw new CliException(ExitCode.USAGE, orphan + " needs --blob-store s3://BUCKET[/PREFIX]");
+        throw new CliException(ExitCode.USAGE, orphan + " needs --blob-store or --replica-of s3://BUCKET[/PREFIX]");
       }
       return Optional.empty();
     }
     S3Options options;
     try {
-      options = S3Options.parse(blobStore);
+      options = S3Options.parse(location);
     } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCode.USAGE, "--blob-store: " + e.getMessage(), e);
+      throw new CliException(ExitCode.USAGE, flag + ": " + e.getMessage(), e);
     }
     if (endpoint != null) {
       options = options.withEndpoint(endpoint(endpoint));
@@ -50,7 +59,7 @@ final class S3Flags {
       options = options.withPathStyle();
     }
     if (cacheDir == null || cacheSize == null) {
-      throw new CliException(ExitCode.USAGE, "--blob-store needs " + (cacheDir == null ? "--cache-dir DIR" : "")
+      throw new CliException(ExitCode.USAGE, flag + " needs " + (cacheDir == null ? "--cache-dir DIR" : "")
           + (cacheDir == null && cacheSize == null ? " and " : "") + (cacheSize == null ? "--cache-size SIZE" : "")
           + ": the local cache tier that serves hits");
     }

@@ -21,6 +21,7 @@ import org.distvault.prefetch.client.BadTokenFileException;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.Exposure;
 import org.distvault.server.Housekeeping;
+import org.distvault.server.ReplicaOf;
 import org.distvault.server.S3Store;
 import org.distvault.server.ServerConfig;
 import org.distvault.server.accesslog.UnwritableAccessLogException;
@@ -227,6 +228,20 @@ final class ServeCommand implements Callable<Integer> {
           + "largest blob taken")
   Long cacheSize;
 
+  @Option(names = "--replica-of", paramLabel = "s3://BUCKET[/PREFIX]",
+      description = "Run a replica: serve, sealed and read-only, the seal of --set that the primary with this "
+          + "--blob-store published (PREFIX/sets/<set>/current), reading blobs through --cache-dir; its own --data "
+          + "holds its catalog, violations and logs. Refuses uploads and never goes online")
+  String replicaOf;
+
+  @Option(names = "--set", paramLabel = "NAME",
+      description = "With --replica-of: the set whose published seal to serve")
+  String replicaSet;
+
+  @Option(names = "--poll", paramLabel = "SECONDS",
+      description = "With --replica-of: read the published pointer this often, and switch to a new seal (default: 30)")
+  Long pollSeconds;
+
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text", converter = LogFormat.Converter.class,
       description = "Log lines on stderr as text, or as one JSON object per line (Logback's JsonEncoder: level, "
           + "loggerName, formattedMessage, ...) for a log shipper (default: ${DEFAULT-VALUE})")
@@ -244,13 +259,18 @@ final class ServeCommand implements Callable<Integer> {
     if (drainSeconds < 0) {
       throw new CliException(ExitCode.USAGE, "--drain-timeout must not be negative");
     }
-    Optional<S3Store> store = S3Flags.store(blobStore, s3Endpoint, s3Region, s3PathStyle, cacheDir, cacheSize);
+    Optional<ReplicaOf> replica = ReplicaFlags.replica(replicaOf, blobStore, replicaSet, pollSeconds, mode, maxSize,
+        scrubEvery, recover);
+    Optional<S3Store> store = replica.isPresent()
+        ? S3Flags.store("--replica-of", replicaOf, s3Endpoint, s3Region, s3PathStyle, cacheDir, cacheSize)
+        : S3Flags.store(blobStore, s3Endpoint, s3Region, s3PathStyle, cacheDir, cacheSize);
     if (recover && store.isPresent()) {
       throw new CliException(ExitCode.USAGE, "--recover works only with the blobs in DATA/blobs/, not with --blob-store");
     }
     ServerConfig config = new ServerConfig(data.toAbsolutePath().normalize(), listen.host(), listen.port(),
-        Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream, Duration.ofSeconds(drainSeconds),
-        Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure(), accessLogFile(), store);
+        Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream && replica.isEmpty(),
+        Duration.ofSeconds(drainSeconds), Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure(),
+        accessLogFile(), store, replica);
     DistvaultServer server;
     try {
       if (recover) {

@@ -41,6 +41,8 @@ public final class ModeService {
   static final String SEALED = "distvault is offline (sealed): uploads are refused";
 
   private final Vault vault;
+  /** Why the server stays offline whatever is asked ({@link #pinOffline}), if it does. */
+  private volatile Optional<String> pinned = Optional.empty();
   private final Clock clock;
   private volatile ModeState state;
   private volatile Optional<Seal> lastSeal;
@@ -139,7 +141,37 @@ public final class ModeService {
    * ingest routes ({@code modeService::uploadRefusal}).
    */
   public Optional<String> uploadRefusal() {
+    Optional<String> pin = pinned;
+    if (pin.isPresent()) {
+      return pin;
+    }
     return current() == Mode.OFFLINE ? Optional.of(SEALED) : Optional.empty();
+  }
+
+  /** Why the server stays offline whatever is asked, if {@link #pinOffline} said so. */
+  public Optional<String> pinned() {
+    return pinned;
+  }
+
+  /** A change refused because the server is {@link #pinOffline pinned} offline (a replica). */
+  public static final class PinnedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    PinnedException(String reason) {
+      super(reason);
+    }
+  }
+
+  /**
+   * Keeps the server offline for good (a replica): uploads are refused with {@code reason}, and
+   * so is going online. Call it once the server is offline; in memory only.
+   */
+  public void pinOffline(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    if (current() != Mode.OFFLINE) {
+      throw new IllegalStateException("pinOffline needs the server offline, it is " + current());
+    }
+    pinned = Optional.of(reason);
   }
 
   /**
@@ -154,6 +186,9 @@ public final class ModeService {
     Objects.requireNonNull(actor, "actor");
     if (to == state.mode()) {
       return state;
+    }
+    if (pinned.isPresent()) {
+      throw new PinnedException(pinned.get());
     }
     return apply(to, actor, reason, Optional.of(state.mode()));
   }

@@ -174,7 +174,8 @@ public final class SetService {
    * Seals ({@code sealed}) or unseals a set; asking for the state in force changes nothing.
    *
    * @throws NoSuchElementException when the store has no such set
-   * @throws IllegalStateException when unsealing the default set while the server is offline
+   * @throws IllegalStateException when unsealing the default set while the server is offline, or
+   *     on a replica
    * @throws UncheckedIOException when the seal could not be recorded; the old state stays then
    * @throws org.distvault.storage.blob.BackendUnavailableException when the seal could not be
    *     published; the set stays unsealed then
@@ -182,6 +183,7 @@ public final class SetService {
   public Change change(SetName name, boolean sealed, Actor actor, Optional<String> reason) {
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(reason, "reason");
+    refuseIfPinned();
     synchronized (modes) {
       SourceSet set = vault.set(name).orElseThrow(() -> new NoSuchElementException("no set " + name));
       Optional<Seal> before = set.sealed();
@@ -219,6 +221,14 @@ public final class SetService {
     }
   }
 
+  /** A replica's sets follow the published seal: no operator changes them here. */
+  private void refuseIfPinned() {
+    Optional<String> pinned = modes.pinned();
+    if (pinned.isPresent()) {
+      throw new IllegalStateException(pinned.get());
+    }
+  }
+
   /** After a failed change, puts the set back to the state still in force. */
   private void restore(SourceSet set, Optional<Seal> inForce) {
     try {
@@ -250,6 +260,7 @@ public final class SetService {
     if (name.isDefault()) {
       throw new IllegalArgumentException("the set default cannot be deleted");
     }
+    refuseIfPinned();
     synchronized (modes) {
       SourceSet set = vault.set(name).orElseThrow(() -> new NoSuchElementException("no set " + name));
       Optional<Seal> seal = set.sealed();

@@ -31,7 +31,17 @@ class ServeBlobStoreOptionsTest {
       "--blob-store s3://b/p --cache-dir C --cache-size 1G --s3-endpoint minio:9000|--s3-endpoint: not an http(s)://HOST[:PORT] URL: 'minio:9000'",
       "--blob-store s3://b/p --cache-dir C --cache-size 1G --s3-region US_EAST|--s3-region: not a region name: 'US_EAST'",
       "--blob-store s3://b/p --cache-dir C --cache-size 1G --recover|--recover works only with the blobs in DATA/blobs/",
-      "--s3-endpoint http://minio:9000|--s3-endpoint needs --blob-store s3://BUCKET[/PREFIX]",
+      "--s3-endpoint http://minio:9000|--s3-endpoint needs --blob-store or --replica-of s3://BUCKET[/PREFIX]",
+      "--replica-of s3://b/p --cache-dir C --cache-size 1G|--replica-of needs --set NAME",
+      "--replica-of s3://b/p --set 2026Q4|--replica-of needs --cache-dir DIR and --cache-size SIZE",
+      "--replica-of s3://b/p --set a/b --cache-dir C --cache-size 1G|--set: only A-Z",
+      "--replica-of s3://b/p --set default --cache-dir C --cache-size 1G|--set: a replica follows a named set",
+      "--replica-of s3://b/p --set 2026Q4 --cache-dir C --cache-size 1G --poll 0|--poll must be at least 1 second",
+      "--replica-of s3://b/p --blob-store s3://b/q --set 2026Q4 --cache-dir C --cache-size 1G|--replica-of does not go with --blob-store",
+      "--replica-of s3://b/p --set 2026Q4 --cache-dir C --cache-size 1G --max-size 1G|--replica-of does not go with --max-size",
+      "--replica-of s3://b/p --set 2026Q4 --cache-dir C --cache-size 1G --mode online|--replica-of does not go with --mode online",
+      "--set 2026Q4|--set needs --replica-of",
+      "--poll 5|--poll needs --replica-of",
       "--s3-path-style|--s3-path-style needs --blob-store",
       "--cache-size 1G|--cache-size needs --blob-store"})
   void badBlobStoreFlagsExitTwo(String args, String message) {

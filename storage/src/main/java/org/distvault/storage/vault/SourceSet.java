@@ -33,13 +33,21 @@ import org.distvault.storage.record.VariantRef;
  */
 public final class SourceSet {
   private final SetName name;
+  /** The set whose records answer: {@code name} itself, or what {@link Vault#serve} points it at. */
+  private final SetName stored;
   private final Catalog catalog;
   private final StateKeeper keeper;
   private final LocateCache located;
   private final BlobFiles files;
 
   SourceSet(SetName name, Catalog catalog, StateKeeper keeper, LocateCache located, BlobFiles files) {
+    this(name, name, catalog, keeper, located, files);
+  }
+
+  SourceSet(SetName name, SetName stored, Catalog catalog, StateKeeper keeper, LocateCache located,
+      BlobFiles files) {
     this.name = Objects.requireNonNull(name, "name");
+    this.stored = Objects.requireNonNull(stored, "stored");
     this.files = files;
     this.catalog = catalog;
     this.keeper = keeper;
@@ -59,17 +67,17 @@ public final class SourceSet {
    * @throws FrozenException when the set is frozen (sealed)
    */
   public UpsertSummary expect(Iterable<ExpectedDistfile> expected) {
-    return catalog.upsertAll(name, expected);
+    return catalog.upsertAll(stored, expected);
   }
 
   /** Everything the set expects under {@code name}: all its variants. */
   public Optional<DistfileRecord> distfile(DistfileName distfile) {
-    return catalog.distfile(name, distfile);
+    return catalog.distfile(stored, distfile);
   }
 
   /** Up to {@code limit} of the set's distfile records in name byte order, after {@code after} if given. */
   public List<DistfileRecord> listDistfiles(Optional<DistfileName> after, int limit) {
-    return catalog.listDistfiles(name, after, limit);
+    return catalog.listDistfiles(stored, after, limit);
   }
 
   /**
@@ -84,7 +92,7 @@ public final class SourceSet {
 
   /** Binds several variants in one write; if one binding cannot be made, none is. */
   public void bindAll(List<Map.Entry<VariantRef, Digest>> bindings) {
-    catalog.bindAll(name, bindings);
+    catalog.bindAll(stored, bindings);
   }
 
   /** Records the last prefetch outcome of a variant. */
@@ -94,7 +102,7 @@ public final class SourceSet {
 
   /** Records prefetch outcomes in one write; naming an unknown variant writes nothing. */
   public void recordOutcomes(Map<VariantRef, PrefetchOutcome> outcomes) {
-    catalog.recordOutcomes(name, outcomes);
+    catalog.recordOutcomes(stored, outcomes);
   }
 
   // ---- serving ----
@@ -118,7 +126,7 @@ public final class SourceSet {
     if (files.cached() == BlobFiles.Caching.PER_REQUEST) {
       return read(distfile, pkgpath);
     }
-    return located.locate(name, distfile, pkgpath, () -> read(distfile, pkgpath));
+    return located.locate(stored, distfile, pkgpath, () -> read(distfile, pkgpath));
   }
 
   /**
@@ -132,11 +140,11 @@ public final class SourceSet {
     if (files.cached() == BlobFiles.Caching.PER_REQUEST) {
       return Optional.empty();
     }
-    return located.peek(name, distfile, pkgpath);
+    return located.peek(stored, distfile, pkgpath);
   }
 
   private Vault.Located read(DistfileName distfile, Optional<String> pkgpath) {
-    Resolution r = catalog.resolve(name, distfile, pkgpath);
+    Resolution r = catalog.resolve(stored, distfile, pkgpath);
     Optional<BlobRecord> blob = r.blob().flatMap(catalog::blob);
     return new Vault.Located(r, blob, blob.flatMap(b -> files.where().apply(b.sha512())));
   }
@@ -149,17 +157,17 @@ public final class SourceSet {
    * still running. In memory only: whoever froze the set freezes it again after a restart.
    */
   public void freeze(String reason) {
-    catalog.freeze(name, reason);
+    catalog.freeze(stored, reason);
   }
 
   /** Ends a {@link #freeze}. */
   public void thaw() {
-    catalog.thaw(name);
+    catalog.thaw(stored);
   }
 
   /** Why the set is frozen, if it is. */
   public Optional<String> frozen() {
-    return catalog.frozen(name);
+    return catalog.frozen(stored);
   }
 
   /**
@@ -167,7 +175,7 @@ public final class SourceSet {
    * or none does and this throws {@link FrozenException} naming {@code what}.
    */
   public <E extends Exception> void unlessFrozen(String what, Vault.Writes<E> writes) throws E {
-    catalog.unlessFrozen(name, what, writes::run);
+    catalog.unlessFrozen(stored, what, writes::run);
   }
 
   /**
@@ -176,17 +184,17 @@ public final class SourceSet {
    * #freeze} the set first, so that nothing is bound behind the seal.
    */
   public Seal seal(Instant at) throws IOException {
-    return keeper.seal(name, at);
+    return keeper.seal(stored, at);
   }
 
   /** Records that the set is no longer sealed (in {@code DATA/store.state} first). */
   public void unseal() throws IOException {
-    keeper.unseal(name);
+    keeper.unseal(stored);
   }
 
   /** The seal in force, if the set is sealed; it survives the loss of the catalog. */
   public Optional<Seal> sealed() {
-    return keeper.sealed(name);
+    return keeper.sealed(stored);
   }
 
   /** What the set expects and holds, counted by reading all its records, and its seal. */
@@ -213,7 +221,7 @@ public final class SourceSet {
       }
       after = Optional.of(page.get(page.size() - 1).name());
     }
-    return new SetSummary(name, keeper.sets().created().getOrDefault(name, Instant.EPOCH), entries, present,
+    return new SetSummary(name, keeper.sets().created().getOrDefault(stored, Instant.EPOCH), entries, present,
         failed, entries - present - failed, bytes, sealed());
   }
 

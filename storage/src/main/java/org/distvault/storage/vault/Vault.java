@@ -72,6 +72,8 @@ public final class Vault implements AutoCloseable {
   /** Set while a {@link #backup} runs: one at a time. */
   private final AtomicBoolean backingUp = new AtomicBoolean();
   private final Touches touches = new Touches();
+  private final java.util.concurrent.ConcurrentHashMap<SetName, SetName> servedAs =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** What maintenance (a garbage collection or a scrub) runs, if any: one at a time. */
   private final java.util.concurrent.atomic.AtomicReference<String> maintenance =
       new java.util.concurrent.atomic.AtomicReference<>();
@@ -377,9 +379,32 @@ public final class Vault implements AutoCloseable {
     return defaultSet;
   }
 
-  /** The set with this name, if the store has it. */
+  /** The set with this name, if the store has it (through {@link #serve}, the set it points at). */
   public Optional<SourceSet> set(SetName name) {
+    SetName stored = servedAs.get(name);
+    if (stored != null) {
+      return keeper.sets().contains(stored)
+          ? Optional.of(new SourceSet(name, stored, catalog, keeper, located, files))
+          : Optional.empty();
+    }
     return keeper.sets().contains(name) ? Optional.of(sourceSet(name)) : Optional.empty();
+  }
+
+  /**
+   * Makes {@link #set}{@code (name)} answer with what the set {@code stored} expects, binds and
+   * seals, under the name {@code name}: how a replica switches to a new seal. One map write, so
+   * each lookup sees the old set or the new one whole. In memory only.
+   */
+  public void serve(SetName name, SetName stored) {
+    if (name.isDefault()) {
+      throw new IllegalArgumentException("the set default is always itself");
+    }
+    servedAs.put(name, stored);
+  }
+
+  /** The set {@link #serve} points {@code name} at, if it does. */
+  public Optional<SetName> servedAs(SetName name) {
+    return Optional.ofNullable(servedAs.get(name));
   }
 
   /** The set with this name, created (durably, empty and filling) if the store does not have it yet. */
@@ -393,9 +418,14 @@ public final class Vault implements AutoCloseable {
     return set;
   }
 
-  /** The store's sets, by name; {@code default} among them. */
+  /**
+   * The store's sets, by name; {@code default} among them, and a set {@link #serve}d under another
+   * name by that name.
+   */
   public List<SetName> sets() {
-    return keeper.sets().names();
+    Map<SetName, SetName> names = new java.util.HashMap<>();
+    servedAs.forEach((name, stored) -> names.put(stored, name));
+    return keeper.sets().names().stream().map(n -> names.getOrDefault(n, n)).toList();
   }
 
   /**

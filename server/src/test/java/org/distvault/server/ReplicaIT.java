@@ -1,0 +1,185 @@
+package org.distvault.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.distvault.server.mode.Mode;
+import org.distvault.server.violation.ViolationLog;
+import org.distvault.storage.name.SetName;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * A primary whose blobs live in a real S3 server (s3proxy) seals set {@code 2026Q4}; replicas with
+ * empty data directories serve that seal from the same bucket, byte for byte and with the same
+ * digest, record their own violations, refuse uploads, and follow a new seal within a poll.
+ */
+class ReplicaIT extends OnS3Server {
+  private static final String BUCKET = "distvault-replica";
+  private static final String PREFIX = "cache";
+  private static final String SET = "2026Q4";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void createBucket() {
+    s3.createBucket(BUCKET);
+  }
+
+  private ServerConfig primary() {
+    return ServerConfig.defaults(dir.resolve("primary")).withPort(0).withMode(Mode.ONLINE)
+        .withBlobStore(new S3Store(options(BUCKET, PREFIX), dir.resolve("primary-cache"), 64L << 20));
+  }
+
+  private ServerConfig replica(String name, String set) {
+    return ServerConfig.defaults(dir.resolve(name)).withPort(0)
+        .withBlobStore(new S3Store(options(BUCKET, PREFIX), dir.resolve(name + "-cache"), 64L << 20))
+        .withReplicaOf(new ReplicaOf(SetName.of(set), Duration.ofSeconds(1)));
+  }
+
+  private static String sealDigest(TestServer s) throws IOException {
+    Response r = s.admin().get("/api/v1/sets/" + SET);
+    assertEquals(200, r.statusCode(), r.asString());
+    JsonNode set = JSON.readTree(r.asString());
+    assertEquals(SET, set.path("name").asText(), set.toString());
+    assertEquals("sealed", set.path("state").asText(), set.toString());
+    return set.path("seal").path("digest").asText();
+  }
+
+  private static String changeState(TestServer s, String state) throws IOException {
+    return changeState(s, state, SET);
+  }
+
+  private static String changeState(TestServer s, String state, String set) throws IOException {
+    Response r = s.admin().body("{\"state\":\"" + state + "\"}").put("/api/v1/sets/" + set + "/state");
+    assertEquals(200, r.statusCode(), r.asString());
+    return JSON.readTree(r.asString()).path("seal").path("digest").asText();
+  }
+
+  private static void assertServes(TestServer s, Map<String, byte[]> files) {
+    files.forEach((path, content) -> {
+      Response r = s.http().get("/set/" + SET + path);
+      assertEquals(200, r.statusCode(), path + ": " + r.asString());
+      assertArrayEquals(content, r.asByteArray(), path);
+    });
+  }
+
+  /** Waits, bounded, until {@code s} reports {@code digest} for the set. */
+  private static void awaitSeal(TestServer s, String digest) throws IOException, InterruptedException {
+    Instant until = Instant.now().plus(WAIT);
+    while (!sealDigest(s).equals(digest)) {
+      assertTrue(Instant.now().isBefore(until), "no switch to " + digest + " within " + WAIT);
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void replicasServeThePublishedSealAndFollowTheNextOne() throws Exception {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("/pkg/devel/a/a-1.0.tar.gz", Catalogue.content(11, 1000));
+    files.put("/pkg/devel/b/b-2.0.tar.xz", Catalogue.content(12, (1 << 20) + 3));
+    files.put("/distfiles/c-3.0.tgz", Catalogue.content(13, 70_000));
+    try (TestServer p = TestServer.of(DistvaultServer.start(primary()))) {
+      Catalogue set = p.catalogue().in(SET);
+      set.present("a-1.0.tar.gz", "devel/a", files.get("/pkg/devel/a/a-1.0.tar.gz"));
+      set.present("b-2.0.tar.xz", "devel/b", files.get("/pkg/devel/b/b-2.0.tar.xz"));
+      set.present("c-3.0.tgz", "devel/c", files.get("/distfiles/c-3.0.tgz"));
+      set.failed("gone-1.0.tar.gz", "net/gone", Catalogue.content(14, 10), "https://gone.invalid/gone-1.0.tar.gz",
+          "HTTP 404 from gone.invalid");
+      String first = changeState(p, "sealed");
+      String hex = first.substring("sha256:".length());
+      List<String> keys = s3.keys(BUCKET, PREFIX + "/sets/");
+      assertTrue(keys.contains(PREFIX + "/sets/" + SET + "/seals/" + hex + ".jsonl.gz"), keys.toString());
+      assertTrue(keys.contains(PREFIX + "/sets/" + SET + "/current"), keys.toString());
+
+      TestServer a = TestServer.of(DistvaultServer.start(replica("replica-a", SET)));
+      try (TestServer b = TestServer.of(DistvaultServer.start(replica("replica-b", SET)))) {
+        for (TestServer r : List.of(a, b)) {
+          assertServes(r, files);
+          assertEquals(first, sealDigest(r));
+        }
+
+        // A miss on a replica is a violation in that replica's own log, naming the set and the package.
+        Response miss = b.http().get("/set/" + SET + "/pkg/net/gone/gone-1.0.tar.gz");
+        assertEquals(404, miss.statusCode(), miss.asString());
+        String lines = Files.readString(ViolationLog.in(dir.resolve("replica-b")).file(), StandardCharsets.UTF_8);
+        JsonNode v = JSON.readTree(lines.strip().lines().reduce((x, y) -> y).orElseThrow());
+        assertEquals(SET, v.path("set").asText(), v.toString());
+        assertEquals("net/gone", v.path("pkgpath").asText(), v.toString());
+        assertTrue(v.path("reason").asText().contains("HTTP 404 from gone.invalid"), v.toString());
+        assertFalse(Files.exists(ViolationLog.in(dir.resolve("replica-a")).file())
+            && Files.readString(ViolationLog.in(dir.resolve("replica-a")).file()).contains("gone-1.0"),
+            "replica a saw no such request");
+
+        // A replica accepts no uploads, changes no set and does not go online.
+        byte[] extra = Catalogue.content(15, 500);
+        Response upload = b.admin().body(extra).contentType("application/octet-stream")
+            .put("/api/v1/blobs/sha512/" + Catalogue.sha512Hex(extra));
+        assertEquals(409, upload.statusCode(), upload.asString());
+        assertTrue(upload.asString().contains("replica"), upload.asString());
+        Response manifest = b.admin().body("\n".getBytes(StandardCharsets.UTF_8)).contentType("application/x-ndjson")
+            .post("/api/v1/sets/" + SET + "/manifest");
+        assertEquals(409, manifest.statusCode(), manifest.asString());
+        assertEquals(409, b.admin().body("{\"state\":\"filling\"}").put("/api/v1/sets/" + SET + "/state").statusCode());
+        assertEquals(409, b.admin().body("{\"mode\":\"online\"}").put("/api/v1/mode").statusCode());
+
+        // One replica stops; the other still serves.
+        a.close();
+        assertServes(b, files);
+
+        // It comes back on its data directory, then the primary seals again with one more distfile.
+        a = TestServer.of(DistvaultServer.start(replica("replica-a", SET)));
+        assertEquals(first, sealDigest(a));
+        changeState(p, "filling");
+        byte[] d = Catalogue.content(16, 40_000);
+        set.present("d-4.0.tar.gz", "devel/d", d);
+        String second = changeState(p, "sealed");
+        assertFalse(first.equals(second));
+        files.put("/pkg/devel/d/d-4.0.tar.gz", d);
+        for (TestServer r : List.of(a, b)) {
+          awaitSeal(r, second);
+          assertServes(r, files);
+        }
+      } finally {
+        a.close();
+      }
+    }
+  }
+
+  @Test
+  void aPointerWhoseListingGivesAnotherDigestIsNotServed() throws IOException {
+    try (TestServer p = TestServer.of(DistvaultServer.start(primary()))) {
+      p.catalogue().in("bad").present("x-1.0.tar.gz", "devel/x", Catalogue.content(21, 100));
+      String digest = changeState(p, "sealed", "bad");
+      String real = PREFIX + "/sets/bad/seals/" + digest.substring("sha256:".length()) + ".jsonl.gz";
+      String forged = "{\"digest\":\"sha256:" + "0".repeat(64) + "\",\"entries\":1,\"sealedAt\":\""
+          + Instant.now() + "\",\"key\":\"" + real + "\"}";
+      s3.client().putObject(r -> r.bucket(BUCKET).key(PREFIX + "/sets/bad/current"), RequestBody.fromString(forged));
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> DistvaultServer.start(replica("replica-c", "bad")).close());
+    assertTrue(e.getMessage().contains("not served"), e.getMessage());
+    IllegalStateException none = assertThrows(IllegalStateException.class,
+        () -> DistvaultServer.start(replica("replica-d", "never-sealed")).close());
+    assertTrue(none.getMessage().contains("no seal of set never-sealed"), none.getMessage());
+  }
+}
