@@ -152,13 +152,37 @@ class ReplicaIT extends OnS3Server {
         changeState(p, "filling");
         byte[] d = Catalogue.content(16, 40_000);
         set.present("d-4.0.tar.gz", "devel/d", d);
-        String second = changeState(p, "sealed");
-        assertFalse(first.equals(second));
-        files.put("/pkg/devel/d/d-4.0.tar.gz", d);
-        for (TestServer r : List.of(a, b)) {
-          awaitSeal(r, second);
-          assertServes(r, files);
+        // Meanwhile a reader asks b: the set is always sealed with one of the two seals, and the
+        // files of both seals are always served.
+        Map<String, byte[]> before = Map.copyOf(files);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread reader = new Thread(() -> {
+          while (reading.get()) {
+            try {
+              seen.add(sealDigest(b));
+              assertServes(b, before);
+            } catch (IOException | AssertionError e) {
+              seen.add("failed: " + e);
+            }
+          }
+        });
+        reader.start();
+        String second;
+        try {
+          second = changeState(p, "sealed");
+          assertFalse(first.equals(second));
+          files.put("/pkg/devel/d/d-4.0.tar.gz", d);
+          for (TestServer r : List.of(a, b)) {
+            awaitSeal(r, second);
+            assertServes(r, files);
+          }
+        } finally {
+          reading.set(false);
+          reader.join();
         }
+        assertTrue(seen.stream().allMatch(x -> x.equals(first) || x.equals(second)), seen.toString());
+        assertTrue(seen.contains(second), "the reader saw the switch");
       } finally {
         a.close();
       }
