@@ -72,6 +72,7 @@ public final class Vault implements AutoCloseable {
   /** Set while a {@link #backup} runs: one at a time. */
   private final AtomicBoolean backingUp = new AtomicBoolean();
   private final Touches touches = new Touches();
+  /** The set each name {@link #serve}d under another answers with (a replica's current generation). */
   private final java.util.concurrent.ConcurrentHashMap<SetName, SetName> servedAs =
       new java.util.concurrent.ConcurrentHashMap<>();
   /** What maintenance (a garbage collection or a scrub) runs, if any: one at a time. */
