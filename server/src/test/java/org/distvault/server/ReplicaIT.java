@@ -141,6 +141,9 @@ class ReplicaIT extends OnS3Server {
         assertEquals(409, manifest.statusCode(), manifest.asString());
         assertEquals(409, b.admin().body("{\"state\":\"filling\"}").put("/api/v1/sets/" + SET + "/state").statusCode());
         assertEquals(409, b.admin().body("{\"mode\":\"online\"}").put("/api/v1/mode").statusCode());
+        Response scrub = b.admin().post("/api/v1/scrub");
+        assertEquals(409, scrub.statusCode(), scrub.asString());
+        assertTrue(scrub.asString().contains("the bucket is the primary's"), scrub.asString());
 
         // One replica stops; the other still serves.
         a.close();

@@ -130,6 +130,9 @@ public final class JsonEndpoint implements HttpHandler {
       } catch (FrozenException e) {
         // Past the gate just before the seal: the freeze refused the write, nothing was bound.
         throw ApiException.refused(e.reason());
+      } catch (UnsupportedOperationException e) {
+        // What this server does not do at all (a replica's read-only blob backend: gc, scrub).
+        throw ApiException.refused(e.getMessage());
       } catch (BackendUnavailableException e) {
         // The blob store (the bucket of --blob-store) cannot be reached: the client may try again.
         throw new ApiException(503, "unavailable", "the blob store cannot be used now (" + e.getMessage()
