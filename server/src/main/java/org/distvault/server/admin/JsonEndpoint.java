@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.distvault.server.health.NoSpace;
+import org.distvault.server.replica.ReadOnlyException;
 import org.distvault.storage.blob.BackendUnavailableException;
 import org.distvault.storage.record.FrozenException;
 import org.slf4j.Logger;
@@ -130,8 +131,8 @@ public final class JsonEndpoint implements HttpHandler {
       } catch (FrozenException e) {
         // Past the gate just before the seal: the freeze refused the write, nothing was bound.
         throw ApiException.refused(e.reason());
-      } catch (UnsupportedOperationException e) {
-        // What this server does not do at all (a replica's read-only blob backend: gc, scrub).
+      } catch (ReadOnlyException e) {
+        // A replica's blob backend is read-only: gc and scrub are the primary's.
         throw ApiException.refused(e.getMessage());
       } catch (BackendUnavailableException e) {
         // The blob store (the bucket of --blob-store) cannot be reached: the client may try again.

@@ -26,8 +26,8 @@ public final class ReadOnlyBackend implements BlobBackend {
     this.backend = Objects.requireNonNull(backend, "backend");
   }
 
-  private static UnsupportedOperationException refused(String what) {
-    return new UnsupportedOperationException("a replica " + what + ": the bucket is the primary's");
+  private static ReadOnlyException refused(String what) {
+    return new ReadOnlyException("a replica " + what + ": the bucket is the primary's");
   }
 
   @Override
