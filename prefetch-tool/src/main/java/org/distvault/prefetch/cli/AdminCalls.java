@@ -3,6 +3,7 @@ package org.distvault.prefetch.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ public final class AdminCalls {
   }
 
   /** GETs {@code path} and streams its body into {@code out}; returns the bytes copied. */
-  public long download(String path, java.io.OutputStream out) throws CliException {
+  public long download(String path, OutputStream out) throws CliException {
     try {
       return api.download(path, out);
     } catch (IOException e) {

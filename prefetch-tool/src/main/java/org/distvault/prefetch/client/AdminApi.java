@@ -3,7 +3,9 @@ package org.distvault.prefetch.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -118,11 +120,11 @@ public final class AdminApi {
    * number of bytes copied. An error status is an {@link AdminApiException}, as for the JSON
    * requests. For the public content-addressed route {@code by-hash/sha512/<hex>}.
    */
-  public long download(String path, java.io.OutputStream out) throws IOException {
+  public long download(String path, OutputStream out) throws IOException {
     HttpRequest request = request(path, timeout).setHeader("Accept", "application/octet-stream").GET().build();
     String what = what(request);
-    HttpResponse<java.io.InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (java.io.InputStream in = response.body()) {
+    HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream in = response.body()) {
       int status = response.statusCode();
       if (status < 200 || status >= 300) {
         throw new AdminApiException(what, status, reasonOf(in.readNBytes(4096)));

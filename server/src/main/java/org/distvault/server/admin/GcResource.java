@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.Methods;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.distvault.server.admin.JsonEndpoint.Reply;
 import org.distvault.server.gc.GcService;
@@ -42,7 +43,7 @@ public final class GcResource {
   public HttpHandler post() {
     return JsonEndpoint.of(Methods.POST, (exchange, body) -> {
       byte[] bytes = body.readAllBytes();
-      ObjectNode o = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()
+      ObjectNode o = new String(bytes, StandardCharsets.UTF_8).isBlank()
           ? JsonReply.JSON.createObjectNode() : JsonReply.readObject(new ByteArrayInputStream(bytes));
       for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
         String f = it.next();
@@ -91,7 +92,7 @@ public final class GcResource {
       largest.add(m);
     }
     out.put("largest", largest);
-    Map<String, Object> kept = new java.util.TreeMap<>();
+    Map<String, Object> kept = new TreeMap<>();
     r.keptBy().forEach((set, k) -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("count", k.count());

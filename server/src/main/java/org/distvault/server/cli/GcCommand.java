@@ -2,6 +2,7 @@ package org.distvault.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ final class GcCommand implements Callable<Integer> {
 
   /** The report as text lines. */
   static List<String> text(JsonNode r) {
-    List<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     lines.add("garbage: " + r.path("garbage").path("count").asLong() + " blobs, "
         + r.path("garbage").path("bytes").asLong() + " bytes (keeping " + r.path("keepSeals").asInt()
         + " seals per set)");

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.distvault.storage.digest.Digest;
@@ -336,7 +337,7 @@ public final class BlobStore implements BlobBackend {
    * @return whether the blob was collected
    */
   @Override
-  public boolean collect(Digest sha512, java.util.function.BooleanSupplier forget) throws IOException {
+  public boolean collect(Digest sha512, BooleanSupplier forget) throws IOException {
     checkOpen();
     Path target = layout.path(sha512);
     synchronized (stripe(sha512)) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.distvault.storage.digest.Digest;
@@ -119,7 +120,7 @@ public final class SealListing {
     byName.forEach((distfile, lines) -> lines.forEach(n -> {
       expected.add(new ExpectedDistfile(distfile,
           n.has("size") ? OptionalLong.of(n.get("size").asLong()) : OptionalLong.empty(),
-          digests(n.path("digests")), new java.util.TreeSet<>(strings(n.path("pkgpaths"))), strings(n.path("urls"))));
+          digests(n.path("digests")), new TreeSet<>(strings(n.path("pkgpaths"))), strings(n.path("urls"))));
       JsonNode b = n.path("blob");
       if (b.isObject()) {
         Digest sha512 = Digest.fromHex(DigestAlgorithm.SHA512, b.path("sha512").asText());

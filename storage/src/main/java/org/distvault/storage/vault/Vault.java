@@ -2,16 +2,22 @@ package org.distvault.storage.vault;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.distvault.storage.blob.BlobBackend;
 import org.distvault.storage.blob.BlobStore;
 import org.distvault.storage.blob.BlobStoreOptions;
@@ -73,11 +79,9 @@ public final class Vault implements AutoCloseable {
   private final AtomicBoolean backingUp = new AtomicBoolean();
   private final Touches touches = new Touches();
   /** The set each name {@link #serve}d under another answers with (a replica's current generation). */
-  private final java.util.concurrent.ConcurrentHashMap<SetName, SetName> servedAs =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<SetName, SetName> servedAs = new ConcurrentHashMap<>();
   /** What maintenance (a garbage collection or a scrub) runs, if any: one at a time. */
-  private final java.util.concurrent.atomic.AtomicReference<String> maintenance =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  private final AtomicReference<String> maintenance = new AtomicReference<>();
 
   private Vault(Path dataDir, BlobBackend blobs, Catalog catalog, Clock clock, StateKeeper keeper,
       RecoveryReport recovery) {
@@ -196,7 +200,7 @@ public final class Vault implements AutoCloseable {
 
   /** {@link Reconciler} for local blob files; nothing for a remote backend (see {@link #open(Path, BlobBackend, Clock)}). */
   private static RecoveryReport reconcile(BlobBackend blobs, Catalog catalog, Clock clock,
-      java.util.function.Predicate<SetName> sealed) throws IOException {
+      Predicate<SetName> sealed) throws IOException {
     if (blobs instanceof BlobStore local) {
       return new Reconciler(local, catalog, clock, sealed).reconcile();
     }
@@ -424,7 +428,7 @@ public final class Vault implements AutoCloseable {
    * name by that name.
    */
   public List<SetName> sets() {
-    Map<SetName, SetName> names = new java.util.HashMap<>();
+    Map<SetName, SetName> names = new HashMap<>();
     servedAs.forEach((name, stored) -> names.put(stored, name));
     return keeper.sets().names().stream().map(n -> names.getOrDefault(n, n)).toList();
   }
@@ -477,13 +481,13 @@ public final class Vault implements AutoCloseable {
    */
   private void keepNamesOfDeleted(SetName name) {
     try {
-      java.util.TreeSet<byte[]> lines = keeper.sealer().lines(name);
+      TreeSet<byte[]> lines = keeper.sealer().lines(name);
       if (lines.isEmpty()) {
         return;
       }
       Path dir = Files.createDirectories(dataDir().resolve(GarbageCollector.DELETED_SETS));
       Path file = dir.resolve(name.value() + "-" + clock.millis() + ".tsv");
-      try (java.io.OutputStream out = Files.newOutputStream(file)) {
+      try (OutputStream out = Files.newOutputStream(file)) {
         for (byte[] line : lines) {
           out.write(line);
         }
@@ -841,7 +845,7 @@ public final class Vault implements AutoCloseable {
    * A {@link BlobWriter} whose commit also records the blob in the catalog. Not thread-safe;
    * close it (try-with-resources) whether or not it was committed.
    */
-  public static final class RecordingWriter extends java.io.OutputStream {
+  public static final class RecordingWriter extends OutputStream {
     private final Vault vault;
     private final BlobWriter writer;
     private BlobRecord recorded;
