@@ -171,6 +171,7 @@ public final class DistvaultServer implements AutoCloseable {
         opened.add(0, following.get());
       }
       metrics.dataDirectory(vault.dataDir());
+      bucket.ifPresent(b -> metrics.cacheTier(b.tier()));
       BuildInfo build = BuildInfo.current();
       metrics.buildInfo(build.version(), build.revision());
       Health health = new Health();

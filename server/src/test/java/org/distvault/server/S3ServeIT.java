@@ -54,6 +54,13 @@ class S3ServeIT extends OnS3Server {
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
+  /** The value of the unlabelled series {@code name} in a scrape. */
+  private static double metric(String scrape, String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
+    assertTrue(m.find(), name + " in " + scrape);
+    return Double.parseDouble(m.group(1));
+  }
+
   private static void assertServed(TestServer s, String path, byte[] expected) {
     Response r = s.http().get(path);
     assertEquals(200, r.statusCode(), path + ": " + (r.statusCode() == 200 ? "" : r.asString()));
@@ -95,6 +102,16 @@ class S3ServeIT extends OnS3Server {
       assertServed(s, "/pkg/devel/small/small-1.0.tar.gz", small);
       assertServed(s, "/distfiles/big-2.1.tar.xz", big);
       assertEquals(0, backendGetErrors(s), "tier hits asked the bucket nothing");
+      String metrics = s.http().get("/metrics").asString();
+      double hits = metric(metrics, "distvault_cache_tier_hits_total");
+      double misses = metric(metrics, "distvault_cache_tier_misses_total");
+      assertServed(s, "/pkg/devel/small/small-1.0.tar.gz", small);
+      metrics = s.http().get("/metrics").asString();
+      assertTrue(metric(metrics, "distvault_cache_tier_hits_total") > hits, metrics);
+      assertEquals(misses, metric(metrics, "distvault_cache_tier_misses_total"), "a tier hit is no miss");
+      assertTrue(misses >= 1, "the cold blob's fill was a miss: " + misses);
+      assertEquals(64.0 * (1 << 20), metric(metrics, "distvault_cache_tier_max_bytes"), metrics);
+      assertTrue(metric(metrics, "distvault_cache_tier_bytes") >= small.length + big.length, metrics);
 
       Response down = s.http().get("/pkg/devel/cold/cold-0.9.tar.gz");
       assertEquals(503, down.statusCode(), down.asString());

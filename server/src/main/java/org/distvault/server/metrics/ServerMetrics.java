@@ -38,6 +38,7 @@ import org.distvault.server.trap.TrapOutcome;
 import org.distvault.server.trap.TunnelResult;
 import org.distvault.server.violation.ViolationKind;
 import org.distvault.storage.record.StoreStats;
+import org.distvault.storage.s3.CacheTier;
 
 /**
  * Every metric distvault exports, and the only place that names them. Meters are registered on
@@ -228,6 +229,33 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
         .tag("op", op)
         .register(registry)
         .increment();
+  }
+
+  /**
+   * Exports the local cache tier of an S3 blob store ({@code --cache-dir}, {@code --cache-size}):
+   * {@code distvault_cache_tier_hits_total} (lookups answered from a local file, no request to the
+   * bucket), {@code distvault_cache_tier_misses_total} (lookups that had to ask the bucket),
+   * {@code distvault_cache_tier_evictions_total}, {@code distvault_cache_tier_bytes} and {@code
+   * distvault_cache_tier_max_bytes}. Read from the tier at each scrape.
+   */
+  public void cacheTier(CacheTier tier) {
+    FunctionCounter.builder("distvault.cache.tier.hits", tier, CacheTier::hits)
+        .description("Blob lookups the local cache tier answered with a file, without asking the bucket")
+        .register(registry);
+    FunctionCounter.builder("distvault.cache.tier.misses", tier, CacheTier::misses)
+        .description("Blob lookups the local cache tier could not answer: each asked the bucket")
+        .register(registry);
+    FunctionCounter.builder("distvault.cache.tier.evictions", tier, CacheTier::evictions)
+        .description("Files the local cache tier dropped to stay within --cache-size, or on request")
+        .register(registry);
+    Gauge.builder("distvault.cache.tier", tier, CacheTier::bytes)
+        .description("Bytes held by the local cache tier")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("distvault.cache.tier.max", tier, CacheTier::maxBytes)
+        .description("The local cache tier's bound, --cache-size")
+        .baseUnit("bytes")
+        .register(registry);
   }
 
   /** Counts a recorded violation: {@code distvault_violations_total{kind}}. */
