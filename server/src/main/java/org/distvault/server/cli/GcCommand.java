@@ -40,22 +40,18 @@ final class GcCommand implements Callable<Integer> {
   @Option(names = "--apply", description = "Delete the garbage (default: only report it)")
   boolean apply;
 
-  @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
-      description = "Output format (default: ${DEFAULT-VALUE})")
-  String format;
+  @Mixin OutputFormat output;
 
   @Override
   public Integer call() throws CliException {
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new CliException(ExitCode.USAGE, "--format must be text or json, got '" + format + "'");
-    }
+    boolean json = output.json();
     if (keepSeals < 0 || keepSeals > 16) {
       throw new CliException(ExitCode.USAGE, "--keep-seals must be from 0 to 16, got " + keepSeals);
     }
     JsonNode report = server.client().send("POST", "api/v1/gc",
         "{\"keepSeals\":" + keepSeals + ",\"apply\":" + apply + "}");
     PrintWriter out = spec.commandLine().getOut();
-    if (format.equals("json")) {
+    if (json) {
       out.println(report.toString());
     } else {
       text(report).forEach(out::println);

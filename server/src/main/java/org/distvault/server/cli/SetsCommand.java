@@ -11,7 +11,6 @@ import org.distvault.prefetch.cli.SetNameArg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -46,15 +45,11 @@ final class SetsCommand implements Callable<Integer> {
   @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The set to delete")
   String name;
 
-  @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
-      description = "Output format of the listing (default: ${DEFAULT-VALUE})")
-  String format;
+  @Mixin OutputFormat output;
 
   @Override
   public Integer call() throws CliException {
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new CliException(ExitCode.USAGE, "--format must be text or json, got '" + format + "'");
-    }
+    boolean json = output.json();
     if (action != null) {
       if (!action.equals("delete")) {
         throw new CliException(ExitCode.USAGE, "unknown action '" + action + "': expected delete NAME, or nothing");
@@ -69,7 +64,7 @@ final class SetsCommand implements Callable<Integer> {
     }
     JsonNode reply = server.client().get("api/v1/sets");
     PrintWriter out = spec.commandLine().getOut();
-    if (format.equals("json")) {
+    if (json) {
       out.println(reply.toString());
     } else {
       out.println(HEADER);

@@ -34,9 +34,7 @@ final class ViolationsCommand implements Callable<Integer> {
       description = "Only violations after this cursor (default: ${DEFAULT-VALUE}, all)")
   long since;
 
-  @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
-      description = "Output format (default: ${DEFAULT-VALUE})")
-  String format;
+  @Mixin OutputFormat output;
 
   @Option(names = "--run", paramLabel = "ID", description = "Only violations of this bulk-build run (/run/<ID>/ URLs)")
   String run;
@@ -47,9 +45,7 @@ final class ViolationsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws CliException {
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new CliException(ExitCode.USAGE, "--format must be text or json, got '" + format + "'");
-    }
+    boolean json = output.json();
     if (since < 0) {
       throw new CliException(ExitCode.USAGE, "--since must not be negative");
     }
@@ -64,7 +60,7 @@ final class ViolationsCommand implements Callable<Integer> {
     long[] count = {0};
     long cursor = client.violations(since, (run == null ? "" : "&run=" + run) + (set == null ? "" : "&set=" + set),
         v -> {
-          out.println(format.equals("json") ? v.toString() : text(v));
+          out.println(json ? v.toString() : text(v));
           count[0]++;
         });
     out.flush();
