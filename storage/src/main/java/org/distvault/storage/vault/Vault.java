@@ -24,6 +24,7 @@ import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.blob.BlobWriter;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.ScrubReport;
+import org.distvault.storage.blob.StoreRecovery;
 import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.catalog.CatalogException;
@@ -155,6 +156,8 @@ public final class Vault implements AutoCloseable {
     Path dir;
     try {
       dir = Files.createDirectories(dataDir.toAbsolutePath().normalize());
+      // DATA/tmp/ holds the server's spool files (manifest uploads) as with local blobs: emptied here.
+      StoreRecovery.cleanTmp(Files.createDirectories(dir.resolve("tmp")));
     } catch (IOException | RuntimeException e) {
       backend.close();
       throw e;

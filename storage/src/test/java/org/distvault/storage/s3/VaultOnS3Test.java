@@ -63,6 +63,17 @@ class VaultOnS3Test extends OnS3Proxy {
   }
 
   @Test
+  void theDataDirectoryHasAnEmptiedTmpForTheServersSpoolFiles() throws IOException {
+    String prefix = "vault-" + PREFIXES.incrementAndGet();
+    open(prefix).close();
+    Path leftover = Files.writeString(data.resolve("tmp/manifest-left-by-a-crash.jsonl"), "{}\n");
+    try (Vault vault = open(prefix)) {
+      assertTrue(Files.isDirectory(data.resolve("tmp")));
+      assertFalse(Files.exists(leftover), "emptied at start, as with local blobs");
+    }
+  }
+
+  @Test
   void backupHoldsTheCatalogAndNamesTheBucket() throws IOException {
     String prefix = "vault-" + PREFIXES.incrementAndGet();
     byte[] bytes = TestBlobs.bytes(2, 5000);
