@@ -154,7 +154,7 @@ public final class DistvaultServer implements AutoCloseable {
       }
       TokenFile token = TokenFile.loadOrCreate(config.tokenFile());
       ModeService modes = ModeService.open(vault, config.clock(),
-          replica.isPresent() ? Optional.of(Mode.OFFLINE) : config.mode(), Actor.local("serve"));
+          replica.isPresent() ? Optional.of(Mode.OFFLINE) : config.mode(), Actor.local("serve"), publisher);
       if (replica.isPresent()) {
         modes.pinOffline("this server is a replica of set " + replica.get().set() + " in " + vault.blobLocation()
             + ": it serves the seal published there and accepts no uploads; send them to the primary");

@@ -18,9 +18,6 @@ public record ReplicaOf(SetName set, Duration poll) {
   public ReplicaOf {
     Objects.requireNonNull(set, "set");
     Objects.requireNonNull(poll, "poll");
-    if (set.isDefault()) {
-      throw new IllegalArgumentException("a replica follows a named set, not the set default");
-    }
     if (poll.isNegative() || poll.isZero()) {
       throw new IllegalArgumentException("the poll interval must be positive: " + poll);
     }

@@ -57,10 +57,14 @@ class ReplicaIT extends OnS3Server {
   }
 
   private static String sealDigest(TestServer s) throws IOException {
-    Response r = s.admin().get("/api/v1/sets/" + SET);
+    return sealDigest(s, SET);
+  }
+
+  private static String sealDigest(TestServer s, String name) throws IOException {
+    Response r = s.admin().get("/api/v1/sets/" + name);
     assertEquals(200, r.statusCode(), r.asString());
     JsonNode set = JSON.readTree(r.asString());
-    assertEquals(SET, set.path("name").asText(), set.toString());
+    assertEquals(name, set.path("name").asText(), set.toString());
     assertEquals("sealed", set.path("state").asText(), set.toString());
     return set.path("seal").path("digest").asText();
   }
@@ -85,8 +89,12 @@ class ReplicaIT extends OnS3Server {
 
   /** Waits, bounded, until {@code s} reports {@code digest} for the set. */
   private static void awaitSeal(TestServer s, String digest) throws IOException, InterruptedException {
+    awaitSeal(s, SET, digest);
+  }
+
+  private static void awaitSeal(TestServer s, String name, String digest) throws IOException, InterruptedException {
     Instant until = Instant.now().plus(WAIT);
-    while (!sealDigest(s).equals(digest)) {
+    while (!sealDigest(s, name).equals(digest)) {
       assertTrue(Instant.now().isBefore(until), "no switch to " + digest + " within " + WAIT);
       Thread.sleep(100);
     }
@@ -189,6 +197,76 @@ class ReplicaIT extends OnS3Server {
       } finally {
         a.close();
       }
+    }
+  }
+
+  /** {@code PUT /api/v1/mode}; returns the seal digest of the answer (empty online). */
+  private static String mode(TestServer s, String mode) throws IOException {
+    Response r = s.admin().body("{\"mode\":\"" + mode + "\"}").put("/api/v1/mode");
+    assertEquals(200, r.statusCode(), r.asString());
+    return JSON.readTree(r.asString()).path("seal").path("digest").asText();
+  }
+
+  @Test
+  void theDefaultSetSealedByModeOfflineIsPublishedAndAReplicaFollowsIt() throws Exception {
+    byte[] a = Catalogue.content(31, 2000);
+    byte[] b = Catalogue.content(32, 3000);
+    try (TestServer p = TestServer.of(DistvaultServer.start(primary()))) {
+      Catalogue set = p.catalogue();
+      set.present("da-1.0.tar.gz", "devel/da", a);
+      set.failed("dgone-1.0.tar.gz", "net/dgone", Catalogue.content(33, 10), "https://gone.invalid/dgone-1.0.tar.gz",
+          "HTTP 404 from gone.invalid");
+      String first = mode(p, "offline");
+      assertTrue(first.startsWith("sha256:"), first);
+      JsonNode pointer = JSON.readTree(s3.client().getObjectAsBytes(r -> r.bucket(BUCKET)
+          .key(PREFIX + "/sets/default/current")).asByteArray());
+      assertEquals(first, pointer.path("digest").asText(), "mode offline published the default set's seal");
+
+      String second;
+      try (TestServer r = TestServer.of(DistvaultServer.start(replica("replica-default", "default")))) {
+        assertEquals(first, sealDigest(r, "default"));
+        for (String path : List.of("/pkg/devel/da/da-1.0.tar.gz", "/distfiles/da-1.0.tar.gz",
+            "/set/default/pkg/devel/da/da-1.0.tar.gz")) {
+          Response hit = r.http().get(path);
+          assertEquals(200, hit.statusCode(), path + ": " + hit.asString());
+          assertArrayEquals(a, hit.asByteArray(), path);
+        }
+        Response miss = r.http().get("/pkg/net/dgone/dgone-1.0.tar.gz");
+        assertEquals(404, miss.statusCode(), miss.asString());
+        String lines = Files.readString(ViolationLog.in(dir.resolve("replica-default")).file(), StandardCharsets.UTF_8);
+        JsonNode v = JSON.readTree(lines.strip().lines().reduce((x, y) -> y).orElseThrow());
+        assertEquals("default", v.path("set").asText(), v.toString());
+        assertEquals("net/dgone", v.path("pkgpath").asText(), v.toString());
+        assertTrue(v.path("reason").asText().contains("HTTP 404 from gone.invalid"), v.toString());
+        Response sets = r.admin().get("/api/v1/sets");
+        assertEquals(1, JSON.readTree(sets.asString()).findValues("name").stream()
+            .filter(n -> n.asText().equals("default")).count(), "one set default: " + sets.asString());
+
+        // Online, one more distfile, offline again: the replica follows the new seal.
+        mode(p, "online");
+        set.present("db-2.0.tar.gz", "devel/db", b);
+        second = mode(p, "offline");
+        assertFalse(first.equals(second));
+        awaitSeal(r, "default", second);
+        Response next = r.http().get("/pkg/devel/db/db-2.0.tar.gz");
+        assertEquals(200, next.statusCode(), next.asString());
+        assertArrayEquals(b, next.asByteArray());
+      }
+
+      // Going offline while the bucket is down fails closed: 503, still online, the pointer unchanged.
+      mode(p, "online");
+      s3.stop();
+      try {
+        Response down = p.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode");
+        assertEquals(503, down.statusCode(), down.asString());
+        assertTrue(down.asString().contains("blob store"), down.asString());
+        assertEquals("online", JSON.readTree(p.admin().get("/api/v1/mode").asString()).path("mode").asText());
+      } finally {
+        s3.restart();
+      }
+      assertEquals(second, JSON.readTree(s3.client().getObjectAsBytes(r -> r.bucket(BUCKET)
+          .key(PREFIX + "/sets/default/current")).asByteArray()).path("digest").asText(),
+          "the pointer still names the last seal made");
     }
   }
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>Switching to offline first makes the new mode visible (uploads are refused from then on),
  * then freezes the catalog ({@link Catalog#freeze}: a write that passed the upload gate just
  * before, or a read-through download finishing, either is bound before the seal or is refused),
- * then computes the {@link Seal}, writes the audit entry, then the state; if any of that fails
+ * then computes the {@link Seal}, publishes it (to the bucket of an S3 blob store, for replicas),
+ * writes the audit entry, then the state; if any of that fails
  * the old mode is restored, the catalog thawed, and the change fails. Offline, the catalog stays
  * frozen (also from start-up); going online thaws it. Thread-safe: changes are serialised, reads
  * are lock-free.
@@ -41,14 +42,16 @@ public final class ModeService {
   static final String SEALED = "distvault is offline (sealed): uploads are refused";
 
   private final Vault vault;
+  private final SealPublisher publisher;
   /** Why the server stays offline whatever is asked ({@link #pinOffline}), if it does. */
   private volatile Optional<String> pinned = Optional.empty();
   private final Clock clock;
   private volatile ModeState state;
   private volatile Optional<Seal> lastSeal;
 
-  private ModeService(Vault vault, Clock clock, ModeState state, Optional<Seal> lastSeal) {
+  private ModeService(Vault vault, Clock clock, ModeState state, Optional<Seal> lastSeal, SealPublisher publisher) {
     this.vault = vault;
+    this.publisher = publisher;
     this.clock = clock;
     this.state = state;
     this.lastSeal = lastSeal;
@@ -60,7 +63,18 @@ public final class ModeService {
    * {@code requested} is changed to it, audited likewise.
    */
   public static ModeService open(Vault vault, Clock clock, Optional<Mode> requested, Actor actor) {
+    return open(vault, clock, requested, actor, SealPublisher.NONE);
+  }
+
+  /**
+   * Loads the persisted mode as {@link #open(Vault, Clock, Optional, Actor)} does; every seal of
+   * the default set made here (going offline) is published through {@code publisher} before it is
+   * recorded, as {@link SetService} publishes the seals it makes.
+   */
+  public static ModeService open(Vault vault, Clock clock, Optional<Mode> requested, Actor actor,
+      SealPublisher publisher) {
     Objects.requireNonNull(requested, "requested");
+    Objects.requireNonNull(publisher, "publisher");
     Optional<Seal> seal = vault.state(SEAL_KEY).map(ModeService::readSeal);
     Optional<ModeState> stored = vault.state(MODE_KEY).map(b -> readMode(b, seal));
     Optional<Seal> sealed = vault.sealed();
@@ -69,7 +83,8 @@ public final class ModeService {
       // Sealed by the store's own record (DATA/store.state), whatever the catalog says: a lost,
       // rebuilt or interrupted catalog never un-seals the store.
       ModeService service = new ModeService(vault, clock, stored.orElse(
-          new ModeState(Mode.ONLINE, clock.instant(), actor.id(), Optional.empty(), Optional.empty())), sealed);
+          new ModeState(Mode.ONLINE, clock.instant(), actor.id(), Optional.empty(), Optional.empty())), sealed,
+          publisher);
       service.restoreSeal(sealed.get(), actor, stored.map(ModeState::mode));
       service.startWith(requested, actor);
       return service;
@@ -89,11 +104,12 @@ public final class ModeService {
     }
     if (stored.isEmpty()) {
       ModeService fresh = new ModeService(vault, clock,
-          new ModeState(Mode.ONLINE, clock.instant(), actor.id(), Optional.empty(), Optional.empty()), seal);
+          new ModeState(Mode.ONLINE, clock.instant(), actor.id(), Optional.empty(), Optional.empty()), seal,
+          publisher);
       fresh.apply(requested.orElse(Mode.ONLINE), actor, Optional.of("new store"), Optional.empty());
       return fresh;
     }
-    ModeService service = new ModeService(vault, clock, stored.get(), seal);
+    ModeService service = new ModeService(vault, clock, stored.get(), seal, publisher);
     service.freezeFor(stored.get().mode());
     service.startWith(requested, actor);
     return service;
@@ -204,6 +220,8 @@ public final class ModeService {
       Optional<Seal> seal;
       if (to == Mode.OFFLINE) {
         seal = Optional.of(vault.seal(now));
+        // Fail closed, as SetService does: a seal that replicas cannot see is not made.
+        publisher.publish(vault.defaultSet(), seal.get());
       } else {
         vault.unseal();
         seal = Optional.empty();

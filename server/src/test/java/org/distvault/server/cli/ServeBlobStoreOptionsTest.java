@@ -35,7 +35,6 @@ class ServeBlobStoreOptionsTest {
       "--replica-of s3://b/p --cache-dir C --cache-size 1G|--replica-of needs --set NAME",
       "--replica-of s3://b/p --set 2026Q4|--replica-of needs --cache-dir DIR and --cache-size SIZE",
       "--replica-of s3://b/p --set a/b --cache-dir C --cache-size 1G|--set: only A-Z",
-      "--replica-of s3://b/p --set default --cache-dir C --cache-size 1G|--set: a replica follows a named set",
       "--replica-of s3://b/p --set 2026Q4 --cache-dir C --cache-size 1G --poll 0|--poll must be at least 1 second",
       "--replica-of s3://b/p --blob-store s3://b/q --set 2026Q4 --cache-dir C --cache-size 1G|--replica-of does not go with --blob-store",
       "--replica-of s3://b/p --set 2026Q4 --cache-dir C --cache-size 1G --max-size 1G|--replica-of does not go with --max-size",

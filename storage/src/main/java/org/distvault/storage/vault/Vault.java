@@ -313,12 +313,12 @@ public final class Vault implements AutoCloseable {
 
   /** {@link SourceSet#locate} in the default set. */
   public Located locate(DistfileName name, Optional<String> pkgpath) {
-    return defaultSet.locate(name, pkgpath);
+    return defaultSet().locate(name, pkgpath);
   }
 
   /** {@link SourceSet#locateCached} in the default set. */
   public Optional<Located> locateCached(DistfileName name, Optional<String> pkgpath) {
-    return defaultSet.locateCached(name, pkgpath);
+    return defaultSet().locateCached(name, pkgpath);
   }
 
   /** Answers held by the locate cache (for tests). */
@@ -382,9 +382,12 @@ public final class Vault implements AutoCloseable {
 
   // ---- source sets ----
 
-  /** The set {@code default}, which always exists: what every route without a set uses. */
+  /**
+   * The set {@code default}, which always exists: what every route without a set uses (through
+   * {@link #serve}, the set it points at).
+   */
   public SourceSet defaultSet() {
-    return defaultSet;
+    return servedAs.containsKey(SetName.DEFAULT) ? set(SetName.DEFAULT).orElse(defaultSet) : defaultSet;
   }
 
   /** The set with this name, if the store has it (through {@link #serve}, the set it points at). */
@@ -401,12 +404,11 @@ public final class Vault implements AutoCloseable {
   /**
    * Makes {@link #set}{@code (name)} answer with what the set {@code stored} expects, binds and
    * seals, under the name {@code name}: how a replica switches to a new seal. One map write, so
-   * each lookup sees the old set or the new one whole. In memory only.
+   * each lookup sees the old set or the new one whole. For {@code default}, {@link #defaultSet}
+   * answers with it too, while the store's own default set (and its seal, {@link #sealed}) stays
+   * as it is underneath. In memory only.
    */
   public void serve(SetName name, SetName stored) {
-    if (name.isDefault()) {
-      throw new IllegalArgumentException("the set default is always itself");
-    }
     servedAs.put(name, stored);
   }
 
@@ -433,7 +435,9 @@ public final class Vault implements AutoCloseable {
   public List<SetName> sets() {
     Map<SetName, SetName> names = new HashMap<>();
     servedAs.forEach((name, stored) -> names.put(stored, name));
-    return keeper.sets().names().stream().map(n -> names.getOrDefault(n, n)).toList();
+    // A stored set whose name another set is served under is hidden behind it.
+    return keeper.sets().names().stream().filter(n -> names.containsKey(n) || !servedAs.containsKey(n))
+        .map(n -> names.getOrDefault(n, n)).toList();
   }
 
   /**

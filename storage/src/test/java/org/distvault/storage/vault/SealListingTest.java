@@ -82,6 +82,17 @@ class SealListingTest {
           lostOne.variant().orElseThrow().lastOutcome().orElseThrow().reason());
       assertEquals(Set.of("net/lost"), lostOne.variant().orElseThrow().pkgpaths());
       assertThrows(FrozenException.class, () -> served.expect(List.of(expected(DistfileName.of("x.tgz"), one, "a/b"))));
+
+      // Served as the set default (a replica of a primary's `mode offline` seal): every route
+      // without a set sees it, the set list names default once, the store's own default stays.
+      SetName second = SetName.of("replica-fedcba9876543210");
+      assertEquals(published, SealListing.load(replica, second, listing, SEALED));
+      replica.serve(SetName.DEFAULT, second);
+      assertEquals(Optional.of(published), replica.defaultSet().sealed());
+      assertEquals(Optional.of(digests(two).get(org.distvault.storage.digest.DigestAlgorithm.SHA512).orElseThrow()),
+          replica.defaultSet().locate(SHARED, Optional.of("wip/boron")).resolution().blob());
+      assertEquals(1, replica.sets().stream().filter(SetName::isDefault).count(), replica.sets().toString());
+      assertEquals(Optional.empty(), replica.sealed(), "the store's own default set is not sealed");
     }
   }
 
