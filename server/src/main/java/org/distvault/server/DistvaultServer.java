@@ -37,6 +37,7 @@ import org.distvault.server.mode.OfflineMissPolicy;
 import org.distvault.server.mode.OnlineMissPolicy;
 import org.distvault.server.mode.ReadThrough;
 import org.distvault.server.mode.SealPublisher;
+import org.distvault.server.mode.UnpublishedSeals;
 import org.distvault.server.replica.ReadOnlyBackend;
 import org.distvault.server.replica.SealFollower;
 import org.distvault.server.mode.SetService;
@@ -51,6 +52,7 @@ import org.distvault.server.violation.MissAnalyzer;
 import org.distvault.server.violation.ViolationLog;
 import org.distvault.server.violation.ViolationRecorder;
 import org.distvault.storage.s3.S3BlobBackend;
+import org.distvault.storage.s3.SealObjects;
 import org.distvault.storage.vault.SealListing;
 import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
@@ -169,6 +171,10 @@ public final class DistvaultServer implements AutoCloseable {
         following = Optional.of(SealFollower.start(vault, bucket.get().seals(), replica.get().set(),
             replica.get().poll(), () -> metrics.backendError("seal-poll")));
         opened.add(0, following.get());
+      } else if (bucket.isPresent()) {
+        S3BlobBackend b = bucket.get();
+        UnpublishedSeals.publish(vault, name -> b.seals().current(name).map(SealObjects.Pointer::digest), publisher,
+            name -> metrics.backendError("seal-publish"));
       }
       metrics.dataDirectory(vault.dataDir());
       bucket.ifPresent(b -> metrics.cacheTier(b.tier()));

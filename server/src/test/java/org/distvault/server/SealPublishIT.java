@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Sealing a set on a server whose blobs live in a real S3 server publishes the seal: its listing
  * under {@code sets/<set>/seals/<hex>.jsonl.gz}, then the pointer {@code sets/<set>/current}; and
- * a seal that cannot be published is not made (503, the set stays filling, the pointer unchanged).
+ * a seal that cannot be published is not made (503, the set stays filling, the pointer unchanged);
+ * a seal in force that the bucket lacks is published at the next start, or counted when it cannot be.
  */
 class SealPublishIT extends OnS3Server {
   static final String BUCKET = "distvault-seals";
@@ -97,6 +98,52 @@ class SealPublishIT extends OnS3Server {
       String next = seal(s, "2026Q4", "sealed", 200).path("seal").path("digest").asText();
       assertEquals(next, JSON.readTree(object(s3, PREFIX + "/sets/2026Q4/current")).path("digest").asText());
       assertTrue(s3.keys(BUCKET, PREFIX + "/sets/2026Q4/seals/").contains(listingKey), "the old seal stays");
+    }
+  }
+
+  /** Deletes every object of the set's published seals, as if they had never been published. */
+  private static void unpublish(String prefix, String set) {
+    try (var client = s3.client()) {
+      for (String key : s3.keys(BUCKET, prefix + "/sets/" + set + "/")) {
+        client.deleteObject(r -> r.bucket(BUCKET).key(key));
+      }
+    }
+  }
+
+  @Test
+  void aSealInForceThatTheBucketLacksIsPublishedAtStart() throws IOException {
+    ServerConfig config = ServerConfig.defaults(data).withPort(0)
+        .withBlobStore(new S3Store(options(BUCKET, "start"), cacheDir, 64L << 20));
+    String named;
+    String offline;
+    try (TestServer s = TestServer.of(DistvaultServer.start(config))) {
+      s.catalogue().in("2027Q1").present("e-1.0.tar.gz", "devel/e", Catalogue.content(5, 2000));
+      s.catalogue().present("f-1.0.tar.gz", "devel/f", Catalogue.content(6, 3000));
+      named = seal(s, "2027Q1", "sealed", 200).path("seal").path("digest").asText();
+      Response r = s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode");
+      assertEquals(200, r.statusCode(), r.asString());
+      offline = JSON.readTree(r.asString()).path("seal").path("digest").asText();
+    }
+    unpublish("start", "2027Q1");
+    unpublish("start", "default");
+
+    // The bucket is down at start: the server starts all the same and counts the failures.
+    s3.stop();
+    try (TestServer s = TestServer.of(DistvaultServer.start(config))) {
+      String metrics = s.http().get("/metrics").asString();
+      assertTrue(metrics.lines().anyMatch(l -> l.startsWith("distvault_backend_errors_total{op=\"seal-publish\"")
+          && l.endsWith(" 2.0")), "one failure for each of the two sets: " + metrics);
+      assertEquals("offline", JSON.readTree(s.admin().get("/api/v1/mode").asString()).path("mode").asText());
+    } finally {
+      s3.restart();
+    }
+    assertEquals(List.of(), s3.keys(BUCKET, "start/sets/"));
+
+    try (TestServer s = TestServer.of(DistvaultServer.start(config))) {
+      assertEquals(named, JSON.readTree(object(s3, "start/sets/2027Q1/current")).path("digest").asText());
+      assertEquals(offline, JSON.readTree(object(s3, "start/sets/default/current")).path("digest").asText());
+      assertTrue(s3.keys(BUCKET, "start/sets/default/seals/").contains(
+          "start/sets/default/seals/" + offline.substring("sha256:".length()) + ".jsonl.gz"));
     }
   }
 }
