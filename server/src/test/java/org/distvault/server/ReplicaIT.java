@@ -225,6 +225,9 @@ class ReplicaIT extends OnS3Server {
       String second;
       try (TestServer r = TestServer.of(DistvaultServer.start(replica("replica-default", "default")))) {
         assertEquals(first, sealDigest(r, "default"));
+        // distvault mode and GET /api/v1/seal name the seal served, not the replica's own empty one.
+        assertEquals(first, JSON.readTree(r.admin().get("/api/v1/mode").asString()).path("seal").path("digest").asText());
+        assertEquals(first, JSON.readTree(r.admin().get("/api/v1/seal").asString()).path("digest").asText());
         for (String path : List.of("/pkg/devel/da/da-1.0.tar.gz", "/distfiles/da-1.0.tar.gz",
             "/set/default/pkg/devel/da/da-1.0.tar.gz")) {
           Response hit = r.http().get(path);
@@ -248,6 +251,7 @@ class ReplicaIT extends OnS3Server {
         second = mode(p, "offline");
         assertFalse(first.equals(second));
         awaitSeal(r, "default", second);
+        assertEquals(second, JSON.readTree(r.admin().get("/api/v1/seal").asString()).path("digest").asText());
         Response next = r.http().get("/pkg/devel/db/db-2.0.tar.gz");
         assertEquals(200, next.statusCode(), next.asString());
         assertArrayEquals(b, next.asByteArray());

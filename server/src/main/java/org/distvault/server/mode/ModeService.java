@@ -142,14 +142,27 @@ public final class ModeService {
     return state.mode();
   }
 
-  /** The mode in force now and the change that set it. */
+  /**
+   * The mode in force now and the change that set it; on a replica of the set default, with the
+   * seal it serves.
+   */
   public ModeState state() {
-    return state;
+    ModeState s = state;
+    Optional<Seal> served = servedDefault();
+    return served.isPresent() ? new ModeState(s.mode(), s.changedAt(), s.changedBy(), s.reason(), served) : s;
   }
 
-  /** The last seal ever computed (also after going online again), if any. */
+  /**
+   * The last seal ever computed (also after going online again), if any; on a replica of the set
+   * default, the seal it serves.
+   */
   public Optional<Seal> lastSeal() {
-    return lastSeal;
+    return servedDefault().or(() -> lastSeal);
+  }
+
+  /** The seal of the set a replica serves as default ({@link Vault#serve}), if it does. */
+  private Optional<Seal> servedDefault() {
+    return vault.servedAs(SetName.DEFAULT).isPresent() ? vault.defaultSet().sealed() : Optional.empty();
   }
 
   /**
