@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.distvault.server.mode.Mode;
 import org.distvault.storage.blob.BlobLayout;
 import org.distvault.storage.digest.Digest;
@@ -29,9 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class S3ServeIT extends OnS3Server {
   private static final String BUCKET = "distvault-serve";
   private static final String PREFIX = "cache/primary";
-  private static final Pattern BACKEND_ERRORS =
-      Pattern.compile("(?m)^distvault_backend_errors_total\\{[^}]*op=\"get\"[^}]*\\} (\\S+)$");
-
   @TempDir Path data;
   @TempDir Path cacheDir;
 
@@ -50,15 +45,7 @@ class S3ServeIT extends OnS3Server {
   }
 
   private static double backendGetErrors(TestServer s) {
-    Matcher m = BACKEND_ERRORS.matcher(s.http().get("/metrics").asString());
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
-
-  /** The value of the unlabelled series {@code name} in a scrape. */
-  private static double metric(String scrape, String name) {
-    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
-    assertTrue(m.find(), name + " in " + scrape);
-    return Double.parseDouble(m.group(1));
+    return backendErrors(s.http().get("/metrics").asString(), "get");
   }
 
   private static void assertServed(TestServer s, String path, byte[] expected) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -57,10 +58,11 @@ class PromtoolIT {
     List<String> alerts = alerts();
     assertEquals(List.of("DistvaultViolationWhileOffline", "DistvaultViolationWhileOnline", "DistvaultHitRatioLow", "DistvaultDiskNearlyFull",
         "DistvaultDiskFull", "DistvaultScrubFoundCorruption", "DistvaultScrubOverdue", "DistvaultDown", "DistvaultServerErrors",
-        "DistvaultDegraded", "DistvaultUpstreamFetchesFailing", "DistvaultLiveDataOverMaxSize"), alerts);
+        "DistvaultDegraded", "DistvaultUpstreamFetchesFailing", "DistvaultLiveDataOverMaxSize", "DistvaultBackendErrors",
+        "DistvaultCacheTierHitRatioLow", "DistvaultReplicaNotFollowing"), alerts);
     ProcessResult r = ProcessResult.run(prometheus(), promtool(), "check", "rules", "distvault.rules.yml");
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.stdout().contains("SUCCESS: 12 rules found"), r.toString());
+    assertTrue(r.stdout().contains("SUCCESS: 15 rules found"), r.toString());
     String rules = Files.readString(prometheus().resolve("distvault.rules.yml"));
     String[] bodies = rules.split("(?m)^      - alert: ");
     assertEquals(alerts.size() + 1, bodies.length);
@@ -87,13 +89,22 @@ class PromtoolIT {
 
   @Test
   void unitTestsFailWhenAThresholdChanges() throws Exception {
+    assertThresholdIsTested("  ) < 0.8\n", "  ) < 0.4\n", "alertname: DistvaultHitRatioLow, time: 30m");
+    assertThresholdIsTested("  ) < 0.5\n", "  ) < 0.1\n", "alertname: DistvaultCacheTierHitRatioLow, time: 1h");
+    assertThresholdIsTested("{job=\"distvault\"}), 300)", "{job=\"distvault\"}), 900)",
+        "alertname: DistvaultReplicaNotFollowing, time: 22m");
+  }
+
+  /** With {@code from} replaced by {@code to} in the rules, the unit tests fail at {@code failure}. */
+  private void assertThresholdIsTested(String from, String to, String failure) throws Exception {
     String rules = Files.readString(prometheus().resolve("distvault.rules.yml"));
-    String lowered = rules.replace("  ) < 0.8\n", "  ) < 0.4\n");
-    assertNotEquals(rules, lowered, "the hit ratio threshold line moved");
-    Files.writeString(tmp.resolve("distvault.rules.yml"), lowered);
-    Files.copy(prometheus().resolve("distvault.rules.test.yml"), tmp.resolve("distvault.rules.test.yml"));
+    String changed = rules.replace(from, to);
+    assertNotEquals(rules, changed, "the threshold line " + from.strip() + " moved");
+    Files.writeString(tmp.resolve("distvault.rules.yml"), changed);
+    Files.copy(prometheus().resolve("distvault.rules.test.yml"), tmp.resolve("distvault.rules.test.yml"),
+        StandardCopyOption.REPLACE_EXISTING);
     ProcessResult r = ProcessResult.run(tmp, promtool(), "test", "rules", "distvault.rules.test.yml");
     assertEquals(1, r.exit(), r.toString());
-    assertTrue(r.stderr().contains("alertname: DistvaultHitRatioLow, time: 30m"), r.toString());
+    assertTrue(r.stderr().contains(failure), r.toString());
   }
 }
