@@ -155,4 +155,22 @@ class S3ServeIT extends OnS3Server {
       assertTrue(s3.keys(BUCKET, PREFIX + "/blobs/").stream().anyMatch(k -> k.endsWith(hex)));
     }
   }
+
+  /** Filled through the admin API alone, as prefetch fills a set: a manifest, an upload, an outcome. */
+  @Test
+  void aSetIsFilledThroughTheAdminApi() throws IOException {
+    byte[] blob = Catalogue.content(6, 5_000);
+    String hex = Catalogue.sha512Hex(blob);
+    String entry = "{\"name\":\"api-1.0.tar.gz\",\"pkgpaths\":[\"devel/api\"],\"digests\":{\"SHA512\":\"" + hex + "\"}";
+    try (TestServer s = TestServer.of(DistvaultServer.start(config()))) {
+      Response manifest = s.admin().contentType("application/x-ndjson")
+          .body(Catalogue.utf8(entry + ",\"size\":" + blob.length + ",\"urls\":[]}\n")).post("/api/v1/sets/viaapi/manifest");
+      assertEquals(200, manifest.statusCode(), manifest.asString());
+      s.admin().body(blob).put("/api/v1/blobs/sha512/" + hex).then().statusCode(201);
+      Response outcome = s.admin().contentType("application/x-ndjson")
+          .body(Catalogue.utf8(entry + ",\"status\":\"ok\",\"sha512\":\"" + hex + "\"}\n")).post("/api/v1/sets/viaapi/outcomes");
+      assertEquals(200, outcome.statusCode(), outcome.asString());
+      assertServed(s, "/set/viaapi/pkg/devel/api/api-1.0.tar.gz", blob);
+    }
+  }
 }

@@ -87,6 +87,8 @@ public final class ManifestUploadHandler implements HttpHandler {
   private JsonEndpoint.Reply upload(HttpServerExchange ex, InputStream body)
       throws IOException, ApiException {
     Path spool = vault.dataDir().resolve("tmp").resolve("manifest-" + UUID.randomUUID() + ".jsonl");
+    // A data directory whose blobs live in a bucket (serve --blob-store) has no blob store to create DATA/tmp.
+    Files.createDirectories(spool.getParent());
     try {
       copyBody(ex, body, spool);
       validate(spool);
