@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,12 +45,17 @@ public final class JarServer implements AutoCloseable {
 
   /** Starts {@code serve --data DATA --listen 127.0.0.1:0 ARGS...}; scratch holds logs and native libraries. */
   public static JarServer start(Path data, Path scratch, String... args) throws IOException {
+    return start(data, scratch, Map.of(), args);
+  }
+
+  /** As {@link #start(Path, Path, String...)}, with {@code env} added to the environment (e.g. AWS_* credentials). */
+  public static JarServer start(Path data, Path scratch, Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("serve", "--data", data.toString()));
     if (!List.of(args).contains("--listen")) {
       command.addAll(List.of("--listen", "127.0.0.1:0"));
     }
     command.addAll(List.of(args));
-    return start(List.of(), scratch, command);
+    return start(List.of(), scratch, env, command);
   }
 
   /**
@@ -57,12 +63,19 @@ public final class JarServer implements AutoCloseable {
    * e.g. {@code ip netns exec NAME}.
    */
   public static JarServer start(List<String> prefix, Path scratch, List<String> command) throws IOException {
+    return start(prefix, scratch, Map.of(), command);
+  }
+
+  private static JarServer start(List<String> prefix, Path scratch, Map<String, String> env, List<String> command)
+      throws IOException {
     Path nativeDir = Files.createDirectories(scratch.resolve("native"));
     List<String> full = new ArrayList<>(prefix);
     full.addAll(List.of(OpsPaths.java().toString(), "-Djava.io.tmpdir=" + nativeDir, "-jar", OpsPaths.jar().toString()));
     full.addAll(command);
     // A killed JVM leaves its extracted librocksdbjni*.so behind: keep it inside the scratch dir.
-    return launch(full, Map.of("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString()),
+    Map<String, String> all = new HashMap<>(env);
+    all.put("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString());
+    return launch(full, all,
         scratch.resolve("serve-" + System.nanoTime() + ".stderr"));
   }
 
