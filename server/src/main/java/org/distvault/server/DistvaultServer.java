@@ -169,7 +169,7 @@ public final class DistvaultServer implements AutoCloseable {
       Optional<SealFollower> following = Optional.empty();
       if (replica.isPresent()) {
         following = Optional.of(SealFollower.start(vault, bucket.get().seals(), replica.get().set(),
-            replica.get().poll(), () -> metrics.backendError("seal-poll")));
+            replica.get().poll(), metrics.replica(replica.get().poll(), config.clock())));
         opened.add(0, following.get());
       } else if (bucket.isPresent()) {
         S3BlobBackend b = bucket.get();

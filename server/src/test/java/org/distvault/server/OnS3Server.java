@@ -1,8 +1,12 @@
 package org.distvault.server;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.distvault.storage.s3.S3Options;
 import org.distvault.storage.s3.S3Server;
 import org.junit.jupiter.api.AfterAll;
@@ -42,5 +46,19 @@ abstract class OnS3Server {
         .withCredentials(s3.credentials())
         .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(2))
         .withMaxAttempts(2);
+  }
+
+  /** The value of the unlabelled series {@code name} in a scrape of {@code /metrics}. */
+  static double metric(String scrape, String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
+    assertTrue(m.find(), name + " in " + scrape);
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** {@code distvault_backend_errors_total{op}} in a scrape, 0 when the series is not there. */
+  static double backendErrors(String scrape, String op) {
+    Matcher m = Pattern.compile("(?m)^distvault_backend_errors_total\\{[^}]*op=\"" + Pattern.quote(op) + "\"[^}]*\\} (\\S+)$")
+        .matcher(scrape);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 }

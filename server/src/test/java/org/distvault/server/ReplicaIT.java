@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.response.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.distvault.server.mode.Mode;
 import org.distvault.server.violation.ViolationLog;
 import org.distvault.storage.name.SetName;
@@ -290,5 +292,55 @@ class ReplicaIT extends OnS3Server {
     IllegalStateException none = assertThrows(IllegalStateException.class,
         () -> DistvaultServer.start(replica("replica-d", "never-sealed")).close());
     assertTrue(none.getMessage().contains("no seal of set never-sealed"), none.getMessage());
+  }
+
+  /**
+   * A replica exports when it was last in step with the published pointer and how often it polls; a
+   * poll that fails counts {@code op="seal-poll"} and leaves that time behind, until a poll succeeds.
+   */
+  @Test
+  void aReplicaThatCannotFollowItsPrimaryShowsItInItsMetrics() throws Exception {
+    String current = PREFIX + "/sets/watched/current";
+    try (TestServer p = TestServer.of(DistvaultServer.start(primary()))) {
+      p.catalogue().in("watched").present("w-1.0.tar.gz", "devel/w", Catalogue.content(31, 100));
+      changeState(p, "sealed", "watched");
+    }
+    byte[] pointer = s3.client().getObjectAsBytes(r -> r.bucket(BUCKET).key(current)).asByteArray();
+    long started = Instant.now().getEpochSecond();
+    try (TestServer r = TestServer.of(DistvaultServer.start(replica("replica-w", "watched")))) {
+      String scrape = r.http().get("/metrics").asString();
+      assertEquals(1.0, metric(scrape, "distvault_replica_poll_interval_seconds"), scrape);
+      assertTrue(metric(scrape, "distvault_replica_last_poll_success_timestamp_seconds") >= started, scrape);
+      assertEquals(0.0, sealPollErrors(scrape), scrape);
+
+      // A pointer whose listing gives another digest: every poll fails and the time stays.
+      String forged = ((ObjectNode) JSON.readTree(pointer)).put("digest", "sha256:" + "0".repeat(64)).toString();
+      s3.client().putObject(b -> b.bucket(BUCKET).key(current), RequestBody.fromString(forged));
+      scrape = awaitScrape(r, x -> sealPollErrors(x) >= 1);
+      double stuck = metric(scrape, "distvault_replica_last_poll_success_timestamp_seconds");
+      scrape = awaitScrape(r, x -> sealPollErrors(x) >= 3);
+      assertEquals(stuck, metric(scrape, "distvault_replica_last_poll_success_timestamp_seconds"), scrape);
+
+      // The real pointer back: the next poll is in step again.
+      s3.client().putObject(b -> b.bucket(BUCKET).key(current), RequestBody.fromBytes(pointer));
+      awaitScrape(r, x -> metric(x, "distvault_replica_last_poll_success_timestamp_seconds") > stuck);
+    }
+  }
+
+  private static double sealPollErrors(String scrape) {
+    return backendErrors(scrape, "seal-poll");
+  }
+
+  /** Scrapes {@code s} every 200 ms until {@code done} holds; fails after WAIT. */
+  private static String awaitScrape(TestServer s, Predicate<String> done) throws InterruptedException {
+    Instant until = Instant.now().plus(WAIT);
+    while (true) {
+      String scrape = s.http().get("/metrics").asString();
+      if (done.test(scrape)) {
+        return scrape;
+      }
+      assertTrue(Instant.now().isBefore(until), "waited " + WAIT + "; last scrape: " + scrape);
+      Thread.sleep(200);
+    }
   }
 }

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.distvault.server.mode.Mode;
 import org.distvault.storage.blob.BlobLayout;
 import org.distvault.storage.digest.Digest;
@@ -29,9 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class S3ServeIT extends OnS3Server {
   private static final String BUCKET = "distvault-serve";
   private static final String PREFIX = "cache/primary";
-  private static final Pattern BACKEND_ERRORS =
-      Pattern.compile("(?m)^distvault_backend_errors_total\\{[^}]*op=\"get\"[^}]*\\} (\\S+)$");
-
   @TempDir Path data;
   @TempDir Path cacheDir;
 
@@ -50,15 +45,7 @@ class S3ServeIT extends OnS3Server {
   }
 
   private static double backendGetErrors(TestServer s) {
-    Matcher m = BACKEND_ERRORS.matcher(s.http().get("/metrics").asString());
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
-
-  /** The value of the unlabelled series {@code name} in a scrape. */
-  private static double metric(String scrape, String name) {
-    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
-    assertTrue(m.find(), name + " in " + scrape);
-    return Double.parseDouble(m.group(1));
+    return backendErrors(s.http().get("/metrics").asString(), "get");
   }
 
   private static void assertServed(TestServer s, String path, byte[] expected) {
@@ -166,6 +153,24 @@ class S3ServeIT extends OnS3Server {
       }
       s.admin().body(blob).put("/api/v1/blobs/sha512/" + hex).then().statusCode(201);
       assertTrue(s3.keys(BUCKET, PREFIX + "/blobs/").stream().anyMatch(k -> k.endsWith(hex)));
+    }
+  }
+
+  /** Filled through the admin API alone, as prefetch fills a set: a manifest, an upload, an outcome. */
+  @Test
+  void aSetIsFilledThroughTheAdminApi() throws IOException {
+    byte[] blob = Catalogue.content(6, 5_000);
+    String hex = Catalogue.sha512Hex(blob);
+    String entry = "{\"name\":\"api-1.0.tar.gz\",\"pkgpaths\":[\"devel/api\"],\"digests\":{\"SHA512\":\"" + hex + "\"}";
+    try (TestServer s = TestServer.of(DistvaultServer.start(config()))) {
+      Response manifest = s.admin().contentType("application/x-ndjson")
+          .body(Catalogue.utf8(entry + ",\"size\":" + blob.length + ",\"urls\":[]}\n")).post("/api/v1/sets/viaapi/manifest");
+      assertEquals(200, manifest.statusCode(), manifest.asString());
+      s.admin().body(blob).put("/api/v1/blobs/sha512/" + hex).then().statusCode(201);
+      Response outcome = s.admin().contentType("application/x-ndjson")
+          .body(Catalogue.utf8(entry + ",\"status\":\"ok\",\"sha512\":\"" + hex + "\"}\n")).post("/api/v1/sets/viaapi/outcomes");
+      assertEquals(200, outcome.statusCode(), outcome.asString());
+      assertServed(s, "/set/viaapi/pkg/devel/api/api-1.0.tar.gz", blob);
     }
   }
 }

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -33,6 +34,7 @@ import org.distvault.server.http.ConnectionGate;
 import org.distvault.server.http.RequestObserver;
 import org.distvault.server.http.RouteKind;
 import org.distvault.server.mode.Mode;
+import org.distvault.server.replica.SealFollower;
 import org.distvault.server.trap.TrapObserver;
 import org.distvault.server.trap.TrapOutcome;
 import org.distvault.server.trap.TunnelResult;
@@ -224,11 +226,14 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
    * ({@code get}, {@code head}, ...).
    */
   public void backendError(String op) {
-    Counter.builder("distvault.backend.errors")
+    backendErrors(op).increment();
+  }
+
+  private Counter backendErrors(String op) {
+    return Counter.builder("distvault.backend.errors")
         .description("Blob backend operations that failed (unreachable, too slow, an error answer, corrupt bytes)")
         .tag("op", op)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /**
@@ -236,9 +241,11 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
    * {@code distvault_cache_tier_hits_total} (lookups answered from a local file, no request to the
    * bucket), {@code distvault_cache_tier_misses_total} (lookups that had to ask the bucket),
    * {@code distvault_cache_tier_evictions_total}, {@code distvault_cache_tier_bytes} and {@code
-   * distvault_cache_tier_max_bytes}. Read from the tier at each scrape.
+   * distvault_cache_tier_max_bytes}. Read from the tier at each scrape. Also exports {@code
+   * distvault_backend_errors_total{op="get"}} from 0.
    */
   public void cacheTier(CacheTier tier) {
+    backendErrors("get"); // From 0, so that a rate sees the first failed read.
     FunctionCounter.builder("distvault.cache.tier.hits", tier, CacheTier::hits)
         .description("Blob lookups the local cache tier answered with a file, without asking the bucket")
         .register(registry);
@@ -256,6 +263,39 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
         .description("The local cache tier's bound, --cache-size")
         .baseUnit("bytes")
         .register(registry);
+  }
+
+  /**
+   * Exports how a replica ({@code serve --replica-of}) follows its primary's published seal: {@code
+   * distvault_replica_poll_interval_seconds} ({@code --poll}), {@code
+   * distvault.replica.last.poll.success.timestamp_seconds} (the last time a poll read the pointer and
+   * the seal served was the one it names: at start, then at each good poll), and each failed poll
+   * as {@code distvault_backend_errors_total{op="seal-poll"}} (exported from 0).
+   *
+   * @return the listener to give the {@link SealFollower}
+   */
+  public SealFollower.Listener replica(Duration poll, Clock clock) {
+    Gauge.builder("distvault.replica.poll.interval", poll, p -> p.toMillis() / 1000.0)
+        .description("How often this replica reads its primary's seal pointer, serve --poll")
+        .baseUnit("seconds")
+        .register(registry);
+    backendErrors("seal-poll");
+    AtomicLong inStepSeconds = new AtomicLong();
+    Gauge.builder("distvault.replica.last.poll.success.timestamp", inStepSeconds, AtomicLong::doubleValue)
+        .description("When this replica last read the seal pointer and served the seal it names (Unix seconds)")
+        .baseUnit("seconds")
+        .register(registry);
+    return new SealFollower.Listener() {
+      @Override
+      public void inStep() {
+        inStepSeconds.set(clock.instant().getEpochSecond());
+      }
+
+      @Override
+      public void failed() {
+        backendError("seal-poll");
+      }
+    };
   }
 
   /** Counts a recorded violation: {@code distvault_violations_total{kind}}. */

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * the next switch, for requests that looked it up just before; older ones are deleted.
  *
  * <p>Polls the pointer on one thread of its own; a poll that fails (the bucket unreachable, a
- * listing whose digest does not match) is logged and counted, and the seal in force stays.
- * Thread-safe; closing it stops the polling.
+ * listing whose digest does not match) is logged and told to the {@link Listener}, and the seal in
+ * force stays. Thread-safe; closing it stops the polling.
  */
 public final class SealFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SealFollower.class);
@@ -35,14 +35,23 @@ public final class SealFollower implements AutoCloseable {
   private final Vault vault;
   private final SealObjects seals;
   private final SetName set;
-  private final Runnable onFailure;
+  private final Listener listener;
   private final ScheduledExecutorService poller;
 
-  private SealFollower(Vault vault, SealObjects seals, SetName set, Runnable onFailure) {
+  /** Told of each poll's result, for metrics; called on the polling thread, must not block. */
+  public interface Listener {
+    /** The pointer was read and the seal served is the one it names (at start, and after a switch). */
+    void inStep();
+
+    /** A poll failed; the seal in force stays. */
+    void failed();
+  }
+
+  private SealFollower(Vault vault, SealObjects seals, SetName set, Listener listener) {
     this.vault = vault;
     this.seals = seals;
     this.set = set;
-    this.onFailure = onFailure;
+    this.listener = listener;
     this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "seal-follower-" + set);
       t.setDaemon(true);
@@ -53,19 +62,20 @@ public final class SealFollower implements AutoCloseable {
   /**
    * Loads the seal of {@code set} published now and serves it, then polls every {@code poll}.
    *
-   * @param onFailure told of each poll that failed (for a metric)
+   * @param listener told of each poll's result (for metrics)
    * @throws IllegalStateException when no seal is published, or the published listing does not
    *     give the published digest: a replica does not serve what it cannot vouch for
    * @throws BackendUnavailableException when the bucket cannot be read
    */
-  public static SealFollower start(Vault vault, SealObjects seals, SetName set, Duration poll, Runnable onFailure)
+  public static SealFollower start(Vault vault, SealObjects seals, SetName set, Duration poll, Listener listener)
       throws IOException {
     Objects.requireNonNull(poll, "poll");
     SealFollower f = new SealFollower(Objects.requireNonNull(vault, "vault"), Objects.requireNonNull(seals, "seals"),
-        Objects.requireNonNull(set, "set"), Objects.requireNonNull(onFailure, "onFailure"));
+        Objects.requireNonNull(set, "set"), Objects.requireNonNull(listener, "listener"));
     SealObjects.Pointer current = seals.current(set).orElseThrow(() -> new IllegalStateException(
         "no seal of set " + set + " is published in " + vault.blobLocation() + ": seal it on the primary first"));
     f.follow(current);
+    listener.inStep();
     f.poller.scheduleWithFixedDelay(f::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
     return f;
   }
@@ -79,11 +89,14 @@ public final class SealFollower implements AutoCloseable {
   synchronized void poll() {
     try {
       Optional<SealObjects.Pointer> p = seals.current(set);
-      if (p.isPresent() && !served().map(Seal::digest).equals(Optional.of(p.get().digest()))) {
-        follow(p.get());
+      if (p.isPresent()) {
+        if (!served().map(Seal::digest).equals(Optional.of(p.get().digest()))) {
+          follow(p.get());
+        }
+        listener.inStep(); // A pointer gone from the bucket is not a seal to be in step with.
       }
     } catch (IOException | RuntimeException e) {
-      onFailure.run();
+      listener.failed();
       log.error("set {}: cannot follow the published seal, still serving {}: {}", set,
           served().map(Seal::digest).orElse("nothing"), e.toString());
     }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -25,7 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SystemdUnitIT {
   private static final String STATE = "/var/lib/distvault";
-  private static final Pattern EXPOSURE = Pattern.compile("Overall exposure level for distvault\\.service: (\\d+\\.\\d+) ");
+  private static final String REPLICA_STATE = "/var/lib/distvault-replica";
+  private static final String REPLICA_CACHE = "/var/cache/distvault-replica";
+  private static final Pattern EXPOSURE =
+      Pattern.compile("Overall exposure level for distvault(?:-replica)?\\.service: (\\d+\\.\\d+) ");
+  /** The replica's unit settings that name its own paths, files and command; all others are the primary's. */
+  private static final Set<String> REPLICA_OWN = Set.of("Description", "ExecStart", "ExecStartPre", "EnvironmentFile",
+      "Environment", "StateDirectory", "ReadWritePaths", "CacheDirectory", "CacheDirectoryMode");
 
   @TempDir Path tmp;
 
@@ -39,6 +47,14 @@ class SystemdUnitIT {
 
   private static UnitFile sourceEnv() throws Exception {
     return UnitFile.read(OpsPaths.ops().resolve("systemd/distvault.env"));
+  }
+
+  private static UnitFile replicaUnit() throws Exception {
+    return UnitFile.read(OpsPaths.ops().resolve("systemd/distvault-replica.service"));
+  }
+
+  private static UnitFile replicaEnv() throws Exception {
+    return UnitFile.read(OpsPaths.ops().resolve("systemd/distvault-replica.env"));
   }
 
   /** install.sh into tmp/usr; returns the installed unit. */
@@ -65,7 +81,11 @@ class SystemdUnitIT {
 
   @Test
   void sandboxExposureIsLow() throws Exception {
-    ProcessResult r = ProcessResult.run(tmp, systemdAnalyze(), "security", "--offline=true", installedUnit().toString());
+    assertExposureIsLow(installedUnit());
+  }
+
+  private void assertExposureIsLow(Path unit) throws Exception {
+    ProcessResult r = ProcessResult.run(tmp, systemdAnalyze(), "security", "--offline=true", unit.toString());
     assertEquals(0, r.exit(), r.toString());
     Matcher m = EXPOSURE.matcher(r.stdout() + r.stderr());
     assertTrue(m.find(), r.toString());
@@ -106,15 +126,78 @@ class SystemdUnitIT {
 
   @Test
   void everyFlagOfTheCommandLineIsAServeFlag() throws Exception {
+    assertEquals(3, serveFlags(sourceUnit().one("Service", "ExecStart")));
+  }
+
+  /** How many flags {@code line} has; fails naming one that {@code serve --help} does not list. */
+  private int serveFlags(String line) throws Exception {
     ProcessResult help = ProcessResult.run(tmp, OpsPaths.java().toString(), "-jar", OpsPaths.jar().toString(), "serve", "--help");
     assertEquals(0, help.exit(), help.toString());
-    Matcher flag = Pattern.compile(" (--[a-z-]+)").matcher(sourceUnit().one("Service", "ExecStart"));
+    Matcher flag = Pattern.compile("(?:^| )(--[a-z0-9-]+)").matcher(line);
     int flags = 0;
     while (flag.find()) {
       assertTrue(help.stdout().contains(flag.group(1)), flag.group(1) + " is not in serve --help:\n" + help.stdout());
       flags++;
     }
-    assertEquals(3, flags);
+    return flags;
+  }
+
+  /**
+   * The replica's unit (ops/systemd/distvault-replica.service, which install.sh does not install),
+   * with the launcher where install.sh puts it: systemd-analyze verifies it without a word and rates
+   * its sandbox as low as the primary's; every setting but its own paths, files and command is the
+   * primary unit's; its paths are its own; the bucket credentials come from a file of their own.
+   */
+  @Test
+  void replicaUnitVerifiesAndIsSandboxedAsThePrimary() throws Exception {
+    String launcher = UnitFile.read(installedUnit()).one("Service", "ExecStart").split(" ")[0];
+    String source = Files.readString(OpsPaths.ops().resolve("systemd/distvault-replica.service"));
+    String text = source.replace("\nExecStart=/usr/local/bin/distvault ", "\nExecStart=" + launcher + " ");
+    assertTrue(!text.equals(source), "ExecStart moved");
+    Path unit = Files.createDirectories(tmp.resolve("replica")).resolve("distvault-replica.service");
+    Files.writeString(unit, text);
+    ProcessResult r = ProcessResult.run(tmp, systemdAnalyze(), "verify", unit.toString());
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals("", r.stdout() + r.stderr(), r.toString());
+    assertExposureIsLow(unit);
+
+    UnitFile primary = sourceUnit();
+    UnitFile replica = replicaUnit();
+    for (String section : List.of("Unit", "Service", "Install")) {
+      Set<String> keys = new TreeSet<>(primary.sections().get(section).keySet());
+      keys.addAll(replica.sections().get(section).keySet());
+      keys.removeAll(REPLICA_OWN);
+      for (String key : keys) {
+        assertEquals(primary.all(section, key), replica.all(section, key), "[" + section + "] " + key);
+      }
+    }
+    String s = "Service";
+    assertEquals(List.of("/etc/distvault/distvault-replica.env", "/etc/distvault/distvault-replica.credentials"),
+        replica.all(s, "EnvironmentFile"));
+    assertEquals(REPLICA_STATE + " " + REPLICA_CACHE, replica.one(s, "ReadWritePaths"));
+    assertEquals("distvault-replica distvault-replica/native", replica.one(s, "StateDirectory"));
+    assertEquals("distvault-replica", replica.one(s, "CacheDirectory"));
+    assertEquals("ROCKSDB_SHAREDLIB_DIR=" + REPLICA_STATE + "/native", replica.one(s, "Environment"));
+    assertEquals("/bin/sh -c 'rm -f " + REPLICA_STATE + "/native/librocksdbjni*'", replica.one(s, "ExecStartPre"));
+    UnitFile env = replicaEnv();
+    String n = UnitFile.NO_SECTION;
+    assertTrue(env.one(n, "DISTVAULT_DATA").startsWith(REPLICA_STATE + "/"), env.one(n, "DISTVAULT_DATA"));
+    assertTrue(env.one(n, "DISTVAULT_CACHE_DIR").startsWith(REPLICA_CACHE + "/"), env.one(n, "DISTVAULT_CACHE_DIR"));
+    assertTrue((" " + env.one(n, "JAVA_OPTS") + " ").contains(" -Djava.io.tmpdir=" + REPLICA_STATE + "/native "));
+    assertTrue(env.all(n, "AWS_ACCESS_KEY_ID").isEmpty() && env.all(n, "AWS_SECRET_ACCESS_KEY").isEmpty(),
+        "no credentials in the settings file");
+  }
+
+  /** The replica's command line, expanded with its shipped settings, has only serve flags. */
+  @Test
+  void everyFlagOfTheReplicaCommandLineIsAServeFlag() throws Exception {
+    UnitFile u = replicaUnit();
+    List<String> command = UnitFile.expand(u.one("Service", "ExecStart"), u.environment(replicaEnv()));
+    assertEquals(List.of("/usr/local/bin/distvault", "serve", "--data", REPLICA_STATE + "/data", "--listen", "0.0.0.0:8080",
+        "--replica-of", "s3://distfiles/primary", "--set", "2026Q4", "--cache-dir", REPLICA_CACHE + "/tier",
+        "--cache-size", "200G", "--drain-timeout", "30", "--s3-endpoint", "http://minio.example.org:9000",
+        "--s3-path-style", "--poll", "30"), command);
+    assertEquals(10, serveFlags(String.join(" ", command)));
   }
 
   /**

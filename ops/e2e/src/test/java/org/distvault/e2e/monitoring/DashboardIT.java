@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Grafana dashboard is importable and sane, its queries are valid PromQL, and every metric
  * (and every label a matcher names) that the dashboard and the alert rules query is one the real
- * jar exports after some traffic: a hit, a miss, admin calls, a scrub, and a violation offline.
+ * jar exports after some traffic: a hit, a miss, admin calls, a scrub, and a violation offline; and,
+ * for the object-store panels and alerts, a replica on a real S3 server after tier hits, misses,
+ * an eviction and a backend error.
  */
 class DashboardIT {
   private static final String DATASOURCE = "${datasource}";
@@ -86,7 +88,7 @@ class DashboardIT {
         assertFalse(t.path("expr").asText().isBlank(), name + ": empty expr");
       }
     }
-    assertEquals(26, queryPanels);
+    assertEquals(30, queryPanels);
   }
 
   /** promtool parses every dashboard query, with Grafana's variables replaced by values. */
@@ -109,14 +111,21 @@ class DashboardIT {
   @Test
   void everyQueriedMetricAndLabelIsExportedByTheServer() throws Exception {
     Path data = tmp.resolve("data");
-    Scrape scrape;
+    String local;
     try (JarServer server = JarServer.start(data, tmp, "--trap-proxy", "127.0.0.1:0")) {
       ServerTraffic.oneOfEach(server.url(), data);
-      scrape = Scrape.parse(ServerTraffic.get(server.url(), "metrics", null).body());
+      local = ServerTraffic.get(server.url(), "metrics", null).body();
     }
+    // The object-store series (cache tier, backend errors, replica polls) come from a replica.
+    String replica;
+    try (ReplicaOnS3 s3 = ReplicaOnS3.start(tmp.resolve("s3"))) {
+      s3.traffic();
+      replica = ServerTraffic.get(s3.url(), "metrics", null).body();
+    }
+    Scrape scrape = Scrape.parse(local + "\n" + replica);
     List<Query> queries = new ArrayList<>(Query.ofDashboard(dashboardFile()));
     List<Query> rules = Query.ofRules(rulesFile());
-    assertEquals(12, rules.size());
+    assertEquals(15, rules.size());
     queries.addAll(rules);
     List<String> problems = new ArrayList<>();
     Set<String> used = new TreeSet<>();

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real Prometheus (Debian's) with the shipped scrape config and rules, scraping the real jar
- * every second: after an offline miss the violation alert fires, and every dashboard query
- * evaluates to data.
+ * A real Prometheus (Debian's) with the shipped scrape config and rules, scraping every second the
+ * real jar and a replica on a real S3 server: after an offline miss the violation alert fires,
+ * after the S3 server stopped and the replica answered 503 the backend alert fires (naming the op),
+ * and every dashboard query evaluates to data.
  */
 class PrometheusIT {
   /** Every wait below is bounded by this many seconds. */
@@ -41,11 +42,13 @@ class PrometheusIT {
   private final ObjectMapper json = new ObjectMapper();
 
   @Test
-  void violationAlertFiresAndEveryDashboardQueryHasData() throws Exception {
+  void violationAndBackendAlertsFireAndEveryDashboardQueryHasData() throws Exception {
     Path data = tmp.resolve("data");
-    try (JarServer server = JarServer.start(data, tmp, "--trap-proxy", "127.0.0.1:0")) {
+    try (JarServer server = JarServer.start(data, tmp, "--trap-proxy", "127.0.0.1:0");
+        ReplicaOnS3 s3 = ReplicaOnS3.start(tmp.resolve("s3"))) {
       String target = URI.create(server.url()).getAuthority();
-      Path config = writeConfig(target);
+      String replica = URI.create(s3.url()).getAuthority();
+      Path config = writeConfig(target, replica);
       int port = freePort();
       Process prometheus = new ProcessBuilder(Executables.require("prometheus", "prometheus").toString(),
           "--config.file=" + config, "--storage.tsdb.path=" + tmp.resolve("tsdb"),
@@ -54,24 +57,35 @@ class PrometheusIT {
       try {
         String api = "http://127.0.0.1:" + port + "/api/v1/";
         JsonNode up = await(api, "query?query=" + encode("up{job=\"distvault\"} == 1"),
-            r -> r.path("data").path("result").size() == 1, "the distvault target to be up");
-        assertEquals(target, up.path("data").path("result").path(0).path("metric").path("instance").asText());
+            r -> r.path("data").path("result").size() == 2, "both distvault targets to be up");
+        List<String> instances = new ArrayList<>();
+        up.path("data").path("result").forEach(r -> instances.add(r.path("metric").path("instance").asText()));
+        assertEquals(List.of(replica, target).stream().sorted().toList(), instances.stream().sorted().toList());
 
         ServerTraffic.oneOfEach(server.url(), data);
+        s3.traffic();
 
-        JsonNode alerts = await(api, "alerts", r -> firing(r, "DistvaultViolationWhileOffline") != null,
-            "DistvaultViolationWhileOffline to fire");
+        JsonNode alerts = await(api, "alerts", r -> firing(r, "DistvaultViolationWhileOffline") != null
+            && firing(r, "DistvaultBackendErrors") != null, "DistvaultViolationWhileOffline and DistvaultBackendErrors to fire");
         JsonNode alert = firing(alerts, "DistvaultViolationWhileOffline");
+        assertEquals(target, alert.path("labels").path("instance").asText(), alert.toString());
         assertEquals("unknown", alert.path("labels").path("kind").asText(), alert.toString());
         assertEquals("critical", alert.path("labels").path("severity").asText(), alert.toString());
         assertEquals("distvault " + target + ": unknown violations while offline",
             alert.path("annotations").path("summary").asText());
+        // The replica's 503 for a blob the stopped S3 server could not give; its failed seal polls
+        // are DistvaultReplicaNotFollowing's, later.
+        JsonNode backend = firing(alerts, "DistvaultBackendErrors");
+        assertEquals(replica, backend.path("labels").path("instance").asText(), backend.toString());
+        assertEquals("get", backend.path("labels").path("op").asText(), backend.toString());
+        assertEquals("distvault " + replica + ": blob store get failing", backend.path("annotations").path("summary").asText());
+        assertEquals(1, allFiring(alerts, "DistvaultBackendErrors").size(), alerts.toString());
         assertEquals(null, firing(alerts, "DistvaultDown"), alerts.toString());
 
-        // Rates need two samples after the traffic: wait for a few more scrapes.
+        // Rates need two samples after the traffic: wait for a few more scrapes of both.
         await(api, "query?query=" + encode("count_over_time(distvault_mode{mode=\"offline\"}[10s] @ end()) >= 4"
-            + " and distvault_mode{mode=\"offline\"} == 1"), r -> r.path("data").path("result").size() == 1,
-            "four scrapes in offline mode");
+            + " and distvault_mode{mode=\"offline\"} == 1"), r -> r.path("data").path("result").size() == 2,
+            "four scrapes of both in offline mode");
         List<String> empty = new ArrayList<>();
         for (Query q : Query.ofDashboard(OpsPaths.ops().resolve("grafana/distvault-dashboard.json"))) {
           JsonNode r = get(api + "query?query=" + encode(q.resolved("10s", "1m")));
@@ -90,11 +104,11 @@ class PrometheusIT {
     }
   }
 
-  /** The shipped prometheus.yml with its rule file, scraping {@code target} every second. */
-  private Path writeConfig(String target) throws IOException {
+  /** The shipped prometheus.yml with its rule file, scraping the {@code targets} every second. */
+  private Path writeConfig(String... targets) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("etc"));
     String shipped = Files.readString(OpsPaths.ops().resolve("prometheus/prometheus.yml"));
-    String config = shipped.replace("'cache.example.org:8080'", "'" + target + "'")
+    String config = shipped.replace("'cache.example.org:8080'", "'" + String.join("', '", targets) + "'")
         .replace("scrape_interval: 15s", "scrape_interval: 1s")
         .replace("evaluation_interval: 15s", "evaluation_interval: 1s")
         .replace("scrape_timeout: 10s", "scrape_timeout: 1s");
@@ -106,12 +120,19 @@ class PrometheusIT {
 
   /** The firing alert named {@code name} in an /api/v1/alerts answer, or null. */
   private static JsonNode firing(JsonNode alerts, String name) {
+    List<JsonNode> all = allFiring(alerts, name);
+    return all.isEmpty() ? null : all.get(0);
+  }
+
+  /** Every firing alert named {@code name} in an /api/v1/alerts answer. */
+  private static List<JsonNode> allFiring(JsonNode alerts, String name) {
+    List<JsonNode> found = new ArrayList<>();
     for (JsonNode a : alerts.path("data").path("alerts")) {
       if (a.path("labels").path("alertname").asText().equals(name) && a.path("state").asText().equals("firing")) {
-        return a;
+        found.add(a);
       }
     }
-    return null;
+    return found;
   }
 
   /** Polls {@code api + path} every 500 ms until {@code done} holds; fails after WAIT_SECONDS. */

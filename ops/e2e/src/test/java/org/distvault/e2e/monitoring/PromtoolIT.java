@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.distvault.e2e.OpsPaths;
@@ -57,10 +59,11 @@ class PromtoolIT {
     List<String> alerts = alerts();
     assertEquals(List.of("DistvaultViolationWhileOffline", "DistvaultViolationWhileOnline", "DistvaultHitRatioLow", "DistvaultDiskNearlyFull",
         "DistvaultDiskFull", "DistvaultScrubFoundCorruption", "DistvaultScrubOverdue", "DistvaultDown", "DistvaultServerErrors",
-        "DistvaultDegraded", "DistvaultUpstreamFetchesFailing", "DistvaultLiveDataOverMaxSize"), alerts);
+        "DistvaultDegraded", "DistvaultUpstreamFetchesFailing", "DistvaultLiveDataOverMaxSize", "DistvaultBackendErrors",
+        "DistvaultCacheTierHitRatioLow", "DistvaultReplicaNotFollowing"), alerts);
     ProcessResult r = ProcessResult.run(prometheus(), promtool(), "check", "rules", "distvault.rules.yml");
     assertEquals(0, r.exit(), r.toString());
-    assertTrue(r.stdout().contains("SUCCESS: 12 rules found"), r.toString());
+    assertTrue(r.stdout().contains("SUCCESS: 15 rules found"), r.toString());
     String rules = Files.readString(prometheus().resolve("distvault.rules.yml"));
     String[] bodies = rules.split("(?m)^      - alert: ");
     assertEquals(alerts.size() + 1, bodies.length);
@@ -85,15 +88,28 @@ class PromtoolIT {
     }
   }
 
+  /** Each threshold changed (all at once: one promtool run) makes its own alert's unit test fail. */
   @Test
   void unitTestsFailWhenAThresholdChanges() throws Exception {
     String rules = Files.readString(prometheus().resolve("distvault.rules.yml"));
-    String lowered = rules.replace("  ) < 0.8\n", "  ) < 0.4\n");
-    assertNotEquals(rules, lowered, "the hit ratio threshold line moved");
-    Files.writeString(tmp.resolve("distvault.rules.yml"), lowered);
+    Map<String, String> failures = new LinkedHashMap<>();
+    rules = changed(rules, "  ) < 0.8\n", "  ) < 0.4\n");
+    failures.put("DistvaultHitRatioLow", "alertname: DistvaultHitRatioLow, time: 30m");
+    rules = changed(rules, "  ) < 0.5\n", "  ) < 0.1\n");
+    failures.put("DistvaultCacheTierHitRatioLow", "alertname: DistvaultCacheTierHitRatioLow, time: 1h");
+    rules = changed(rules, "{job=\"distvault\"}), 300)", "{job=\"distvault\"}), 900)");
+    failures.put("DistvaultReplicaNotFollowing", "alertname: DistvaultReplicaNotFollowing, time: 22m");
+    Files.writeString(tmp.resolve("distvault.rules.yml"), rules);
     Files.copy(prometheus().resolve("distvault.rules.test.yml"), tmp.resolve("distvault.rules.test.yml"));
     ProcessResult r = ProcessResult.run(tmp, promtool(), "test", "rules", "distvault.rules.test.yml");
     assertEquals(1, r.exit(), r.toString());
-    assertTrue(r.stderr().contains("alertname: DistvaultHitRatioLow, time: 30m"), r.toString());
+    failures.forEach((alert, failure) -> assertTrue(r.stderr().contains(failure), alert + ": " + r));
+  }
+
+  /** {@code rules} with {@code from} replaced by {@code to}; fails when {@code from} is not there. */
+  private static String changed(String rules, String from, String to) {
+    String changed = rules.replace(from, to);
+    assertNotEquals(rules, changed, "the threshold line " + from.strip() + " moved");
+    return changed;
   }
 }
