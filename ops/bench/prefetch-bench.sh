@@ -19,6 +19,11 @@
 # and, as its own phase, the wall time of `prefetch --plan-only` over a generated manifest of
 # PLAN_ENTRIES (160,000) entries whose URLs point to a loopback port nobody listens on: parse,
 # upload the manifest (the server validates and catalogs it), one batched have query, plan.
+# With PLAN_ONLY=1 only this phase runs (no corpus, no nginx), over each jar of PLAN_JARS in turn
+# (default: the jar just built; give two to compare, their order rotating from round to round),
+# followed by the same for a pkgsrc-style input: `--plan-only --distinfo` over every distinfo file
+# of testdata/pkgsrc-distinfo-all.tar.gz (20,381 files of three real trees) with one --site
+# (PLAN_DISTINFO=0 leaves it out).
 # Figures are medians over ROUNDS; prefetch and naive runs alternate in order from round to round.
 # The script prints the ratios and the machine's conditions (the 1-minute load average at the
 # start of every run) and writes them to ops/bench/out/prefetch/results.txt. Every loop is bounded; loopback only.
@@ -27,7 +32,8 @@
 # PLAN_ENTRIES (160000), ROUNDS (3), JOBS (8), PER_HOST (8; one nginx host serves everything, so
 # the default --per-host 2 would measure politeness, not speed; the per-host limit still starts at
 # one connection and grows while throughput rises), JAVA_OPTS (none),
-# OPENSSL_SECS (3), SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP_CORPUS=1.
+# OPENSSL_SECS (3), SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP_CORPUS=1, PLAN_ONLY=1,
+# PLAN_JARS (with PLAN_ONLY=1; space-separated jar paths), PLAN_DISTINFO (1; with PLAN_ONLY=1).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -46,9 +52,13 @@ jobs=${JOBS:-8}
 per_host=${PER_HOST:-8}
 openssl_secs=${OPENSSL_SECS:-3}
 jar="$repo/server/target/distvault.jar"
+plan_only=${PLAN_ONLY:-0}
+plan_distinfo=${PLAN_DISTINFO:-1}
 
 need=()
-for tool in java mvn nginx curl openssl python3 xargs sha512sum; do
+tools=(java mvn nginx curl openssl python3 xargs sha512sum)
+[ "${PLAN_ONLY:-0}" != 1 ] || tools=(java mvn python3 tar)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ "${#need[@]}" -gt 0 ]; then
@@ -91,6 +101,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 [ -f "$jar" ] || { echo "prefetch-bench: $jar is missing (build failed?)" >&2; exit 1; }
 
+if [ "$plan_only" != 1 ]; then
 nginx_port=$(free_port)
 nginx_url="http://127.0.0.1:$nginx_port"
 
@@ -134,13 +145,15 @@ for _ in $(seq 1 40); do
   sleep 0.25
 done
 curl -fsS "$first" | cmp - "$corpus/$(basename "$first")"
+fi # not PLAN_ONLY
 
-# Starts `distvault serve` on a fresh data dir $1; sets server_pid and server_url.
+# Starts `distvault serve` of jar $2 (default: the one built) on a fresh data dir $1; sets
+# server_pid and server_url.
 start_server() {
   local data=$1
   rm -rf "$data"
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  java ${JAVA_OPTS:-} -jar "$jar" serve --data "$data" --listen 127.0.0.1:0 --no-upstream \
+  java ${JAVA_OPTS:-} -jar "${2:-$jar}" serve --data "$data" --listen 127.0.0.1:0 --no-upstream \
     > "$out/serve.out" 2> "$out/serve.err" &
   server_pid=$!
   server_url=$(wait_listening "$out/serve.out" "$out/serve.err" "$server_pid" 60 "distvault serve")/
@@ -191,6 +204,7 @@ naive_run() { # -> $seconds for xargs -P8 curl + sha512sum -c
 load1() { cut -d' ' -f1 /proc/loadavg; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 ideal=(); prefetch=(); naive=(); blake=(); sha=(); loads=()
+if [ "$plan_only" != 1 ]; then
 for r in $(seq 1 "$rounds"); do
   b=$(openssl_rate blake2s256); s=$(openssl_rate sha512)
   blake+=("$(python3 -c "print(f'{$b / 1e6:.0f}')")"); sha+=("$(python3 -c "print(f'{$s / 1e6:.0f}')")")
@@ -207,6 +221,8 @@ for r in $(seq 1 "$rounds"); do
   echo "round $r: ideal ${ideal[-1]} s (BLAKE2s ${blake[-1]} MB/s, SHA512 ${sha[-1]} MB/s on 2 cores), prefetch ${prefetch[-1]} s (load $lp), naive ${naive[-1]} s (load $ln)"
 done
 
+fi # not PLAN_ONLY
+
 echo "== planning $plan_entries entries"
 dead_port=$(free_port)   # bound and closed again: nothing listens there
 python3 - "$work/plan.jsonl" "$plan_entries" "$dead_port" <<'EOF'
@@ -222,27 +238,77 @@ with open(path, "w") as f:
                             "urls": [f"http://127.0.0.1:{port}/distfiles/{name}", f"http://127.0.0.1:{port}/mirror/{name}"]},
                            separators=(",", ":")) + "\n")
 EOF
-plan=()
-for r in $(seq 1 "$rounds"); do
-  data="$work/plan-data-$r"
-  start_server "$data"
-  load_plan=$(load1)
+# One plan-only run of jar $1 (its own server too) over input $3... (tag $2) -> $seconds; checks
+# exit 0, that nothing is present in the fresh server and, for the manifest, every entry counted.
+plan_run() {
+  local pjar=$1 tag=$2 data="$work/plan-data" start end code=0
+  shift 2
+  start_server "$data" "$pjar"
   start=$(now)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  java ${JAVA_OPTS:-} -jar "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
-    --manifest "$work/plan.jsonl" --plan-only > "$out/plan-$r.json" 2> "$out/plan-$r.err"
+  java ${JAVA_OPTS:-} -jar "$pjar" prefetch --server "$server_url" --token-file "$data/admin.token" \
+    "$@" --plan-only > "$out/plan-$tag.json" 2> "$out/plan-$tag.err" || code=$?
   end=$(now)
   stop_server
   rm -rf "$data"
-  python3 -c "import json,sys; p=json.load(open(sys.argv[1])); sys.exit(0 if p['entries']==int(sys.argv[2]) and p['toFetch']==p['entries'] else 'unexpected plan: '+str(p))" \
-    "$out/plan-$r.json" "$plan_entries"
-  plan+=("$(elapsed "$start" "$end")")
-  loads+=("plan:$load_plan")
-  echo "round $r: plan-only ${plan[-1]} s (load $load_plan)"
+  if [ "$code" != 0 ]; then echo "plan-only exited $code, see $out/plan-$tag.err" >&2; tail -5 "$out/plan-$tag.err" >&2; exit 1; fi
+  python3 -c "import json,sys; p=json.load(open(sys.argv[1])); n=int(sys.argv[2]); sys.exit(0 if p['entries']>0 and p['toFetch']==p['entries'] and n in (0, p['entries']) else 'unexpected plan: '+str(p))" \
+    "$out/plan-$tag.json" "$([ "$1" = --manifest ] && echo "$plan_entries" || echo 0)"
+  seconds=$(elapsed "$start" "$end")
+}
+
+read -r -a plan_jars <<< "${PLAN_JARS:-$jar}"
+[ "$plan_only" = 1 ] || plan_jars=("$jar")
+for j in "${plan_jars[@]}"; do [ -f "$j" ] || { echo "prefetch-bench: PLAN_JARS: $j is missing" >&2; exit 1; }; done
+plan_inputs=(manifest)
+if [ "$plan_only" = 1 ] && [ "$plan_distinfo" = 1 ]; then
+  mkdir -p "$work/distinfo"
+  tar -xzf "$repo/testdata/pkgsrc-distinfo-all.tar.gz" -C "$work/distinfo"
+  plan_inputs+=(distinfo)
+fi
+declare -A plan_times=()
+for r in $(seq 1 "$rounds"); do
+  for input in "${plan_inputs[@]}"; do
+    if [ "$input" = manifest ]; then args=(--manifest "$work/plan.jsonl")
+    else args=(--distinfo "$work/distinfo" --site "http://127.0.0.1:$dead_port/distfiles/"); fi
+    n=${#plan_jars[@]}
+    for k in $(seq 0 $((n - 1))); do   # the jars' order rotates from round to round
+      i=$(( (k + r - 1) % n ))
+      load_plan=$(load1)
+      plan_run "${plan_jars[$i]}" "$input-$i-$r" "${args[@]}"
+      plan_times[$input-$i]="${plan_times[$input-$i]:-} $seconds"
+      loads+=("plan:$load_plan")
+      echo "round $r: plan-only $input, $(basename "${plan_jars[$i]}") ($i): $seconds s (load $load_plan)"
+      # The same input gives the same plan whichever jar planned it, byte for byte.
+      cmp "$out/plan-$input-0-1.json" "$out/plan-$input-$i-$r.json" >&2 || {
+        echo "plan of $input by jar $i differs from jar 0's" >&2; exit 1; }
+    done
+  done
 done
+# shellcheck disable=SC2086 # word splitting of the recorded times is intended
+plan=(${plan_times[manifest-0]})
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-mi=$(median "${ideal[@]}"); mp=$(median "${prefetch[@]}"); mn=$(median "${naive[@]}"); mplan=$(median "${plan[@]}")
+mplan=$(median "${plan[@]}")
+if [ "$plan_only" = 1 ]; then
+  {
+    echo "prefetch-bench PLAN_ONLY $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds=$rounds (median)"
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load avg before: $load_before, after: $load_after"
+    echo "java: $(java -version 2>&1 | head -1); JAVA_OPTS='${JAVA_OPTS:-}'"
+    for input in "${plan_inputs[@]}"; do
+      for i in "${!plan_jars[@]}"; do
+        # shellcheck disable=SC2086 # word splitting of the recorded times is intended
+        printf 'plan-only %-8s %-40s median %6s s  runs:%s  (%s entries, %s input errors)\n' "$input" \
+          "$(basename "${plan_jars[$i]}")" "$(median ${plan_times[$input-$i]})" "${plan_times[$input-$i]}" \
+          "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['entries'])" "$out/plan-$input-0-1.json")" \
+          "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['inputErrors'])" "$out/plan-$input-0-1.json")"
+      done
+    done
+    echo "1-min load avg at the start of each run: ${loads[*]}"
+  } | tee "$out/results.txt"
+  exit 0
+fi
+mi=$(median "${ideal[@]}"); mp=$(median "${prefetch[@]}"); mn=$(median "${naive[@]}")
 {
   echo "prefetch-bench $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds=$rounds (median)"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load avg before: $load_before, after: $load_after"

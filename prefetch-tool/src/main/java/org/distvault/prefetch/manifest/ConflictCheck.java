@@ -1,7 +1,6 @@
 package org.distvault.prefetch.manifest;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -21,8 +20,9 @@ import org.distvault.storage.distfile.ExpectedDistfile;
  * PKGPATHs, which claim no package.
  *
  * <p>Memory: one small record per distinct (name, PKGPATH) and what it was said to be; repeated
- * identical claims are kept once. About 300 bytes per pair (the key, the digests, the map entry;
- * 311 measured for lines with a SHA512 and a BLAKE2s), so 200,000 lines of one PKGPATH each take
+ * identical claims are kept once. About 300 bytes per pair (the claim and its digests, the name
+ * and PKGPATH strings it keeps, its slot in an open-addressing table; 311 were measured for lines
+ * with a SHA512 and a BLAKE2s when a map with a key string per pair held them), so 200,000 lines of one PKGPATH each take
  * some 60 MB; a whole pkgsrc tree (25,000 distfiles) a tenth of that. Past {@value #MAX_PAIRS} pairs the manifest is refused rather than the heap run
  * out (which would stop the server): one line says so, and the pairs after it are not
  * remembered. Not thread-safe.
@@ -33,19 +33,30 @@ public final class ConflictCheck {
 
   private static final DigestAlgorithm[] ALGORITHMS = DigestAlgorithm.values();
 
-  /** What one line said about (name, PKGPATH); several non-contradicting ones chain. */
+  /**
+   * What one line said about (name, PKGPATH); several non-contradicting ones chain. The first of a
+   * pair is the pair's slot in {@link #table} and holds its key (the entry's own strings).
+   */
   private static final class Claim {
+    final String pkgpath;
+    final String name;
     final long line;
     final long size; // -1: not given
     final int algorithms; // bit per DigestAlgorithm ordinal
     final byte[] digests; // those algorithms' bytes, concatenated in ordinal order
     Claim next;
 
-    Claim(long line, long size, int algorithms, byte[] digests) {
+    Claim(String pkgpath, String name, long line, long size, int algorithms, byte[] digests) {
+      this.pkgpath = pkgpath;
+      this.name = name;
       this.line = line;
       this.size = size;
       this.algorithms = algorithms;
       this.digests = digests;
+    }
+
+    Claim withKey(String pkgpath, String name) {
+      return new Claim(pkgpath, name, line, size, algorithms, digests);
     }
 
     /** Where {@code a}'s digest starts in {@link #digests}, which must hold it. */
@@ -82,8 +93,12 @@ public final class ConflictCheck {
     }
   }
 
-  /** By {@link #key}. */
-  private final Map<String, Claim> claims = new HashMap<>();
+  /**
+   * The first claim of each pair, by {@link #hash} with linear probing: no key object or map
+   * entry per pair (a whole manifest's pairs are held at once).
+   */
+  private Claim[] table = new Claim[1 << 10];
+  private int pairs;
   private final int maxPairs;
   private boolean full;
 
@@ -114,7 +129,7 @@ public final class ConflictCheck {
     Claim claim = claimOf(line.number(), e);
     String name = e.name().value();
     for (String pkgpath : e.pkgpaths()) {
-      for (Claim c = claims.get(key(name, pkgpath)); c != null; c = c.next) {
+      for (Claim c = table[slot(pkgpath, name)]; c != null; c = c.next) {
         String why = c.contradiction(claim);
         if (why != null) {
           return new ManifestLine.Malformed(line.number(), new ManifestError(line.number(),
@@ -123,7 +138,7 @@ public final class ConflictCheck {
       }
     }
     for (String pkgpath : e.pkgpaths()) {
-      if (!remember(key(name, pkgpath), claim) && !full) {
+      if (!remember(pkgpath, name, claim) && !full) {
         full = true;
         return new ManifestLine.Malformed(line.number(), new ManifestError(line.number(),
             "more than " + maxPairs + " distinct (name, PKGPATH) pairs: too many to check for conflicts in one "
@@ -133,19 +148,34 @@ public final class ConflictCheck {
     return line;
   }
 
-  /** One string per pair, the smallest key: a PKGPATH holds no space, so the first one splits. */
-  private static String key(String name, String pkgpath) {
-    return pkgpath + ' ' + name;
+  private static int hash(String pkgpath, String name) {
+    int h = pkgpath.hashCode() * 31 + name.hashCode();
+    return h ^ (h >>> 16);
   }
 
-  /** Remembers {@code claim} for {@code key}; false if it was new and there is no room. */
-  private boolean remember(String key, Claim claim) {
-    Claim head = claims.get(key);
+  /** The slot of (pkgpath, name) in {@link #table}: where it is, or the empty slot it would take. */
+  private int slot(String pkgpath, String name) {
+    int mask = table.length - 1;
+    for (int i = hash(pkgpath, name) & mask; ; i = (i + 1) & mask) {
+      Claim c = table[i];
+      if (c == null || (c.name.equals(name) && c.pkgpath.equals(pkgpath))) {
+        return i;
+      }
+    }
+  }
+
+  /** Remembers {@code claim} for (pkgpath, name); false if it was new and there is no room. */
+  private boolean remember(String pkgpath, String name, Claim claim) {
+    int i = slot(pkgpath, name);
+    Claim head = table[i];
     if (head == null) {
-      if (claims.size() >= maxPairs) {
+      if (pairs >= maxPairs) {
         return false;
       }
-      claims.put(key, new Claim(claim.line, claim.size, claim.algorithms, claim.digests));
+      table[i] = claim.withKey(pkgpath, name);
+      if (++pairs * 2 > table.length) {
+        grow();
+      }
       return true;
     }
     Claim last = head;
@@ -158,8 +188,24 @@ public final class ConflictCheck {
     // Non-contradicting but different facts, e.g. one line with the size, another without it:
     // each is kept, so a later line contradicting either is found. They agree with each other,
     // so they are subsets of one size and five digests: a few per key, 64 at the very most.
-    last.next = new Claim(claim.line, claim.size, claim.algorithms, claim.digests);
+    last.next = claim.withKey(pkgpath, name);
     return true;
+  }
+
+  /** Doubles {@link #table}, at most half full. */
+  private void grow() {
+    Claim[] old = table;
+    table = new Claim[old.length * 2];
+    int mask = table.length - 1;
+    for (Claim c : old) {
+      if (c != null) {
+        int i = hash(c.pkgpath, c.name) & mask;
+        while (table[i] != null) {
+          i = (i + 1) & mask;
+        }
+        table[i] = c;
+      }
+    }
   }
 
   private static Claim claimOf(long line, ExpectedDistfile e) {
@@ -178,6 +224,6 @@ public final class ConflictCheck {
         off += b.length;
       }
     }
-    return new Claim(line, e.size().isPresent() ? e.size().getAsLong() : -1, algorithms, bytes);
+    return new Claim(null, null, line, e.size().isPresent() ? e.size().getAsLong() : -1, algorithms, bytes);
   }
 }

@@ -141,4 +141,24 @@ class ConflictCheckTest {
         org.distvault.storage.digest.Digests.empty(), Set.of("devel/a"), List.of()));
     assertEquals(ok, new ConflictCheck().check(ok));
   }
+
+  @Test
+  void everyPairIsStillFoundAfterTheTableGrew() throws IOException {
+    StringBuilder text = new StringBuilder();
+    int pairs = 5000; // the table starts with 1,024 slots and doubles at half full
+    for (int i = 0; i < pairs; i++) {
+      text.append(line("p-" + i + ".tgz", "\"cat" + (i % 7) + "/p" + i + "\"", "10", sha512(A512)));
+    }
+    for (int i = 0; i < pairs; i += 499) {
+      text.append(line("p-" + i + ".tgz", "\"cat" + (i % 7) + "/p" + i + "\"", "10", sha512(A512))); // repeats
+      text.append(line("p-" + i + ".tgz", "\"cat" + (i % 7) + "/p" + i + "\"", "12", sha512(A512)));
+    }
+    Manifest m = read(text.toString());
+    List<String> errors = errors(m);
+    assertEquals(11, m.errorCount());
+    assertEquals("line 5002: p-0.tgz for PKGPATH cat0/p0 conflicts with line 1: size 12 differs from 10", errors.get(0));
+    assertEquals("line 5022: p-4990.tgz for PKGPATH cat6/p4990 conflicts with line 4991: size 12 differs from 10",
+        errors.get(10));
+    assertEquals(pairs + 11, m.entries().size());
+  }
 }

@@ -68,4 +68,21 @@ class PlannerTest {
     assertEquals(2, jobs.size());
     assertEquals(List.of(0, 2), jobs.get(0).positions());
   }
+
+  @Test
+  void aLaterEntryJoinsTheFirstGroupOfItsIdentityItAgreesWith() {
+    Digests a = TestFiles.digests(A);
+    List<DownloadJob> jobs = Planner.plan(List.of(
+        e("a.tgz", OptionalLong.of(100), a, "http://x/a.tgz"),
+        e("a-big.tgz", OptionalLong.of(101), a, "http://x/a-big.tgz"),
+        e("a-big2.tgz", OptionalLong.of(101), a, "http://y/a-big.tgz"),
+        e("a-any.tgz", OptionalLong.empty(), a, "http://z/a.tgz")));
+    assertEquals(2, jobs.size());
+    assertEquals(List.of(0, 3), jobs.get(0).positions());
+    assertEquals(List.of("http://x/a.tgz", "http://z/a.tgz"), jobs.get(0).urls());
+    assertEquals(List.of(1, 2), jobs.get(1).positions());
+    assertEquals(OptionalLong.of(101), jobs.get(1).size());
+    assertEquals(List.of("http://x/a-big.tgz", "http://y/a-big.tgz"), jobs.get(1).urls());
+    assertEquals(a, jobs.get(1).expected());
+  }
 }

@@ -46,15 +46,14 @@ public record ExpectedDistfile(
    */
   public static String checkPkgpath(String pkgpath) {
     Objects.requireNonNull(pkgpath, "pkgpath");
-    String[] segments = pkgpath.split("/", -1);
-    if (segments.length != 2) {
+    // In place rather than split: every manifest line and distinfo entry checks its PKGPATHs.
+    int slash = pkgpath.indexOf('/');
+    if (slash < 0 || pkgpath.indexOf('/', slash + 1) >= 0) {
       throw new IllegalArgumentException(
           "PKGPATH '" + pkgpath + "' must be category/package (two segments)");
     }
-    for (String s : segments) {
-      if (s.isEmpty() || s.equals(".") || s.equals("..")) {
-        throw new IllegalArgumentException("PKGPATH '" + pkgpath + "' has an invalid segment");
-      }
+    if (!validSegment(pkgpath, 0, slash) || !validSegment(pkgpath, slash + 1, pkgpath.length())) {
+      throw new IllegalArgumentException("PKGPATH '" + pkgpath + "' has an invalid segment");
     }
     for (int i = 0; i < pkgpath.length(); i++) {
       char c = pkgpath.charAt(i);
@@ -64,6 +63,12 @@ public record ExpectedDistfile(
       }
     }
     return pkgpath;
+  }
+
+  /** Whether {@code s[from, to)} is a segment other than empty, {@code .} and {@code ..}. */
+  private static boolean validSegment(String s, int from, int to) {
+    int length = to - from;
+    return length > 2 || (length > 0 && !s.startsWith("..".substring(0, length), from));
   }
 
   public static SortedSet<String> checkedPkgpaths(Collection<String> pkgpaths) {
@@ -78,11 +83,21 @@ public record ExpectedDistfile(
     LinkedHashSet<String> distinct = new LinkedHashSet<>();
     for (String u : urls) {
       Objects.requireNonNull(u, "url");
-      if (u.isEmpty() || u.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      if (u.isEmpty() || hasSpaceOrControl(u)) {
         throw new IllegalArgumentException("URL '" + u + "' is empty or contains whitespace");
       }
       distinct.add(u);
     }
     return List.copyOf(distinct);
+  }
+
+  private static boolean hasSpaceOrControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
   }
 }
