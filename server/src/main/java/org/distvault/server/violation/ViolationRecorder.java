@@ -2,6 +2,7 @@ package org.distvault.server.violation;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +52,12 @@ public final class ViolationRecorder {
 
   static final long WARN_WINDOW_NANOS = 10_000_000_000L;
 
+  /** Most violations written in one batch. */
+  static final int MAX_BATCH = 1024;
+
+  /** Larger entries are appended alone (a hostile request's refusal must not fail its batch). */
+  static final int MAX_GATHERED_PAYLOAD = 64 * 1024;
+
   /**
    * The catalog state saying after which cursor the file stopped (ASCII digits), empty once it is
    * complete.
@@ -63,6 +70,12 @@ public final class ViolationRecorder {
   private final LongSupplier nanoTime;
   private final Health health;
   private final Object warnLock = new Object();
+  /** Guards {@link #queue} and {@link #writing}. */
+  private final Object queueLock = new Object();
+  /** Appends waiting for the next batch. */
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** Whether a caller leads the writing of batches now. */
+  private boolean writing;
   /** Guards the file-copy state below; never held while calling the catalog. */
   private final Object copyLock = new Object();
   /** The newest cursor written to the file by this process (or there at start). */
@@ -244,7 +257,7 @@ public final class ViolationRecorder {
     // The line in the file is written by copyToFile before append returns.
     long cursor;
     try {
-      cursor = vault.append(LogKind.VIOLATIONS, ViolationJson.toBytes(v.withCursor(0)));
+      cursor = append(ViolationJson.toBytes(v.withCursor(0)));
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw e; // closed, or a bug: not a condition of the store
     } catch (RuntimeException e) {
@@ -258,6 +271,128 @@ public final class ViolationRecorder {
     listener.accept(recorded.kind());
     warn(recorded);
     return recorded;
+  }
+
+  /**
+   * Appends one payload to the catalog's violations log and returns its cursor once it is durable.
+   * Concurrent calls are gathered: the first caller that finds no batch being written becomes the
+   * leader, writes everything queued in one {@link Vault#appendAll} (one group commit), completes
+   * each caller's entry, and hands the lead to the first caller still queued, if any. So each
+   * waiting caller is woken once (with its cursor, or to lead the next batch), instead of every
+   * writer of the catalog waking at every group commit while a flood of misses waits for its sync.
+   */
+  private long append(byte[] payload) {
+    if (payload.length > MAX_GATHERED_PAYLOAD) {
+      return vault.append(LogKind.VIOLATIONS, payload); // alone: a refusal fails no other entry
+    }
+    Pending mine = new Pending(payload);
+    boolean lead;
+    synchronized (queueLock) {
+      queue.add(mine);
+      lead = !writing;
+      writing = true;
+    }
+    if (!lead && !mine.awaitTurn()) {
+      return mine.result();
+    }
+    try {
+      while (!mine.isDone()) {
+        List<Pending> batch = new ArrayList<>();
+        synchronized (queueLock) {
+          for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) {
+            batch.add(p);
+          }
+        }
+        writeBatch(batch);
+      }
+    } finally {
+      Pending next;
+      synchronized (queueLock) {
+        next = queue.peek();
+        writing = next != null;
+      }
+      if (next != null) {
+        next.lead();
+      }
+    }
+    return mine.result();
+  }
+
+  /** Writes the batch in one synced append and completes each entry with its cursor or the failure. */
+  private void writeBatch(List<Pending> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<byte[]> payloads = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      payloads.add(p.payload);
+    }
+    try {
+      long[] cursors = vault.appendAll(LogKind.VIOLATIONS, payloads);
+      for (int i = 0; i < cursors.length; i++) {
+        batch.get(i).complete(cursors[i], null);
+      }
+    } catch (RuntimeException | Error e) {
+      RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+      for (Pending p : batch) {
+        p.complete(0, failure);
+      }
+    }
+  }
+
+  /** One queued append; its caller waits until it is done or asked to lead the next batch. */
+  private static final class Pending {
+    final byte[] payload;
+    private boolean done;
+    private boolean leading;
+    private long cursor;
+    private RuntimeException failure;
+
+    Pending(byte[] payload) {
+      this.payload = payload;
+    }
+
+    synchronized void complete(long cursor, RuntimeException failure) {
+      this.cursor = cursor;
+      this.failure = failure;
+      done = true;
+      notifyAll();
+    }
+
+    synchronized boolean isDone() {
+      return done;
+    }
+
+    synchronized void lead() {
+      leading = true;
+      notifyAll();
+    }
+
+    /**
+     * Waits, not interruptibly (the caller must learn whether its entry is durable), until the
+     * entry is done (false) or its caller is to lead (true).
+     */
+    synchronized boolean awaitTurn() {
+      boolean interrupted = false;
+      while (!done && !leading) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return !done;
+    }
+
+    synchronized long result() {
+      if (failure != null) {
+        throw failure;
+      }
+      return cursor;
+    }
   }
 
   /** The WARN line of a violation, unless this window already had its share (then it is counted). */
