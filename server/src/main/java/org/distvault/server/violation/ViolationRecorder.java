@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.distvault.server.health.Condition;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * commit) copies every entry after the last line written, in cursor order, once the file can be
  * written again, and clears the condition. So the file never has a hole or a line twice, and the
  * log gets one line when the file falls behind and one when it has caught up. Thread-safe:
- * concurrent records share the group commit. One recorder per catalog (it takes the catalog's
+ * concurrent records are written together, one synced append per batch, by one writer thread. One recorder per catalog (it takes the catalog's
  * listener of the violations log).
  *
  * <p>Each violation is logged as a WARN line, at most {@link #WARN_LINES_PER_WINDOW} per
@@ -58,6 +60,9 @@ public final class ViolationRecorder {
   /** Larger entries are appended alone (a hostile request's refusal must not fail its batch). */
   static final int MAX_GATHERED_PAYLOAD = 64 * 1024;
 
+  /** How long the writer thread waits for more violations before it ends. */
+  static final long WRITER_IDLE_MILLIS = 5_000;
+
   /**
    * The catalog state saying after which cursor the file stopped (ASCII digits), empty once it is
    * complete.
@@ -72,9 +77,9 @@ public final class ViolationRecorder {
   private final Object warnLock = new Object();
   /** Guards {@link #queue} and {@link #writing}. */
   private final Object queueLock = new Object();
-  /** Appends waiting for the next batch. */
+  /** Appends waiting for the writer. */
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  /** Whether a caller leads the writing of batches now. */
+  /** Whether a writer thread runs (or is being started). */
   private boolean writing;
   /** Guards the file-copy state below; never held while calling the catalog. */
   private final Object copyLock = new Object();
@@ -254,13 +259,51 @@ public final class ViolationRecorder {
    * @throws IllegalStateException when the vault is closed
    */
   public Violation record(Violation v) {
-    // The line in the file is written by copyToFile before append returns.
-    long cursor;
     try {
-      cursor = append(ViolationJson.toBytes(v.withCursor(0)));
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      throw e; // closed, or a bug: not a condition of the store
-    } catch (RuntimeException e) {
+      return recordLater(v).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /**
+   * Records {@code v} without waiting: the result completes with it and its cursor once it is
+   * durable (the line in the file is written before), or with {@link Unavailable} when the catalog
+   * could not store it (then nothing is recorded), or {@link IllegalStateException} when the vault
+   * is closed. It completes on the thread that wrote the entry: what depends on it must not block.
+   */
+  public CompletableFuture<Violation> recordLater(Violation v) {
+    byte[] payload = ViolationJson.toBytes(v.withCursor(0));
+    CompletableFuture<Long> cursor;
+    if (payload.length > MAX_GATHERED_PAYLOAD) {
+      // Alone, on this thread: a refusal of its size fails no other entry.
+      cursor = new CompletableFuture<>();
+      try {
+        cursor.complete(vault.append(LogKind.VIOLATIONS, payload));
+      } catch (RuntimeException e) {
+        cursor.completeExceptionally(e);
+      }
+    } else {
+      cursor = enqueue(payload);
+    }
+    CompletableFuture<Violation> recorded = new CompletableFuture<>();
+    cursor.whenComplete((c, failure) -> {
+      try {
+        recorded.complete(recorded(v, c, failure));
+      } catch (RuntimeException e) {
+        recorded.completeExceptionally(e);
+      }
+    });
+    return recorded;
+  }
+
+  /** {@code v} with its cursor, told to the listener and logged; or the failure to store it, as thrown to callers. */
+  private Violation recorded(Violation v, Long cursor, Throwable failure) {
+    if (failure != null) {
+      Throwable e = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+      if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+        throw (RuntimeException) e; // closed, or a bug: not a condition of the store
+      }
       health.raise(Condition.CATALOG_WRITE_FAILING, "cannot record violations: " + e.getMessage());
       throw new Unavailable("cannot record this " + v.kind().wireName() + " violation now, so it is not answered: "
           + (NoSpace.in(e) ? "no space left on the data file system" : "the catalog cannot be written")
@@ -274,124 +317,91 @@ public final class ViolationRecorder {
   }
 
   /**
-   * Appends one payload to the catalog's violations log and returns its cursor once it is durable.
-   * Concurrent calls are gathered: the first caller that finds no batch being written becomes the
-   * leader, writes everything queued in one {@link Vault#appendAll} (one group commit), completes
-   * each caller's entry, and hands the lead to the first caller still queued, if any. So each
-   * waiting caller is woken once (with its cursor, or to lead the next batch), instead of every
-   * writer of the catalog waking at every group commit while a flood of misses waits for its sync.
+   * Queues one payload for the violations log; the result completes with its cursor once it is
+   * durable. One writer thread takes everything queued and writes it with one {@link
+   * Vault#appendAll} (one group commit) at a time, so that under a flood of misses no request
+   * thread waits for a sync (each is told once, by its future) and the catalog sees one violation
+   * writer instead of every waiting request waking at every group commit. The writer is started
+   * when needed and ends after {@link #WRITER_IDLE_MILLIS} without work.
    */
-  private long append(byte[] payload) {
-    if (payload.length > MAX_GATHERED_PAYLOAD) {
-      return vault.append(LogKind.VIOLATIONS, payload); // alone: a refusal fails no other entry
-    }
+  private CompletableFuture<Long> enqueue(byte[] payload) {
     Pending mine = new Pending(payload);
-    boolean lead;
+    boolean start;
     synchronized (queueLock) {
       queue.add(mine);
-      lead = !writing;
+      start = !writing;
       writing = true;
+      if (!start && queue.size() == 1) {
+        queueLock.notify(); // the writer may be waiting for work
+      }
     }
-    if (!lead && !mine.awaitTurn()) {
-      return mine.result();
+    if (start) {
+      startWriter();
     }
+    return mine.cursor;
+  }
+
+  private void startWriter() {
+    Thread writer = new Thread(this::writeQueued, "violation-writer");
+    writer.setDaemon(true);
     try {
-      while (!mine.isDone()) {
-        List<Pending> batch = new ArrayList<>();
-        synchronized (queueLock) {
-          for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) {
-            batch.add(p);
+      writer.start();
+    } catch (OutOfMemoryError | RuntimeException e) {
+      writeQueued(); // no thread to be had: write on this one
+    }
+  }
+
+  /** The writer: batches until the queue stayed empty for {@link #WRITER_IDLE_MILLIS}. */
+  private void writeQueued() {
+    for (;;) {
+      List<Pending> batch = new ArrayList<>();
+      synchronized (queueLock) {
+        long until = System.nanoTime() + WRITER_IDLE_MILLIS * 1_000_000L;
+        boolean interrupted = false;
+        while (queue.isEmpty()) {
+          long left = until - System.nanoTime();
+          if (left <= 0 || interrupted) {
+            writing = false;
+            return;
+          }
+          try {
+            queueLock.wait(Math.max(1, left / 1_000_000L));
+          } catch (InterruptedException e) {
+            interrupted = true;
           }
         }
-        writeBatch(batch);
+        for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) {
+          batch.add(p);
+        }
       }
-    } finally {
-      Pending next;
-      synchronized (queueLock) {
-        next = queue.peek();
-        writing = next != null;
-      }
-      if (next != null) {
-        next.lead();
-      }
+      writeBatch(batch);
     }
-    return mine.result();
   }
 
   /** Writes the batch in one synced append and completes each entry with its cursor or the failure. */
   private void writeBatch(List<Pending> batch) {
-    if (batch.isEmpty()) {
-      return;
-    }
     List<byte[]> payloads = new ArrayList<>(batch.size());
     for (Pending p : batch) {
       payloads.add(p.payload);
     }
+    long[] cursors;
     try {
-      long[] cursors = vault.appendAll(LogKind.VIOLATIONS, payloads);
-      for (int i = 0; i < cursors.length; i++) {
-        batch.get(i).complete(cursors[i], null);
-      }
+      cursors = vault.appendAll(LogKind.VIOLATIONS, payloads);
     } catch (RuntimeException | Error e) {
-      RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
       for (Pending p : batch) {
-        p.complete(0, failure);
+        p.cursor.completeExceptionally(e);
       }
+      return;
+    }
+    for (int i = 0; i < cursors.length; i++) {
+      batch.get(i).cursor.complete(cursors[i]);
     }
   }
 
-  /** One queued append; its caller waits until it is done or asked to lead the next batch. */
-  private static final class Pending {
-    final byte[] payload;
-    private boolean done;
-    private boolean leading;
-    private long cursor;
-    private RuntimeException failure;
-
+  /** One queued append. */
+  private record Pending(byte[] payload, CompletableFuture<Long> cursor) {
     Pending(byte[] payload) {
-      this.payload = payload;
-    }
-
-    synchronized void complete(long cursor, RuntimeException failure) {
-      this.cursor = cursor;
-      this.failure = failure;
-      done = true;
-      notifyAll();
-    }
-
-    synchronized boolean isDone() {
-      return done;
-    }
-
-    synchronized void lead() {
-      leading = true;
-      notifyAll();
-    }
-
-    /**
-     * Waits, not interruptibly (the caller must learn whether its entry is durable), until the
-     * entry is done (false) or its caller is to lead (true).
-     */
-    synchronized boolean awaitTurn() {
-      boolean interrupted = false;
-      while (!done && !leading) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      return !done;
-    }
-
-    synchronized long result() {
-      if (failure != null) {
-        throw failure;
-      }
-      return cursor;
+      this(payload, new CompletableFuture<>());
     }
   }
 
