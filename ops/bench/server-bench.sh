@@ -46,7 +46,8 @@
 # JAVA_OPTS (none, for both JVMs), PROFILE=1 (a JFR recording of our server, settings=profile, to
 # ours.jfr in the output dir; `jfr print --events jdk.ExecutionSample` reads it), SERVE_OPTS (none: more flags for our serve, split at spaces, e.g.
 # "--access-log /tmp/access.log" to measure what the access log costs),
-# SKIP_BUILD=1 to reuse server/target/distvault.jar and ops/bench/target/distvault-bench.jar,
+# SKIP_BUILD=1 to reuse server/target/distvault.jar and ops/bench/target/distvault-bench.jar (JAR=path
+# takes our server from another jar, e.g. a copy that a rebuild meanwhile cannot change),
 # KEEP=1 to keep the corpus and data dir.
 set -euo pipefail
 shopt -s inherit_errexit   # a failing measurement inside $(...) stops the script
@@ -70,7 +71,7 @@ warmup_seconds=${WARMUP_SECONDS:-10}
 contenders=(nginx ours)
 if [ "${OPEN_FILE_CACHE:-1}" = 1 ]; then contenders+=(nginx_ofc); fi
 if [ "${LAYER:-1}" = 1 ]; then contenders+=(layer); fi
-jar="$repo/server/target/distvault.jar"
+jar=${JAR:-$repo/server/target/distvault.jar}   # JAR=...: another build of the server, e.g. a copy kept aside
 bench_jar="$repo/ops/bench/target/distvault-bench.jar"   # the layer contender; not in the production jar
 pkgpath=bench/files
 
