@@ -7,6 +7,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,7 +24,11 @@ import java.util.Objects;
  * through {@link OpenBlobFiles}, once the file is known to hold the blob's bytes ({@link
  * VerifiedFiles}): before its first service in this process, and whenever the file was written
  * since, it is hashed whole before any header is sent, so no byte of an unverified file leaves.
- * A file whose size is not the blob's is refused before the headers. Thread-safe.
+ * A file whose size is not the blob's is refused before the headers. Blobs of at most {@link
+ * HotBlobs#MAX_BLOB_BYTES} are sent from a memory copy ({@link HotBlobs}) instead, read from the
+ * file and hashed before its first use (which is their verification), and used only while the
+ * file's identity is the one it was read with: a file written since is read and hashed again
+ * before any header. Thread-safe.
  */
 public final class BlobResponder {
   /** {@code Content-Type} of every blob: distfiles are opaque bytes to the cache. */
@@ -31,10 +36,16 @@ public final class BlobResponder {
 
   private final OpenBlobFiles files;
   private final VerifiedFiles verified;
+  private final HotBlobs hot;
 
   public BlobResponder(OpenBlobFiles files, VerifiedFiles verified) {
+    this(files, verified, new HotBlobs(HotBlobs.DEFAULT_BUDGET_BYTES));
+  }
+
+  BlobResponder(OpenBlobFiles files, VerifiedFiles verified, HotBlobs hot) {
     this.files = Objects.requireNonNull(files, "files");
     this.verified = Objects.requireNonNull(verified, "verified");
+    this.hot = Objects.requireNonNull(hot, "hot");
   }
 
   /**
@@ -73,9 +84,16 @@ public final class BlobResponder {
           "range not satisfiable: the file has " + blob.size() + " bytes");
       return;
     }
-    // A HEAD sends no byte of the body: only its size had to be right.
-    if (get && !verified.known(blob.sha512(), id)) {
-      verified.verify(blob.sha512(), blob.file(), id); // before the headers: a refusal is still possible
+    // A HEAD sends no byte of the body: only its size had to be right. Verified before the
+    // headers, so that a refusal is still possible: a small blob by the hashing of its memory copy.
+    ByteBuffer copy = null;
+    if (get && hot.fits(blob.size())) {
+      copy = hot.get(blob.sha512(), id).orElse(null);
+      if (copy == null) {
+        copy = copyOf(blob, id);
+      }
+    } else if (get && !verified.known(blob.sha512(), id)) {
+      verified.verify(blob.sha512(), blob.file(), id);
     }
     long start = 0;
     long length = blob.size();
@@ -88,12 +106,16 @@ public final class BlobResponder {
       contentRange = "bytes " + partial.first() + "-" + partial.last() + "/" + blob.size();
     }
 
-    OpenBlobFiles.Lease file = get ? files.open(blob) : null;
+    OpenBlobFiles.Lease file = get && copy == null ? files.open(blob) : null;
     putValidators(exchange, validators);
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, CONTENT_TYPE);
     if (contentRange != null) {
       exchange.getResponseHeaders().put(Headers.CONTENT_RANGE, contentRange);
+    }
+    if (copy != null) {
+      FileTransfer.fromMemory(exchange, copy.position((int) start).limit((int) (start + length)), start);
+      return;
     }
     if (file == null) {
       exchange.setResponseContentLength(length);
@@ -101,6 +123,15 @@ public final class BlobResponder {
       return;
     }
     FileTransfer.start(exchange, file, start, length);
+  }
+
+  /** Reads, hashes and keeps the memory copy of a small blob whose file has identity {@code id}. */
+  private ByteBuffer copyOf(ServableBlob blob, VerifiedFiles.Identity id) throws IOException {
+    try (OpenBlobFiles.Lease file = files.open(blob)) {
+      ByteBuffer copy = hot.fill(blob.sha512(), blob.size(), id, file.channel());
+      verified.verified(blob.sha512(), id);
+      return copy;
+    }
   }
 
   private static void putValidators(HttpServerExchange exchange, BlobValidators validators) {

@@ -5,6 +5,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import org.distvault.server.health.Unavailable;
 import org.distvault.storage.blob.BackendUnavailableException;
 import org.distvault.storage.name.DistfileName;
@@ -36,8 +38,9 @@ import org.xnio.IoUtils;
  * the {@link MissHandler} (by default: 404 with a one-line body), on the worker thread and before
  * anything is sent.
  *
- * <p>Threads: lookups that may block (the catalog) and miss handling (which may wait for a
- * violation to be durable) run on a worker thread. A hit the {@link BlobSource} knows from memory
+ * <p>Threads: lookups that may block (the catalog) and miss handling run on a worker thread; a
+ * miss answered {@link MissAnswer.Later later} (an offline miss, once its violation is durable)
+ * does not hold the worker while it waits, and is answered on the I/O thread. A hit the {@link BlobSource} knows from memory
  * ({@link BlobSource#findInMemory}) of at most {@link #IO_THREAD_MAX_BYTES} is answered on the I/O
  * thread that read the request, as nginx does: no hand-over to a worker and back. Answers decided
  * on a worker (misses' one-line replies, small blobs) are handed back to the connection's I/O
@@ -154,6 +157,12 @@ public final class DistfileRoutes implements HttpHandler {
           onIoThread(exchange, io -> OneLineReply.send(io, reply.status(), reply.line()));
           return;
         }
+        if (answer instanceof MissAnswer.Later later) {
+          // The exchange stays open once this thread returns, and is answered on its I/O thread.
+          exchange.dispatch(SameThreadExecutor.INSTANCE, () -> later.reply().whenComplete((reply, failure) ->
+              exchange.dispatch(exchange.getIoThread(), io -> replyLater(io, reply, failure))));
+          return;
+        }
         blob = Optional.of(((MissAnswer.Serve) answer).blob());
       }
     } catch (Unavailable e) {
@@ -180,6 +189,20 @@ public final class DistfileRoutes implements HttpHandler {
       onIoThread(exchange, io -> respond(io, target, found, attempt));
     } else {
       respond(exchange, target, found, attempt);
+    }
+  }
+
+  /** Sends a reply decided later ({@link MissAnswer.Later}), or the failure to decide it. */
+  private static void replyLater(HttpServerExchange exchange, MissAnswer.Reply reply, Throwable failure) {
+    Throwable e = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+    if (e == null) {
+      OneLineReply.send(exchange, reply.status(), reply.line());
+    } else if (e instanceof Unavailable u) {
+      OneLineReply.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, u.getMessage());
+    } else {
+      log.error("cannot answer {}: {}", exchange.getRequestURI(), e.toString(), e);
+      OneLineReply.send(exchange, StatusCodes.INTERNAL_SERVER_ERROR,
+          "cannot answer this request now: " + e.getMessage() + " (see the server log)");
     }
   }
 
@@ -241,7 +264,14 @@ public final class DistfileRoutes implements HttpHandler {
   /** Records the miss a request became after its body was cut short; no answer can be sent. */
   private void recordMiss(HttpServerExchange exchange, RequestTarget target) {
     try {
-      misses.answer(miss(exchange, target, List.of()));
+      if (misses.answer(miss(exchange, target, List.of())) instanceof MissAnswer.Later later) {
+        later.reply().whenComplete((reply, failure) -> {
+          if (failure != null) {
+            log.error("cannot record the miss of {} after its blob was taken out of service: {}",
+                exchange.getRequestURI(), failure.toString());
+          }
+        });
+      }
     } catch (IOException | RuntimeException e) {
       log.error("cannot record the miss of {} after its blob was taken out of service: {}",
           exchange.getRequestURI(), e.toString());

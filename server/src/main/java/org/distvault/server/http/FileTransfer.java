@@ -51,13 +51,14 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   private static final ByteBufferPool HEAD_POOL = new DefaultByteBufferPool(true, HEAD_BYTES, 64, 2);
 
   private final HttpServerExchange exchange;
+  /** The file's lease, or null for a body sent from memory ({@link #fromMemory}). */
   private final OpenBlobFiles.Lease lease;
   private final FileChannel file;
   private final long start;
   private final long end;
   /** The head, alone in an array for the gathering write that also carries the headers. */
   private final ByteBuffer[] head;
-  /** Holds {@link #head}; returned to the pool once written, or when the exchange completes. */
+  /** Holds {@link #head}; returned to the pool once written, or when the exchange completes; null from memory. */
   private final PooledByteBuffer pooled;
   /** Whether {@link #head} is all written (and released); only the pumping thread uses it. */
   private boolean headSent;
@@ -69,7 +70,7 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
     this.exchange = exchange;
     this.pooled = pooled;
     this.lease = lease;
-    this.file = lease.channel();
+    this.file = lease == null ? null : lease.channel();
     this.start = start;
     this.position = start;
     this.end = end;
@@ -93,11 +94,24 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
       lease.discard();
       throw e;
     }
-    FileTransfer transfer = new FileTransfer(exchange, lease, start, start + length, head, pooled);
-    exchange.addExchangeCompleteListener(transfer);
-    exchange.putAttachment(KEY, transfer);
+    new FileTransfer(exchange, lease, start, start + length, head, pooled).begin(length);
+  }
+
+  /**
+   * Sends {@code body} (all its remaining bytes: bytes {@code start...} of the blob) as the response
+   * body, written with the headers in one gathering write as a file's head is; {@code body} must be
+   * a buffer of this exchange's own (a duplicate or slice), never read by anyone else meanwhile.
+   */
+  static void fromMemory(HttpServerExchange exchange, ByteBuffer body, long start) {
+    int length = body.remaining();
+    new FileTransfer(exchange, null, start, start + length, body, null).begin(length);
+  }
+
+  private void begin(long length) {
+    exchange.addExchangeCompleteListener(this);
+    exchange.putAttachment(KEY, this);
     exchange.setResponseContentLength(length);
-    transfer.handleEvent(exchange.getResponseChannel());
+    handleEvent(exchange.getResponseChannel());
   }
 
   private static ByteBuffer readHead(FileChannel file, long start, int size, ByteBuffer buffer)
@@ -126,7 +140,9 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
         if (!head[0].hasRemaining()) {
           // Written: back to the pool now, not after a long body (the buffer is not read again).
           headSent = true;
-          pooled.close();
+          if (pooled != null) {
+            pooled.close();
+          }
           break;
         }
         long written = channel.write(head);
@@ -153,7 +169,9 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
     } catch (IOException e) {
       // Usually the client went away; the response cannot be finished, so drop the connection.
       log.debug("transfer to {} aborted at byte {}: {}", exchange.getSourceAddress(), position, e.toString());
-      lease.discard();
+      if (lease != null) {
+        lease.discard();
+      }
       IoUtils.safeClose(exchange.getConnection());
     }
   }
@@ -166,8 +184,12 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
 
   @Override
   public void exchangeEvent(HttpServerExchange completed, NextListener next) {
-    lease.close();
-    pooled.close(); // a second close does nothing
+    if (lease != null) {
+      lease.close();
+    }
+    if (pooled != null) {
+      pooled.close(); // a second close does nothing
+    }
     next.proceed();
   }
 }

@@ -12,9 +12,8 @@ import javax.net.ssl.SSLContext;
  * @param port the TCP port; 0 picks a free one (read it back from {@link HttpServing#address()})
  * @param connections the connection bounds and timeouts
  * @param drainTimeout how long closing waits for requests in flight to finish before it cuts them
- * @param workerThreads how many requests may block at once (lookups, offline misses waiting for
- *     their violation to be durable: all waiting misses share one fsync, so this also bounds how
- *     many violations one fsync carries)
+ * @param workerThreads how many requests may block at once (lookups, miss handling; an offline
+ *     miss does not hold its thread while its violation is synced)
  * @param tls HTTPS with this context ({@code serve --tls-cert/--tls-key}); empty for plain HTTP
  */
 public record ServingConfig(

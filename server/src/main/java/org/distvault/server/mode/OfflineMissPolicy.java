@@ -38,7 +38,7 @@ public final class OfflineMissPolicy implements MissPolicy {
     return Mode.OFFLINE;
   }
 
-  /** Records the violation (returns once it is durable), then answers 404. */
+  /** Records the violation, and answers 404 once it is durable. */
   @Override
   public MissAnswer answer(Miss miss) {
     return record(miss, analyzer.diagnose(miss));
@@ -52,10 +52,12 @@ public final class OfflineMissPolicy implements MissPolicy {
     return record(miss, analyzer.diagnose(miss).withReasonPrefix(SERVER_OFFLINE));
   }
 
+  /** The 404, once the violation is durable: the request's thread does not wait for the sync. */
   private MissAnswer record(Miss miss, MissDiagnosis d) {
     Optional<String> run = miss.target() instanceof DistfileRequest r ? r.runId() : Optional.empty();
-    recorder.record(new Violation(0, clock.instant(), d.kind(), miss.path(), d.name(), d.pkgpath(),
-        d.pkgpaths(), miss.set(), run, miss.client(), miss.userAgent(), miss.method(), d.reason()));
-    return MissAnswer.notFound(d.line());
+    MissAnswer.Reply notFound = new MissAnswer.Reply(404, d.line());
+    return new MissAnswer.Later(recorder.recordLater(new Violation(0, clock.instant(), d.kind(), miss.path(),
+        d.name(), d.pkgpath(), d.pkgpaths(), miss.set(), run, miss.client(), miss.userAgent(), miss.method(),
+        d.reason())).thenApply(recorded -> notFound));
   }
 }

@@ -1,8 +1,9 @@
 package org.distvault.server.violation;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,41 +28,54 @@ public final class ViolationJson {
 
   private ViolationJson() {}
 
-  /** The violation as a JSON object; with the cursor unless it is 0. */
+  /** The violation as a JSON object; with the cursor unless it is 0: {@link #toBytes}, read back. */
   public static ObjectNode toNode(Violation v) {
-    ObjectNode o = JSON.createObjectNode();
-    if (v.cursor() > 0) {
-      o.put("cursor", v.cursor());
+    try {
+      return (ObjectNode) JSON.readTree(toBytes(v));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read back violation " + v.name(), e);
     }
-    o.put("time", v.time().toString());
-    o.put("kind", v.kind().wireName());
-    o.put("path", v.path());
-    o.put("name", v.name());
-    o.put("pkgpath", v.pkgpath().orElse(null));
-    ArrayNode pkgpaths = o.putArray("pkgpaths");
-    v.pkgpaths().forEach(pkgpaths::add);
-    o.put("set", v.set().value());
-    o.put("run", v.run().orElse(null));
-    o.put("client", v.client());
-    o.put("userAgent", v.userAgent().orElse(null));
-    o.put("method", v.method());
-    o.put("reason", v.reason());
-    v.egress().ifPresent(e -> {
-      o.put("host", e.host());
-      o.put("port", e.port());
-      o.put("url", e.url().orElse(null));
-      o.put("mode", e.mode());
-    });
-    return o;
   }
 
-  /** One line of JSON (UTF-8, no newline). */
+  /**
+   * One line of JSON (UTF-8, no newline), streamed without building a tree: every offline miss
+   * encodes one on the request's thread.
+   */
   public static byte[] toBytes(Violation v) {
-    try {
-      return JSON.writeValueAsBytes(toNode(v));
+    ByteArrayBuilder out = new ByteArrayBuilder(512);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      if (v.cursor() > 0) {
+        g.writeNumberField("cursor", v.cursor());
+      }
+      g.writeStringField("time", v.time().toString());
+      g.writeStringField("kind", v.kind().wireName());
+      g.writeStringField("path", v.path());
+      g.writeStringField("name", v.name());
+      g.writeStringField("pkgpath", v.pkgpath().orElse(null));
+      g.writeArrayFieldStart("pkgpaths");
+      for (String p : v.pkgpaths()) {
+        g.writeString(p);
+      }
+      g.writeEndArray();
+      g.writeStringField("set", v.set().value());
+      g.writeStringField("run", v.run().orElse(null));
+      g.writeStringField("client", v.client());
+      g.writeStringField("userAgent", v.userAgent().orElse(null));
+      g.writeStringField("method", v.method());
+      g.writeStringField("reason", v.reason());
+      if (v.egress().isPresent()) {
+        Egress e = v.egress().get();
+        g.writeStringField("host", e.host());
+        g.writeNumberField("port", e.port());
+        g.writeStringField("url", e.url().orElse(null));
+        g.writeStringField("mode", e.mode());
+      }
+      g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode violation " + v.name(), e);
     }
+    return out.toByteArray();
   }
 
   /**

@@ -2,11 +2,14 @@ package org.distvault.server.violation;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.distvault.server.health.Condition;
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * commit) copies every entry after the last line written, in cursor order, once the file can be
  * written again, and clears the condition. So the file never has a hole or a line twice, and the
  * log gets one line when the file falls behind and one when it has caught up. Thread-safe:
- * concurrent records share the group commit. One recorder per catalog (it takes the catalog's
+ * concurrent records are written together, one synced append per batch, by one writer thread. One recorder per catalog (it takes the catalog's
  * listener of the violations log).
  *
  * <p>Each violation is logged as a WARN line, at most {@link #WARN_LINES_PER_WINDOW} per
@@ -51,6 +54,15 @@ public final class ViolationRecorder {
 
   static final long WARN_WINDOW_NANOS = 10_000_000_000L;
 
+  /** Most violations written in one batch. */
+  static final int MAX_BATCH = 1024;
+
+  /** Larger entries are appended alone (a hostile request's refusal must not fail its batch). */
+  static final int MAX_GATHERED_PAYLOAD = 64 * 1024;
+
+  /** How long the writer thread waits for more violations before it ends. */
+  static final long WRITER_IDLE_MILLIS = 5_000;
+
   /**
    * The catalog state saying after which cursor the file stopped (ASCII digits), empty once it is
    * complete.
@@ -63,6 +75,12 @@ public final class ViolationRecorder {
   private final LongSupplier nanoTime;
   private final Health health;
   private final Object warnLock = new Object();
+  /** Guards {@link #queue} and {@link #writing}. */
+  private final Object queueLock = new Object();
+  /** Appends waiting for the writer. */
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** Whether a writer thread runs (or is being started). */
+  private boolean writing;
   /** Guards the file-copy state below; never held while calling the catalog. */
   private final Object copyLock = new Object();
   /** The newest cursor written to the file by this process (or there at start). */
@@ -241,13 +259,51 @@ public final class ViolationRecorder {
    * @throws IllegalStateException when the vault is closed
    */
   public Violation record(Violation v) {
-    // The line in the file is written by copyToFile before append returns.
-    long cursor;
     try {
-      cursor = vault.append(LogKind.VIOLATIONS, ViolationJson.toBytes(v.withCursor(0)));
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      throw e; // closed, or a bug: not a condition of the store
-    } catch (RuntimeException e) {
+      return recordLater(v).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /**
+   * Records {@code v} without waiting: the result completes with it and its cursor once it is
+   * durable (the line in the file is written before), or with {@link Unavailable} when the catalog
+   * could not store it (then nothing is recorded), or {@link IllegalStateException} when the vault
+   * is closed. It completes on the thread that wrote the entry: what depends on it must not block.
+   */
+  public CompletableFuture<Violation> recordLater(Violation v) {
+    byte[] payload = ViolationJson.toBytes(v.withCursor(0));
+    CompletableFuture<Long> cursor;
+    if (payload.length > MAX_GATHERED_PAYLOAD) {
+      // Alone, on this thread: a refusal of its size fails no other entry.
+      cursor = new CompletableFuture<>();
+      try {
+        cursor.complete(vault.append(LogKind.VIOLATIONS, payload));
+      } catch (RuntimeException e) {
+        cursor.completeExceptionally(e);
+      }
+    } else {
+      cursor = enqueue(payload);
+    }
+    CompletableFuture<Violation> recorded = new CompletableFuture<>();
+    cursor.whenComplete((c, failure) -> {
+      try {
+        recorded.complete(recorded(v, c, failure));
+      } catch (RuntimeException e) {
+        recorded.completeExceptionally(e);
+      }
+    });
+    return recorded;
+  }
+
+  /** {@code v} with its cursor, told to the listener and logged; or the failure to store it, as thrown to callers. */
+  private Violation recorded(Violation v, Long cursor, Throwable failure) {
+    if (failure != null) {
+      Throwable e = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+      if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+        throw (RuntimeException) e; // closed, or a bug: not a condition of the store
+      }
       health.raise(Condition.CATALOG_WRITE_FAILING, "cannot record violations: " + e.getMessage());
       throw new Unavailable("cannot record this " + v.kind().wireName() + " violation now, so it is not answered: "
           + (NoSpace.in(e) ? "no space left on the data file system" : "the catalog cannot be written")
@@ -258,6 +314,95 @@ public final class ViolationRecorder {
     listener.accept(recorded.kind());
     warn(recorded);
     return recorded;
+  }
+
+  /**
+   * Queues one payload for the violations log; the result completes with its cursor once it is
+   * durable. One writer thread takes everything queued and writes it with one {@link
+   * Vault#appendAll} (one group commit) at a time, so that under a flood of misses no request
+   * thread waits for a sync (each is told once, by its future) and the catalog sees one violation
+   * writer instead of every waiting request waking at every group commit. The writer is started
+   * when needed and ends after {@link #WRITER_IDLE_MILLIS} without work.
+   */
+  private CompletableFuture<Long> enqueue(byte[] payload) {
+    Pending mine = new Pending(payload);
+    boolean start;
+    synchronized (queueLock) {
+      queue.add(mine);
+      start = !writing;
+      writing = true;
+      if (!start && queue.size() == 1) {
+        queueLock.notify(); // the writer may be waiting for work
+      }
+    }
+    if (start) {
+      startWriter();
+    }
+    return mine.cursor;
+  }
+
+  private void startWriter() {
+    Thread writer = new Thread(this::writeQueued, "violation-writer");
+    writer.setDaemon(true);
+    try {
+      writer.start();
+    } catch (OutOfMemoryError | RuntimeException e) {
+      writeQueued(); // no thread to be had: write on this one
+    }
+  }
+
+  /** The writer: batches until the queue stayed empty for {@link #WRITER_IDLE_MILLIS}. */
+  private void writeQueued() {
+    for (;;) {
+      List<Pending> batch = new ArrayList<>();
+      synchronized (queueLock) {
+        long until = System.nanoTime() + WRITER_IDLE_MILLIS * 1_000_000L;
+        boolean interrupted = false;
+        while (queue.isEmpty()) {
+          long left = until - System.nanoTime();
+          if (left <= 0 || interrupted) {
+            writing = false;
+            return;
+          }
+          try {
+            queueLock.wait(Math.max(1, left / 1_000_000L));
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) {
+          batch.add(p);
+        }
+      }
+      writeBatch(batch);
+    }
+  }
+
+  /** Writes the batch in one synced append and completes each entry with its cursor or the failure. */
+  private void writeBatch(List<Pending> batch) {
+    List<byte[]> payloads = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      payloads.add(p.payload);
+    }
+    long[] cursors;
+    try {
+      cursors = vault.appendAll(LogKind.VIOLATIONS, payloads);
+    } catch (RuntimeException | Error e) {
+      for (Pending p : batch) {
+        p.cursor.completeExceptionally(e);
+      }
+      return;
+    }
+    for (int i = 0; i < cursors.length; i++) {
+      batch.get(i).cursor.complete(cursors[i]);
+    }
+  }
+
+  /** One queued append. */
+  private record Pending(byte[] payload, CompletableFuture<Long> cursor) {
+    Pending(byte[] payload) {
+      this(payload, new CompletableFuture<>());
+    }
   }
 
   /** The WARN line of a violation, unless this window already had its share (then it is counted). */

@@ -10,8 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.distvault.server.testing.LogCapture;
 import org.distvault.storage.vault.Vault;
@@ -64,6 +71,49 @@ class ViolationRecorderTest {
       for (Violation v : recorder.read(0, flood + 1)) {
         assertEquals(v, ViolationJson.fromBytes(v.cursor(),
             lines.get((int) v.cursor() - 1).getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+  }
+
+  @Test
+  void concurrentRecordsAreGatheredAndEachGetsItsOwnDurableCursor() throws Exception {
+    int threads = 16;
+    int each = 50;
+    try (Vault catalog = Vault.open(dir)) {
+      ViolationLog file = ViolationLog.in(dir);
+      ViolationRecorder recorder = new ViolationRecorder(catalog, file, k -> { });
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<List<Violation>>> results = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int first = t * each;
+          results.add(pool.submit(() -> {
+            List<Violation> mine = new ArrayList<>();
+            for (int i = first; i < first + each; i++) {
+              mine.add(recorder.record(miss(i)));
+            }
+            return mine;
+          }));
+        }
+        Map<Long, Violation> byCursor = new HashMap<>();
+        for (Future<List<Violation>> r : results) {
+          for (Violation v : r.get(60, TimeUnit.SECONDS)) {
+            assertEquals(null, byCursor.put(v.cursor(), v), "cursor " + v.cursor() + " given twice");
+          }
+        }
+        int n = threads * each;
+        assertEquals(n, byCursor.size());
+        assertEquals(n, recorder.lastCursor());
+        for (Violation stored : recorder.read(0, n)) {
+          assertEquals(byCursor.get(stored.cursor()), stored, "what the caller was told is what is stored");
+        }
+        List<String> lines = Files.readAllLines(file.file(), StandardCharsets.UTF_8);
+        assertEquals(n, lines.size());
+        for (int i = 0; i < n; i++) {
+          assertEquals(i + 1, ViolationJson.cursorOf(lines.get(i)), "the file is in cursor order");
+        }
+      } finally {
+        pool.shutdownNow();
       }
     }
   }

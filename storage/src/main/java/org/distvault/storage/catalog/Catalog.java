@@ -416,6 +416,20 @@ public final class Catalog implements AutoCloseable {
   }
 
   /**
+   * Appends entries to a log in one write and returns their cursors (consecutive, in order) once
+   * all are durable; a writer that gathers entries itself (e.g. a flood of violations) makes one
+   * group commit of them. All or none are stored.
+   *
+   * @throws IllegalArgumentException when a payload is larger than 1 MiB; nothing is stored
+   * @throws CatalogException when the write failed; then no entry was stored
+   */
+  public long[] appendAll(LogKind kind, List<byte[]> payloads) {
+    Objects.requireNonNull(kind, "kind");
+    List<byte[]> copy = List.copyOf(payloads);
+    return guard.call("append", () -> committer.appendAll(kind, copy));
+  }
+
+  /**
    * Writes log entries under the cursors they had (rebuilding a log from a copy), in one synced
    * batch. Cursors must increase and be above the log's last.
    *

@@ -127,6 +127,31 @@ final class GroupCommitter {
     return submit(b -> b.append(kind, copy));
   }
 
+  /**
+   * Appends log entries in one write of the next group, and returns their cursors (consecutive, in
+   * order) once they are durable: all of them or none.
+   *
+   * @throws IllegalArgumentException when a payload exceeds {@link #MAX_PAYLOAD}; nothing is stored
+   * @throws CatalogException when the write failed; no entry was stored
+   */
+  long[] appendAll(LogKind kind, List<byte[]> payloads) {
+    List<byte[]> copies = new ArrayList<>(payloads.size());
+    for (byte[] payload : payloads) {
+      if (payload.length > MAX_PAYLOAD) {
+        throw new IllegalArgumentException(
+            kind + " log entry of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
+      }
+      copies.add(payload.clone());
+    }
+    return submit(b -> {
+      long[] cursors = new long[copies.size()];
+      for (int i = 0; i < cursors.length; i++) {
+        cursors[i] = b.append(kind, copies.get(i));
+      }
+      return cursors;
+    });
+  }
+
   @SuppressWarnings("unchecked")
   private <R> R await(Request r) {
     lead(r);

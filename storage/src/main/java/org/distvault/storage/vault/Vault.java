@@ -590,6 +590,14 @@ public final class Vault implements AutoCloseable {
     return catalog.append(kind, payload);
   }
 
+  /**
+   * Appends entries to a log in one synced write and returns their cursors (consecutive, in
+   * order) once all are durable; all or none are stored.
+   */
+  public long[] appendAll(LogKind kind, List<byte[]> payloads) {
+    return catalog.appendAll(kind, payloads);
+  }
+
   /** Up to {@code limit} entries of a log after {@code afterCursor}, oldest first. */
   public List<LogEntry> read(LogKind kind, long afterCursor, int limit) {
     return catalog.read(kind, afterCursor, limit);
