@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -42,7 +43,9 @@ public final class AdminApi {
 
   private final URI base;
   private final String token;
+  private final Duration connectTimeout;
   private final Duration timeout;
+  private final Optional<SSLContext> tls;
   private final HttpClient http;
 
   /**
@@ -60,7 +63,9 @@ public final class AdminApi {
     String s = server.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
     this.token = token;
+    this.connectTimeout = connectTimeout;
     this.timeout = timeout;
+    this.tls = tls;
     HttpClient.Builder builder = HttpClient.newBuilder();
     tls.ifPresent(builder::sslContext);
     this.http = builder
@@ -116,6 +121,34 @@ public final class AdminApi {
   }
 
   /**
+   * Starts a request with {@code method} to {@code path} whose body of exactly {@code size} bytes
+   * the caller writes as it gets them (e.g. straight from a download), with no copy on disk. The
+   * connection opens at the first write (or at {@link StreamedRequest#finish()} for an empty body);
+   * see {@link StreamedRequest}.
+   */
+  public StreamedRequest stream(String method, String path, String contentType, long size, Map<String, String> headers) {
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    all.put("Content-Type", contentType);
+    all.put("Authorization", "Bearer " + token);
+    all.put("Accept", "application/json");
+    URI uri = base.resolve(path);
+    return new StreamedRequest(method, uri, method + " /" + base.relativize(uri), size, all, connectTimeout,
+        timeout.plus(UPLOAD_PER_MB.multipliedBy(size / 1_000_000)), tls);
+  }
+
+  /** Parses a reply body: the contract's JSON on a 2xx status, else an {@link AdminApiException}. */
+  static JsonNode reply(String what, int status, byte[] body) throws IOException {
+    if (status < 200 || status >= 300) {
+      throw new AdminApiException(what, status, reasonOf(body));
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new IOException(what + ": the server's reply is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * GETs {@code path} and streams the body into {@code out} (never whole in memory); returns the
    * number of bytes copied. An error status is an {@link AdminApiException}, as for the JSON
    * requests. For the public content-addressed route {@code by-hash/sha512/<hex>}.
@@ -147,15 +180,7 @@ public final class AdminApi {
   private JsonNode send(HttpRequest request) throws IOException {
     String what = what(request);
     HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
-    int status = response.statusCode();
-    if (status < 200 || status >= 300) {
-      throw new AdminApiException(what, status, reasonOf(response.body()));
-    }
-    try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new IOException(what + ": the server's reply is not JSON: " + e.getMessage(), e);
-    }
+    return reply(what, response.statusCode(), response.body());
   }
 
   /** The request as messages name it, e.g. {@code GET /api/v1/mode}. */

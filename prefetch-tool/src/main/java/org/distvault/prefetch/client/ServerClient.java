@@ -19,12 +19,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.distvault.prefetch.deliver.BlobSink;
+import org.distvault.prefetch.deliver.BlobUpload;
+import org.distvault.prefetch.deliver.ContentRejectedException;
 import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.deliver.OutcomeJson;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
 import org.distvault.prefetch.spool.VerifiedBlob;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.digest.Digests;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.SetName;
 
@@ -175,24 +178,79 @@ public final class ServerClient implements BlobSink {
 
   @Override
   public void put(VerifiedBlob blob, List<ExpectedDistfile> entries) throws IOException {
-    String path = "api/v1/blobs/sha512/" + blob.sha512().hex();
+    String path = blobPath(blob.sha512());
+    JsonNode reply;
+    try {
+      reply = api.sendFile("PUT", path, "application/octet-stream", blob.file(), digestHeader(blob.digests()));
+    } catch (AdminApiException e) {
+      throw refusal(e);
+    }
+    checkStored(path, reply, blob.sha512(), blob.size());
+  }
+
+  /**
+   * The same {@code PUT /api/v1/blobs/sha512/<hex>}, its body streamed in by the caller as it
+   * downloads it: the path names the expected SHA-512, {@code X-Distvault-Digests} carries the
+   * other expected digests and Content-Length the expected size, so the server verifies all of them
+   * while it stores the body and answers a mismatch with 422 (a {@link ContentRejectedException}).
+   */
+  @Override
+  public Optional<BlobUpload> stream(long size, Digests expected, List<ExpectedDistfile> entries) {
+    Digest sha512 = expected.get(DigestAlgorithm.SHA512)
+        .orElseThrow(() -> new IllegalArgumentException("a streamed upload needs the expected SHA512"));
+    String path = blobPath(sha512);
+    StreamedRequest request = api.stream("PUT", path, "application/octet-stream", size, digestHeader(expected));
+    return Optional.of(new BlobUpload() {
+      @Override
+      protected void send(byte[] b, int off, int len) throws IOException {
+        try {
+          request.write(b, off, len);
+        } catch (AdminApiException e) {
+          throw refusal(e);
+        }
+      }
+
+      @Override
+      public void finish() throws IOException {
+        JsonNode reply;
+        try {
+          reply = request.finish();
+        } catch (AdminApiException e) {
+          if (e.status() == 422) {
+            throw new ContentRejectedException(e.reason(), e.reason().startsWith("Size"), e);
+          }
+          throw refusal(e);
+        }
+        checkStored(path, reply, sha512, size);
+      }
+
+      @Override
+      public void close() {
+        request.close();
+      }
+    });
+  }
+
+  private static String blobPath(Digest sha512) {
+    return "api/v1/blobs/sha512/" + sha512.hex();
+  }
+
+  /** {@code X-Distvault-Digests} with every digest but the SHA-512 (which the path names), if any. */
+  private static Map<String, String> digestHeader(Digests digests) {
     StringJoiner extra = new StringJoiner(",");
-    for (Digest d : blob.digests().asMap().values()) {
+    for (Digest d : digests.asMap().values()) {
       if (d.algorithm() != DigestAlgorithm.SHA512) {
         extra.add(d.algorithm().urlName() + "=" + d.hex());
       }
     }
-    JsonNode reply;
-    try {
-      reply = api.sendFile("PUT", path, "application/octet-stream", blob.file(),
-          extra.length() > 0 ? Map.of("X-Distvault-Digests", extra.toString()) : Map.of());
-    } catch (AdminApiException e) {
-      throw refusal(e);
-    }
+    return extra.length() > 0 ? Map.of("X-Distvault-Digests", extra.toString()) : Map.of();
+  }
+
+  private static void checkStored(String path, JsonNode reply, Digest sha512, long size) throws IOException {
     String stored = reply.path("sha512").asText("");
-    if (!stored.equalsIgnoreCase(blob.sha512().hex()) || reply.path("size").asLong(-1) != blob.size()) {
+    if (!stored.equalsIgnoreCase(sha512.hex()) || reply.path("size").asLong(-1) != size) {
       throw new IOException("PUT /" + path + ": server stored sha512 " + stored + " size "
-          + reply.path("size").asLong(-1) + ", expected " + blob.sha512().hex() + " size " + blob.size());
+          + reply.path("size").asLong(-1) + ", expected " + sha512.hex() + " size " + size);
     }
   }
 

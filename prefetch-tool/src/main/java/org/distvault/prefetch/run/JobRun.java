@@ -1,6 +1,8 @@
 package org.distvault.prefetch.run;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -8,8 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.distvault.prefetch.deliver.Attempt;
+import org.distvault.prefetch.deliver.BlobUpload;
+import org.distvault.prefetch.deliver.ContentRejectedException;
 import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
 import org.distvault.prefetch.fetch.FailureKind;
@@ -23,6 +30,8 @@ import org.distvault.prefetch.spool.VerifiedBlob;
 import org.distvault.prefetch.throttle.HostKey;
 import org.distvault.prefetch.throttle.HostTask;
 import org.distvault.prefetch.throttle.HostTicket;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +39,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The state of one download job across its attempts: which URL is next, how often it was
  * retried, every failed attempt. Each attempt is a {@link HostTask} queued at the URL's host; a
- * failure queues the next attempt (same URL later, or the next URL) or finishes the job. A
- * verified download is handed to the run's {@link Deliveries}, which upload it and finish the job.
+ * failure queues the next attempt (same URL later, or the next URL) or finishes the job.
+ *
+ * <p>Two paths, chosen per attempt ({@link #streamable}): <b>streamed</b> (HTTP, HTTPS and
+ * {@code file:} URLs of a job whose size and SHA-512 are known, into a destination that verifies,
+ * i.e. the server) passes the body straight into the upload as it arrives, with no spool file and
+ * no hashing here, and the server's answer is awaited on a delivery thread; <b>spooled</b> (FTP,
+ * unknown size or SHA-512, a directory destination, and every later attempt of a job whose
+ * streamed attempt broke off after sending part of a body) downloads into a spool file, hashes
+ * and verifies it here and hands it to the run's {@link Deliveries}, which upload it.
  *
  * <p>Attempts of one job never overlap, and the delivery starts after the last attempt, so the
  * fields need no lock beyond the happens-before that the scheduler's queue and the delivery
@@ -44,7 +60,12 @@ final class JobRun {
   private final DownloadJob job;
   private final List<Integer> indexes;
   private final List<Attempt> attempts = new ArrayList<>();
+  /** Schemes whose downloads may be streamed into the destination (see {@link #streamable}). */
+  private static final Set<String> STREAMED_SCHEMES = Set.of("http", "https", "file");
+
   private int urlIndex;
+  /** Set when a streamed attempt broke off mid-body: the job's later attempts go through the spool. */
+  private boolean spoolFromNowOn;
   private int retries;
   private long bytes;
   private long startNanos;
@@ -124,6 +145,127 @@ final class JobRun {
   }
 
   private void attempt(URI uri, HostTicket ticket) throws InterruptedException, SinkUnavailableException {
+    if (streamable(uri)) {
+      Optional<BlobUpload> upload = ctx.sink().stream(job.size().getAsLong(), job.expected(), job.entries());
+      if (upload.isPresent()) {
+        attemptStreamed(uri, ticket, upload.get());
+        return;
+      }
+    }
+    attemptSpooled(uri, ticket);
+  }
+
+  /**
+   * Whether this attempt streams its download straight into the destination, which verifies it:
+   * the size and SHA-512 are known (the upload's length and name), the scheme is not FTP (a
+   * stalled FTP transfer would hold an upload open on the server), and no earlier attempt of this
+   * job broke off after sending part of a body (from then on each attempt is verified here before
+   * anything more is sent).
+   */
+  private boolean streamable(URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    return !spoolFromNowOn && STREAMED_SCHEMES.contains(scheme) && job.size().isPresent()
+        && job.expected().get(DigestAlgorithm.SHA512).isPresent();
+  }
+
+  /**
+   * One attempt that passes the body on as it arrives, in this download slot: the destination
+   * hashes it once, verifies Size and every expected digest, and stores and flushes it only when
+   * all match. Once the whole body is sent the slot is free again, and a delivery thread waits for
+   * the destination's answer ({@link #finishStreamed}); until the destination accepted one blob in
+   * this run, the wait happens in the slot (as for spooled deliveries). A failed write to the
+   * destination fails the delivery, not the download.
+   */
+  private void attemptStreamed(URI uri, HostTicket ticket, BlobUpload upload)
+      throws InterruptedException, SinkUnavailableException {
+    long[] sent = {0};
+    OutputStream counted = new FilterOutputStream(upload) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        upload.write(b, off, len);
+        sent[0] += len;
+        ticket.bytes(len);
+        ctx.progress().bytes(len);
+      }
+    };
+    FetchResult result;
+    try {
+      result = ctx.fetcher().fetch(new FetchRequest(uri, job.name(), job.size()), counted);
+    } catch (FetchFailure e) {
+      upload.close();
+      bytes += sent[0];
+      if (upload.failure() != null) {
+        deliveryFailed(upload.failure(), uri.toString());
+        return;
+      }
+      if (sent[0] > 0) {
+        spoolFromNowOn = true;
+      }
+      if (e.hostTrouble()) {
+        ticket.trouble(e.retryAfter());
+      }
+      failed(uri.toString(), e);
+      return;
+    } catch (InterruptedException | RuntimeException e) {
+      upload.close();
+      throw e;
+    }
+    bytes += result.bytes();
+    ticket.succeeded();
+    if (!ctx.deliveries().accepted()) {
+      finishStreamed(uri, result, upload);
+      return;
+    }
+    try {
+      ctx.deliveries().submit(() -> {
+        try {
+          finishStreamed(uri, result, upload);
+        } catch (SinkUnavailableException e) {
+          ctx.abort(e);
+        }
+      });
+    } catch (InterruptedException | RuntimeException e) {
+      upload.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Ends a streamed body and waits for the destination's answer: stored and durable (the job
+   * succeeds), or a mismatch it found, which fails this attempt like one found in the spool (same
+   * kind and message, naming the URL) and moves on to the next URL.
+   */
+  private void finishStreamed(URI uri, FetchResult result, BlobUpload upload) throws SinkUnavailableException {
+    try (upload) {
+      if (ctx.aborted()) {
+        return; // the run is being torn down; abandon() reports this job
+      }
+      try {
+        upload.finish();
+      } catch (ContentRejectedException e) {
+        failed(uri.toString(), FetchFailure.of(
+            e.sizeMismatch() ? FailureKind.SIZE_MISMATCH : FailureKind.DIGEST_MISMATCH, e.getMessage() + " from " + uri));
+        return;
+      } catch (IOException e) {
+        deliveryFailed(e, result.finalUrl().toString());
+        return;
+      }
+      ctx.deliveries().markAccepted();
+      succeed(result, job.expected().get(DigestAlgorithm.SHA512).orElseThrow());
+    }
+  }
+
+  /** A delivery that failed: refused (the run stops, as for a spooled delivery) or final for this job. */
+  private void deliveryFailed(IOException e, String url) throws SinkUnavailableException {
+    if (e instanceof SinkUnavailableException refused) {
+      fail("delivery refused: " + e.getMessage(), url);
+      throw refused;
+    }
+    fail("delivery failed: " + e.getMessage(), url);
+  }
+
+  /** One attempt through a spool file: downloaded, hashed and verified here, then delivered. */
+  private void attemptSpooled(URI uri, HostTicket ticket) throws InterruptedException, SinkUnavailableException {
     VerifiedBlob blob;
     FetchResult result;
     try (SpoolFile f = ctx.spool().create(job.expected().algorithms())) {
@@ -195,7 +337,7 @@ final class JobRun {
         fail("delivery failed: " + e.getMessage(), url);
         return;
       }
-      succeed(result, blob);
+      succeed(result, blob.sha512());
     } catch (SinkUnavailableException e) {
       ctx.abort(e);
     } finally {
@@ -254,10 +396,10 @@ final class JobRun {
     finish(out);
   }
 
-  private void succeed(FetchResult result, VerifiedBlob blob) throws SinkUnavailableException {
+  private void succeed(FetchResult result, Digest sha512) throws SinkUnavailableException {
     List<Outcome> out = new ArrayList<>();
     for (ExpectedDistfile e : job.entries()) {
-      out.add(new Outcome(e, Outcome.Status.OK, null, bytes, elapsed(), result.finalUrl().toString(), blob.sha512(),
+      out.add(new Outcome(e, Outcome.Status.OK, null, bytes, elapsed(), result.finalUrl().toString(), sha512,
           attempts));
     }
     finish(out);

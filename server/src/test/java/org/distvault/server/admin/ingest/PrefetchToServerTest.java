@@ -29,13 +29,15 @@ import org.distvault.prefetch.run.Prefetcher;
 import org.distvault.prefetch.run.Progress;
 import org.distvault.prefetch.run.RunResult;
 import org.distvault.prefetch.spool.VerifiedBlob;
+import org.distvault.prefetch.testserver.RawUpstream;
 import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.prefetch.throttle.ThrottleSettings;
 import org.distvault.server.testing.TestContent;
+import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.record.Variant;
 import org.distvault.storage.record.VariantState;
-import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.vault.Vault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,6 +154,55 @@ class PrefetchToServerTest {
     assertEquals(5, again.summary().present());
     assertEquals(2, again.summary().failed());
     assertEquals(requests + 2, up.totalRequests(), "only the two failed files are tried again");
+  }
+
+  /**
+   * Downloads are streamed into the upload and verified by the server alone: a wrong body is
+   * refused by the server (its 422 reported by the tool with the URL and both digests, nothing
+   * stored under either digest), and a body broken off after part of it was sent leaves nothing
+   * either, while the job's next URL (now through the spool) delivers the good content.
+   */
+  @Test
+  void streamedUploadsAreVerifiedByTheServerAndBrokenBodiesLeaveNothing() throws Exception {
+    byte[] expected = TestContent.bytes(20, 5000);
+    byte[] wrong = TestContent.bytes(21, 5000);
+    up.on("/liar.tgz", Upstream.file(wrong));
+    byte[] fine = TestContent.bytes(22, 100_000);
+    up.on("/fine.tgz", Upstream.file(fine));
+    PrefetchReport report;
+    try (RawUpstream raw = new RawUpstream(fine)) {
+      List<ExpectedDistfile> entries = List.of(
+          TestContent.entry("liar.tgz", "cat/liar", expected, up.url("/liar.tgz")),
+          TestContent.entry("fine.tgz", "cat/fine", fine, raw.url("/truncated"), up.url("/fine.tgz")));
+      uploadManifest(entries);
+      report = prefetcher().run(entries);
+      assertEquals("truncated: got 50000 of 100000 bytes from " + raw.url("/truncated"),
+          outcome(report, "fine.tgz").attempts().get(0).error());
+    }
+
+    Outcome liar = outcome(report, "liar.tgz");
+    assertEquals(Outcome.Status.FAILED, liar.status());
+    assertEquals("SHA512 mismatch: expected " + TestContent.sha512(expected) + ", got " + TestContent.sha512(wrong)
+        + " from " + up.url("/liar.tgz"), liar.reason());
+    assertEquals("DIGEST_MISMATCH", liar.attempts().get(0).kind().name());
+    assertTrue(server.events.contains("blob:mismatch"), server.events::toString);
+    assertTrue(server.vault.blobsByDigest(TestContent.digest(DigestAlgorithm.SHA512, wrong)).isEmpty());
+    assertTrue(server.vault.blobsByDigest(TestContent.digest(DigestAlgorithm.SHA512, expected)).isEmpty());
+
+    Outcome ok = outcome(report, "fine.tgz");
+    assertEquals(Outcome.Status.OK, ok.status(), ok::toString);
+    assertEquals(up.url("/fine.tgz"), ok.url());
+    assertEquals(1, ok.attempts().size());
+    assertTrue(server.events.contains("blob:aborted"), server.events::toString);
+    assertServed(server.vault, "fine.tgz", "cat/fine", fine);
+    assertEquals(1, server.vault.stats().blobs(), "only the verified blob is stored");
+    assertEquals(List.of(), TestContent.tmpFiles(data));
+    assertEquals(List.of(), TestContent.blobFiles(data).stream()
+        .filter(f -> !f.getFileName().toString().equals(TestContent.sha512(fine))).toList());
+  }
+
+  private static Outcome outcome(PrefetchReport report, String name) {
+    return report.outcomes().stream().filter(o -> o.entry().name().value().equals(name)).findFirst().orElseThrow();
   }
 
   @Test
