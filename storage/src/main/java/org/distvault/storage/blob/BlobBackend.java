@@ -75,6 +75,19 @@ public interface BlobBackend extends Closeable {
   ScrubReport verify(Consumer<CorruptBlob> onCorrupt) throws IOException;
 
   /**
+   * For a recovery of a lost catalog: reads every blob back and hashes it with every algorithm
+   * (streamed), hands each one whose bytes match its name to {@code found} (its path is where it
+   * lives, for messages), and deletes (puts aside) each one that does not, as {@link #verify} does,
+   * handing it to {@code onCorrupt}. Both are called on the caller's thread. The local store's
+   * blobs are recovered by the start-up reconciliation instead, so it does not offer this.
+   *
+   * @throws UnsupportedOperationException when the backend does not offer it
+   */
+  default ScrubReport rehashAll(Consumer<StoredBlob> found, Consumer<CorruptBlob> onCorrupt) throws IOException {
+    throw new UnsupportedOperationException(location() + " offers no recovery by re-hashing");
+  }
+
+  /**
    * How many blobs were deleted since the backend was opened. A blob is only ever replaced after a
    * delete, so a reader that keeps blob files open may use them while this count is unchanged.
    */

@@ -20,6 +20,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.distvault.storage.blob.BlobBackend;
+import org.distvault.storage.blob.ScrubReport;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -33,6 +35,8 @@ import org.distvault.storage.record.LogEntry;
 import org.distvault.storage.record.LogKind;
 import org.distvault.storage.record.Seal;
 import org.distvault.storage.record.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds a store whose catalog is lost or damaged ({@code serve --recover}): the old index is
@@ -43,6 +47,7 @@ import org.distvault.storage.record.Variant;
  * outcomes, the audit log, sealed names whose blob is gone) is reported.
  */
 final class Recovery {
+  private static final Logger log = LoggerFactory.getLogger(Recovery.class);
   /** A line of the violations file: the cursor first, then the fields the catalog stored. */
   private static final Pattern LINE = Pattern.compile("^\\{\"cursor\":(\\d+),(.*)$");
 
@@ -64,6 +69,25 @@ final class Recovery {
   }
 
   /**
+   * Records every object of a remote backend that matches its name, with all its digests, read
+   * back and re-hashed ({@link BlobBackend#rehashAll}); one that does not match is put aside by the
+   * backend and reported as quarantined. Objects are recorded as they are found: a recovery cut
+   * short leaves records only of verified objects, and is run again.
+   */
+  static RecoveryReport recordObjects(BlobBackend blobs, Catalog catalog, Clock clock) throws IOException {
+    List<Digest> recorded = new ArrayList<>();
+    List<Path> quarantined = new ArrayList<>();
+    ScrubReport scan = blobs.rehashAll(b -> {
+      catalog.putBlob(BlobRecord.stored(b.digests(), b.size(), clock.instant()));
+      recorded.add(b.sha512());
+    }, c -> quarantined.add(c.quarantinedAs()));
+    log.warn("recovery: re-hashed {} objects ({} bytes) of {}: {} recorded, {} did not match their name and were"
+        + " put aside, {} at keys that name no blob were left alone", scan.checked(), scan.bytes(), blobs.location(),
+        recorded.size(), quarantined.size(), scan.skipped().size());
+    return new RecoveryReport(0, recorded, List.of(), quarantined);
+  }
+
+  /**
    * Rebuilds what it can into {@code catalog} (new, with the blob files already recorded) and
    * returns the keeper of the store's state; adds a line per finding to {@code report}.
    */
@@ -71,7 +95,7 @@ final class Recovery {
       List<String> report) throws IOException {
     String id = found.map(StoreState::storeId).orElseGet(() -> UUID.randomUUID().toString());
     catalog.putState(StateKeeper.STORE_KEY, id.getBytes(StandardCharsets.UTF_8));
-    report.add("blobs: " + catalog.stats().blobs() + " blob files recorded (" + catalog.stats().blobBytes() + " bytes)");
+    report.add("blobs: " + catalog.stats().blobs() + " blobs recorded (" + catalog.stats().blobBytes() + " bytes)");
     importViolations(dataDir, catalog, found.map(StoreState::violationCursor).orElse(0L), report);
     TreeMap<SetName, Seal> seals = new TreeMap<>();
     SetRegistry sets = new SetRegistry(catalog, clock);

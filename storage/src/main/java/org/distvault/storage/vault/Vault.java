@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.distvault.storage.blob.BackendUnavailableException;
 import org.distvault.storage.blob.BlobBackend;
 import org.distvault.storage.blob.BlobStore;
 import org.distvault.storage.blob.BlobStoreOptions;
@@ -137,7 +138,7 @@ public final class Vault implements AutoCloseable {
    */
   public static Vault open(Path dataDir, BlobStoreOptions options, Start start) throws IOException {
     BlobStore blobs = BlobStore.open(dataDir, options);
-    return open(blobs.dataDir(), blobs, options.clock(), start);
+    return openIn(blobs.dataDir(), blobs, options.clock(), start);
   }
 
   /**
@@ -152,6 +153,19 @@ public final class Vault implements AutoCloseable {
    * @throws StoreDamagedException as {@link #open(Path, BlobStoreOptions, Start)} does
    */
   public static Vault open(Path dataDir, BlobBackend backend, Clock clock) throws IOException {
+    return open(dataDir, backend, clock, Start.CHECK);
+  }
+
+  /**
+   * Opens as {@link #open(Path, BlobBackend, Clock)} does; with {@link Start#RECOVER} the catalog
+   * is rebuilt first from every object of the backend, each read back and re-hashed ({@link
+   * BlobBackend#rehashAll}: one whose bytes do not match its name is put aside, never recorded),
+   * and from the seal listings and violations in {@code dataDir} (see {@link Recovery}).
+   *
+   * @throws BackendUnavailableException when a recovery cannot read the bucket; nothing was
+   *     recorded as recovered then, and the old catalog stays moved aside
+   */
+  public static Vault open(Path dataDir, BlobBackend backend, Clock clock, Start start) throws IOException {
     Objects.requireNonNull(backend, "backend");
     Path dir;
     try {
@@ -162,10 +176,10 @@ public final class Vault implements AutoCloseable {
       backend.close();
       throw e;
     }
-    return open(dir, backend, clock, Start.CHECK);
+    return openIn(dir, backend, clock, start);
   }
 
-  private static Vault open(Path dir, BlobBackend blobs, Clock clock, Start start) throws IOException {
+  private static Vault openIn(Path dir, BlobBackend blobs, Clock clock, Start start) throws IOException {
     Catalog catalog = null;
     StateKeeper keeper = null;
     try {
@@ -180,7 +194,7 @@ public final class Vault implements AutoCloseable {
       catalog = openCatalog(index, clock, found);
       RecoveryReport report;
       if (start == Start.RECOVER) {
-        report = reconcile(blobs, catalog, clock, set -> false);
+        report = recordAll(blobs, catalog, clock);
         keeper = Recovery.rebuild(dir, catalog, clock, found, rebuilt);
         rebuilt.forEach(line -> log.warn("recovery of {}: {}", dir, line));
       } else {
@@ -208,6 +222,14 @@ public final class Vault implements AutoCloseable {
       return new Reconciler(local, catalog, clock, sealed).reconcile();
     }
     return new RecoveryReport(0, List.of(), List.of(), List.of());
+  }
+
+  /** At a recovery: {@link Reconciler} for local blob files, a re-hash of every object for a remote backend. */
+  private static RecoveryReport recordAll(BlobBackend blobs, Catalog catalog, Clock clock) throws IOException {
+    if (blobs instanceof BlobStore) {
+      return reconcile(blobs, catalog, clock, set -> false);
+    }
+    return Recovery.recordObjects(blobs, catalog, clock);
   }
 
   /** A store that existed (a state file, or blobs) must not start over with a new catalog. */

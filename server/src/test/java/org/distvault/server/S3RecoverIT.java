@@ -1,0 +1,110 @@
+package org.distvault.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import org.distvault.server.mode.Mode;
+import org.distvault.storage.vault.RecoveryReport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * {@code serve --recover --blob-store s3://...}: a primary whose catalog is lost is rebuilt from the
+ * bucket's objects (each re-hashed) and its seal listings, and serves the sealed set with the same
+ * seal digest and bytes from an empty cache tier; an object corrupted in the bucket is put aside,
+ * not bound, and its name is a miss.
+ */
+class S3RecoverIT extends OnS3Server {
+  private static final String BUCKET = "distvault-recover";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] A = Catalogue.content(31, 150_000);
+  private static final byte[] B = Catalogue.content(32, 4_000);
+
+  @TempDir Path data;
+  @TempDir Path cacheDir;
+  @TempDir Path emptyTier;
+
+  @BeforeAll
+  static void createBucket() {
+    s3.createBucket(BUCKET);
+  }
+
+  private ServerConfig config(String prefix, Path tier) {
+    return ServerConfig.defaults(data).withPort(0).withMode(Mode.ONLINE)
+        .withBlobStore(new S3Store(options(BUCKET, prefix), tier, 64L << 20));
+  }
+
+  /** Fills and seals (offline) the default set, then deletes the catalog; returns the seal digest. */
+  private String fillSealAndLoseTheCatalog(String prefix) throws IOException {
+    String digest;
+    try (TestServer s = TestServer.of(DistvaultServer.start(config(prefix, cacheDir)))) {
+      s.catalogue().present("a-1.0.tar.gz", "devel/a", A);
+      s.catalogue().present("b-2.0.tar.gz", "devel/b", B);
+      Response r = s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode");
+      assertEquals(200, r.statusCode(), r.asString());
+      digest = JSON.readTree(r.asString()).path("seal").path("digest").asText();
+    }
+    try (var index = Files.walk(data.resolve("index"))) {
+      index.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    return digest;
+  }
+
+  private static String sealDigest(TestServer s) throws IOException {
+    Response r = s.admin().get("/api/v1/seal");
+    assertEquals(200, r.statusCode(), r.asString());
+    return JSON.readTree(r.asString()).path("digest").asText();
+  }
+
+  @Test
+  void aRecoveredPrimaryServesTheSameSealAndBytes() throws IOException {
+    String sealed = fillSealAndLoseTheCatalog("clean");
+
+    RecoveryReport report = new S3Store(options(BUCKET, "clean"), emptyTier, 64L << 20).recover(data, Clock.systemUTC());
+
+    assertEquals(2, report.recorded().size(), report.toString());
+    assertEquals(List.of(), report.quarantined());
+    try (TestServer s = TestServer.of(DistvaultServer.start(config("clean", emptyTier)))) {
+      assertEquals(sealed, sealDigest(s));
+      assertServed(s, "/pkg/devel/a/a-1.0.tar.gz", A);
+      assertServed(s, "/distfiles/b-2.0.tar.gz", B);
+    }
+  }
+
+  @Test
+  void anObjectCorruptedInTheBucketIsNotBoundAndNotServed() throws IOException {
+    String sealed = fillSealAndLoseTheCatalog("corrupt");
+    String hex = Catalogue.sha512Hex(B);
+    String key = "corrupt/blobs/sha512/" + hex.substring(0, 2) + "/" + hex.substring(2, 4) + "/" + hex;
+    byte[] wrong = B.clone();
+    wrong[100] ^= 1;
+    s3.client().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(wrong));
+
+    RecoveryReport report = new S3Store(options(BUCKET, "corrupt"), cacheDir, 64L << 20).recover(data, Clock.systemUTC());
+
+    assertEquals(1, report.recorded().size(), report.toString());
+    assertEquals(1, report.quarantined().size(), report.toString());
+    assertTrue(report.rebuilt().stream().anyMatch(l -> l.contains("1 of 2 sealed names bound again")),
+        report.rebuilt().toString());
+    assertFalse(s3.keys(BUCKET, "corrupt/blobs/").contains(key), "put aside");
+    try (TestServer s = TestServer.of(DistvaultServer.start(config("corrupt", cacheDir)))) {
+      assertNotEquals(sealed, sealDigest(s), "sealed with what could be bound");
+      assertServed(s, "/pkg/devel/a/a-1.0.tar.gz", A);
+      Response miss = s.http().get("/pkg/devel/b/b-2.0.tar.gz");
+      assertEquals(404, miss.statusCode(), miss.asString());
+      assertFalse(java.util.Arrays.equals(wrong, miss.asByteArray()));
+    }
+  }
+}
