@@ -3,9 +3,11 @@ package org.distvault.storage.blob;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.distvault.storage.digest.Digest;
@@ -42,6 +44,12 @@ public interface BlobBackend extends Closeable {
 
   /** A local file that holds exactly the blob's bytes, for serving; empty when it is not held. */
   Optional<Path> file(Digest sha512);
+
+  /** The blob's size in bytes, empty when it is not held. */
+  default OptionalLong size(Digest sha512) throws IOException {
+    Optional<Path> file = file(sha512);
+    return file.isPresent() ? OptionalLong.of(Files.size(file.get())) : OptionalLong.empty();
+  }
 
   /** Whether the blob is held. */
   boolean contains(Digest sha512);

@@ -182,6 +182,16 @@ public final class S3BlobBackend implements BlobBackend {
     return tier.contains(sha512) || bucket.size(keys.key(sha512)).isPresent();
   }
 
+  /**
+   * The object's size, asked of the bucket (the tier is not filled).
+   *
+   * @throws BackendUnavailableException if the bucket cannot be asked
+   */
+  @Override
+  public OptionalLong size(Digest sha512) {
+    return bucket.size(keys.key(sha512));
+  }
+
   /** Lists the bucket: keys sort in SHA-512 order. Objects at invalid keys are skipped. */
   @Override
   public List<Digest> list(Optional<Digest> after, int limit) {
