@@ -148,7 +148,8 @@ public final class Vault implements AutoCloseable {
    * catalog with a remote backend's objects (that would list, and download to hash, the whole
    * bucket before serving; a bucket that cannot be reached must not stop the start): a record
    * whose object is gone is found by a scrub or when it is served, and an object a crash left
-   * without a record is recorded again by the next ingest of its content.
+   * without a record is recorded again by the next ingest of its content, and is garbage for a
+   * collection ({@link #gc}) until then.
    *
    * @throws StoreDamagedException as {@link #open(Path, BlobStoreOptions, Start)} does
    */
