@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import java.io.IOException;
@@ -24,7 +25,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * {@code serve --recover --blob-store s3://...}: a primary whose catalog is lost is rebuilt from the
  * bucket's objects (each re-hashed) and its seal listings, and serves the sealed set with the same
  * seal digest and bytes from an empty cache tier; an object corrupted in the bucket is put aside,
- * not bound, and its name is a miss.
+ * not bound, and its name is a miss. And {@code gc} lists the bucket: an object a crash left
+ * without a catalog record is garbage, deleted with {@code apply}.
  */
 class S3RecoverIT extends OnS3Server {
   private static final String BUCKET = "distvault-recover";
@@ -87,6 +89,36 @@ class S3RecoverIT extends OnS3Server {
       assertServed(s, "/pkg/devel/a/a-1.0.tar.gz", A);
       assertServed(s, "/distfiles/b-2.0.tar.gz", B);
     }
+  }
+
+  @Test
+  void gcCountsAndDeletesAnObjectTheCatalogNeverRecorded() throws IOException {
+    byte[] orphan = Catalogue.content(33, 70_000);
+    String hex = Catalogue.sha512Hex(orphan);
+    String key = "orphan/blobs/sha512/" + hex.substring(0, 2) + "/" + hex.substring(2, 4) + "/" + hex;
+    try (TestServer s = TestServer.of(DistvaultServer.start(config("orphan", cacheDir).withMode(Mode.ONLINE)))) {
+      s.catalogue().present("a-1.0.tar.gz", "devel/a", A);
+      // What a crash between an upload and its catalog record leaves.
+      s3.client().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(orphan));
+
+      JsonNode dry = gc(s, false);
+      assertEquals(1, dry.path("garbage").path("count").asLong(), dry.toString());
+      assertEquals(orphan.length, dry.path("garbage").path("bytes").asLong());
+      assertEquals(hex, dry.path("largest").path(0).path("sha512").asText());
+      assertTrue(s3.keys(BUCKET, "orphan/blobs/").contains(key), "a dry run deletes nothing");
+
+      JsonNode applied = gc(s, true);
+      assertEquals(1, applied.path("freed").path("count").asLong(), applied.toString());
+      assertFalse(s3.keys(BUCKET, "orphan/blobs/").contains(key), "deleted from the bucket");
+      assertEquals(1, s3.keys(BUCKET, "orphan/blobs/").size(), "the bound blob stays");
+      assertServed(s, "/pkg/devel/a/a-1.0.tar.gz", A);
+    }
+  }
+
+  private static JsonNode gc(TestServer s, boolean apply) throws IOException {
+    Response r = s.admin().body("{\"keepSeals\":0,\"apply\":" + apply + "}").post("/api/v1/gc");
+    assertEquals(200, r.statusCode(), r.asString());
+    return JSON.readTree(r.asString());
   }
 
   @Test
