@@ -83,7 +83,29 @@ class S3RecoverIT extends OnS3Server {
 
     assertEquals(2, report.recorded().size(), report.toString());
     assertEquals(List.of(), report.quarantined());
-    try (TestServer s = TestServer.of(DistvaultServer.start(config("clean", emptyTier)))) {
+    assertServesTheSeal("clean", sealed);
+  }
+
+  @Test
+  void aSealListingLostWithTheCatalogIsTakenFromTheSealPublishedInTheBucket() throws IOException {
+    String sealed = fillSealAndLoseTheCatalog("listing");
+    String hex = sealed.substring("sha256:".length());
+    Path kept = data.resolve("seals").resolve(hex + ".tsv");
+    assertTrue(Files.exists(kept), kept.toString());
+    String lines = Files.readString(kept);
+    Files.delete(kept);
+
+    RecoveryReport report = new S3Store(options(BUCKET, "listing"), emptyTier, 64L << 20).recover(data, Clock.systemUTC());
+
+    assertTrue(report.rebuilt().stream().anyMatch(l -> l.contains("is missing; its 2 names were taken from the seal"
+        + " published in s3://" + BUCKET + "/listing")), report.rebuilt().toString());
+    assertEquals(lines, Files.readString(kept), "kept again, as the seal wrote it");
+    assertServesTheSeal("listing", sealed);
+  }
+
+  /** A server on the recovered data directory and an empty tier: sealed, offline, both distfiles byte for byte. */
+  private void assertServesTheSeal(String prefix, String sealed) throws IOException {
+    try (TestServer s = TestServer.of(DistvaultServer.start(config(prefix, emptyTier)))) {
       assertEquals(sealed, sealDigest(s));
       assertOffline(s);
       assertServed(s, "/pkg/devel/a/a-1.0.tar.gz", A);

@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.distvault.storage.digest.Digest;
+import org.distvault.storage.name.SetName;
 
 /**
  * Where the bytes of verified blobs live, each named by the SHA-512 of its content. Bytes become a
@@ -93,6 +94,15 @@ public interface BlobBackend extends Closeable {
    */
   default ScrubReport rehashAll(Consumer<StoredBlob> found, Consumer<CorruptBlob> onCorrupt) throws IOException {
     throw new UnsupportedOperationException(location() + " offers no recovery by re-hashing");
+  }
+
+  /**
+   * For a recovery whose seal listing is lost from the data directory: the listing of the seal
+   * {@code digest} of {@code set} as published beside the blobs ({@code SealListing} format,
+   * gzipped JSON lines), when the backend keeps published seals and its pointer names that seal.
+   */
+  default Optional<byte[]> publishedListing(SetName set, String digest) {
+    return Optional.empty();
   }
 
   /**

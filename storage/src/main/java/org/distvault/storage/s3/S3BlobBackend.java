@@ -35,6 +35,7 @@ import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;
+import org.distvault.storage.name.SetName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -113,6 +114,17 @@ public final class S3BlobBackend implements BlobBackend {
   /** The published seals of the sets in this bucket and prefix. */
   public SealObjects seals() {
     return new SealObjects(bucket, keys);
+  }
+
+  /**
+   * The listing the set's pointer ({@code PREFIX/sets/<set>/current}) names, when it names {@code
+   * digest}.
+   *
+   * @throws BackendUnavailableException when the bucket cannot be read
+   */
+  @Override
+  public Optional<byte[]> publishedListing(SetName set, String digest) {
+    return seals().current(set).filter(p -> p.digest().equals(digest)).map(seals()::listing);
   }
 
   /** HTTP requests sent to the bucket since open, retries included. */

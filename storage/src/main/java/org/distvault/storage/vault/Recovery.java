@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * moved aside (nothing is deleted), a new catalog records every blob file, the violations are
  * copied back from {@code DATA/log/violations.jsonl} under their cursors, and a sealed store gets
  * its sealed names bound again from the listing kept with the seal, so it comes up sealed with the
- * same digest when every sealed blob is still held. What cannot be rebuilt (manifests, prefetch
+ * same digest when every sealed blob is still held (a listing lost from {@code DATA/seals/} is
+ * taken from the seal published beside the blobs, where the backend keeps one). What cannot be rebuilt (manifests, prefetch
  * outcomes, the audit log, sealed names whose blob is gone) is reported.
  */
 final class Recovery {
@@ -91,8 +92,8 @@ final class Recovery {
    * Rebuilds what it can into {@code catalog} (new, with the blob files already recorded) and
    * returns the keeper of the store's state; adds a line per finding to {@code report}.
    */
-  static StateKeeper rebuild(Path dataDir, Catalog catalog, Clock clock, Optional<StoreState> found,
-      List<String> report) throws IOException {
+  static StateKeeper rebuild(Path dataDir, Catalog catalog, BlobBackend blobs, Clock clock,
+      Optional<StoreState> found, List<String> report) throws IOException {
     String id = found.map(StoreState::storeId).orElseGet(() -> UUID.randomUUID().toString());
     catalog.putState(StateKeeper.STORE_KEY, id.getBytes(StandardCharsets.UTF_8));
     report.add("blobs: " + catalog.stats().blobs() + " blobs recorded (" + catalog.stats().blobBytes() + " bytes)");
@@ -101,7 +102,7 @@ final class Recovery {
     SetRegistry sets = new SetRegistry(catalog, clock);
     for (Map.Entry<SetName, Seal> sealed : found.map(StoreState::seals).orElse(new TreeMap<>()).entrySet()) {
       SetName set = sealed.getKey();
-      Seal seal = rebind(dataDir, catalog, set, sealed.getValue(), clock.instant(), report);
+      Seal seal = rebind(dataDir, catalog, blobs, set, sealed.getValue(), clock.instant(), report);
       sets.add(set);
       rememberSeals(new Sealer(catalog, dataDir), new SealHistory(catalog), set, seal, report);
       catalog.putState(StateKeeper.sealKey(set), StoreState.sealBytes(Optional.of(seal)));
@@ -172,10 +173,20 @@ final class Recovery {
    * seal the store now has: the same one when every sealed blob is held, else the seal of what could
    * be bound (a subset of the old one, so the store stays sealed and serves nothing unsealed).
    */
-  private static Seal rebind(Path dataDir, Catalog catalog, SetName set, Seal seal, Instant now,
-      List<String> report) throws IOException {
+  private static Seal rebind(Path dataDir, Catalog catalog, BlobBackend blobs, SetName set, Seal seal,
+      Instant now, List<String> report) throws IOException {
     Sealer sealer = new Sealer(catalog, dataDir);
     List<String> lines = sealer.readListing(seal);
+    boolean published = false;
+    if (lines.isEmpty() && seal.entries() > 0) {
+      Optional<byte[]> listing = blobs.publishedListing(set, seal.digest());
+      if (listing.isPresent()) {
+        lines = SealListing.boundLines(listing.get());
+        published = true;
+        report.add((set.isDefault() ? "seal: " : "seal of set " + set + ": ") + "the listing " + sealer.listing(seal)
+            + " is missing; its " + lines.size() + " names were taken from the seal published in " + blobs.location());
+      }
+    }
     int bound = 0;
     List<String> missing = new ArrayList<>();
     for (String line : lines) {
@@ -200,6 +211,9 @@ final class Recovery {
     String which = set.isDefault() ? "seal: " : "seal of set " + set + ": ";
     Seal rebuilt = sealer.compute(set, now);
     if (rebuilt.digest().equals(seal.digest())) {
+      if (published) {
+        sealer.sealAndKeep(set, seal.at()); // the listing kept again, for the next recovery and gc
+      }
       report.add(which + "all " + bound + " sealed names bound again; digest intact (" + seal.digest() + ")");
       return seal;
     }

@@ -196,7 +196,7 @@ public final class Vault implements AutoCloseable {
       RecoveryReport report;
       if (start == Start.RECOVER) {
         report = recordAll(blobs, catalog, clock);
-        keeper = Recovery.rebuild(dir, catalog, clock, found, rebuilt);
+        keeper = Recovery.rebuild(dir, catalog, blobs, clock, found, rebuilt);
         rebuilt.forEach(line -> log.warn("recovery of {}: {}", dir, line));
       } else {
         keeper = StateKeeper.check(dir, catalog, clock, found);
