@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import org.distvault.server.mode.Mode;
+import org.distvault.storage.name.SetName;
 import org.distvault.storage.vault.RecoveryReport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,7 @@ class S3RecoverIT extends OnS3Server {
   @TempDir Path data;
   @TempDir Path cacheDir;
   @TempDir Path emptyTier;
+  @TempDir Path replicaData;
 
   @BeforeAll
   static void createBucket() {
@@ -135,6 +138,26 @@ class S3RecoverIT extends OnS3Server {
       assertEquals(1, s3.keys(BUCKET, "orphan/blobs/").size(), "the bound blob stays");
       assertServed(s, "/pkg/devel/a/a-1.0.tar.gz", A);
     }
+  }
+
+  @Test
+  void aReplicasGcCountsNoneOfThePrimarysObjectsAsGarbage() throws IOException {
+    try (TestServer s = TestServer.of(DistvaultServer.start(config("shared", cacheDir).withMode(Mode.ONLINE)))) {
+      s.catalogue().present("a-1.0.tar.gz", "devel/a", A);
+      s.catalogue().in("other").present("b-2.0.tar.gz", "devel/b", B); // in the bucket, not in the seal
+      assertEquals(200, s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode").statusCode());
+    }
+    ServerConfig replica = ServerConfig.defaults(replicaData).withPort(0)
+        .withBlobStore(new S3Store(options(BUCKET, "shared"), emptyTier, 64L << 20))
+        .withReplicaOf(new ReplicaOf(SetName.DEFAULT, Duration.ofSeconds(1)));
+    try (TestServer r = TestServer.of(DistvaultServer.start(replica))) {
+      assertServed(r, "/pkg/devel/a/a-1.0.tar.gz", A);
+      JsonNode dry = gc(r, false);
+      assertEquals(0, dry.path("garbage").path("count").asLong(), dry.toString());
+    }
+    assertEquals(2, s3.keys(BUCKET, "shared/blobs/").size());
+    assertEquals(List.of(), Files.list(emptyTier).filter(p -> p.toString().contains(Catalogue.sha512Hex(B))).toList(),
+        "the replica fetched nothing to count");
   }
 
   private static JsonNode gc(TestServer s, boolean apply) throws IOException {

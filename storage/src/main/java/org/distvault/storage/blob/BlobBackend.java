@@ -52,6 +52,15 @@ public interface BlobBackend extends Closeable {
     return file.isPresent() ? OptionalLong.of(Files.size(file.get())) : OptionalLong.empty();
   }
 
+  /**
+   * Whether the blobs are this store's own, so that a garbage collection may count and delete the
+   * ones its catalog does not record; false for a read-only view of another store's blobs (a
+   * replica's bucket, whose other objects belong to the primary).
+   */
+  default boolean ownsBlobs() {
+    return true;
+  }
+
   /** Whether the blob is held. */
   boolean contains(Digest sha512);
 

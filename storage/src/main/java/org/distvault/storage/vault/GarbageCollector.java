@@ -160,7 +160,7 @@ final class GarbageCollector {
    */
   private Set<Digest> unrecorded(Map<Digest, ?> live, List<BlobRecord> garbage) throws IOException {
     Set<Digest> found = new HashSet<>();
-    if (blobs instanceof BlobStore) {
+    if (blobs instanceof BlobStore || !blobs.ownsBlobs()) {
       return found;
     }
     Optional<Digest> after = Optional.empty();
