@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * crash between the two leaves a file without a record, which the next start records again, and
  * which is garbage again for the next collection. A remote backend is not reconciled at start: its
  * objects without a record (a crash between an ingest's upload and its record, or between the two
- * steps of a deletion) are garbage here, unless live or touched by an ingest of this process. Last, the seal listings that no kept seal refers
- * to any more are counted and, when applied, deleted ({@link StateKeeper#pruneListings}).
+ * steps of a deletion) are garbage here, unless live or touched by an ingest of this process. Last,
+ * the seal listings that no kept seal refers to any more are counted and, when applied, deleted
+ * ({@link StateKeeper#pruneListings}).
  */
 final class GarbageCollector {
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);

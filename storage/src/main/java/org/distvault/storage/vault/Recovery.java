@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * copied back from {@code DATA/log/violations.jsonl} under their cursors, and a sealed store gets
  * its sealed names bound again from the listing kept with the seal, so it comes up sealed with the
  * same digest when every sealed blob is still held (a listing lost from {@code DATA/seals/} is
- * taken from the seal published beside the blobs, where the backend keeps one). What cannot be rebuilt (manifests, prefetch
- * outcomes, the audit log, sealed names whose blob is gone) is reported.
+ * taken from the seal published beside the blobs, where the backend keeps one). What cannot be
+ * rebuilt (manifests, prefetch outcomes, the audit log, sealed names whose blob is gone) is
+ * reported. With a remote backend, every object is read back and re-hashed ({@link
+ * #recordObjects}) instead of the local blob files' start-up reconciliation.
  */
 final class Recovery {
   private static final Logger log = LoggerFactory.getLogger(Recovery.class);
