@@ -2,7 +2,10 @@ package org.distvault.server;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Objects;
+import org.distvault.storage.vault.RecoveryReport;
+import org.distvault.storage.vault.Vault;
 import org.distvault.storage.s3.CacheTier;
 import org.distvault.storage.s3.S3BlobBackend;
 import org.distvault.storage.s3.S3Options;
@@ -42,6 +45,22 @@ public record S3Store(S3Options options, Path cacheDir, long cacheSize) {
     } catch (RuntimeException e) {
       tier.close();
       throw e;
+    }
+  }
+
+  /**
+   * {@code serve --recover} on the bucket: moves the catalog aside and rebuilds it from the bucket's
+   * objects (each read back and re-hashed with every algorithm; an object whose bytes are not its
+   * name is put aside under {@code PREFIX/quarantine/} and not recorded), the seal listings and the
+   * violations log in {@code dataDir}; then closes the store again.
+   *
+   * @return what was recorded, put aside, rebuilt and lost
+   * @throws IOException when the data or cache directory cannot be used
+   * @throws org.distvault.storage.blob.BackendUnavailableException when the bucket cannot be read
+   */
+  public RecoveryReport recover(Path dataDir, Clock clock) throws IOException {
+    try (Vault vault = Vault.open(dataDir, open(), clock, Vault.Start.RECOVER)) {
+      return vault.recovery();
     }
   }
 

@@ -1,7 +1,10 @@
 package org.distvault.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.restassured.response.Response;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,5 +63,12 @@ abstract class OnS3Server {
     Matcher m = Pattern.compile("(?m)^distvault_backend_errors_total\\{[^}]*op=\"" + Pattern.quote(op) + "\"[^}]*\\} (\\S+)$")
         .matcher(scrape);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  /** Asserts that {@code GET path} answers 200 with exactly {@code expected}. */
+  static void assertServed(TestServer s, String path, byte[] expected) {
+    Response r = s.http().get(path);
+    assertEquals(200, r.statusCode(), path + ": " + (r.statusCode() == 200 ? "" : r.asString()));
+    assertArrayEquals(expected, r.asByteArray(), path);
   }
 }

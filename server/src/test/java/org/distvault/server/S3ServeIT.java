@@ -48,12 +48,6 @@ class S3ServeIT extends OnS3Server {
     return backendErrors(s.http().get("/metrics").asString(), "get");
   }
 
-  private static void assertServed(TestServer s, String path, byte[] expected) {
-    Response r = s.http().get(path);
-    assertEquals(200, r.statusCode(), path + ": " + (r.statusCode() == 200 ? "" : r.asString()));
-    assertArrayEquals(expected, r.asByteArray(), path);
-  }
-
   @Test
   void blobsLiveInTheBucketAndTheTierServesThroughAnOutage() throws IOException {
     byte[] small = Catalogue.content(1, 1000);

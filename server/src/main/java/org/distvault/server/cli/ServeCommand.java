@@ -100,7 +100,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--recover",
       description = "Rebuild a lost or damaged catalog (DATA/index, moved aside, not deleted) from the blob "
-          + "files, DATA/log/violations.jsonl and the sealed listing in DATA/seals/, then serve. A sealed "
+          + "files (with --blob-store: every object under PREFIX/blobs/, read back and re-hashed), "
+          + "DATA/log/violations.jsonl and the sealed listing in DATA/seals/, then serve. A sealed "
           + "store comes up sealed. What could not be rebuilt is logged. Without it, serve refuses (exit 1) "
           + "to start on a catalog that is missing, another store's, or rolled back.")
   boolean recover;
@@ -264,16 +265,15 @@ final class ServeCommand implements Callable<Integer> {
     Optional<S3Store> store = replica.isPresent()
         ? S3Flags.store("--replica-of", replicaOf, s3Endpoint, s3Region, s3PathStyle, cacheDir, cacheSize)
         : S3Flags.store(blobStore, s3Endpoint, s3Region, s3PathStyle, cacheDir, cacheSize);
-    if (recover && store.isPresent()) {
-      throw new CliException(ExitCode.USAGE, "--recover works only with the blobs in DATA/blobs/, not with --blob-store");
-    }
     ServerConfig config = new ServerConfig(data.toAbsolutePath().normalize(), listen.host(), listen.port(),
         Optional.ofNullable(mode), Optional.ofNullable(adminTokenFile), upstream && replica.isEmpty(),
         Duration.ofSeconds(drainSeconds), Clock.systemUTC(), trapConfig(), connectionPolicy(), exposure(),
         accessLogFile(), store, replica);
     DistvaultServer server;
     try {
-      if (recover) {
+      if (recover && store.isPresent()) {
+        store.get().recover(config.dataDir(), config.clock());
+      } else if (recover) {
         Vault.open(config.dataDir(), BlobStoreOptions.defaults(), Vault.Start.RECOVER).close();
       }
       HealthSettings health = HealthSettings.defaults();

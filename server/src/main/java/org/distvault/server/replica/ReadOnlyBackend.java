@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.distvault.storage.blob.BlobBackend;
@@ -48,6 +49,17 @@ public final class ReadOnlyBackend implements BlobBackend {
   @Override
   public List<Digest> list(Optional<Digest> after, int limit) throws IOException {
     return backend.list(after, limit);
+  }
+
+  @Override
+  public OptionalLong size(Digest sha512) throws IOException {
+    return backend.size(sha512);
+  }
+
+  /** False: the bucket's objects are the primary's, never garbage here. */
+  @Override
+  public boolean ownsBlobs() {
+    return false;
   }
 
   @Override

@@ -30,7 +30,7 @@ class ServeBlobStoreOptionsTest {
       "--blob-store s3://b/p --cache-dir C --cache-size lots|Invalid value for option '--cache-size': 'lots' is not a size",
       "--blob-store s3://b/p --cache-dir C --cache-size 1G --s3-endpoint minio:9000|--s3-endpoint: not an http(s)://HOST[:PORT] URL: 'minio:9000'",
       "--blob-store s3://b/p --cache-dir C --cache-size 1G --s3-region US_EAST|--s3-region: not a region name: 'US_EAST'",
-      "--blob-store s3://b/p --cache-dir C --cache-size 1G --recover|--recover works only with the blobs in DATA/blobs/",
+      "--replica-of s3://b/p --set 2026Q4 --cache-dir C --cache-size 1G --recover|--replica-of does not go with --recover",
       "--s3-endpoint http://minio:9000|--s3-endpoint needs --blob-store or --replica-of s3://BUCKET[/PREFIX]",
       "--replica-of s3://b/p --cache-dir C --cache-size 1G|--replica-of needs --set NAME",
       "--replica-of s3://b/p --set 2026Q4|--replica-of needs --cache-dir DIR and --cache-size SIZE",

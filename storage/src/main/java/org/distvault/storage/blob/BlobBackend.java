@@ -3,12 +3,15 @@ package org.distvault.storage.blob;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.distvault.storage.digest.Digest;
+import org.distvault.storage.name.SetName;
 
 /**
  * Where the bytes of verified blobs live, each named by the SHA-512 of its content. Bytes become a
@@ -43,6 +46,21 @@ public interface BlobBackend extends Closeable {
   /** A local file that holds exactly the blob's bytes, for serving; empty when it is not held. */
   Optional<Path> file(Digest sha512);
 
+  /** The blob's size in bytes, empty when it is not held. */
+  default OptionalLong size(Digest sha512) throws IOException {
+    Optional<Path> file = file(sha512);
+    return file.isPresent() ? OptionalLong.of(Files.size(file.get())) : OptionalLong.empty();
+  }
+
+  /**
+   * Whether the blobs are this store's own, so that a garbage collection may count and delete the
+   * ones its catalog does not record; false for a read-only view of another store's blobs (a
+   * replica's bucket, whose other objects belong to the primary).
+   */
+  default boolean ownsBlobs() {
+    return true;
+  }
+
   /** Whether the blob is held. */
   boolean contains(Digest sha512);
 
@@ -73,6 +91,28 @@ public interface BlobBackend extends Closeable {
    * then handed to {@code onCorrupt}.
    */
   ScrubReport verify(Consumer<CorruptBlob> onCorrupt) throws IOException;
+
+  /**
+   * For a recovery of a lost catalog: reads every blob back and hashes it with every algorithm
+   * (streamed), hands each one whose bytes match its name to {@code found} (its path is where it
+   * lives, for messages), and deletes (puts aside) each one that does not, as {@link #verify} does,
+   * handing it to {@code onCorrupt}. Both are called on the caller's thread. The local store's
+   * blobs are recovered by the start-up reconciliation instead, so it does not offer this.
+   *
+   * @throws UnsupportedOperationException when the backend does not offer it
+   */
+  default ScrubReport rehashAll(Consumer<StoredBlob> found, Consumer<CorruptBlob> onCorrupt) throws IOException {
+    throw new UnsupportedOperationException(location() + " offers no recovery by re-hashing");
+  }
+
+  /**
+   * For a recovery whose seal listing is lost from the data directory: the listing of the seal
+   * {@code digest} of {@code set} as published beside the blobs ({@code SealListing} format,
+   * gzipped JSON lines), when the backend keeps published seals and its pointer names that seal.
+   */
+  default Optional<byte[]> publishedListing(SetName set, String digest) {
+    return Optional.empty();
+  }
 
   /**
    * How many blobs were deleted since the backend was opened. A blob is only ever replaced after a

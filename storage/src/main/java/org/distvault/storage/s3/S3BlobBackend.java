@@ -4,13 +4,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -22,11 +29,13 @@ import org.distvault.storage.blob.CorruptBlobException;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.ScrubReport;
 import org.distvault.storage.blob.SizeMismatchException;
+import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.DigestMismatchException;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;
+import org.distvault.storage.name.SetName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -59,6 +68,8 @@ public final class S3BlobBackend implements BlobBackend {
   private static final int PAGE = 1000;
   private static final int BUFFER = 1 << 20;
   private static final int STRIPES = 64;
+  /** Objects re-hashed at a time by {@link #rehashAll}. */
+  static final int REHASH_PARALLEL = 4;
 
   private final S3Options options;
   private final ObjectKeys keys;
@@ -103,6 +114,17 @@ public final class S3BlobBackend implements BlobBackend {
   /** The published seals of the sets in this bucket and prefix. */
   public SealObjects seals() {
     return new SealObjects(bucket, keys);
+  }
+
+  /**
+   * The listing the set's pointer ({@code PREFIX/sets/<set>/current}) names, when it names {@code
+   * digest}.
+   *
+   * @throws BackendUnavailableException when the bucket cannot be read
+   */
+  @Override
+  public Optional<byte[]> publishedListing(SetName set, String digest) {
+    return seals().current(set).filter(p -> p.digest().equals(digest)).map(seals()::listing);
   }
 
   /** HTTP requests sent to the bucket since open, retries included. */
@@ -172,6 +194,16 @@ public final class S3BlobBackend implements BlobBackend {
     return tier.contains(sha512) || bucket.size(keys.key(sha512)).isPresent();
   }
 
+  /**
+   * The object's size, asked of the bucket (the tier is not filled).
+   *
+   * @throws BackendUnavailableException if the bucket cannot be asked
+   */
+  @Override
+  public OptionalLong size(Digest sha512) {
+    return bucket.size(keys.key(sha512));
+  }
+
   /** Lists the bucket: keys sort in SHA-512 order. Objects at invalid keys are skipped. */
   @Override
   public List<Digest> list(Optional<Digest> after, int limit) {
@@ -237,41 +269,86 @@ public final class S3BlobBackend implements BlobBackend {
    */
   @Override
   public ScrubReport verify(Consumer<CorruptBlob> onCorrupt) throws IOException {
+    return survey(EnumSet.of(DigestAlgorithm.SHA512), 1, b -> { }, onCorrupt, "verified");
+  }
+
+  /**
+   * As {@link #verify}, hashing every algorithm, four objects at a time (each streamed through
+   * a 1 MiB buffer: no object is held in memory or stored): for
+   * {@code serve --recover}, which records each object that matches its name.
+   */
+  @Override
+  public ScrubReport rehashAll(Consumer<StoredBlob> found, Consumer<CorruptBlob> onCorrupt) throws IOException {
+    return survey(EnumSet.allOf(DigestAlgorithm.class), REHASH_PARALLEL, found, onCorrupt, "re-hashed");
+  }
+
+  private ScrubReport survey(Set<DigestAlgorithm> algorithms, int parallel, Consumer<StoredBlob> found,
+      Consumer<CorruptBlob> onCorrupt, String what) throws IOException {
     long checked = 0;
     long bytes = 0;
     List<CorruptBlob> corrupt = new ArrayList<>();
     List<Path> skipped = new ArrayList<>();
-    Optional<String> from = Optional.empty();
-    for (List<S3Object> page = bucket.list(keys.blobs(), from, PAGE); !page.isEmpty();
-        page = bucket.list(keys.blobs(), from, PAGE)) {
-      for (S3Object o : page) {
-        Optional<Digest> named = keys.digestAt(o.key());
-        if (named.isEmpty()) {
-          skipped.add(Path.of(o.key()));
-          continue;
+    ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+      Thread t = new Thread(r, "s3-rehash");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Optional<String> from = Optional.empty();
+      for (List<S3Object> page = bucket.list(keys.blobs(), from, PAGE); !page.isEmpty();
+          page = bucket.list(keys.blobs(), from, PAGE)) {
+        List<Map.Entry<S3Object, Future<Optional<Digests>>>> hashing = new ArrayList<>();
+        for (S3Object o : page) {
+          if (keys.digestAt(o.key()).isEmpty()) {
+            skipped.add(Path.of(o.key()));
+          } else {
+            hashing.add(Map.entry(o, pool.submit(() -> hash(o.key(), algorithms))));
+          }
         }
-        Optional<Digest> actual = hash(o.key());
-        if (actual.isEmpty()) {
-          continue; // deleted since it was listed
-        }
-        checked++;
-        bytes += o.size();
-        if (!actual.get().equals(named.get())) {
-          String reason = "content hashes to SHA512 " + actual.get().hex();
-          Optional<Path> aside = delete(named.get(), reason);
+        for (Map.Entry<S3Object, Future<Optional<Digests>>> h : hashing) {
+          S3Object o = h.getKey();
+          Digest named = keys.digestAt(o.key()).orElseThrow();
+          Optional<Digests> actual = await(h.getValue());
+          if (actual.isEmpty()) {
+            continue; // deleted since it was listed
+          }
+          checked++;
+          bytes += o.size();
+          Digest sha512 = actual.get().get(DigestAlgorithm.SHA512).orElseThrow();
+          if (sha512.equals(named)) {
+            found.accept(new StoredBlob(named, o.size(), actual.get(), Path.of(o.key())));
+            continue;
+          }
+          String reason = "content hashes to SHA512 " + sha512.hex();
+          Optional<Path> aside = delete(named, reason);
           if (aside.isPresent()) {
-            CorruptBlob c = new CorruptBlob(Path.of(o.key()), named, actual, o.size(), reason,
-                aside.get());
+            CorruptBlob c = new CorruptBlob(Path.of(o.key()), Optional.of(named), Optional.of(sha512), o.size(),
+                reason, aside.get());
             corrupt.add(c);
             onCorrupt.accept(c);
           }
         }
+        from = Optional.of(page.get(page.size() - 1).key());
       }
-      from = Optional.of(page.get(page.size() - 1).key());
+    } finally {
+      pool.shutdownNow();
     }
-    log.info("verified {}: {} blobs, {} bytes, {} corrupt", options.location(), checked, bytes,
-        corrupt.size());
+    log.info("{} {}: {} blobs, {} bytes, {} corrupt", what, options.location(), checked, bytes, corrupt.size());
     return new ScrubReport(checked, bytes, corrupt, skipped);
+  }
+
+  private static Optional<Digests> await(Future<Optional<Digests>> hashing) {
+    try {
+      return hashing.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackendUnavailableException("verify", "interrupted while hashing", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new BackendUnavailableException("verify", e.getCause().toString(), e.getCause());
+    }
   }
 
   @Override
@@ -374,13 +451,13 @@ public final class S3BlobBackend implements BlobBackend {
     }
   }
 
-  /** The SHA-512 of the object's bytes, streamed; empty if it is gone. */
-  private Optional<Digest> hash(String key) {
+  /** The digests of the object's bytes, streamed; empty if it is gone. */
+  private Optional<Digests> hash(String key, Set<DigestAlgorithm> algorithms) {
     Optional<ResponseInputStream<GetObjectResponse>> got = bucket.get(key);
     if (got.isEmpty()) {
       return Optional.empty();
     }
-    MultiDigester d = MultiDigester.of(DigestAlgorithm.SHA512);
+    MultiDigester d = MultiDigester.of(algorithms);
     byte[] buf = new byte[BUFFER];
     try (InputStream in = got.get()) {
       for (int n; (n = in.read(buf)) >= 0; ) {
@@ -389,7 +466,7 @@ public final class S3BlobBackend implements BlobBackend {
     } catch (IOException e) {
       throw new BackendUnavailableException("verify", bucket.where(key) + ": " + e, e);
     }
-    return d.finish().get(DigestAlgorithm.SHA512);
+    return Optional.of(d.finish());
   }
 
   private static Optional<Path> join(CompletableFuture<Optional<Path>> fill) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -14,13 +15,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import org.distvault.storage.blob.BlobBackend;
+import org.distvault.storage.blob.BlobStore;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
@@ -44,8 +49,11 @@ import org.slf4j.LoggerFactory;
  * meanwhile, and then the file, both under the blob's lock in the blob store, so that an ingest of
  * the same content comes either before (and the blob is spared) or after (and stores it anew). A
  * crash between the two leaves a file without a record, which the next start records again, and
- * which is garbage again for the next collection. Last, the seal listings that no kept seal refers
- * to any more are counted and, when applied, deleted ({@link StateKeeper#pruneListings}).
+ * which is garbage again for the next collection. A remote backend is not reconciled at start: its
+ * objects without a record (a crash between an ingest's upload and its record, or between the two
+ * steps of a deletion) are garbage here, unless live or touched by an ingest of this process. Last,
+ * the seal listings that no kept seal refers to any more are counted and, when applied, deleted
+ * ({@link StateKeeper#pruneListings}).
  */
 final class GarbageCollector {
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
@@ -101,6 +109,7 @@ final class GarbageCollector {
       }
       after = Optional.of(page.get(page.size() - 1).sha512());
     }
+    Set<Digest> unrecorded = unrecorded(live, garbage);
     long garbageBytes = garbage.stream().mapToLong(BlobRecord::size).sum();
     List<BlobRecord> largest = garbage.stream()
         .sorted(Comparator.comparingLong(BlobRecord::size).reversed().thenComparing(b -> b.sha512().hex()))
@@ -122,7 +131,10 @@ final class GarbageCollector {
           break;
         }
         Digest d = b.sha512();
-        if (blobs.collect(d, () -> !touches.since(d, start) && catalog.collectBlob(d))) {
+        BooleanSupplier forget = unrecorded.contains(d)
+            ? () -> !touches.touched(d) && catalog.blob(d).isEmpty()
+            : () -> !touches.since(d, start) && catalog.collectBlob(d);
+        if (blobs.collect(d, forget)) {
           freedCount++;
           freedBytes += b.size();
           left.remove(d.hex());
@@ -137,6 +149,40 @@ final class GarbageCollector {
     int listings = keeper.pruneListings(keepSeals, apply);
     return new GcReport(apply, keepSeals, garbage.size(), garbageBytes, listed, kept(live, sizes), freedCount,
         freedBytes, listings, apply ? listings : 0);
+  }
+
+  /**
+   * Adds to {@code garbage} the objects of a remote backend that have no catalog record, are not
+   * live, and that no ingest of this process touched (so none is between its upload and its
+   * record): what a crash between the two left, which the start-up does not look for there (it
+   * reconciles only local blob files). Each is listed as stored at the epoch, so it goes first.
+   *
+   * @return their digests
+   */
+  private Set<Digest> unrecorded(Map<Digest, ?> live, List<BlobRecord> garbage) throws IOException {
+    Set<Digest> found = new HashSet<>();
+    if (blobs instanceof BlobStore || !blobs.ownsBlobs()) {
+      return found;
+    }
+    Optional<Digest> after = Optional.empty();
+    for (List<Digest> page = blobs.list(after, Catalog.MAX_PAGE); !page.isEmpty();
+        page = blobs.list(after, Catalog.MAX_PAGE)) {
+      for (Digest d : page) {
+        if (!live.containsKey(d) && !touches.touched(d) && catalog.blob(d).isEmpty()) {
+          OptionalLong size = blobs.size(d);
+          if (size.isPresent()) {
+            garbage.add(BlobRecord.stored(Digests.of(List.of(d)), size.getAsLong(), Instant.EPOCH));
+            found.add(d);
+          }
+        }
+      }
+      after = Optional.of(page.get(page.size() - 1));
+    }
+    if (!found.isEmpty()) {
+      log.info("gc: {} objects in {} have no catalog record (left by a crash between upload and record)",
+          found.size(), blobs.location());
+    }
+    return found;
   }
 
   private void mark(SetName set, int keepSeals, Map<Digest, Map<SetName, EnumSet<Reason>>> live) throws IOException {

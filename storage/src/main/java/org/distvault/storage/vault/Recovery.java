@@ -20,6 +20,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.distvault.storage.blob.BlobBackend;
+import org.distvault.storage.blob.ScrubReport;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
@@ -33,16 +35,22 @@ import org.distvault.storage.record.LogEntry;
 import org.distvault.storage.record.LogKind;
 import org.distvault.storage.record.Seal;
 import org.distvault.storage.record.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds a store whose catalog is lost or damaged ({@code serve --recover}): the old index is
  * moved aside (nothing is deleted), a new catalog records every blob file, the violations are
  * copied back from {@code DATA/log/violations.jsonl} under their cursors, and a sealed store gets
  * its sealed names bound again from the listing kept with the seal, so it comes up sealed with the
- * same digest when every sealed blob is still held. What cannot be rebuilt (manifests, prefetch
- * outcomes, the audit log, sealed names whose blob is gone) is reported.
+ * same digest when every sealed blob is still held (a listing lost from {@code DATA/seals/} is
+ * taken from the seal published beside the blobs, where the backend keeps one). What cannot be
+ * rebuilt (manifests, prefetch outcomes, the audit log, sealed names whose blob is gone) is
+ * reported. With a remote backend, every object is read back and re-hashed ({@link
+ * #recordObjects}) instead of the local blob files' start-up reconciliation.
  */
 final class Recovery {
+  private static final Logger log = LoggerFactory.getLogger(Recovery.class);
   /** A line of the violations file: the cursor first, then the fields the catalog stored. */
   private static final Pattern LINE = Pattern.compile("^\\{\"cursor\":(\\d+),(.*)$");
 
@@ -64,20 +72,39 @@ final class Recovery {
   }
 
   /**
+   * Records every object of a remote backend that matches its name, with all its digests, read
+   * back and re-hashed ({@link BlobBackend#rehashAll}); one that does not match is put aside by the
+   * backend and reported as quarantined. Objects are recorded as they are found: a recovery cut
+   * short leaves records only of verified objects, and is run again.
+   */
+  static RecoveryReport recordObjects(BlobBackend blobs, Catalog catalog, Clock clock) throws IOException {
+    List<Digest> recorded = new ArrayList<>();
+    List<Path> quarantined = new ArrayList<>();
+    ScrubReport scan = blobs.rehashAll(b -> {
+      catalog.putBlob(BlobRecord.stored(b.digests(), b.size(), clock.instant()));
+      recorded.add(b.sha512());
+    }, c -> quarantined.add(c.quarantinedAs()));
+    log.warn("recovery: re-hashed {} objects ({} bytes) of {}: {} recorded, {} did not match their name and were"
+        + " put aside, {} at keys that name no blob were left alone", scan.checked(), scan.bytes(), blobs.location(),
+        recorded.size(), quarantined.size(), scan.skipped().size());
+    return new RecoveryReport(0, recorded, List.of(), quarantined);
+  }
+
+  /**
    * Rebuilds what it can into {@code catalog} (new, with the blob files already recorded) and
    * returns the keeper of the store's state; adds a line per finding to {@code report}.
    */
-  static StateKeeper rebuild(Path dataDir, Catalog catalog, Clock clock, Optional<StoreState> found,
-      List<String> report) throws IOException {
+  static StateKeeper rebuild(Path dataDir, Catalog catalog, BlobBackend blobs, Clock clock,
+      Optional<StoreState> found, List<String> report) throws IOException {
     String id = found.map(StoreState::storeId).orElseGet(() -> UUID.randomUUID().toString());
     catalog.putState(StateKeeper.STORE_KEY, id.getBytes(StandardCharsets.UTF_8));
-    report.add("blobs: " + catalog.stats().blobs() + " blob files recorded (" + catalog.stats().blobBytes() + " bytes)");
+    report.add("blobs: " + catalog.stats().blobs() + " blobs recorded (" + catalog.stats().blobBytes() + " bytes)");
     importViolations(dataDir, catalog, found.map(StoreState::violationCursor).orElse(0L), report);
     TreeMap<SetName, Seal> seals = new TreeMap<>();
     SetRegistry sets = new SetRegistry(catalog, clock);
     for (Map.Entry<SetName, Seal> sealed : found.map(StoreState::seals).orElse(new TreeMap<>()).entrySet()) {
       SetName set = sealed.getKey();
-      Seal seal = rebind(dataDir, catalog, set, sealed.getValue(), clock.instant(), report);
+      Seal seal = rebind(dataDir, catalog, blobs, set, sealed.getValue(), clock.instant(), report);
       sets.add(set);
       rememberSeals(new Sealer(catalog, dataDir), new SealHistory(catalog), set, seal, report);
       catalog.putState(StateKeeper.sealKey(set), StoreState.sealBytes(Optional.of(seal)));
@@ -148,10 +175,20 @@ final class Recovery {
    * seal the store now has: the same one when every sealed blob is held, else the seal of what could
    * be bound (a subset of the old one, so the store stays sealed and serves nothing unsealed).
    */
-  private static Seal rebind(Path dataDir, Catalog catalog, SetName set, Seal seal, Instant now,
-      List<String> report) throws IOException {
+  private static Seal rebind(Path dataDir, Catalog catalog, BlobBackend blobs, SetName set, Seal seal,
+      Instant now, List<String> report) throws IOException {
     Sealer sealer = new Sealer(catalog, dataDir);
     List<String> lines = sealer.readListing(seal);
+    boolean published = false;
+    if (lines.isEmpty() && seal.entries() > 0) {
+      Optional<byte[]> listing = blobs.publishedListing(set, seal.digest());
+      if (listing.isPresent()) {
+        lines = SealListing.boundLines(listing.get());
+        published = true;
+        report.add((set.isDefault() ? "seal: " : "seal of set " + set + ": ") + "the listing " + sealer.listing(seal)
+            + " is missing; its " + lines.size() + " names were taken from the seal published in " + blobs.location());
+      }
+    }
     int bound = 0;
     List<String> missing = new ArrayList<>();
     for (String line : lines) {
@@ -176,6 +213,9 @@ final class Recovery {
     String which = set.isDefault() ? "seal: " : "seal of set " + set + ": ";
     Seal rebuilt = sealer.compute(set, now);
     if (rebuilt.digest().equals(seal.digest())) {
+      if (published) {
+        sealer.sealAndKeep(set, seal.at()); // the listing kept again, for the next recovery and gc
+      }
       report.add(which + "all " + bound + " sealed names bound again; digest intact (" + seal.digest() + ")");
       return seal;
     }

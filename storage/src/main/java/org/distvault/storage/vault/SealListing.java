@@ -155,6 +155,26 @@ public final class SealListing {
     return set.seal(at);
   }
 
+  /**
+   * The bindings of a published listing as the lines of a kept one ({@code DATA/seals/<hex>.tsv}):
+   * {@code name<TAB>sha512hex}, one per bound variant.
+   *
+   * @throws IOException when the listing cannot be read
+   */
+  static List<String> boundLines(byte[] listing) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(new ByteArrayInputStream(listing)), StandardCharsets.UTF_8))) {
+      for (String l = in.readLine(); l != null; l = in.readLine()) {
+        JsonNode n = l.isBlank() ? null : JSON.readTree(l);
+        if (n != null && n.path("blob").isObject()) {
+          out.add(n.path("name").asText() + "\t" + n.path("blob").path("sha512").asText());
+        }
+      }
+    }
+    return out;
+  }
+
   /** The variant of {@code r} a listing line describes: the one with the same digests and PKGPATHs. */
   private static Variant variantOf(DistfileRecord r, JsonNode n) {
     Digests digests = digests(n.path("digests"));

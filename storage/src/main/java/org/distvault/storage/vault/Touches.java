@@ -46,6 +46,14 @@ final class Touches {
     needed = Long.MAX_VALUE;
   }
 
+  /**
+   * Whether an ingest touched the blob while the touches are kept (at least the last {@code MAX /
+   * 2}, and all since the start of the collection running): so an ingest in flight has.
+   */
+  boolean touched(Digest sha512) {
+    return last.containsKey(sha512);
+  }
+
   /** Whether the blob was touched after {@code start}. */
   boolean since(Digest sha512, long start) {
     Long s = last.get(sha512);

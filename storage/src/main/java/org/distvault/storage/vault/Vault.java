@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.distvault.storage.blob.BackendUnavailableException;
 import org.distvault.storage.blob.BlobBackend;
 import org.distvault.storage.blob.BlobStore;
 import org.distvault.storage.blob.BlobStoreOptions;
@@ -137,7 +138,7 @@ public final class Vault implements AutoCloseable {
    */
   public static Vault open(Path dataDir, BlobStoreOptions options, Start start) throws IOException {
     BlobStore blobs = BlobStore.open(dataDir, options);
-    return open(blobs.dataDir(), blobs, options.clock(), start);
+    return openIn(blobs.dataDir(), blobs, options.clock(), start);
   }
 
   /**
@@ -147,11 +148,25 @@ public final class Vault implements AutoCloseable {
    * catalog with a remote backend's objects (that would list, and download to hash, the whole
    * bucket before serving; a bucket that cannot be reached must not stop the start): a record
    * whose object is gone is found by a scrub or when it is served, and an object a crash left
-   * without a record is recorded again by the next ingest of its content.
+   * without a record is recorded again by the next ingest of its content, and is garbage for a
+   * collection ({@link #gc}) until then.
    *
    * @throws StoreDamagedException as {@link #open(Path, BlobStoreOptions, Start)} does
    */
   public static Vault open(Path dataDir, BlobBackend backend, Clock clock) throws IOException {
+    return open(dataDir, backend, clock, Start.CHECK);
+  }
+
+  /**
+   * Opens as {@link #open(Path, BlobBackend, Clock)} does; with {@link Start#RECOVER} the catalog
+   * is rebuilt first from every object of the backend, each read back and re-hashed ({@link
+   * BlobBackend#rehashAll}: one whose bytes do not match its name is put aside, never recorded),
+   * and from the seal listings and violations in {@code dataDir} (see {@link Recovery}).
+   *
+   * @throws BackendUnavailableException when a recovery cannot read the bucket; nothing was
+   *     recorded as recovered then, and the old catalog stays moved aside
+   */
+  public static Vault open(Path dataDir, BlobBackend backend, Clock clock, Start start) throws IOException {
     Objects.requireNonNull(backend, "backend");
     Path dir;
     try {
@@ -162,10 +177,10 @@ public final class Vault implements AutoCloseable {
       backend.close();
       throw e;
     }
-    return open(dir, backend, clock, Start.CHECK);
+    return openIn(dir, backend, clock, start);
   }
 
-  private static Vault open(Path dir, BlobBackend blobs, Clock clock, Start start) throws IOException {
+  private static Vault openIn(Path dir, BlobBackend blobs, Clock clock, Start start) throws IOException {
     Catalog catalog = null;
     StateKeeper keeper = null;
     try {
@@ -180,8 +195,8 @@ public final class Vault implements AutoCloseable {
       catalog = openCatalog(index, clock, found);
       RecoveryReport report;
       if (start == Start.RECOVER) {
-        report = reconcile(blobs, catalog, clock, set -> false);
-        keeper = Recovery.rebuild(dir, catalog, clock, found, rebuilt);
+        report = recordAll(blobs, catalog, clock);
+        keeper = Recovery.rebuild(dir, catalog, blobs, clock, found, rebuilt);
         rebuilt.forEach(line -> log.warn("recovery of {}: {}", dir, line));
       } else {
         keeper = StateKeeper.check(dir, catalog, clock, found);
@@ -208,6 +223,14 @@ public final class Vault implements AutoCloseable {
       return new Reconciler(local, catalog, clock, sealed).reconcile();
     }
     return new RecoveryReport(0, List.of(), List.of(), List.of());
+  }
+
+  /** At a recovery: {@link Reconciler} for local blob files, a re-hash of every object for a remote backend. */
+  private static RecoveryReport recordAll(BlobBackend blobs, Catalog catalog, Clock clock) throws IOException {
+    if (blobs instanceof BlobStore) {
+      return reconcile(blobs, catalog, clock, set -> false);
+    }
+    return Recovery.recordObjects(blobs, catalog, clock);
   }
 
   /** A store that existed (a state file, or blobs) must not start over with a new catalog. */

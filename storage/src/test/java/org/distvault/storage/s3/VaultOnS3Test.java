@@ -11,19 +11,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.distvault.storage.blob.BlobStoreOptions;
+import org.distvault.storage.blob.StoredBlob;
 import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.vault.BackupReport;
 import org.distvault.storage.vault.GcReport;
 import org.distvault.storage.vault.StoreDamagedException;
 import org.distvault.storage.vault.Vault;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * A {@link Vault} whose blobs live in a real S3 server (s3proxy): the catalog, state and seals
- * stay in the data directory, garbage collection deletes objects, a backup holds no blob and names
+ * stay in the data directory, garbage collection deletes objects (also those a crash left without
+ * a catalog record, but not one an ingest is recording), a backup holds no blob and names
  * the bucket, and a lost catalog is refused on the state file without asking the bucket.
  */
 class VaultOnS3Test extends OnS3Proxy {
@@ -34,9 +43,11 @@ class VaultOnS3Test extends OnS3Proxy {
   @TempDir Path backups;
 
   private Vault open(String prefix) throws IOException {
-    S3BlobBackend backend = S3BlobBackend.open(TestBlobs.options(s3, prefix),
-        CacheTier.open(cache, 8L << 20, BlobStoreOptions.defaults()));
-    return Vault.open(data, backend, Clock.systemUTC());
+    return Vault.open(data, backend(prefix), Clock.systemUTC());
+  }
+
+  private S3BlobBackend backend(String prefix) throws IOException {
+    return S3BlobBackend.open(TestBlobs.options(s3, prefix), CacheTier.open(cache, 8L << 20, BlobStoreOptions.defaults()));
   }
 
   private static String key(String prefix, Digest d) {
@@ -56,9 +67,60 @@ class VaultOnS3Test extends OnS3Proxy {
       GcReport gc = vault.gc(0, true, Long.MAX_VALUE);
 
       assertEquals(1, gc.freedCount(), gc.toString());
-      assertEquals(java.util.List.of(), s3.keys(TestBlobs.BUCKET, prefix + "/blobs/"));
+      assertEquals(List.of(), s3.keys(TestBlobs.BUCKET, prefix + "/blobs/"));
       assertTrue(vault.blob(d).isEmpty());
       assertFalse(vault.file(d).isPresent(), "gone from the tier and the bucket");
+    }
+  }
+
+  @Test
+  void anObjectWithoutACatalogRecordIsGarbageAndApplyDeletesIt() throws IOException {
+    String prefix = "vault-" + PREFIXES.incrementAndGet();
+    byte[] kept = TestBlobs.bytes(4, 2000);
+    byte[] orphan = TestBlobs.bytes(5, 30_000);
+    Digest o = TestBlobs.sha512(orphan);
+    try (Vault vault = open(prefix)) {
+      Digest k = vault.ingest(new ByteArrayInputStream(kept), TestBlobs.exactly(kept)).sha512();
+      vault.defaultSet().expect(List.of(new ExpectedDistfile(
+          DistfileName.of("kept.tgz"), OptionalLong.of(kept.length),
+          Digests.of(List.of(k)), Set.of(), List.of())));
+      // What a crash between an upload and its catalog record leaves: a whole, valid object.
+      s3.client().putObject(r -> r.bucket(TestBlobs.BUCKET).key(key(prefix, o)),
+          RequestBody.fromBytes(orphan));
+      assertTrue(vault.blob(o).isEmpty());
+
+      GcReport dry = vault.gc(0, false, Long.MAX_VALUE);
+      assertEquals(1, dry.garbageCount(), dry.toString());
+      assertEquals(orphan.length, dry.garbageBytes());
+      assertEquals(o, dry.largest().get(0).sha512());
+      assertEquals(0, dry.freedCount());
+      assertTrue(s3.keys(TestBlobs.BUCKET, prefix + "/").contains(key(prefix, o)), "a dry run deletes nothing");
+
+      GcReport gc = vault.gc(0, true, Long.MAX_VALUE);
+      assertEquals(1, gc.freedCount(), gc.toString());
+      assertEquals(orphan.length, gc.freedBytes());
+      assertEquals(List.of(key(prefix, k)), s3.keys(TestBlobs.BUCKET, prefix + "/blobs/"),
+          "the orphan is gone, the expected blob stays");
+      assertEquals(0, vault.gc(0, false, Long.MAX_VALUE).garbageCount());
+    }
+  }
+
+  @Test
+  void anObjectUploadedByAnIngestWhoseRecordIsStillOnItsWayIsNotGarbage() throws IOException {
+    String prefix = "vault-" + PREFIXES.incrementAndGet();
+    byte[] bytes = TestBlobs.bytes(6, 4000);
+    S3BlobBackend backend = backend(prefix);
+    try (Vault vault = Vault.open(data, backend, Clock.systemUTC())) {
+      // The backend's half of an ingest: uploaded (the vault is told), not yet recorded.
+      StoredBlob uploaded = backend.ingest(new ByteArrayInputStream(bytes), TestBlobs.exactly(bytes));
+      assertTrue(vault.blob(uploaded.sha512()).isEmpty());
+
+      GcReport gc = vault.gc(0, true, Long.MAX_VALUE);
+
+      assertEquals(0, gc.garbageCount(), gc.toString());
+      assertTrue(s3.keys(TestBlobs.BUCKET, prefix + "/").contains(key(prefix, uploaded.sha512())));
+      vault.record(uploaded);
+      assertTrue(vault.file(uploaded.sha512()).isPresent());
     }
   }
 
