@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * in order on those processes: every distfile byte for byte from both replicas through curl and
  * through pkgsrc's fetch path; a miss is a violation of that replica alone; a {@code refill} on the
  * primary re-seals and both replicas follow within a poll while a bounded loop of requests never
- * sees a mix; the bucket stopped mid-run and a corrupted object; one replica stopped.
+ * sees a mix; the bucket stopped mid-run and a corrupted object; one replica stopped; the
+ * primary's catalog lost and rebuilt from the bucket ({@code serve --recover --blob-store}).
  *
  * <p>What the server module's tests already cover is not repeated: {@code ReplicaIT} (uploads,
  * manifests, state changes and scrub refused on a replica; a forged pointer), {@code SealPublishIT}
@@ -111,10 +113,7 @@ class ScaleOutIT {
       int bytes = name.startsWith("big") ? (1 << 20) + 3 : 20_000 * n;
       distfiles.add(PKGPATH.get(name), name, bytes, FIRST.contains(name));
     }
-    primary = JarServer.start(dir.resolve("primary"), dir, credentials(), "--no-upstream",
-        "--blob-store", "s3://" + BUCKET + "/" + PREFIX, "--s3-endpoint", s3.endpoint().toString(),
-        "--s3-region", S3Server.REGION.id(), "--s3-path-style",
-        "--cache-dir", dir.resolve("primary-cache").toString(), "--cache-size", "64M");
+    primary = primary();
     // The three distfiles upstream lacks fail the prefetch (exit 1): the seal expects them unbound.
     Exec.Result prefetch = distvault(primary, "prefetch", "--set", SET, "--distinfo", distfiles.tree().toString(),
         "--site", upstream.url() + "dist/", "--report", dir.resolve("prefetch.json").toString());
@@ -336,12 +335,46 @@ class ScaleOutIT {
     assertEquals(secondSeal, sealDigest(replicaB));
   }
 
+  @Test
+  @Order(7)
+  void aPrimaryWhoseCatalogIsLostRecoversFromTheBucketWithTheSameSeal() throws Exception {
+    primary.terminate();
+    Path data = dir.resolve("primary");
+    deleteTree(data.resolve("index"));
+    deleteTree(dir.resolve("primary-cache"));
+    primary = primary("--recover");
+    assertEquals(secondSeal, sealDigest(primary));
+    for (String name : PKGPATH.keySet()) {
+      assertArrayEquals(distfiles.bytes(name), curl(primary, name), name);
+    }
+    // Recovery republishes nothing new: the replica still serves the same seal.
+    assertEquals(secondSeal, sealDigest(replicaB));
+  }
+
   // ---- the processes ----
 
   /** The test identity of s3proxy, as an operator passes credentials: the AWS_* variables. */
   private static Map<String, String> credentials() {
     return Map.of("AWS_ACCESS_KEY_ID", S3Server.IDENTITY, "AWS_SECRET_ACCESS_KEY", S3Server.CREDENTIAL,
         "AWS_EC2_METADATA_DISABLED", "true");
+  }
+
+  /** The primary on the bucket, with its tier; EXTRA flags appended (e.g. --recover). */
+  private static JarServer primary(String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--no-upstream",
+        "--blob-store", "s3://" + BUCKET + "/" + PREFIX, "--s3-endpoint", s3.endpoint().toString(),
+        "--s3-region", S3Server.REGION.id(), "--s3-path-style",
+        "--cache-dir", dir.resolve("primary-cache").toString(), "--cache-size", "64M"));
+    args.addAll(List.of(extra));
+    return JarServer.start(dir.resolve("primary"), dir, credentials(), args.toArray(String[]::new));
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static JarServer replica(String name) throws IOException {
