@@ -42,6 +42,11 @@ public final class ReadOnlyBackend implements BlobBackend {
   }
 
   @Override
+  public Optional<Path> fileIfLocal(Digest sha512) {
+    return backend.fileIfLocal(sha512);
+  }
+
+  @Override
   public boolean contains(Digest sha512) {
     return backend.contains(sha512);
   }

@@ -46,6 +46,15 @@ public interface BlobBackend extends Closeable {
   /** A local file that holds exactly the blob's bytes, for serving; empty when it is not held. */
   Optional<Path> file(Digest sha512);
 
+  /**
+   * {@link #file}, but only when the file is already local: never fetches or fills anything and
+   * never blocks on the network, so an HTTP I/O thread may ask. Empty when the file would first
+   * have to be fetched (then ask {@link #file}).
+   */
+  default Optional<Path> fileIfLocal(Digest sha512) {
+    return Optional.empty();
+  }
+
   /** The blob's size in bytes, empty when it is not held. */
   default OptionalLong size(Digest sha512) throws IOException {
     Optional<Path> file = file(sha512);

@@ -146,6 +146,22 @@ public final class CacheTier implements Closeable {
     }
   }
 
+  /**
+   * The local file of the blob if the tier holds it, counted as a hit and marked recently used;
+   * empty, and counted as nothing, when it does not (the caller goes on to {@link #file}, which
+   * counts the miss once).
+   */
+  public Optional<Path> peek(Digest sha512) {
+    Path p = layout.path(sha512);
+    synchronized (this) {
+      if (entries.get(sha512) == null || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty();
+      }
+      hits++;
+      return Optional.of(p);
+    }
+  }
+
   /** Whether the tier holds the blob (does not count as a use). */
   public synchronized boolean contains(Digest sha512) {
     return entries.containsKey(sha512);

@@ -157,6 +157,11 @@ public final class S3BlobBackend implements BlobBackend {
    * @throws CorruptBlobException if the object's bytes are not the blob
    */
   @Override
+  public Optional<Path> fileIfLocal(Digest sha512) {
+    return tier.peek(sha512);
+  }
+
+  @Override
   public Optional<Path> file(Digest sha512) {
     Optional<Path> hit = tier.file(sha512);
     if (hit.isPresent()) {

@@ -13,27 +13,32 @@ import org.distvault.storage.digest.Digest;
  * the {@link LocateCache}.
  *
  * <p>A local store's file path follows from the digest (no I/O; a file found gone while serving is
- * a miss), so answers are cached. A remote backend's file is a cache-tier file, filled on demand
- * and evicted at any time: it is asked for on every locate, and nothing is cached.
+ * a miss), so whole answers are cached. A remote backend's file is a cache-tier file, filled on
+ * demand and evicted at any time: the catalog's part of an answer is cached, and the file is
+ * asked for on every locate ({@code where}), or, on a thread that must not block, looked for in
+ * the tier only ({@code local}).
  *
  * @param where the blob's file, filled if need be; may throw {@link
  *     org.distvault.storage.blob.BackendUnavailableException}
- * @param cached whether answers may be kept in the locate cache
+ * @param local the blob's file if it is local already, without fetching or blocking
+ * @param cached whether a located file stays valid while the catalog does not change
  */
-record BlobFiles(Function<Digest, Optional<Path>> where, Caching cached) {
+record BlobFiles(Function<Digest, Optional<Path>> where, Function<Digest, Optional<Path>> local, Caching cached) {
   /** Whether a located file stays valid while the catalog does not change. */
   enum Caching { STABLE, PER_REQUEST }
 
   BlobFiles {
     Objects.requireNonNull(where, "where");
+    Objects.requireNonNull(local, "local");
     Objects.requireNonNull(cached, "cached");
   }
 
   static BlobFiles local(BlobLayout layout) {
-    return new BlobFiles(d -> Optional.of(layout.path(d)), Caching.STABLE);
+    Function<Digest, Optional<Path>> path = d -> Optional.of(layout.path(d));
+    return new BlobFiles(path, path, Caching.STABLE);
   }
 
   static BlobFiles remote(BlobBackend backend) {
-    return new BlobFiles(backend::file, Caching.PER_REQUEST);
+    return new BlobFiles(backend::file, backend::fileIfLocal, Caching.PER_REQUEST);
   }
 }

@@ -1,11 +1,13 @@
 package org.distvault.storage.vault;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.distfile.ExpectedDistfile;
@@ -115,7 +117,8 @@ public final class SourceSet {
    * <p>Answers with a blob are cached in memory ({@link LocateCache}) and read again after any
    * write to the catalog's records, so a hit costs no catalog read and a cached answer never
    * outlives an unbind, re-bind or scrub removal. With a remote blob backend the file is its cache
-   * tier's, filled from the backend if need be, and nothing is cached.
+   * tier's, filled from the backend if need be: only the catalog's part of a cached answer is used,
+   * and the file is asked for again on every call (the tier may have evicted it meanwhile).
    *
    * @throws org.distvault.storage.blob.BackendUnavailableException when a remote backend cannot
    *     give the bound blob's file now
@@ -124,7 +127,10 @@ public final class SourceSet {
     Objects.requireNonNull(distfile, "distfile");
     Objects.requireNonNull(pkgpath, "pkgpath");
     if (files.cached() == BlobFiles.Caching.PER_REQUEST) {
-      return read(distfile, pkgpath);
+      Optional<Vault.Located> known = located.peek(stored, distfile, pkgpath);
+      if (known.isPresent()) {
+        return withFile(known.get(), files.where());
+      }
     }
     return located.locate(stored, distfile, pkgpath, () -> read(distfile, pkgpath));
   }
@@ -137,10 +143,17 @@ public final class SourceSet {
   public Optional<Vault.Located> locateCached(DistfileName distfile, Optional<String> pkgpath) {
     Objects.requireNonNull(distfile, "distfile");
     Objects.requireNonNull(pkgpath, "pkgpath");
+    Optional<Vault.Located> known = located.peek(stored, distfile, pkgpath);
     if (files.cached() == BlobFiles.Caching.PER_REQUEST) {
-      return Optional.empty();
+      // Only a file the tier holds now: filling it may block, so that is left to locate().
+      return known.map(k -> withFile(k, files.local())).filter(k -> k.file().isPresent());
     }
-    return located.peek(stored, distfile, pkgpath);
+    return known;
+  }
+
+  /** A cached answer with its blob's file asked for again (a cache tier's file may be gone). */
+  private static Vault.Located withFile(Vault.Located known, Function<Digest, Optional<Path>> file) {
+    return new Vault.Located(known.resolution(), known.blob(), known.blob().flatMap(b -> file.apply(b.sha512())));
   }
 
   private Vault.Located read(DistfileName distfile, Optional<String> pkgpath) {
