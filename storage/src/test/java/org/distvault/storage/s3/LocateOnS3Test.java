@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.digest.Digest;
-import org.distvault.storage.digest.Digests;
-import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
-import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 import org.junit.jupiter.api.Test;
@@ -46,7 +39,7 @@ class LocateOnS3Test extends OnS3Proxy {
     S3BlobBackend backend = S3BlobBackend.open(TestBlobs.options(s3, "locate-" + PREFIXES.incrementAndGet()), tier);
     try (Vault vault = Vault.open(data, backend, Clock.systemUTC())) {
       SourceSet set = vault.defaultSet();
-      bind(vault, set, one);
+      TestBlobs.bindInDefaultSet(vault, ONE, one);
       assertEquals(Optional.empty(), set.locateCached(ONE, Optional.empty()), "not known before a lookup");
 
       Path file = set.locate(ONE, Optional.empty()).file().orElseThrow();
@@ -68,14 +61,5 @@ class LocateOnS3Test extends OnS3Proxy {
       assertEquals(misses + 1, tier.misses());
       assertTrue(set.locateCached(ONE, Optional.empty()).isPresent());
     }
-  }
-
-  private static void bind(Vault vault, SourceSet set, byte[] content) throws IOException {
-    Digests digests = Digests.of(List.of(TestBlobs.sha512(content)));
-    set.expect(List.of(new ExpectedDistfile(ONE, OptionalLong.of(content.length), digests, Set.of("misc/x"),
-        List.of())));
-    Digest d = vault.ingest(new ByteArrayInputStream(content), TestBlobs.exactly(content)).sha512();
-    DistfileRecord r = set.distfile(ONE).orElseThrow();
-    set.bind(r.ref(r.variantFor("misc/x").orElseThrow()), d);
   }
 }

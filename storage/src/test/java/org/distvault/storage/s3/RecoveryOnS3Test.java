@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +14,13 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.distvault.storage.blob.BlobStoreOptions;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
-import org.distvault.storage.digest.Digests;
-import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
-import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.Seal;
 import org.distvault.storage.vault.RecoveryReport;
-import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,8 +55,8 @@ class RecoveryOnS3Test extends OnS3Proxy {
   private Seal fillSealAndLoseTheCatalog() throws IOException {
     Seal seal;
     try (Vault vault = open(cache, Vault.Start.CHECK)) {
-      bind(vault, ONE, one);
-      bind(vault, TWO, two);
+      TestBlobs.bindInDefaultSet(vault, ONE, one);
+      TestBlobs.bindInDefaultSet(vault, TWO, two);
       seal = vault.defaultSet().seal(Instant.parse("2026-12-01T00:00:00Z"));
     }
     try (var index = Files.walk(data.resolve("index"))) {
@@ -123,15 +116,5 @@ class RecoveryOnS3Test extends OnS3Proxy {
     List<String> keys = s3.keys(TestBlobs.BUCKET, prefix + "/");
     assertFalse(keys.contains(key), keys.toString());
     assertTrue(keys.stream().anyMatch(k -> k.startsWith(prefix + "/quarantine/" + d2.hex())), keys.toString());
-  }
-
-  private static void bind(Vault vault, DistfileName name, byte[] content) throws IOException {
-    SourceSet set = vault.defaultSet();
-    Digests digests = Digests.of(List.of(TestBlobs.sha512(content)));
-    set.expect(List.of(new ExpectedDistfile(name, OptionalLong.of(content.length), digests, Set.of("misc/x"),
-        List.of())));
-    Digest d = vault.ingest(new ByteArrayInputStream(content), TestBlobs.exactly(content)).sha512();
-    DistfileRecord r = set.distfile(name).orElseThrow();
-    set.bind(r.ref(r.variantFor("misc/x").orElseThrow()), d);
   }
 }

@@ -1,5 +1,6 @@
 package org.distvault.storage.s3;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.distvault.storage.blob.BlobStoreOptions;
@@ -16,6 +19,11 @@ import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.vault.SourceSet;
+import org.distvault.storage.vault.Vault;
 
 /**
  * Deterministic test content for the S3 tests, its reference SHA-512 from the JDK, and the
@@ -97,6 +105,19 @@ final class TestBlobs {
   }
 
   /** Options for the test server: short timeouts, two attempts, 5 MiB parts. */
+  /**
+   * Expects {@code name} (PKGPATH misc/x, its size and SHA-512) in the vault's default set, ingests
+   * {@code content} and binds the name to it.
+   */
+  static void bindInDefaultSet(Vault vault, DistfileName name, byte[] content) throws IOException {
+    SourceSet set = vault.defaultSet();
+    set.expect(List.of(new ExpectedDistfile(name, OptionalLong.of(content.length), Digests.of(List.of(sha512(content))),
+        Set.of("misc/x"), List.of())));
+    Digest d = vault.ingest(new ByteArrayInputStream(content), exactly(content)).sha512();
+    DistfileRecord r = set.distfile(name).orElseThrow();
+    set.bind(r.ref(r.variantFor("misc/x").orElseThrow()), d);
+  }
+
   static S3Options options(S3Server s3, String prefix) {
     return S3Options.of(BUCKET, prefix)
         .withEndpoint(s3.endpoint())
