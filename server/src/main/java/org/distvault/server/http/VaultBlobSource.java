@@ -69,7 +69,7 @@ public final class VaultBlobSource implements BlobSource {
   @Override
   public Optional<ServableBlob> findInMemory(SetName set, Optional<PkgPath> pkgPath, DistfileName name) {
     return sourceSet(set)
-        .flatMap(s -> s.locateCached(name, pkgPath.map(PkgPath::toString)))
+        .flatMap(s -> s.locateCached(name, pkgPath.map(PkgPath::toString), DistfileRoutes.IO_THREAD_MAX_BYTES))
         .flatMap(VaultBlobSource::servable);
   }
 

@@ -141,9 +141,19 @@ public final class SourceSet {
    * block, e.g. an HTTP I/O thread answering a hit.
    */
   public Optional<Vault.Located> locateCached(DistfileName distfile, Optional<String> pkgpath) {
+    return locateCached(distfile, pkgpath, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #locateCached(DistfileName, Optional)}, but only for a blob of at most {@code maxBytes}:
+   * a caller that hands larger blobs on to {@link #locate} anyway (an I/O thread) does not make a
+   * remote backend's cache tier count a look it did not use.
+   */
+  public Optional<Vault.Located> locateCached(DistfileName distfile, Optional<String> pkgpath, long maxBytes) {
     Objects.requireNonNull(distfile, "distfile");
     Objects.requireNonNull(pkgpath, "pkgpath");
-    Optional<Vault.Located> known = located.peek(stored, distfile, pkgpath);
+    Optional<Vault.Located> known = located.peek(stored, distfile, pkgpath)
+        .filter(k -> k.blob().isPresent() && k.blob().get().size() <= maxBytes);
     if (files.cached() == BlobFiles.Caching.PER_REQUEST) {
       // Only a file the tier holds now: filling it may block, so that is left to locate().
       return known.map(k -> withFile(k, files.local())).filter(k -> k.file().isPresent());

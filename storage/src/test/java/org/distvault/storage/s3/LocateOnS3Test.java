@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Locating a bound distfile on a store whose blobs live in a bucket: after one lookup the catalog's
  * answer is known from memory, so a thread that must not block (an HTTP I/O thread) gets the file
  * while the cache tier holds it, and nothing once the tier has evicted it; the next full lookup
- * fills the tier from the bucket again. The tier counts each look once.
+ * fills the tier from the bucket again. The tier counts each look once, and none for a blob larger
+ * than the caller takes from memory.
  */
 class LocateOnS3Test extends OnS3Proxy {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
@@ -51,6 +52,8 @@ class LocateOnS3Test extends OnS3Proxy {
       assertEquals(Optional.of(file), known.file());
       assertEquals(d, known.blob().orElseThrow().sha512());
       assertEquals(hits + 1, tier.hits(), "a look from memory that finds the file is a tier hit");
+      assertEquals(Optional.empty(), set.locateCached(ONE, Optional.empty(), one.length - 1), "larger than asked for");
+      assertEquals(hits + 1, tier.hits(), "a blob larger than asked for is not looked for in the tier");
 
       tier.evict(d);
       assertEquals(Optional.empty(), set.locateCached(ONE, Optional.empty()), "evicted: left to a full lookup");
