@@ -9,16 +9,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The deliveries of verified blobs to the sink, on threads of their own, so that a download slot
- * is free again as soon as its file is verified and never waits for the upload (the server
- * re-hashes and fsyncs every blob, which takes as long as the download of a small file).
+ * The deliveries to the sink, on threads of their own, so that a download slot is free again as
+ * soon as its part is done and never waits for the server (which hashes and fsyncs every blob,
+ * taking as long as the download of a small file): for a spooled download, the upload of the
+ * verified spool file; for a streamed one, whose body was already sent while downloading, the wait
+ * for the server's verdict (see {@code JobRun}).
  *
  * <p>The first deliveries of a run are made in the download slot until the sink has {@linkplain
  * #accepted() accepted} one, so that a destination refusing every upload stops the run at once.
  *
  * <p>At most {@code threads} deliveries run at once and at most {@code backlog} are accepted but
  * not finished: {@link #submit} blocks beyond that, which holds the downloader back and bounds
- * the verified files waiting in the spool. Thread-safe.
+ * the verified files waiting in the spool and the streamed uploads waiting for their answer.
+ * Thread-safe.
  */
 final class Deliveries implements AutoCloseable {
   private final ExecutorService pool;
