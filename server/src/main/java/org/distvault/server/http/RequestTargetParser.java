@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.InvalidNameException;
 import org.distvault.storage.name.SetName;
 
 /**
@@ -45,17 +46,21 @@ public final class RequestTargetParser {
     }
     List<Segment> segments = segments(rawPath);
     return switch (segments.get(0).raw()) {
-      case "distfiles", "pkg" -> Optional.of(distfile(SetName.DEFAULT, Optional.empty(), segments));
-      case "run" -> Optional.of(run(SetName.DEFAULT, segments.subList(1, segments.size())));
+      case "distfiles", "pkg" -> Optional.of(distfile(rawPath, SetName.DEFAULT, Optional.empty(), segments));
+      case "run" -> Optional.of(run(rawPath, SetName.DEFAULT, segments.subList(1, segments.size())));
       case "by-hash" -> Optional.of(byHash(segments.subList(1, segments.size())));
-      case "set" -> set(segments.subList(1, segments.size()));
+      case "set" -> set(rawPath, segments.subList(1, segments.size()));
       default -> Optional.empty();
     };
   }
 
-  /** One path segment, raw and percent-decoded. */
-  private record Segment(String raw, String decoded) {}
+  /**
+   * One path segment, raw and percent-decoded (the same string when it has no escape), and where
+   * it starts in the raw path.
+   */
+  private record Segment(String raw, String decoded, int start) {}
 
+  /** The segments of a checked raw path, found in place (no {@code split}, no regex). */
   private static List<Segment> segments(String rawPath) throws BadRequestTargetException {
     if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
       throw new BadRequestTargetException("request target must be a path starting with '/'");
@@ -74,20 +79,28 @@ public final class RequestTargetParser {
             String.format("byte 0x%02x in request path (only printable ASCII; percent-encode the rest)", (int) c & 0xff));
       }
     }
-    List<Segment> segments = new ArrayList<>();
-    for (String raw : rawPath.substring(1).split("/", -1)) {
-      segments.add(segment(raw));
+    List<Segment> segments = new ArrayList<>(8);
+    for (int from = 1; ; ) {
+      int to = rawPath.indexOf('/', from);
+      int end = to < 0 ? rawPath.length() : to;
+      segments.add(segment(rawPath.substring(from, end), from));
+      if (to < 0) {
+        return segments;
+      }
+      from = to + 1;
     }
-    return segments;
   }
 
-  private static Segment segment(String raw) throws BadRequestTargetException {
+  private static Segment segment(String raw, int start) throws BadRequestTargetException {
     if (raw.isEmpty()) {
       throw new BadRequestTargetException("empty path segment ('//' or a trailing '/')");
     }
     String decoded = PercentDecoder.decode(raw);
     if (decoded.equals(".") || decoded.equals("..")) {
       throw new BadRequestTargetException("'" + decoded + "' path segment");
+    }
+    if (decoded == raw) {
+      return new Segment(raw, raw, start); // printable ASCII without '/' or '\\', checked before
     }
     for (int i = 0; i < decoded.length(); i++) {
       char c = decoded.charAt(i);
@@ -105,7 +118,7 @@ public final class RequestTargetParser {
             String.format("percent-encoded control character U+%04X in request path", (int) c));
       }
     }
-    return new Segment(raw, decoded);
+    return new Segment(raw, decoded, start);
   }
 
   /**
@@ -114,7 +127,7 @@ public final class RequestTargetParser {
    * a valid one and is not a distfile route is no route (so {@code /set/<set>/by-hash/} is a 404
    * like any unknown path, not a malformed request).
    */
-  private static Optional<RequestTarget> set(List<Segment> rest) throws BadRequestTargetException {
+  private static Optional<RequestTarget> set(String rawPath, List<Segment> rest) throws BadRequestTargetException {
     if (rest.isEmpty()) {
       return Optional.empty();
     }
@@ -128,13 +141,13 @@ public final class RequestTargetParser {
       return Optional.empty();
     }
     return switch (route.get(0).raw()) {
-      case "distfiles", "pkg" -> Optional.of(distfile(set, Optional.empty(), route));
-      case "run" -> Optional.of(run(set, route.subList(1, route.size())));
+      case "distfiles", "pkg" -> Optional.of(distfile(rawPath, set, Optional.empty(), route));
+      case "run" -> Optional.of(run(rawPath, set, route.subList(1, route.size())));
       default -> Optional.empty();
     };
   }
 
-  private static DistfileRequest run(SetName set, List<Segment> rest) throws BadRequestTargetException {
+  private static DistfileRequest run(String rawPath, SetName set, List<Segment> rest) throws BadRequestTargetException {
     if (rest.isEmpty() || !RUN_ID.matcher(rest.get(0).raw()).matches()) {
       throw new BadRequestTargetException("run id must be 1-64 of A-Z a-z 0-9 . _ -");
     }
@@ -143,11 +156,14 @@ public final class RequestTargetParser {
     if (route.isEmpty() || !(route.get(0).raw().equals("distfiles") || route.get(0).raw().equals("pkg"))) {
       throw new BadRequestTargetException("expected /run/<id>/distfiles/... or /run/<id>/pkg/...");
     }
-    return distfile(set, Optional.of(runId), route);
+    return distfile(rawPath, set, Optional.of(runId), route);
   }
 
-  /** {@code route} starts with the {@code distfiles} or {@code pkg} segment. */
-  private static DistfileRequest distfile(SetName set, Optional<String> runId, List<Segment> route)
+  /**
+   * {@code route} starts with the {@code distfiles} or {@code pkg} segment; the name is the rest of
+   * {@code rawPath}.
+   */
+  private static DistfileRequest distfile(String rawPath, SetName set, Optional<String> runId, List<Segment> route)
       throws BadRequestTargetException {
     boolean pkgRoute = route.get(0).raw().equals("pkg");
     Optional<PkgPath> pkgPath = Optional.empty();
@@ -164,10 +180,12 @@ public final class RequestTargetParser {
     if (name.isEmpty()) {
       throw new BadRequestTargetException("missing distfile name");
     }
-    String raw = join(name, Segment::raw);
-    String decoded = join(name, Segment::decoded);
-    DistfileName rawName = name(raw, "distfile name");
-    DistfileName decodedName = name(decoded, "percent-decoded distfile name");
+    // The name's segments are the path's last ones, so its raw form is the path's tail.
+    DistfileName rawName = name(rawPath.substring(name.get(0).start()), "distfile name");
+    if (!escaped(name)) {
+      return new DistfileRequest(set, runId, pkgPath, rawName, Optional.empty()); // nothing escaped
+    }
+    DistfileName decodedName = name(join(name, Segment::decoded), "percent-decoded distfile name");
     return new DistfileRequest(
         set, runId, pkgPath, rawName,
         decodedName.equals(rawName) ? Optional.empty() : Optional.of(decodedName));
@@ -189,11 +207,21 @@ public final class RequestTargetParser {
   }
 
   private static DistfileName name(String name, String what) throws BadRequestTargetException {
-    String problem = DistfileName.problem(name);
-    if (problem != null) {
-      throw new BadRequestTargetException("invalid " + what + ": " + problem);
+    try {
+      return DistfileName.of(name); // checks it once
+    } catch (InvalidNameException e) {
+      throw new BadRequestTargetException("invalid " + what + ": " + e.reason());
     }
-    return DistfileName.of(name);
+  }
+
+  /** Whether a segment had a percent escape (its decoded form is then another string). */
+  private static boolean escaped(List<Segment> segments) {
+    for (Segment s : segments) {
+      if (s.decoded() != s.raw()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String join(List<Segment> segments, Function<Segment, String> part) {
