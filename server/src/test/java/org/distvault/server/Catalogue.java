@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,18 +15,17 @@ import java.util.Random;
 import java.util.Set;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.StoredBlob;
-import org.distvault.storage.catalog.Catalog;
-import org.distvault.storage.record.DistfileRecord;
-import org.distvault.storage.distfile.ExpectedDistfile;
-import org.distvault.storage.distfile.PrefetchOutcome;
-import org.distvault.storage.record.Variant;
-import org.distvault.storage.record.VariantRef;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.Seal;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantRef;
 import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
@@ -83,6 +84,12 @@ final class Catalogue {
 
   static String sha512Hex(byte[] bytes) {
     return distinfoDigests(bytes).get(DigestAlgorithm.SHA512).orElseThrow().hex();
+  }
+
+  /** The ETag a hit on {@code bytes} must carry: the first 16 bytes of their SHA-512 in base64url, quoted. */
+  static String etag(byte[] bytes) {
+    byte[] sha512 = distinfoDigests(bytes).get(DigestAlgorithm.SHA512).orElseThrow().bytes();
+    return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha512, 16)) + "\"";
   }
 
   /** A manifest line: {@code name} expected by {@code pkgpath} with this content, from {@code urls}. */

@@ -15,7 +15,7 @@ import java.util.Objects;
  * Serves one {@link ServableBlob} for a GET or HEAD: the same headers, validators, conditional
  * requests and byte ranges for every serving route.
  *
- * <p>Always sends {@code ETag} (strong, the quoted SHA-512 hex), {@code Last-Modified} and
+ * <p>Always sends {@code ETag} (strong, from the SHA-512: see {@link BlobValidators}), {@code Last-Modified} and
  * {@code Accept-Ranges: bytes}. {@code If-None-Match}/{@code If-Modified-Since} give 304 (see
  * {@link BlobValidators}); on GET a single {@code Range} gives 206 with {@code Content-Range}, or 416
  * with {@code Content-Range: bytes *}{@code /size} when it selects nothing, and {@code If-Range}

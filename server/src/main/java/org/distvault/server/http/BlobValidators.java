@@ -4,23 +4,36 @@ import io.undertow.util.DateUtils;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.distvault.storage.digest.Digest;
 
 /**
- * The validators of a served blob, a strong {@code ETag} (the quoted SHA-512 hex) and
- * {@code Last-Modified} (the store time in whole seconds), and the conditional-request rules that
- * use them (RFC 9110 §13).
+ * The validators of a served blob, a strong {@code ETag} and {@code Last-Modified} (the store time
+ * in whole seconds), and the conditional-request rules that use them (RFC 9110 §13).
+ *
+ * <p>The entity tag is the first {@link #ETAG_BYTES} bytes (128 bits) of the blob's SHA-512 in
+ * unpadded base64url, quoted: 24 characters instead of the 130 of the whole hex digest, which
+ * earlier versions sent. Two blobs of one store share a tag only if their SHA-512s share those 128
+ * bits, which is as unlikely as a collision of a 128-bit hash; and a tag is only ever compared
+ * with the tag of the same URL. The old tag, the quoted SHA-512 hex ({@link #legacyEtag}), is
+ * still accepted wherever a client sends a tag back, so that a client keeping one from an earlier
+ * version still gets its 304 or its range.
  *
  * <p>Evaluated: {@code If-None-Match} (with {@code *} and lists, weak comparison), then, only when
  * that header is absent, {@code If-Modified-Since}; and {@code If-Range} (strong comparison, or an
  * exact date match). {@code If-Match} and {@code If-Unmodified-Since} are not evaluated: blobs are
  * immutable, so they could only fail for a client that asked for another blob.
  */
-record BlobValidators(String etag, Instant lastModified, String lastModifiedHeader) {
+record BlobValidators(String etag, String legacyEtag, Instant lastModified, String lastModifiedHeader) {
+  /** Bytes of the SHA-512 in the entity tag. */
+  static final int ETAG_BYTES = 16;
+
   /** How many blobs' validators are kept ready; past that the memo starts again. */
   static final int MEMO_ENTRIES = 16_384;
 
@@ -32,11 +45,13 @@ record BlobValidators(String etag, Instant lastModified, String lastModifiedHead
 
   /**
    * @param etag the strong entity tag, quoted
+   * @param legacyEtag the tag earlier versions sent, the quoted SHA-512 hex: accepted, never sent
    * @param lastModified the store time in whole seconds
    * @param lastModifiedHeader {@code lastModified} in IMF-fixdate form, the {@code Last-Modified} value
    */
   BlobValidators {
     Objects.requireNonNull(etag, "etag");
+    Objects.requireNonNull(legacyEtag, "legacyEtag");
     Objects.requireNonNull(lastModified, "lastModified");
     Objects.requireNonNull(lastModifiedHeader, "lastModifiedHeader");
   }
@@ -47,13 +62,18 @@ record BlobValidators(String etag, Instant lastModified, String lastModifiedHead
       return known;
     }
     Instant seconds = blob.storedAt().truncatedTo(ChronoUnit.SECONDS);
-    BlobValidators fresh = new BlobValidators(
-        "\"" + blob.sha512().hex() + "\"", seconds, DateUtils.toDateString(Date.from(seconds)));
+    BlobValidators fresh = new BlobValidators(etag(blob.sha512()), "\"" + blob.sha512().hex() + "\"", seconds,
+        DateUtils.toDateString(Date.from(seconds)));
     if (MEMO.size() >= MEMO_ENTRIES) {
       MEMO.clear();
     }
     MEMO.put(blob, fresh);
     return fresh;
+  }
+
+  /** The entity tag of the blob with this SHA-512: its first {@link #ETAG_BYTES} bytes in base64url, quoted. */
+  static String etag(Digest sha512) {
+    return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha512.bytes(), ETAG_BYTES)) + "\"";
   }
 
   /**
@@ -70,7 +90,7 @@ record BlobValidators(String etag, Instant lastModified, String lastModifiedHead
           return true; // the blob exists, so "*" matches
         }
         Optional<List<String>> tags = opaqueTags(value);
-        if (tags.isPresent() && tags.get().contains(opaque(etag))) {
+        if (tags.isPresent() && (tags.get().contains(opaque(etag)) || tags.get().contains(opaque(legacyEtag)))) {
           return true;
         }
       }
@@ -93,7 +113,7 @@ record BlobValidators(String etag, Instant lastModified, String lastModifiedHead
     }
     String value = ifRange.trim();
     if (value.startsWith("\"") || value.startsWith("W/")) {
-      return value.equals(etag); // strong comparison: a weak tag never matches
+      return value.equals(etag) || value.equals(legacyEtag); // strong comparison: a weak tag never matches
     }
     Date date = DateUtils.parseDate(value);
     return date != null && date.toInstant().equals(lastModified);

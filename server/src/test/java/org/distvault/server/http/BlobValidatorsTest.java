@@ -13,13 +13,16 @@ import org.junit.jupiter.api.Test;
 
 class BlobValidatorsTest {
   private static final String HEX = "ab".repeat(64);
-  private static final String ETAG = "\"" + HEX + "\"";
+  /** 16 bytes 0xab in base64url: "q6ur" per 3 bytes, then "qw" for the 16th. */
+  private static final String ETAG = "\"q6urq6urq6urq6urq6urqw\"";
+  private static final String LEGACY_ETAG = "\"" + HEX + "\"";
   private final BlobValidators v = BlobValidators.of(new ServableBlob(
       Digest.fromHex(DigestAlgorithm.SHA512, HEX), 10, Path.of("unused"), Instant.parse("2024-01-02T03:04:05.999Z")));
 
   @Test
-  void etagIsTheQuotedSha512AndLastModifiedDropsMillis() {
+  void etagIsTheQuotedSha512PrefixInBase64urlAndLastModifiedDropsMillis() {
     assertEquals(ETAG, v.etag());
+    assertEquals(LEGACY_ETAG, v.legacyEtag());
     assertEquals("Tue, 02 Jan 2024 03:04:05 GMT", v.lastModifiedHeader());
   }
 
@@ -33,7 +36,18 @@ class BlobValidatorsTest {
     assertTrue(v.notModified(List.of("\"a,b\", " + ETAG), null), "a comma inside a tag is not a separator");
     assertFalse(v.notModified(List.of("\"x\", W/\"y\""), null));
     assertFalse(v.notModified(List.of(HEX), null), "an unquoted tag is malformed");
+    assertFalse(v.notModified(List.of("q6urq6urq6urq6urq6urqw"), null), "an unquoted tag is malformed");
     assertFalse(v.notModified(List.of("\"" + HEX), null), "an unterminated tag is malformed");
+  }
+
+  @Test
+  void theTagOfEarlierVersionsStillMatches() {
+    assertTrue(v.notModified(List.of(LEGACY_ETAG), null));
+    assertTrue(v.notModified(List.of("\"x\", W/" + LEGACY_ETAG), null));
+    assertTrue(v.ifRangeHolds(LEGACY_ETAG));
+    assertFalse(v.ifRangeHolds("W/" + LEGACY_ETAG));
+    assertFalse(v.notModified(List.of("\"" + HEX.substring(2) + "\""), null), "a shorter hex is another tag");
+    assertFalse(v.notModified(List.of("\"q6urq6urq6urq6urq6urq\""), null), "a shorter prefix is another tag");
   }
 
   @Test

@@ -234,6 +234,25 @@ class DistfileServingTest {
   }
 
   @Test
+  void theTagOfEarlierVersionsStillGives304AndAppliesARange() {
+    String old = corpus.legacyEtag(TestCorpus.PLAIN);
+    assertEquals(130, old.length());
+    assertEquals(24, corpus.etag(TestCorpus.PLAIN).length());
+    for (String inm : List.of(old, "W/" + old, "\"other\", " + old)) {
+      Response r = http().header("If-None-Match", inm).get("/distfiles/" + TestCorpus.PLAIN);
+      assertEquals(304, r.statusCode(), "If-None-Match: " + inm);
+      assertEquals(corpus.etag(TestCorpus.PLAIN), r.header("ETag"), "the short tag is sent");
+    }
+    Response ranged = http().header("Range", "bytes=10-19").header("If-Range", old)
+        .get("/distfiles/" + TestCorpus.PLAIN);
+    assertEquals(206, ranged.statusCode());
+    assertArrayEquals(slice(corpus.bytes(TestCorpus.PLAIN), 10, 19), ranged.asByteArray());
+    Response weak = http().header("Range", "bytes=10-19").header("If-Range", "W/" + old)
+        .get("/distfiles/" + TestCorpus.PLAIN);
+    assertEquals(200, weak.statusCode(), "a weak tag never applies a range");
+  }
+
+  @Test
   void ifNoneMatchStarListAndWeakTagsReturn304() {
     String etag = corpus.etag(TestCorpus.PLAIN);
     for (String inm : List.of("*", "\"other\", " + etag, "W/" + etag, "\"a\",W/\"b\" ,  W/" + etag + ",\"c\"")) {

@@ -7,6 +7,8 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,14 +78,27 @@ final class TestCorpus {
     return bytes.clone();
   }
 
-  /** The quoted SHA-512 hex of a corpus file: the ETag the server must send. */
+  /**
+   * The ETag the server must send for a corpus file: the first 16 bytes of its SHA-512 in
+   * unpadded base64url, quoted.
+   */
   String etag(String name) {
+    byte[] sha512 = digest("SHA-512", bytes(name));
+    return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha512, 16)) + "\"";
+  }
+
+  /** The ETag earlier versions sent, the quoted SHA-512 hex: still accepted from clients. */
+  String legacyEtag(String name) {
     return "\"" + hex("SHA-512", bytes(name)) + "\"";
   }
 
   static String hex(String jcaAlgorithm, byte[] bytes) {
+    return HexFormat.of().formatHex(digest(jcaAlgorithm, bytes));
+  }
+
+  private static byte[] digest(String jcaAlgorithm, byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(jcaAlgorithm).digest(bytes));
+      return MessageDigest.getInstance(jcaAlgorithm).digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
