@@ -7,6 +7,7 @@ import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.util.Headers;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -100,7 +101,7 @@ public final class HttpServing implements AutoCloseable {
    */
   public static HttpServing start(HttpHandler handler, ServingConfig config, AutoCloseable afterStop) {
     ConnectionPolicy policy = config.connections();
-    GracefulShutdownHandler gate = new GracefulShutdownHandler(handler);
+    GracefulShutdownHandler gate = new GracefulShutdownHandler(keepAliveForHttp10(handler));
     // Undertow's own pool keeps only 4 buffers per thread and none shared, so a busy I/O thread
     // allocated and freed direct memory on every request.
     DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, 1024, 16);
@@ -124,6 +125,10 @@ public final class HttpServing implements AutoCloseable {
       HttpOpenListener http = new HttpOpenListener(buffers, OptionMap.builder()
           .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
           .set(UndertowOptions.DECODE_URL, false)
+          // HTTP/1.1 connections are persistent unless a side says "close": no "Connection:
+          // keep-alive" on every response (an HTTP/1.0 client that asks for it still gets it:
+          // see keepAliveForHttp10).
+          .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
           // Chunked uploads are checked against this server-wide limit while parsing; each admin
           // route enforces its own body limit, so the server-wide one is lifted.
           .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
@@ -229,6 +234,21 @@ public final class HttpServing implements AutoCloseable {
     } catch (Exception e) {
       log.warn("cannot release {} after stopping: {}", afterStop, e.toString());
     }
+  }
+
+  /**
+   * {@code next}, with {@code Connection: keep-alive} put on the responses of an HTTP/1.0 request
+   * that asked to keep its connection: for HTTP/1.0 only that header makes it persistent, and
+   * Undertow sends it only when told to send it on every response ({@code ALWAYS_SET_KEEP_ALIVE},
+   * off here). A response that ends the connection gets {@code Connection: close} instead.
+   */
+  static HttpHandler keepAliveForHttp10(HttpHandler next) {
+    return exchange -> {
+      if (exchange.isHttp10() && exchange.isPersistent()) {
+        exchange.getResponseHeaders().put(Headers.CONNECTION, Headers.KEEP_ALIVE.toString());
+      }
+      next.handleRequest(exchange);
+    };
   }
 
   /**

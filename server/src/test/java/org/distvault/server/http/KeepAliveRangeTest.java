@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +89,50 @@ class KeepAliveRangeTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * An HTTP/1.1 response carries no {@code Connection} header (the connection stays open anyway);
+   * an HTTP/1.0 request that asks to keep the connection gets {@code Connection: keep-alive}, and
+   * the connection does stay open for the next request.
+   */
+  @Test
+  void keepAliveIsSaidOnlyToHttp10ClientsThatAskForIt() throws IOException {
+    byte[] all = corpus.bytes(TestCorpus.PLAIN);
+    String get = "GET /distfiles/" + TestCorpus.PLAIN;
+    try (Socket socket = new Socket("127.0.0.1", serving.address().getPort())) {
+      socket.setSoTimeout(10_000);
+      InputStream in = socket.getInputStream();
+      socket.getOutputStream().write((get + " HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      String head10 = readOne(in, all);
+      assertEquals(true, head10.startsWith("HTTP/1.0 200"), head10);
+      assertEquals(true, head10.contains("\r\nConnection: keep-alive\r\n"), head10);
+
+      socket.getOutputStream().write((get + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      String head11 = readOne(in, all);
+      assertEquals(true, head11.startsWith("HTTP/1.1 200"), head11);
+      assertEquals(false, head11.toLowerCase(Locale.ROOT).contains("\r\nconnection:"), head11);
+
+      socket.getOutputStream().write((get + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      String last = readOne(in, all);
+      assertEquals(true, last.contains("\r\nConnection: close\r\n"), last);
+      assertEquals(-1, in.read(), "closed after the response that said so");
+    }
+  }
+
+  /** Reads one response whose body must be {@code body}; returns its head. */
+  private static String readOne(InputStream in, byte[] body) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      assertEquals(true, b >= 0, "connection closed inside a response head: " + head.toString(StandardCharsets.ISO_8859_1));
+      head.write(b);
+    }
+    String text = head.toString(StandardCharsets.ISO_8859_1);
+    assertEquals(true, text.contains("\r\nContent-Length: " + body.length + "\r\n"), text);
+    assertArrayEquals(body, in.readNBytes(body.length));
+    return text;
   }
 
   /** Sends the ranges of {@code name} pipelined on one connection and checks every response. */
