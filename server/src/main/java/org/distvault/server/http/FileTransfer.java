@@ -2,7 +2,6 @@ package org.distvault.server.http;
 
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -48,7 +47,7 @@ final class FileTransfer implements ChannelListener<StreamSinkChannel>, Exchange
   static final int HEAD_BYTES = 64 * 1024;
 
   /** Head buffers: two kept per thread, 64 more shared (4 MiB); beyond that allocated as needed. */
-  private static final ByteBufferPool HEAD_POOL = new DefaultByteBufferPool(true, HEAD_BYTES, 64, 2);
+  private static final ByteBufferPool HEAD_POOL = new LocalBufferPool(true, HEAD_BYTES, 64, 2);
 
   private final HttpServerExchange exchange;
   /** The file's lease, or null for a body sent from memory ({@link #fromMemory}). */

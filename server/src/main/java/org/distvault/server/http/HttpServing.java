@@ -3,7 +3,6 @@ package org.distvault.server.http;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -59,7 +58,7 @@ public final class HttpServing implements AutoCloseable {
   private final AcceptingChannel<? extends StreamConnection> server;
   private final String scheme;
   private final ConnectionGate connections;
-  private final DefaultByteBufferPool buffers;
+  private final LocalBufferPool buffers;
   private final GracefulShutdownHandler gate;
   private final InetSocketAddress address;
   private final Duration drainTimeout;
@@ -67,7 +66,7 @@ public final class HttpServing implements AutoCloseable {
   private final AutoCloseable afterStop;
 
   private HttpServing(XnioWorker worker, AcceptingChannel<? extends StreamConnection> server, String scheme,
-      ConnectionGate connections, DefaultByteBufferPool buffers, GracefulShutdownHandler gate,
+      ConnectionGate connections, LocalBufferPool buffers, GracefulShutdownHandler gate,
       InetSocketAddress address, Duration drainTimeout, AutoCloseable afterStop) {
     this.worker = worker;
     this.server = server;
@@ -103,8 +102,9 @@ public final class HttpServing implements AutoCloseable {
     ConnectionPolicy policy = config.connections();
     GracefulShutdownHandler gate = new GracefulShutdownHandler(keepAliveForHttp10(handler));
     // Undertow's own pool keeps only 4 buffers per thread and none shared, so a busy I/O thread
-    // allocated and freed direct memory on every request.
-    DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_BYTES, 1024, 16);
+    // allocated and freed direct memory on every request; its DefaultByteBufferPool finds a
+    // thread's cache under a lock shared by all threads (see LocalBufferPool).
+    LocalBufferPool buffers = new LocalBufferPool(true, BUFFER_BYTES, 1024, 16);
     // Assembled by hand as Undertow.start() does it (same options), for one difference: the
     // accept listener is a ConnectionGate, which Undertow's builder has no place for.
     Xnio xnio = Xnio.getInstance(Undertow.class.getClassLoader());
