@@ -41,7 +41,7 @@ record BlobValidators(String etag, String legacyEtag, Instant lastModified, Stri
    * Validators of recently served blobs: the hex ETag and the formatted date cost more than a
    * map lookup, and the same small blobs are served again and again.
    */
-  private static final ConcurrentHashMap<ServableBlob, BlobValidators> MEMO = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Digest, BlobValidators> MEMO = new ConcurrentHashMap<>();
 
   /**
    * @param etag the strong entity tag, quoted
@@ -57,8 +57,9 @@ record BlobValidators(String etag, String legacyEtag, Instant lastModified, Stri
   }
 
   static BlobValidators of(ServableBlob blob) {
-    BlobValidators known = MEMO.get(blob);
-    if (known != null) {
+    // By digest (its hash is kept), checked against the store time, which is the only other input.
+    BlobValidators known = MEMO.get(blob.sha512());
+    if (known != null && known.lastModified().getEpochSecond() == blob.storedAt().getEpochSecond()) {
       return known;
     }
     Instant seconds = blob.storedAt().truncatedTo(ChronoUnit.SECONDS);
@@ -67,7 +68,7 @@ record BlobValidators(String etag, String legacyEtag, Instant lastModified, Stri
     if (MEMO.size() >= MEMO_ENTRIES) {
       MEMO.clear();
     }
-    MEMO.put(blob, fresh);
+    MEMO.put(blob.sha512(), fresh);
     return fresh;
   }
 

@@ -136,7 +136,7 @@ public final class DistfileRoutes implements HttpHandler {
       return Optional.empty();
     }
     try {
-      return source.findInMemory(request.set(), request.pkgPath(), request.candidates().get(0));
+      return source.findInMemory(request.set(), request.pkgPath(), request.rawName()); // the first candidate
     } catch (RuntimeException e) {
       // E.g. the vault is closing: let the worker path answer (and log) it.
       return Optional.empty();

@@ -16,6 +16,8 @@ public final class Digest {
 
   private final DigestAlgorithm algorithm;
   private final byte[] bytes;
+  /** {@link #hashCode}, once computed (0 before): a digest is a map key on every served request. */
+  private int hash;
 
   private Digest(DigestAlgorithm algorithm, byte[] bytes) {
     this.algorithm = algorithm;
@@ -89,7 +91,13 @@ public final class Digest {
 
   @Override
   public int hashCode() {
-    return algorithm.hashCode() * 31 + Arrays.hashCode(bytes);
+    int h = hash;
+    if (h == 0) {
+      // A race computes it twice, to the same value.
+      h = algorithm.hashCode() * 31 + Arrays.hashCode(bytes);
+      hash = h;
+    }
+    return h;
   }
 
   /** {@code ALG:hex}, e.g. {@code SHA512:ddaf…}. */
