@@ -26,7 +26,8 @@ final class PercentDecoder {
   private PercentDecoder() {}
 
   /**
-   * Decodes {@code raw}, which must be ASCII (the parser checks that first).
+   * Decodes {@code raw}, which must be ASCII (the parser checks that first). Without a {@code %} it
+   * returns {@code raw} itself, which the parser relies on to skip its checks of decoded text.
    *
    * @throws BadRequestTargetException naming the bad escape or the invalid UTF-8
    */
