@@ -33,7 +33,11 @@
 # the default --per-host 2 would measure politeness, not speed; the per-host limit still starts at
 # one connection and grows while throughput rises), JAVA_OPTS (none),
 # OPENSSL_SECS (3), SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP_CORPUS=1, PLAN_ONLY=1,
-# PLAN_JARS (with PLAN_ONLY=1; space-separated jar paths), PLAN_DISTINFO (1; with PLAN_ONLY=1).
+# PLAN_JARS (with PLAN_ONLY=1; space-separated jar paths), PLAN_DISTINFO (1; with PLAN_ONLY=1),
+# CLIENT (launcher: the prefetch client runs through ops/bin/distvault with DISTVAULT_JAR set to the
+# jar, with the launcher's JVM options for client subcommands, as operators run it; java: plain
+# `java $JAVA_OPTS -jar JAR`, for comparison). The server always runs as `java $JAVA_OPTS -jar JAR serve`
+# (the launcher adds nothing for serve). The results name the client's way of running.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -54,6 +58,12 @@ openssl_secs=${OPENSSL_SECS:-3}
 jar="$repo/server/target/distvault.jar"
 plan_only=${PLAN_ONLY:-0}
 plan_distinfo=${PLAN_DISTINFO:-1}
+client=${CLIENT:-launcher}
+case $client in
+  launcher) client_how="ops/bin/distvault (its options for client subcommands: $(sed -n 's/^client_\(opts\|gc\)="\(.*\)"$/\2/p' "$repo/ops/bin/distvault" | tr '\n' ' ')then JAVA_OPTS)" ;;
+  java) client_how="java -jar" ;;
+  *) echo "prefetch-bench: CLIENT must be launcher or java, not '$client'" >&2; exit 2 ;;
+esac
 
 need=()
 tools=(java mvn nginx curl openssl python3 xargs sha512sum)
@@ -159,6 +169,18 @@ start_server() {
   server_url=$(wait_listening "$out/serve.out" "$out/serve.err" "$server_pid" 60 "distvault serve")/
 }
 
+# Runs the client subcommand "$2..." of jar $1 the way CLIENT says.
+client_run() {
+  local cjar=$1
+  shift
+  if [ "$client" = launcher ]; then
+    DISTVAULT_JAR=$cjar "$repo/ops/bin/distvault" "$@"
+  else
+    # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+    java ${JAVA_OPTS:-} -jar "$cjar" "$@"
+  fi
+}
+
 stop_server() {
   kill "$server_pid"
   wait "$server_pid" 2>/dev/null || true   # exits 143 on SIGTERM
@@ -177,8 +199,7 @@ prefetch_run() { # round -> $seconds; checks exit 0 and every entry ok
   local data="$work/data-$1" start end code=0
   start_server "$data"
   start=$(now)
-  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  java ${JAVA_OPTS:-} -jar "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
+  client_run "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
     --manifest "$work/manifest.jsonl" --report "$out/report-$1.json" --jobs "$jobs" --per-host "$per_host" \
     --work-dir "$work/spool" 2> "$out/prefetch-$1.err" || code=$?
   end=$(now)
@@ -245,8 +266,7 @@ plan_run() {
   shift 2
   start_server "$data" "$pjar"
   start=$(now)
-  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  java ${JAVA_OPTS:-} -jar "$pjar" prefetch --server "$server_url" --token-file "$data/admin.token" \
+  client_run "$pjar" prefetch --server "$server_url" --token-file "$data/admin.token" \
     "$@" --plan-only > "$out/plan-$tag.json" 2> "$out/plan-$tag.err" || code=$?
   end=$(now)
   stop_server
@@ -294,7 +314,7 @@ if [ "$plan_only" = 1 ]; then
   {
     echo "prefetch-bench PLAN_ONLY $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds=$rounds (median)"
     echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load avg before: $load_before, after: $load_after"
-    echo "java: $(java -version 2>&1 | head -1); JAVA_OPTS='${JAVA_OPTS:-}'"
+    echo "java: $(java -version 2>&1 | head -1); JAVA_OPTS='${JAVA_OPTS:-}'; client: $client_how"
     for input in "${plan_inputs[@]}"; do
       for i in "${!plan_jars[@]}"; do
         # shellcheck disable=SC2086 # word splitting of the recorded times is intended
@@ -313,6 +333,7 @@ mi=$(median "${ideal[@]}"); mp=$(median "${prefetch[@]}"); mn=$(median "${naive[
   echo "prefetch-bench $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds=$rounds (median)"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load avg before: $load_before, after: $load_after"
   echo "java: $(java -version 2>&1 | head -1); $(nginx -v 2>&1); $(openssl version | cut -d' ' -f1-2); JAVA_OPTS='${JAVA_OPTS:-}'"
+  echo "client: $client_how"
   echo "corpus: $file_count files ($small_count x 1-16 KiB, $medium_count x 256 KiB-4 MiB, $large_count x $large_mib MiB), $total_bytes bytes; prefetch --jobs $jobs --per-host $per_host"
   echo "hashing (openssl speed -elapsed -multi 2, 16 KiB blocks): BLAKE2s $(median "${blake[@]}") MB/s, SHA512 $(median "${sha[@]}") MB/s"
   printf '%-58s %9s %9s\n' "" seconds "MB/s"

@@ -173,6 +173,26 @@ class InstallIT {
     assertEquals("[-Xmx1g] [-Dx=1] [-jar] [" + OpsPaths.jar() + "] [serve] [--data] [a b]\n", r.stdout());
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "prefetch --jobs 8||[-XX:TieredStopAtLevel=1] [-XX:+UseSerialGC] [-jar] [JAR] [prefetch] [--jobs] [8]",
+      "mode||[-XX:TieredStopAtLevel=1] [-XX:+UseSerialGC] [-jar] [JAR] [mode]",
+      "prefetch|-XX:TieredStopAtLevel=4 -Xmx1g|[-XX:TieredStopAtLevel=1] [-XX:+UseSerialGC] [-XX:TieredStopAtLevel=4] [-Xmx1g] [-jar] [JAR] [prefetch]",
+      "refill|-XX:+UseParallelGC|[-XX:TieredStopAtLevel=1] [-XX:+UseParallelGC] [-jar] [JAR] [refill]",
+      "export x||[-jar] [JAR] [export] [x]",
+      "import x||[-jar] [JAR] [import] [x]",
+      "serve|-Xmx1g|[-Xmx1g] [-jar] [JAR] [serve]"})
+  void launcherAddsTheClientOptionsBeforeJavaOptionsToClientSubcommandsOnly(String args, String javaOpts, String expected)
+      throws Exception {
+    Path javaHome = fakeJava("openjdk version \"17.0.15\" 2025-04-15");
+    List<String> command = new ArrayList<>(List.of(OpsPaths.ops().resolve("bin/distvault").toString()));
+    command.addAll(List.of(args.split(" ")));
+    ProcessResult r = ProcessResult.run(tmp, Map.of("JAVA_HOME", javaHome.toString(), "DISTVAULT_JAR", OpsPaths.jar().toString(),
+        "JAVA_OPTS", javaOpts == null ? "" : javaOpts), 60, command);
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals(expected.replace("JAR", OpsPaths.jar().toString()) + "\n", r.stdout());
+  }
+
   @Test
   void launcherWithoutAJavaOrJarSaysSo() throws Exception {
     ProcessResult noJava = ProcessResult.run(tmp, Map.of("JAVA_HOME", tmp.toString(), "DISTVAULT_JAR", OpsPaths.jar().toString()),
