@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.distvault.storage.digest.Digests;
 
 /**
@@ -44,11 +43,6 @@ import org.distvault.storage.digest.Digests;
  * the ingest. Not thread-safe: one thread writes (it may hand off hashing to workers internally).
  */
 public final class BlobWriter extends OutputStream {
-  /** Ingests open in this JVM (written to and not yet committed or discarded). */
-  private static final AtomicInteger OPEN_INGESTS = new AtomicInteger();
-
-  private static final int CORES = Runtime.getRuntime().availableProcessors();
-
   private enum State {
     OPEN,
     COMMITTED,
@@ -61,7 +55,6 @@ public final class BlobWriter extends OutputStream {
   private final Path temp;
   private final FileChannel channel;
   private final ChunkDigester digester;
-  private final HashingMode hashing;
   private byte[] chunk;
   private int fill;
   private long flushed;
@@ -69,14 +62,13 @@ public final class BlobWriter extends OutputStream {
 
   private BlobWriter(
       BlobPublisher publisher, Expectation expectation, long maxBlobSize, Path temp,
-      FileChannel channel, ChunkDigester digester, HashingMode hashing) throws IOException {
+      FileChannel channel, ChunkDigester digester) throws IOException {
     this.publisher = publisher;
     this.expectation = expectation;
     this.limit = expectation.size().orElse(maxBlobSize);
     this.temp = temp;
     this.channel = channel;
     this.digester = digester;
-    this.hashing = hashing;
     this.chunk = digester.buffer();
   }
 
@@ -99,23 +91,17 @@ public final class BlobWriter extends OutputStream {
     Path temp = tmpDir.resolve("ingest-" + UUID.randomUUID() + ".part");
     FileChannel channel =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    int open = OPEN_INGESTS.incrementAndGet();
-    // A blob that fits in one chunk gains nothing from worker threads, only hand-off costs; and
-    // with at least as many ingests under way as cores, the cores are busy hashing anyway, so
-    // each ingest hashes on its own thread rather than handing every chunk to a worker per
-    // algorithm (which pays for the hand-offs and gains nothing).
+    // A blob that fits in one chunk gains nothing from worker threads, only hand-off costs.
     HashingMode mode =
-        (expected.size().isPresent() && expected.size().getAsLong() <= ChunkDigester.CHUNK_SIZE)
-            || open >= CORES
+        expected.size().isPresent() && expected.size().getAsLong() <= ChunkDigester.CHUNK_SIZE
             ? HashingMode.SINGLE_THREAD
             : options.hashing();
     ChunkDigester digester =
         ChunkDigester.create(mode, expected.algorithmsToCompute(), digestThreads);
     try {
       return new BlobWriter(
-          publisher, expected, options.maxBlobSize(), temp, channel, digester, mode);
+          publisher, expected, options.maxBlobSize(), temp, channel, digester);
     } catch (IOException | RuntimeException e) {
-      OPEN_INGESTS.decrementAndGet();
       digester.abort();
       channel.close();
       Files.deleteIfExists(temp);
@@ -241,7 +227,7 @@ public final class BlobWriter extends OutputStream {
       channel.force(true);
       channel.close();
       StoredBlob blob = publisher.publish(temp, flushed, computed);
-      leave(State.COMMITTED);
+      state = State.COMMITTED;
       return blob;
     } catch (IOException | RuntimeException e) {
       fail(e);
@@ -253,7 +239,7 @@ public final class BlobWriter extends OutputStream {
   @Override
   public void close() throws IOException {
     if (state == State.OPEN) {
-      leave(State.FAILED);
+      state = State.FAILED;
       cleanUp(null);
     }
   }
@@ -277,7 +263,7 @@ public final class BlobWriter extends OutputStream {
 
   /** Marks the writer spent, removes the temp file and rethrows {@code cause}. */
   private void fail(Exception cause) throws IOException {
-    leave(State.FAILED);
+    state = State.FAILED;
     cleanUp(cause);
     if (cause instanceof IOException io) {
       throw io;
@@ -319,24 +305,6 @@ public final class BlobWriter extends OutputStream {
     } else if (!p.toFile().setReadOnly()) {
       throw new FileSystemException(p.toString(), null, "cannot make read-only");
     }
-  }
-
-  /** Ends the ingest (once): it no longer counts among the open ones. */
-  private void leave(State next) {
-    if (state == State.OPEN) {
-      OPEN_INGESTS.decrementAndGet();
-    }
-    state = next;
-  }
-
-  /** How this ingest hashes (one thread, or a worker per algorithm); for tests. */
-  HashingMode hashing() {
-    return hashing;
-  }
-
-  /** Ingests open in this JVM; for tests. */
-  static int openIngests() {
-    return OPEN_INGESTS.get();
   }
 
   private void checkOpen() {

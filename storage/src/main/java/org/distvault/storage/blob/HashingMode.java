@@ -10,9 +10,7 @@ public enum HashingMode {
   /**
    * One worker thread per algorithm, fed by the writing thread through a few rotating buffers, so
    * an ingest runs at about the speed of its slowest algorithm instead of their sum (when cores
-   * are free). Uses four 512 KiB buffers per ingest. Taken only while fewer ingests than cores
-   * are open in the JVM (and never for a blob of one chunk): beyond that the cores are busy
-   * hashing anyway, and each ingest hashes on its own thread.
+   * are free). Uses four 512 KiB buffers per ingest.
    */
   THREAD_PER_ALGORITHM
 }
