@@ -52,7 +52,7 @@ public final class BlobStore implements BlobBackend {
   private final FileChannel lockChannel;
   private final StoreRecovery.Result recovery;
   private final ExecutorService digestThreads;
-  private final PublishGroups groups;
+  private final DurableDirs durableDirs;
   /** Serialises check-then-rename per SHA-512 (by stripe) so that a duplicate sees the first. */
   private final Object[] stripes = new Object[STRIPES];
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -69,7 +69,7 @@ public final class BlobStore implements BlobBackend {
     this.lockChannel = lockChannel;
     this.recovery = StoreRecovery.cleanTmp(tmpDir);
     this.digestThreads = Executors.newCachedThreadPool(daemonThreads());
-    this.groups = new PublishGroups(this::place, new DurableDirs(layout.root(), Fsync::directory));
+    this.durableDirs = new DurableDirs(layout.root(), Fsync::directory);
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
@@ -288,29 +288,12 @@ public final class BlobStore implements BlobBackend {
 
   /**
    * Publishes a verified, fsynced temp file as the blob named by its SHA-512, or deletes it when
-   * an equal blob is already stored, and returns once the blob's name is durable: the rename and
-   * the bucket's fsync are shared with the uploads that publish at the same time ({@link
-   * PublishGroups}). Called by {@link BlobWriter#commit()}.
+   * an equal blob is already stored. Called by {@link BlobWriter#commit()}.
    */
   StoredBlob publish(Path temp, long size, Digests digests) throws IOException {
     checkOpen();
-    return groups.publish(temp, size, digests);
-  }
-
-  /** Publish groups run so far, and the bucket fsyncs they made (for tests). */
-  long[] publishGroups() {
-    return new long[] {groups.groups(), groups.bucketSyncs()};
-  }
-
-  /**
-   * Moves a verified temp file to the blob's path under the blob's lock (or deletes it when an
-   * equal blob is stored); the caller fsyncs the returned bucket before anyone is told.
-   */
-  private PublishGroups.Placed place(Path temp, long size, Digests digests) throws IOException {
-    checkOpen();
     Digest sha512 = digests.get(DigestAlgorithm.SHA512).orElseThrow();
     Path target = layout.path(sha512);
-    Path leaf = target.getParent();
     synchronized (stripe(sha512)) {
       onPublished.accept(sha512);
       BasicFileAttributes existing = attributesOrNull(target);
@@ -318,8 +301,7 @@ public final class BlobStore implements BlobBackend {
         if (existing.isRegularFile() && existing.size() == size) {
           Files.delete(temp);
           log.debug("ingest of {} deduplicated: already stored", sha512);
-          // Its bucket is synced with the group's too: its name may come from this very group.
-          return new PublishGroups.Placed(new StoredBlob(sha512, size, digests, target), leaf);
+          return new StoredBlob(sha512, size, digests, target);
         }
         // The name promises this content; what sits there is not it. Keep it for inspection.
         quarantine.move(
@@ -328,10 +310,14 @@ public final class BlobStore implements BlobBackend {
                 + existing.size() + " bytes"
                 + (existing.isRegularFile() ? "" : " and was not a regular file"));
       }
+      Path leaf = target.getParent();
       Files.createDirectories(leaf);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      // The bucket, and the chain above it the first time: one directory fsync per blob once the
+      // buckets exist, instead of three. The caller records the blob only after this returns.
+      durableDirs.renamedInto(leaf);
     }
-    return new PublishGroups.Placed(new StoredBlob(sha512, size, digests, target), leaf);
+    return new StoredBlob(sha512, size, digests, target);
   }
 
   /**
