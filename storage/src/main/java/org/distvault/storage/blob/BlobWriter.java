@@ -43,8 +43,6 @@ import org.distvault.storage.digest.Digests;
  * the ingest. Not thread-safe: one thread writes (it may hand off hashing to workers internally).
  */
 public final class BlobWriter extends OutputStream {
-  private static final int READ_BUFFER = 64 * 1024;
-
   private enum State {
     OPEN,
     COMMITTED,
@@ -159,17 +157,49 @@ public final class BlobWriter extends OutputStream {
    * body cannot fill the disk: that byte fails the write). Does not close {@code in} or commit.
    */
   public void readFrom(InputStream in) throws IOException {
-    byte[] buf = new byte[READ_BUFFER];
-    for (; ; ) {
-      long room = limit - count();
-      // Ask for one byte more than fits, no further: that byte proves the body is too long.
-      int want = room < buf.length ? (int) room + 1 : buf.length;
-      int n = in.read(buf, 0, want);
-      if (n < 0) {
-        return;
-      }
-      write(buf, 0, n);
+    while (readSome(in::read) >= 0) {
+      // each call reads straight into the chunk buffer
     }
+  }
+
+  /**
+   * Reads once from {@code source} straight into the chunk buffer that is hashed and written next
+   * (no copy through a buffer of the caller's), asking for at most one byte past {@link #limit()}
+   * (that byte fails the write, so an endless body cannot fill the disk). Whatever {@code source}
+   * throws spends the writer (the temp file is deleted) and is rethrown as it is, so the caller can
+   * tell a broken input from a failed write.
+   *
+   * @return the bytes read, or -1 at the end of the input
+   */
+  public int readSome(Source source) throws IOException {
+    checkOpen();
+    long room = limit - count();
+    int space = chunk.length - fill;
+    int want = room < space ? (int) room + 1 : space;
+    try {
+      int n = source.read(chunk, fill, want);
+      if (n <= 0) {
+        return n;
+      }
+      if (n > room) {
+        throw tooMany(count() + n);
+      }
+      fill += n;
+      if (fill == chunk.length) {
+        flushChunk();
+      }
+      return n;
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e; // not reached: fail always throws
+    }
+  }
+
+  /** Where {@link #readSome} reads from: {@code InputStream::read}, or a wrapper of it. */
+  @FunctionalInterface
+  public interface Source {
+    /** As {@link InputStream#read(byte[], int, int)}. */
+    int read(byte[] b, int off, int len) throws IOException;
   }
 
   /**

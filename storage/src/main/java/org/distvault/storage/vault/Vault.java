@@ -908,6 +908,11 @@ public final class Vault implements AutoCloseable {
       return writer.count();
     }
 
+    /** {@link BlobWriter#readSome}: one read from {@code source} straight into the chunk buffer. */
+    public int readSome(BlobWriter.Source source) throws IOException {
+      return writer.readSome(source);
+    }
+
     /** Verifies, stores and records the blob. */
     public StoredBlob commit() throws IOException {
       StoredBlob blob = writer.commit();

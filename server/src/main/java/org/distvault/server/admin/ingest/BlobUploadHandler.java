@@ -18,6 +18,7 @@ import org.distvault.server.admin.IngestListener;
 import org.distvault.server.admin.JsonEndpoint;
 import org.distvault.server.admin.UploadGate;
 import org.distvault.storage.blob.BlobTooLargeException;
+import org.distvault.storage.blob.BlobWriter;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.SizeMismatchException;
 import org.distvault.storage.digest.Digest;
@@ -135,28 +136,27 @@ public final class BlobUploadHandler implements HttpHandler {
    */
   private BlobRecord ingest(HttpServerExchange ex, InputStream in, Expectation expectation)
       throws IOException, ApiException {
-    long limit = expectation.size().orElse(maxBlobSize);
     BlobRecord stored;
     try (Vault.RecordingWriter w = vault.newWriter(expectation)) {
-      byte[] buf = new byte[BUFFER];
-      while (true) {
-        // Ask for one byte more than fits, no further: that byte proves the body is too long.
-        long room = limit - w.count();
-        int want = room < buf.length ? (int) room + 1 : buf.length;
-        int n;
+      // Read straight into the writer's chunk buffers; it asks for one byte past the expected
+      // size (or the store's limit), no further: that byte proves the body is too long.
+      BlobWriter.Source body = (b, off, len) -> {
         try {
-          n = in.read(buf, 0, want);
+          return in.read(b, off, len);
         } catch (IOException e) {
-          throw JsonEndpoint.readFailure(ex, e, w.count());
+          throw new BodyBrokenOff(e);
         }
-        if (n < 0) {
-          // Hashed while written, verified, fsynced, renamed, directory fsynced, then recorded.
-          w.commit();
-          stored = w.recorded();
-          break;
+      };
+      try {
+        while (w.readSome(body) >= 0) {
+          // the writer hashes and writes each chunk as it fills
         }
-        w.write(buf, 0, n);
+      } catch (BodyBrokenOff e) {
+        throw JsonEndpoint.readFailure(ex, e.read, w.count());
       }
+      // Hashed while written, verified, fsynced, renamed, directory fsynced, then recorded.
+      w.commit();
+      stored = w.recorded();
     } catch (DigestMismatchException e) {
       throw mismatch(e, expectation.digests());
     } catch (SizeMismatchException e) {
@@ -191,6 +191,17 @@ public final class BlobUploadHandler implements HttpHandler {
     extra.put("expected", expected.toHexMap());
     extra.put("actual", Map.of(e.actual().algorithm().urlName(), e.actual().hex()));
     return new ApiException(422, "mismatch", e.getMessage(), extra);
+  }
+
+  /** A failure to read the request body, told apart from a failure to write the blob. */
+  private static final class BodyBrokenOff extends IOException {
+    private static final long serialVersionUID = 1L;
+    final IOException read;
+
+    BodyBrokenOff(IOException read) {
+      super(read);
+      this.read = read;
+    }
   }
 
   /** Reads the body to its end and throws it away; returns its length. */
