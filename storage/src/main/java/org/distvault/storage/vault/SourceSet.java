@@ -73,6 +73,11 @@ public final class SourceSet {
     return catalog.upsertAll(stored, expected);
   }
 
+  /** As {@link #expect(Iterable)}, written in synced chunks of {@code chunkSize} entries. */
+  public UpsertSummary expect(Iterable<ExpectedDistfile> expected, int chunkSize) {
+    return catalog.upsertAll(stored, expected, chunkSize);
+  }
+
   /** Everything the set expects under {@code name}: all its variants. */
   public Optional<DistfileRecord> distfile(DistfileName distfile) {
     return catalog.distfile(stored, distfile);
