@@ -138,7 +138,8 @@ public final class PrefetchCommand implements Callable<Integer> {
     requireFilling(client, targetSet);
     // A manifest file is sent as it is: its upload (and the server's parse and upserts) runs
     // while this side parses it too. A malformed manifest is refused whole by the server as here.
-    FutureTask<JsonNode> early = input instanceof EntryInput.ManifestFile m
+    // An empty file is not sent (nor would its entries be): it would create a new --set.
+    FutureTask<JsonNode> early = input instanceof EntryInput.ManifestFile m && nonEmpty(m.file())
         ? startUpload(client, m.file(), targetSet) : null;
     SourceResult loaded;
     try {
@@ -246,6 +247,14 @@ public final class PrefetchCommand implements Callable<Integer> {
       if (!asGiven) {
         deleteQuietly(file);
       }
+    }
+  }
+
+  private static boolean nonEmpty(Path file) {
+    try {
+      return Files.size(file) > 0;
+    } catch (IOException e) {
+      return false; // reading it fails too, with the message of --manifest
     }
   }
 
