@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.distvault.prefetch.client.ServerClient;
 import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
@@ -134,11 +136,31 @@ public final class PrefetchCommand implements Callable<Integer> {
     AdminCalls client = server.client();
     requireOnline(client);
     requireFilling(client, targetSet);
-    SourceResult loaded = input.load();
+    // A manifest file is sent as it is: its upload (and the server's parse and upserts) runs
+    // while this side parses it too. A malformed manifest is refused whole by the server as here.
+    // An empty file is not sent (nor would its entries be): it would create a new --set.
+    FutureTask<JsonNode> early = input instanceof EntryInput.ManifestFile m && nonEmpty(m.file())
+        ? startUpload(client, m.file(), targetSet) : null;
+    SourceResult loaded;
+    try {
+      loaded = input.load();
+    } catch (CliException | RuntimeException e) {
+      if (early != null) {
+        early.cancel(true); // the server stores nothing of a manifest it refuses or does not get whole
+      }
+      throw e;
+    }
     PrintWriter err = spec.commandLine().getErr();
     SourceProblems.print(loaded.problems(), err);
     try (WorkDir work = WorkDir.open(workDir)) {
-      uploadManifest(client, input, loaded.entries(), work.path(), targetSet);
+      if (early != null) {
+        JsonNode reply = awaitUpload(early);
+        if (!loaded.entries().isEmpty()) {
+          uploaded(reply);
+        }
+      } else {
+        uploadManifest(client, input, loaded.entries(), work.path(), targetSet);
+      }
       Clock clock = Clock.systemUTC();
       PrefetchConfig config = PrefetchConfig.defaults(work.path())
           .withThrottle(ThrottleSettings.defaults().withJobs(jobs, perHost));
@@ -220,14 +242,53 @@ public final class PrefetchCommand implements Callable<Integer> {
       if (!asGiven) {
         writeManifest(entries, file);
       }
-      JsonNode reply = client.post(ServerClient.setRoutes(targetSet) + "manifest", "application/x-ndjson", file);
-      spec.commandLine().getErr().println("prefetch: manifest uploaded: " + reply.path("entries").asLong()
-          + " entries (" + reply.path("created").asLong() + " new, " + reply.path("merged").asLong() + " merged)");
+      uploaded(client.post(ServerClient.setRoutes(targetSet) + "manifest", "application/x-ndjson", file));
     } finally {
       if (!asGiven) {
         deleteQuietly(file);
       }
     }
+  }
+
+  private static boolean nonEmpty(Path file) {
+    try {
+      return Files.size(file) > 0;
+    } catch (IOException e) {
+      return false; // reading it fails too, with the message of --manifest
+    }
+  }
+
+  /** Starts the upload of manifest file {@code file} on a thread of its own. */
+  private static FutureTask<JsonNode> startUpload(AdminCalls client, Path file, Optional<String> targetSet) {
+    FutureTask<JsonNode> task = new FutureTask<>(
+        () -> client.post(ServerClient.setRoutes(targetSet) + "manifest", "application/x-ndjson", file));
+    Thread t = new Thread(task, "manifest-upload");
+    t.setDaemon(true);
+    t.start();
+    return task;
+  }
+
+  /** The server's reply to an upload started by {@link #startUpload}, or the failure it had. */
+  private static JsonNode awaitUpload(FutureTask<JsonNode> upload) throws CliException, InterruptedException {
+    try {
+      return upload.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof CliException c) {
+        throw c;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new CliException(ExitCode.FAILED, "cannot upload the manifest: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      upload.cancel(true);
+      throw e;
+    }
+  }
+
+  private void uploaded(JsonNode reply) {
+    spec.commandLine().getErr().println("prefetch: manifest uploaded: " + reply.path("entries").asLong()
+        + " entries (" + reply.path("created").asLong() + " new, " + reply.path("merged").asLong() + " merged)");
   }
 
   private static void writeManifest(List<ExpectedDistfile> entries, Path file) throws CliException {

@@ -24,6 +24,7 @@ import org.distvault.storage.record.LogListener;
 import org.distvault.storage.record.Resolution;
 import org.distvault.storage.record.StoreStats;
 import org.distvault.storage.record.UpsertSummary;
+import org.distvault.storage.record.VariantContent;
 import org.distvault.storage.record.VariantRef;
 import org.rocksdb.RocksDBException;
 
@@ -119,12 +120,24 @@ public final class Catalog implements AutoCloseable {
    * A bound variant whose expectations grow is unbound unless its blob satisfies them too.
    */
   public UpsertSummary upsertAll(SetName set, Iterable<ExpectedDistfile> expected) {
+    return upsertAll(set, expected, UPSERT_CHUNK);
+  }
+
+  /**
+   * As {@link #upsertAll(SetName, Iterable)}, in synced chunks of {@code chunkSize} entries: a
+   * whole manifest takes fewer disk flushes in larger chunks (each chunk is one write of a group,
+   * and other writes wait for its group meanwhile).
+   */
+  public UpsertSummary upsertAll(SetName set, Iterable<ExpectedDistfile> expected, int chunkSize) {
     Objects.requireNonNull(set, "set");
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunk size must be positive, got " + chunkSize);
+    }
     UpsertSummary total = UpsertSummary.NONE;
-    List<ExpectedDistfile> chunk = new ArrayList<>(UPSERT_CHUNK);
+    List<ExpectedDistfile> chunk = new ArrayList<>(Math.min(chunkSize, UPSERT_CHUNK));
     for (ExpectedDistfile e : expected) {
       chunk.add(Objects.requireNonNull(e, "expected distfile"));
-      if (chunk.size() == UPSERT_CHUNK) {
+      if (chunk.size() == chunkSize) {
         total = total.plus(upsertChunk(set, chunk));
         chunk.clear();
       }
@@ -150,6 +163,15 @@ public final class Catalog implements AutoCloseable {
   /** Everything {@code set} expects under {@code name}: all its variants. */
   public Optional<DistfileRecord> distfile(SetName set, DistfileName name) {
     return guard.call("read distfile", () -> records.distfile(set, name));
+  }
+
+  /**
+   * What {@code set} expects under each of {@code names}, in their order: the contents of the
+   * name's variants (lowest id first), or null where it expects nothing. One multi-get, and only
+   * what a presence check needs is decoded.
+   */
+  public List<List<VariantContent>> contents(SetName set, List<DistfileName> names) {
+    return guard.call("read distfiles", () -> records.contents(set, names));
   }
 
   /** Chooses the variant of the default set a request for {@code name} means. */
@@ -319,6 +341,15 @@ public final class Catalog implements AutoCloseable {
   public Optional<BlobRecord> blob(Digest sha512) {
     Digest.requireSha512(sha512);
     return guard.call("read blob", () -> records.blob(sha512));
+  }
+
+  /**
+   * The records of the blobs with these SHA-512s, in their order, null where none is recorded: as
+   * {@link #blob} per digest, in one multi-get.
+   */
+  public List<BlobRecord> blobs(List<Digest> sha512s) {
+    sha512s.forEach(Digest::requireSha512);
+    return guard.call("read blobs", () -> records.blobs(sha512s));
   }
 
   /**

@@ -9,12 +9,15 @@ import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.VariantRef;
 
 import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantContent;
 
 import org.distvault.storage.record.DistfileRecord;
 
 import org.distvault.storage.distfile.PrefetchOutcome;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -26,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -172,6 +176,72 @@ final class Codec {
           Optional.ofNullable(v.blob()).map(h -> Digest.fromHex(DigestAlgorithm.SHA512, h))));
     }
     return new DistfileRecord(name, vs);
+  }
+
+  /**
+   * The variants of a stored distfile value as {@link VariantContent}s, in stored order: id, size,
+   * digests and binding only, read with a streaming parser that skips PKGPATHs, URLs and the
+   * outcome (a presence check of 10,000 names reads that many records).
+   */
+  static List<VariantContent> decodeContents(byte[] key, byte[] value) {
+    String what = "distfile " + new String(key, StandardCharsets.UTF_8);
+    try (JsonParser p = JSON.getFactory().createParser(value)) {
+      List<VariantContent> out = new ArrayList<>(1);
+      expect(p.nextToken(), JsonToken.START_OBJECT, what);
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken t = p.nextToken();
+        if (!field.equals("variants")) {
+          p.skipChildren();
+          continue;
+        }
+        expect(t, JsonToken.START_ARRAY, what);
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+          out.add(variantContent(p, what));
+        }
+      }
+      return out;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CatalogException("corrupt catalog value for " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** One variant object, the parser at its START_OBJECT; leaves it at its END_OBJECT. */
+  private static VariantContent variantContent(JsonParser p, String what) throws IOException {
+    int id = 0;
+    OptionalLong size = OptionalLong.empty();
+    Map<String, String> digests = new LinkedHashMap<>();
+    Optional<Digest> blob = Optional.empty();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (field) {
+        case "id" -> id = p.getIntValue();
+        case "size" -> size = t == JsonToken.VALUE_NULL ? OptionalLong.empty() : OptionalLong.of(p.getLongValue());
+        case "digests" -> {
+          if (t == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String alg = p.currentName();
+              p.nextToken();
+              digests.put(alg, p.getText());
+            }
+          }
+        }
+        case "blob" -> blob = t == JsonToken.VALUE_NULL ? Optional.empty()
+            : Optional.of(Digest.fromHex(DigestAlgorithm.SHA512, p.getText()));
+        default -> p.skipChildren();
+      }
+    }
+    if (id < 1) {
+      throw new IllegalArgumentException("variant id must be positive, got " + id);
+    }
+    return new VariantContent(id, size, Digests.fromHex(digests), blob);
+  }
+
+  private static void expect(JsonToken got, JsonToken want, String what) {
+    if (got != want) {
+      throw new CatalogException("corrupt catalog value for " + what + ": " + want + " expected, got " + got);
+    }
   }
 
   // ---- blobs and the digest index ----

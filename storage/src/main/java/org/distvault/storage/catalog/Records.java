@@ -3,6 +3,7 @@ package org.distvault.storage.catalog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.StoreStats;
 import org.distvault.storage.record.UpsertSummary;
 import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantContent;
 import org.distvault.storage.record.VariantRef;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
@@ -69,6 +71,57 @@ final class Records {
   Optional<DistfileRecord> distfile(SetName set, DistfileName name) throws RocksDBException {
     byte[] key = Codec.distfileKey(set, name);
     return Optional.ofNullable(s.db.get(s.distfiles, key)).map(v -> Codec.decodeDistfile(key, v));
+  }
+
+  /**
+   * The set's records of {@code names}, in their order, null where a name has none: one
+   * multi-get instead of a read per name.
+   */
+  List<DistfileRecord> distfiles(SetName set, List<DistfileName> names) throws RocksDBException {
+    return multiGet(s.distfiles, distfileKeys(set, names), Codec::decodeDistfile);
+  }
+
+  /**
+   * What the set expects under each of {@code names}: its variants' contents ({@link
+   * Codec#decodeContents}), in the names' order, null where a name has no record.
+   */
+  List<List<VariantContent>> contents(SetName set, List<DistfileName> names) throws RocksDBException {
+    return multiGet(s.distfiles, distfileKeys(set, names), Codec::decodeContents);
+  }
+
+  /** The records of the blobs of these SHA-512s, in their order, null where none is recorded. */
+  List<BlobRecord> blobs(List<Digest> sha512s) throws RocksDBException {
+    List<byte[]> keys = new ArrayList<>(sha512s.size());
+    for (Digest d : sha512s) {
+      keys.add(Codec.blobKey(d));
+    }
+    return multiGet(s.blobs, keys, Codec::decodeBlob);
+  }
+
+  private static List<byte[]> distfileKeys(SetName set, List<DistfileName> names) {
+    List<byte[]> keys = new ArrayList<>(names.size());
+    for (DistfileName name : names) {
+      keys.add(Codec.distfileKey(set, name));
+    }
+    return keys;
+  }
+
+  /**
+   * The values of {@code keys} of one column family decoded (key, value), in order, null where
+   * absent: one multi-get.
+   */
+  private <T> List<T> multiGet(ColumnFamilyHandle cf, List<byte[]> keys, BiFunction<byte[], byte[], T> decode)
+      throws RocksDBException {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    List<byte[]> values = s.db.multiGetAsList(Collections.nCopies(keys.size(), cf), keys);
+    List<T> out = new ArrayList<>(values.size());
+    for (int i = 0; i < values.size(); i++) {
+      byte[] v = values.get(i);
+      out.add(v == null ? null : decode.apply(keys.get(i), v));
+    }
+    return out;
   }
 
   Optional<BlobRecord> blob(Digest sha512) throws RocksDBException {
@@ -410,10 +463,27 @@ final class Records {
     return Optional.ofNullable(b.get(s.distfiles, key)).map(v -> Codec.decodeDistfile(key, v));
   }
 
-  /** The records of the chunk's distinct names (absent names are missing from the map). */
+  /**
+   * The records of the chunk's distinct names (absent names are missing from the map). When the
+   * batch holds no write yet (a manifest's chunk is mostly the first or only write of its group),
+   * one multi-get of the database reads them all; otherwise each is read through the batch.
+   */
   private Map<DistfileName, DistfileRecord> load(Batch b, SetName set, List<ExpectedDistfile> chunk)
       throws RocksDBException {
-    Map<DistfileName, DistfileRecord> out = new HashMap<>();
+    Map<DistfileName, DistfileRecord> out = new HashMap<>(chunk.size() * 4 / 3 + 1);
+    if (b.isEmpty()) {
+      List<DistfileName> names = new ArrayList<>(chunk.size());
+      for (ExpectedDistfile e : chunk) {
+        names.add(e.name());
+      }
+      List<DistfileRecord> found = distfiles(set, names);
+      for (DistfileRecord r : found) {
+        if (r != null) {
+          out.put(r.name(), r);
+        }
+      }
+      return out;
+    }
     for (ExpectedDistfile e : chunk) {
       if (!out.containsKey(e.name())) {
         distfile(b, set, e.name()).ifPresent(r -> out.put(e.name(), r));

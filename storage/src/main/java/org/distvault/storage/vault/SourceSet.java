@@ -21,6 +21,7 @@ import org.distvault.storage.record.Resolution;
 import org.distvault.storage.record.Seal;
 import org.distvault.storage.record.SetSummary;
 import org.distvault.storage.record.UpsertSummary;
+import org.distvault.storage.record.VariantContent;
 import org.distvault.storage.record.Variant;
 import org.distvault.storage.record.VariantRef;
 
@@ -72,9 +73,22 @@ public final class SourceSet {
     return catalog.upsertAll(stored, expected);
   }
 
+  /** As {@link #expect(Iterable)}, written in synced chunks of {@code chunkSize} entries. */
+  public UpsertSummary expect(Iterable<ExpectedDistfile> expected, int chunkSize) {
+    return catalog.upsertAll(stored, expected, chunkSize);
+  }
+
   /** Everything the set expects under {@code name}: all its variants. */
   public Optional<DistfileRecord> distfile(DistfileName distfile) {
     return catalog.distfile(stored, distfile);
+  }
+
+  /**
+   * The contents of the variants the set expects under each of {@code names} (lowest id first),
+   * in the names' order, null where it expects nothing: for presence checks of many names.
+   */
+  public List<List<VariantContent>> contents(List<DistfileName> names) {
+    return catalog.contents(stored, names);
   }
 
   /** Up to {@code limit} of the set's distfile records in name byte order, after {@code after} if given. */

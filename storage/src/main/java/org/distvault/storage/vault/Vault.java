@@ -376,6 +376,11 @@ public final class Vault implements AutoCloseable {
     return catalog.blob(sha512);
   }
 
+  /** The records of the blobs of these SHA-512s, in their order, null where none is recorded. */
+  public List<BlobRecord> blobs(List<Digest> sha512s) {
+    return catalog.blobs(sha512s);
+  }
+
   /** Up to {@code limit} blob records in SHA-512 order, after {@code after} if given. */
   public List<BlobRecord> listBlobs(Optional<Digest> after, int limit) {
     return catalog.listBlobs(after, limit);

@@ -10,6 +10,7 @@ import org.distvault.storage.distfile.ContentIdentity;
 import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantContent;
 import org.distvault.storage.vault.Vault;
 
 /**
@@ -44,6 +45,19 @@ final class ContentMatch {
       return Optional.empty();
     }
     return record.variants().stream().filter(v -> sameContent(v, size, digests)).findFirst();
+  }
+
+  /** The variant among {@code variants} (may be null) with this content, lowest id first, or null. */
+  static VariantContent content(List<VariantContent> variants, OptionalLong size, Digests digests) {
+    if (variants == null) {
+      return null;
+    }
+    for (VariantContent v : variants) {
+      if (ContentIdentity.same(v.size(), v.digests(), size, digests)) {
+        return v;
+      }
+    }
+    return null;
   }
 
   static boolean sameContent(Variant v, OptionalLong size, Digests digests) {

@@ -21,6 +21,8 @@ import org.distvault.server.admin.IngestListener;
 import org.distvault.server.admin.JsonEndpoint;
 import org.distvault.server.admin.JsonReply;
 import org.distvault.server.admin.UploadGate;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.name.DistfileName;
@@ -28,6 +30,7 @@ import org.distvault.storage.record.BlobRecord;
 import org.distvault.storage.record.DistfileRecord;
 import org.distvault.storage.record.FrozenException;
 import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantContent;
 import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 import org.slf4j.Logger;
@@ -98,22 +101,45 @@ public final class HaveHandler implements HttpHandler {
     List<Wanted> wanted = parse(ex, body);
     boolean mayBind = gate.refusal().isEmpty();
     boolean[] present = new boolean[wanted.size()];
-    List<ToBind> toBind = new ArrayList<>();
+    List<DistfileName> names = new ArrayList<>(wanted.size());
+    for (Wanted w : wanted) {
+      names.add(w.name());
+    }
+    // The catalog is read in one multi-get per kind of record, not once per entry.
+    List<List<VariantContent>> records = set.contents(names);
+    boolean[] catalogued = new boolean[wanted.size()];
+    int[] bySha512 = new int[wanted.size()];
+    List<Digest> sha512s = new ArrayList<>();
     for (int i = 0; i < wanted.size(); i++) {
       Wanted w = wanted.get(i);
-      Optional<Variant> v =
-          ContentMatch.variant(set.distfile(w.name()).orElse(null), w.size(), w.digests());
-      if (v.isPresent() && v.get().blob().isPresent()) {
+      VariantContent v = ContentMatch.content(records.get(i), w.size(), w.digests());
+      if (v != null && v.blob().isPresent()) {
         present[i] = true;
         continue;
       }
-      if (!mayBind) {
+      catalogued[i] = v != null;
+      bySha512[i] = -1;
+      if (mayBind) {
+        Optional<Digest> key = ContentMatch.strongest(w.digests());
+        if (key.isPresent() && key.get().algorithm() == DigestAlgorithm.SHA512) {
+          bySha512[i] = sha512s.size();
+          sha512s.add(key.get());
+        }
+      }
+    }
+    List<BlobRecord> blobs = sha512s.isEmpty() ? List.of() : vault.blobs(sha512s);
+    List<ToBind> toBind = new ArrayList<>();
+    for (int i = 0; i < wanted.size() && mayBind; i++) {
+      if (present[i]) {
         continue;
       }
-      Optional<BlobRecord> blob = ContentMatch.heldBlob(vault, w.size(), w.digests());
+      Wanted w = wanted.get(i);
+      Optional<BlobRecord> blob = bySha512[i] < 0 ? ContentMatch.heldBlob(vault, w.size(), w.digests())
+          : Optional.ofNullable(blobs.get(bySha512[i]))
+              .filter(b -> ContentMatch.mismatch(b, w.size(), w.digests()).isEmpty());
       if (blob.isPresent()) {
         present[i] = true; // provisionally: cleared below if the vault refuses the binding
-        toBind.add(new ToBind(i, w, blob.get(), v.isPresent()));
+        toBind.add(new ToBind(i, w, blob.get(), catalogued[i]));
       }
     }
     if (!toBind.isEmpty()) {

@@ -36,18 +36,22 @@ import org.distvault.storage.vault.Vault;
  * {@code POST /api/v1/manifest}: a JSON-lines manifest (the prefetch tool's format, read by its
  * {@link ManifestReader}) recorded in the catalog as expected distfiles.
  *
- * <p>All or nothing: the body is first copied to a spool file in {@code DATA/tmp/} and every line
- * validated; if any line is malformed, or contradicts an earlier line about the same name and
+ * <p>All or nothing: in one pass the body is copied to a spool file in {@code DATA/tmp/} and every
+ * line parsed and validated; if any line is malformed, or contradicts an earlier line about the same name and
  * PKGPATH ({@code "line 9: x.tgz for PKGPATH devel/x conflicts with line 4: SHA512 differs"}: two
  * sources disagree about one package's file, and the catalog would silently keep the last), the
  * answer is 400 {@code {"error":"line 17: …","errors":[the first 100 "line N: …"],
  * "malformedLines":N}} and nothing is stored. The conflict check keeps about 300 bytes per
  * distinct (name, PKGPATH), some 60 MB for 200,000 lines, and refuses a manifest of more than
- * {@value ConflictCheck#MAX_PAIRS} rather than exhaust the heap. Otherwise a second pass
- * streams the entries into {@link org.distvault.storage.vault.Vault#expect(Iterable)} and the answer
- * is 200 {@code {"entries":N,"created":N,"merged":N}}. Memory stays bounded whatever the size of
- * the manifest (the conflict check's cap, one catalog chunk of entries, never the raw body); the spool file is deleted
- * before the answer. Upserts are written in synced chunks: a crash in the middle leaves a prefix
+ * {@value ConflictCheck#MAX_PAIRS} rather than exhaust the heap. Otherwise the entries go into
+ * {@link org.distvault.storage.vault.Vault#expect(Iterable)} and the answer is 200 {@code
+ * {"entries":N,"created":N,"merged":N}}: the entries parsed in that pass when the body is at
+ * most {@link #keepBudget()} bytes (an eighth of the heap, at most 256 MB; a whole pkgsrc tree
+ * is some 10 MB), so that a manifest is parsed once; a larger body is parsed again from the spool
+ * file, streamed. Memory stays bounded whatever the size of the manifest (the conflict check's
+ * cap, the kept entries' budget or one catalog chunk of entries); the spool file is deleted
+ * before the answer. Upserts are written in synced chunks of
+ * {@value #UPSERT_CHUNK}: a crash in the middle leaves a prefix
  * recorded, and sending the same manifest again completes it (upserts are idempotent).
  *
  * <p>Refused with 409 when the {@link UploadGate} says so. Thread-safe.
@@ -56,12 +60,19 @@ public final class ManifestUploadHandler implements HttpHandler {
   /** Errors listed in a 400 answer. */
   public static final int MAX_ERRORS = 100;
 
+  /**
+   * Entries per synced catalog write: ten times the catalog's default, so that a 160,000-line
+   * manifest takes 16 disk flushes, not 160; a chunk's batch is some 6 MB.
+   */
+  static final int UPSERT_CHUNK = 10_000;
+
   /** Largest manifest body accepted: far above any pkgsrc tree (about 25,000 distfiles). */
   public static final long MAX_BODY = 4L << 30;
 
   private final Vault vault;
   private final Supplier<SourceSet> set;
   private final HttpHandler entry;
+  private final long keepBytes;
 
   /** The handler of {@code POST /api/v1/manifest}: the default set. */
   public ManifestUploadHandler(Vault vault, UploadGate gate, IngestListener listener) {
@@ -73,8 +84,15 @@ public final class ManifestUploadHandler implements HttpHandler {
    * once the manifest is valid, so that a rejected manifest creates no set.
    */
   public ManifestUploadHandler(Vault vault, Supplier<SourceSet> set, UploadGate gate, IngestListener listener) {
+    this(vault, set, gate, listener, keepBudget());
+  }
+
+  /** As above, keeping the parsed entries of a body of at most {@code keepBytes} bytes. */
+  ManifestUploadHandler(Vault vault, Supplier<SourceSet> set, UploadGate gate, IngestListener listener,
+      long keepBytes) {
     this.vault = Objects.requireNonNull(vault, "vault");
     this.set = Objects.requireNonNull(set, "set");
+    this.keepBytes = keepBytes;
     this.entry =
         new JsonEndpoint("manifest", Methods.POST, MAX_BODY, gate, listener, this::upload);
   }
@@ -88,13 +106,16 @@ public final class ManifestUploadHandler implements HttpHandler {
       throws IOException, ApiException {
     Path spool = vault.dataDir().resolve("tmp").resolve("manifest-" + UUID.randomUUID() + ".jsonl");
     try {
-      copyBody(ex, body, spool);
-      validate(spool);
+      List<ExpectedDistfile> kept = read(ex, body, spool, keepBytes);
       UpsertSummary s;
-      try (ManifestReader r = ManifestReader.open(spool)) {
-        s = set.get().expect(() -> entries(r));
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
+      if (kept != null) {
+        s = set.get().expect(kept, UPSERT_CHUNK);
+      } else {
+        try (ManifestReader r = ManifestReader.open(spool)) {
+          s = set.get().expect(() -> entries(r), UPSERT_CHUNK);
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
+        }
       }
       Map<String, Object> reply = new LinkedHashMap<>();
       reply.put("entries", s.entries());
@@ -106,52 +127,124 @@ public final class ManifestUploadHandler implements HttpHandler {
     }
   }
 
-  /** Copies the request body to the spool file. */
-  private static void copyBody(HttpServerExchange ex, InputStream in, Path spool)
-      throws IOException, ApiException {
-    byte[] buf = new byte[64 * 1024];
-    long total = 0;
-    try (OutputStream out = Files.newOutputStream(spool, StandardOpenOption.CREATE_NEW)) {
-      while (true) {
-        int n;
-        try {
-          n = in.read(buf);
-        } catch (IOException e) {
-          throw JsonEndpoint.readFailure(ex, e, total);
-        }
-        if (n < 0) {
-          return;
-        }
-        out.write(buf, 0, n);
-        total += n;
-      }
-    }
+  /**
+   * Manifest bytes whose entries are kept in memory after validation: an eighth of the heap's
+   * limit, at most {@value #MAX_KEEP_BYTES} (a parsed entry takes some 2-3 times its line).
+   */
+  static long keepBudget() {
+    return Math.min(Runtime.getRuntime().maxMemory() / 8, MAX_KEEP_BYTES);
   }
 
+  /** Largest manifest whose parsed entries are kept for the upserts: some 600,000 lines. */
+  static final long MAX_KEEP_BYTES = 256L << 20;
+
   /**
-   * First pass: every line must parse and none may contradict an earlier one (same name and
-   * PKGPATH, another size or digest: {@link ConflictCheck}); otherwise 400 naming the first errors.
+   * The one pass over the body: copies it to the spool file while every line is parsed and
+   * checked, and none may contradict an earlier one (same name and PKGPATH, another size or
+   * digest: {@link ConflictCheck}); otherwise 400 naming the first errors, and nothing is stored.
+   *
+   * @return the valid entries in order, or null when the body was longer than {@code keepBytes}:
+   *     then a second pass reads them from the spool file
    */
-  private static void validate(Path spool) throws IOException, ApiException {
+  private static List<ExpectedDistfile> read(HttpServerExchange ex, InputStream body, Path spool, long keepBytes)
+      throws IOException, ApiException {
     List<String> errors = new ArrayList<>();
     long malformed = 0;
     ConflictCheck conflicts = new ConflictCheck();
-    try (ManifestReader r = ManifestReader.open(spool)) {
+    List<ExpectedDistfile> kept = new ArrayList<>();
+    try (SpooledBody in = new SpooledBody(body, Files.newOutputStream(spool, StandardOpenOption.CREATE_NEW));
+        ManifestReader r = new ManifestReader(in)) {
       for (ManifestLine line = r.next(); line != null; line = r.next()) {
         line = conflicts.check(line);
         if (line instanceof ManifestLine.Malformed m) {
           malformed++;
+          kept = null; // refused whole: nothing more to keep
           if (errors.size() < MAX_ERRORS) {
             errors.add(m.error().toString());
           }
+        } else if (kept != null) {
+          if (in.count() > keepBytes) {
+            kept = null;
+          } else {
+            kept.add(((ManifestLine.Entry) line).entry());
+          }
         }
       }
+    } catch (SpooledBody.ReadFailure e) {
+      throw JsonEndpoint.readFailure(ex, e.cause(), e.count());
     }
     if (malformed > 0) {
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put("errors", errors);
       extra.put("malformedLines", malformed);
       throw new ApiException(400, "bad_request", errors.get(0), extra);
+    }
+    return kept;
+  }
+
+  /**
+   * The request body, copied to the spool file as it is read. A failure to read the body (the
+   * client broke off, the body is too large) comes out as a {@link ReadFailure}, apart from a
+   * failure to write the spool file.
+   */
+  private static final class SpooledBody extends InputStream {
+    /** The body could not be read after {@link #count} bytes. */
+    static final class ReadFailure extends IOException {
+      private static final long serialVersionUID = 1L;
+      private final long count;
+
+      ReadFailure(IOException cause, long count) {
+        super(cause);
+        this.count = count;
+      }
+
+      IOException cause() {
+        return (IOException) getCause();
+      }
+
+      long count() {
+        return count;
+      }
+    }
+
+    private final InputStream in;
+    private final OutputStream copy;
+    private long count;
+
+    SpooledBody(InputStream in, OutputStream copy) {
+      this.in = in;
+      this.copy = copy;
+    }
+
+    long count() {
+      return count;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n;
+      try {
+        n = in.read(b, off, len);
+      } catch (IOException e) {
+        throw new ReadFailure(e, count);
+      }
+      if (n > 0) {
+        copy.write(b, off, n);
+        count += n;
+      }
+      return n;
+    }
+
+    /** Closes the spool file only: the request body is the exchange's. */
+    @Override
+    public void close() throws IOException {
+      copy.close();
     }
   }
 
