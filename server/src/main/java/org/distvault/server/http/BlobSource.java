@@ -1,10 +1,12 @@
 package org.distvault.server.http;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.Resolution;
 
 /**
  * What the serving layer needs from the store: the blob a distfile name maps to, and the blob a
@@ -46,6 +48,17 @@ public interface BlobSource {
    * I/O thread: it must not block. The default knows nothing from memory.
    */
   default Optional<ServableBlob> findInMemory(Optional<PkgPath> pkgPath, DistfileName name) {
+    return Optional.empty();
+  }
+
+  /**
+   * The lookups {@link #find} would answer for each of {@code names} in {@code set}, when the
+   * source can tell from memory without blocking that it has none of them (each one's {@link
+   * Lookup#resolution} in order); empty when it cannot tell, or may have one (then the routes ask
+   * {@code find} on a worker thread). Called on an HTTP I/O thread: it must not block. The default
+   * knows nothing from memory.
+   */
+  default Optional<List<Resolution>> unknownInMemory(SetName set, Optional<PkgPath> pkgPath, List<DistfileName> names) {
     return Optional.empty();
   }
 

@@ -40,7 +40,10 @@ import org.xnio.IoUtils;
  *
  * <p>Threads: lookups that may block (the catalog) and miss handling run on a worker thread; a
  * miss answered {@link MissAnswer.Later later} (an offline miss, once its violation is durable)
- * does not hold the worker while it waits, and is answered on the I/O thread. A hit the {@link BlobSource} knows from memory
+ * does not hold the worker while it waits, and is answered on the I/O thread. A miss the {@link
+ * BlobSource} knows from memory ({@link BlobSource#unknownInMemory}) that the {@link MissHandler}
+ * can answer without blocking ({@link MissHandler#answerWithoutBlocking}: a violation, queued to be
+ * recorded) needs no worker at all. A hit the {@link BlobSource} knows from memory
  * ({@link BlobSource#findInMemory}) of at most {@link #IO_THREAD_MAX_BYTES} is answered on the I/O
  * thread that read the request, as nginx does: no hand-over to a worker and back. Answers decided
  * on a worker (misses' one-line replies, small blobs) are handed back to the connection's I/O
@@ -124,7 +127,61 @@ public final class DistfileRoutes implements HttpHandler {
       respond(exchange, found, known.get(), Attempt.FIRST);
       return;
     }
+    if (known.isEmpty() && exchange.isInIoThread() && missInMemory(exchange, found)) {
+      return;
+    }
     exchange.dispatch(worker -> serve(worker, found, Attempt.FIRST));
+  }
+
+  /**
+   * Answers on the I/O thread a miss the source knows from memory ({@link
+   * BlobSource#unknownInMemory}: none of the request's names is in its set), when the miss handler
+   * can answer it without blocking (an offline miss: its violation is queued, and the 404 is sent
+   * from this thread once it is durable). False when either cannot: then a worker serves it.
+   */
+  private boolean missInMemory(HttpServerExchange exchange, RequestTarget target) {
+    if (!(target instanceof DistfileRequest request)) {
+      return false;
+    }
+    Optional<MissAnswer> answer;
+    try {
+      Optional<List<Resolution>> unknown =
+          source.unknownInMemory(request.set(), request.pkgPath(), request.candidates());
+      if (unknown.isEmpty()) {
+        return false;
+      }
+      answer = misses.answerWithoutBlocking(miss(exchange, target, unknown.get()));
+    } catch (RuntimeException e) {
+      // E.g. the vault is closing: let the worker path answer (and log) it.
+      return false;
+    }
+    if (answer.isEmpty()) {
+      return false;
+    }
+    if (!sendMissAnswer(exchange, answer.get())) {
+      ServableBlob blob = ((MissAnswer.Serve) answer.get()).blob();
+      exchange.dispatch(worker -> respond(worker, target, blob, Attempt.FIRST));
+    }
+    return true;
+  }
+
+  /**
+   * Sends a miss handler's reply from the connection's I/O thread, now ({@link MissAnswer.Reply})
+   * or once it is decided ({@link MissAnswer.Later}); false for a blob to serve ({@link
+   * MissAnswer.Serve}), which the caller sends.
+   */
+  private static boolean sendMissAnswer(HttpServerExchange exchange, MissAnswer answer) {
+    if (answer instanceof MissAnswer.Reply reply) {
+      onIoThread(exchange, io -> OneLineReply.send(io, reply.status(), reply.line()));
+      return true;
+    }
+    if (answer instanceof MissAnswer.Later later) {
+      // The exchange stays open once this thread returns, and is answered on its I/O thread.
+      exchange.dispatch(SameThreadExecutor.INSTANCE, () -> later.reply().whenComplete((reply, failure) ->
+          exchange.dispatch(exchange.getIoThread(), io -> replyLater(io, reply, failure))));
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -153,14 +210,7 @@ public final class DistfileRoutes implements HttpHandler {
       blob = lookup(target, lookups);
       if (blob.isEmpty()) {
         MissAnswer answer = misses.answer(miss(exchange, target, lookups));
-        if (answer instanceof MissAnswer.Reply reply) {
-          onIoThread(exchange, io -> OneLineReply.send(io, reply.status(), reply.line()));
-          return;
-        }
-        if (answer instanceof MissAnswer.Later later) {
-          // The exchange stays open once this thread returns, and is answered on its I/O thread.
-          exchange.dispatch(SameThreadExecutor.INSTANCE, () -> later.reply().whenComplete((reply, failure) ->
-              exchange.dispatch(exchange.getIoThread(), io -> replyLater(io, reply, failure))));
+        if (sendMissAnswer(exchange, answer)) {
           return;
         }
         blob = Optional.of(((MissAnswer.Serve) answer).blob());

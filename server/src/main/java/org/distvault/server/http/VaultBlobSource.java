@@ -2,6 +2,8 @@ package org.distvault.server.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -11,6 +13,7 @@ import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.Resolution;
 import org.distvault.storage.vault.SourceSet;
 import org.distvault.storage.vault.Vault;
 
@@ -71,6 +74,28 @@ public final class VaultBlobSource implements BlobSource {
     return sourceSet(set)
         .flatMap(s -> s.locateCached(name, pkgPath.map(PkgPath::toString), DistfileRoutes.IO_THREAD_MAX_BYTES))
         .flatMap(VaultBlobSource::servable);
+  }
+
+  /**
+   * The unknown resolutions of {@code names} when the catalog surely has none of them in {@code
+   * set}, known from memory ({@link SourceSet#surelyUnknown}); empty for a set the store does not
+   * have (its misses are explained on a worker) or when a name may be there.
+   */
+  @Override
+  public Optional<List<Resolution>> unknownInMemory(SetName set, Optional<PkgPath> pkgPath, List<DistfileName> names) {
+    Optional<SourceSet> in = sourceSet(set);
+    if (in.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> pkgpath = pkgPath.map(PkgPath::toString);
+    List<Resolution> unknown = new ArrayList<>(names.size());
+    for (DistfileName name : names) {
+      if (!in.get().surelyUnknown(name)) {
+        return Optional.empty();
+      }
+      unknown.add(Resolution.of(name, null, pkgpath));
+    }
+    return Optional.of(unknown);
   }
 
   /** The set, if the store has it; the default set without asking (it always exists). */

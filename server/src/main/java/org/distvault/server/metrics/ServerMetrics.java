@@ -70,6 +70,9 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
   private final AtomicReferenceArray<Counter> requestCounters =
       new AtomicReferenceArray<>(RouteKind.values().length * STATUS_SLOTS);
   private final AtomicReferenceArray<Timer> durationTimers = new AtomicReferenceArray<>(RouteKind.values().length);
+  /** {@link #violations} by kind, registered on first use (a flood of misses counts one per miss). */
+  private final AtomicReferenceArray<Counter> violationCounters =
+      new AtomicReferenceArray<>(ViolationKind.values().length);
 
   /**
    * Registers every meter.
@@ -460,10 +463,15 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
   }
 
   private Counter violations(ViolationKind kind) {
-    return Counter.builder("distvault.violations")
-        .description("Violations recorded, by kind (offline misses; egress: trap proxy attempts)")
-        .tag("kind", kind.wireName())
-        .register(registry);
+    Counter counter = violationCounters.get(kind.ordinal());
+    if (counter == null) {
+      counter = Counter.builder("distvault.violations")
+          .description("Violations recorded, by kind (offline misses; egress: trap proxy attempts)")
+          .tag("kind", kind.wireName())
+          .register(registry);
+      violationCounters.set(kind.ordinal(), counter);
+    }
+    return counter;
   }
 
   private Counter ingest(String kind, String result) {

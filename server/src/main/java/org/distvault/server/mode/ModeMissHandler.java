@@ -42,16 +42,27 @@ public final class ModeMissHandler implements MissHandler {
 
   @Override
   public MissAnswer answer(Miss miss) throws IOException {
+    Optional<MissAnswer> violation = answerWithoutBlocking(miss);
+    return violation.isPresent() ? violation.get() : online.answer(miss);
+  }
+
+  /**
+   * The answer of a miss that is a violation: recorded without waiting ({@link MissAnswer.Later}),
+   * so it may be given on an I/O thread. Empty for a miss of a filling set while the server is
+   * online, which may fetch from upstream.
+   */
+  @Override
+  public Optional<MissAnswer> answerWithoutBlocking(Miss miss) {
     SetName name = miss.set();
     Optional<SourceSet> set = name.isDefault() ? Optional.of(vault.defaultSet()) : vault.set(name);
     // A frozen set is being sealed (or deleted): it can bind nothing, so it is treated as sealed
     // and no download starts for it.
     if (set.isEmpty() || set.get().sealed().isPresent() || set.get().frozen().isPresent()) {
-      return offline.answer(miss);
+      return Optional.of(offline.answer(miss));
     }
     if (modes.current() == Mode.OFFLINE) {
-      return offline.answerWhileOffline(miss);
+      return Optional.of(offline.answerWhileOffline(miss));
     }
-    return online.answer(miss);
+    return Optional.empty();
   }
 }

@@ -271,21 +271,11 @@ public final class ViolationRecorder {
    * durable (the line in the file is written before), or with {@link Unavailable} when the catalog
    * could not store it (then nothing is recorded), or {@link IllegalStateException} when the vault
    * is closed. It completes on the thread that wrote the entry: what depends on it must not block.
+   * Never blocks the calling thread (an HTTP I/O thread may call it): the entry is written by the
+   * writer thread.
    */
   public CompletableFuture<Violation> recordLater(Violation v) {
-    byte[] payload = ViolationJson.toBytes(v.withCursor(0));
-    CompletableFuture<Long> cursor;
-    if (payload.length > MAX_GATHERED_PAYLOAD) {
-      // Alone, on this thread: a refusal of its size fails no other entry.
-      cursor = new CompletableFuture<>();
-      try {
-        cursor.complete(vault.append(LogKind.VIOLATIONS, payload));
-      } catch (RuntimeException e) {
-        cursor.completeExceptionally(e);
-      }
-    } else {
-      cursor = enqueue(payload);
-    }
+    CompletableFuture<Long> cursor = enqueue(ViolationJson.toBytes(v.withCursor(0)));
     CompletableFuture<Violation> recorded = new CompletableFuture<>();
     cursor.whenComplete((c, failure) -> {
       try {
@@ -378,23 +368,40 @@ public final class ViolationRecorder {
     }
   }
 
-  /** Writes the batch in one synced append and completes each entry with its cursor or the failure. */
+  /**
+   * Writes the batch in one synced append and completes each entry with its cursor or the failure.
+   * An entry larger than {@link #MAX_GATHERED_PAYLOAD} is appended alone: a refusal of its size
+   * fails no other entry.
+   */
   private void writeBatch(List<Pending> batch) {
+    List<Pending> gathered = new ArrayList<>(batch.size());
     List<byte[]> payloads = new ArrayList<>(batch.size());
     for (Pending p : batch) {
-      payloads.add(p.payload);
+      if (p.payload.length > MAX_GATHERED_PAYLOAD) {
+        try {
+          p.cursor.complete(vault.append(LogKind.VIOLATIONS, p.payload));
+        } catch (RuntimeException | Error e) {
+          p.cursor.completeExceptionally(e);
+        }
+      } else {
+        gathered.add(p);
+        payloads.add(p.payload);
+      }
+    }
+    if (gathered.isEmpty()) {
+      return;
     }
     long[] cursors;
     try {
       cursors = vault.appendAll(LogKind.VIOLATIONS, payloads);
     } catch (RuntimeException | Error e) {
-      for (Pending p : batch) {
+      for (Pending p : gathered) {
         p.cursor.completeExceptionally(e);
       }
       return;
     }
     for (int i = 0; i < cursors.length; i++) {
-      batch.get(i).cursor.complete(cursors[i]);
+      gathered.get(i).cursor.complete(cursors[i]);
     }
   }
 

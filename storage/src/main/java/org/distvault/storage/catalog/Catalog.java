@@ -187,6 +187,19 @@ public final class Catalog implements AutoCloseable {
   }
 
   /**
+   * Whether {@code set} surely has no record of {@code name}, known from memory alone (the
+   * memtables and the tables' bloom filters; RocksDB's {@code KeyMayExist}, which reads nothing
+   * from disk): true means {@link #resolve} would find the name unknown. False when it may have
+   * one, or when memory cannot tell (a table not opened yet): then ask {@link #resolve}. For
+   * threads that must not block, e.g. an HTTP I/O thread answering a miss.
+   */
+  public boolean surelyUnknown(SetName set, DistfileName name) {
+    Objects.requireNonNull(set, "set");
+    Objects.requireNonNull(name, "name");
+    return guard.call("resolve", () -> !records.mayHaveDistfile(set, name));
+  }
+
+  /**
    * A number that changes after every write of distfile or blob records (upsert, outcomes, bind,
    * put, verify, remove), before the writing method returns. A cache of what was read may keep
    * an answer only while the generation read <em>before</em> reading it is still current: then

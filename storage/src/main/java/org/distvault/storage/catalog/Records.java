@@ -124,6 +124,14 @@ final class Records {
     return out;
   }
 
+  /**
+   * Whether {@code set} may have a record of {@code name}: false only when it surely has none,
+   * known from memory (memtables and the tables' bloom filters), without reading from disk.
+   */
+  boolean mayHaveDistfile(SetName set, DistfileName name) {
+    return s.db.keyMayExist(s.distfiles, Codec.distfileKey(set, name), null);
+  }
+
   Optional<BlobRecord> blob(Digest sha512) throws RocksDBException {
     byte[] key = Codec.blobKey(sha512);
     return Optional.ofNullable(s.db.get(s.blobs, key)).map(v -> Codec.decodeBlob(key, v));

@@ -180,6 +180,15 @@ public final class SourceSet {
     return new Vault.Located(known.resolution(), known.blob(), known.blob().flatMap(b -> file.apply(b.sha512())));
   }
 
+  /**
+   * Whether this set surely has no record of {@code distfile}, known from memory without reading
+   * from disk: then {@link #locate} would answer the name unknown, whatever the PKGPATH. False
+   * when it may have one (then ask {@link #locate}). For threads that must not block.
+   */
+  public boolean surelyUnknown(DistfileName distfile) {
+    return catalog.surelyUnknown(stored, Objects.requireNonNull(distfile, "distfile"));
+  }
+
   private Vault.Located read(DistfileName distfile, Optional<String> pkgpath) {
     Resolution r = catalog.resolve(stored, distfile, pkgpath);
     Optional<BlobRecord> blob = r.blob().flatMap(catalog::blob);
