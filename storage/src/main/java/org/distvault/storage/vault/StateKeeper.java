@@ -63,7 +63,9 @@ final class StateKeeper implements AutoCloseable {
   private final SetRegistry registry;
   private final SealHistory history;
   private final ScheduledExecutorService flusher;
-  private StoreState state;
+  // Immutable, replaced whole under the lock; read without it, so that a request's look at the
+  // seals (an I/O thread's too) never waits for a seal being computed and written.
+  private volatile StoreState state;
 
   private StateKeeper(Path dataDir, Catalog catalog, Sealer sealer, SetRegistry registry, StoreState state) {
     this.dataDir = dataDir;
@@ -171,7 +173,7 @@ final class StateKeeper implements AutoCloseable {
   }
 
   /** The seal in force of {@code set}, if it is sealed. */
-  synchronized Optional<Seal> sealed(SetName set) {
+  Optional<Seal> sealed(SetName set) {
     return state.seal(set);
   }
 
@@ -181,7 +183,7 @@ final class StateKeeper implements AutoCloseable {
   }
 
   /** The seal in force of every sealed set. */
-  synchronized Map<SetName, Seal> seals() {
+  Map<SetName, Seal> seals() {
     return state.seals();
   }
 
@@ -196,7 +198,7 @@ final class StateKeeper implements AutoCloseable {
   }
 
   /** The store's id. */
-  synchronized String storeId() {
+  String storeId() {
     return state.storeId();
   }
 
