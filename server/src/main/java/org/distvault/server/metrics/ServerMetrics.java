@@ -160,36 +160,39 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
    * meter up through its builder costs more than the rest of a small hit's bookkeeping.
    */
   private Counter requests(RouteKind route, int status) {
-    boolean cached = status >= 0 && status < STATUS_SLOTS;
-    int slot = route.ordinal() * STATUS_SLOTS + status;
-    Counter counter = cached ? requestCounters.get(slot) : null;
-    if (counter == null) {
-      counter = Counter.builder("distvault.requests")
-          .description("HTTP requests by route family and outcome")
-          .tags("route", route.label(), "outcome", outcome(route, status))
-          .register(registry);
-      if (cached) {
-        requestCounters.set(slot, counter);
-      }
+    Supplier<Counter> register = () -> Counter.builder("distvault.requests")
+        .description("HTTP requests by route family and outcome")
+        .tags("route", route.label(), "outcome", outcome(route, status))
+        .register(registry);
+    if (status < 0 || status >= STATUS_SLOTS) {
+      return register.get();
     }
-    return counter;
+    return kept(requestCounters, route.ordinal() * STATUS_SLOTS + status, register);
   }
 
   /** The request duration timer of a route, registered on first use and then kept. */
   private Timer duration(RouteKind route) {
-    Timer timer = durationTimers.get(route.ordinal());
-    if (timer == null) {
-      timer = Timer.builder("distvault.request.duration")
-          .description("Time from the request reaching distvault to the end of its response")
-          .tag("route", route.label())
-          .serviceLevelObjectives(
-              Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
-              Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60),
-              Duration.ofSeconds(600))
-          .register(registry);
-      durationTimers.set(route.ordinal(), timer);
+    return kept(durationTimers, route.ordinal(), () -> Timer.builder("distvault.request.duration")
+        .description("Time from the request reaching distvault to the end of its response")
+        .tag("route", route.label())
+        .serviceLevelObjectives(
+            Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+            Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60),
+            Duration.ofSeconds(600))
+        .register(registry));
+  }
+
+  /**
+   * The meter kept in {@code cache} at {@code slot}, registered on first use. Two threads may both
+   * register it first: the registry gives both the same meter.
+   */
+  private static <M> M kept(AtomicReferenceArray<M> cache, int slot, Supplier<M> register) {
+    M meter = cache.get(slot);
+    if (meter == null) {
+      meter = register.get();
+      cache.set(slot, meter);
     }
-    return timer;
+    return meter;
   }
 
   /** The outcome label of a status: what it means on that route family. */
@@ -463,15 +466,10 @@ public final class ServerMetrics implements RequestObserver, AutoCloseable {
   }
 
   private Counter violations(ViolationKind kind) {
-    Counter counter = violationCounters.get(kind.ordinal());
-    if (counter == null) {
-      counter = Counter.builder("distvault.violations")
-          .description("Violations recorded, by kind (offline misses; egress: trap proxy attempts)")
-          .tag("kind", kind.wireName())
-          .register(registry);
-      violationCounters.set(kind.ordinal(), counter);
-    }
-    return counter;
+    return kept(violationCounters, kind.ordinal(), () -> Counter.builder("distvault.violations")
+        .description("Violations recorded, by kind (offline misses; egress: trap proxy attempts)")
+        .tag("kind", kind.wireName())
+        .register(registry));
   }
 
   private Counter ingest(String kind, String result) {
