@@ -30,7 +30,7 @@ import org.distvault.storage.digest.Digest;
  * exact date match). {@code If-Match} and {@code If-Unmodified-Since} are not evaluated: blobs are
  * immutable, so they could only fail for a client that asked for another blob.
  */
-record BlobValidators(String etag, String legacyEtag, Instant lastModified, String lastModifiedHeader) {
+record BlobValidators(String etag, Digest sha512, Instant lastModified, String lastModifiedHeader) {
   /** Bytes of the SHA-512 in the entity tag. */
   static final int ETAG_BYTES = 16;
 
@@ -45,13 +45,13 @@ record BlobValidators(String etag, String legacyEtag, Instant lastModified, Stri
 
   /**
    * @param etag the strong entity tag, quoted
-   * @param legacyEtag the tag earlier versions sent, the quoted SHA-512 hex: accepted, never sent
+   * @param sha512 the blob's SHA-512, of which the tags are made
    * @param lastModified the store time in whole seconds
    * @param lastModifiedHeader {@code lastModified} in IMF-fixdate form, the {@code Last-Modified} value
    */
   BlobValidators {
     Objects.requireNonNull(etag, "etag");
-    Objects.requireNonNull(legacyEtag, "legacyEtag");
+    Objects.requireNonNull(sha512, "sha512");
     Objects.requireNonNull(lastModified, "lastModified");
     Objects.requireNonNull(lastModifiedHeader, "lastModifiedHeader");
   }
@@ -63,13 +63,21 @@ record BlobValidators(String etag, String legacyEtag, Instant lastModified, Stri
       return known;
     }
     Instant seconds = blob.storedAt().truncatedTo(ChronoUnit.SECONDS);
-    BlobValidators fresh = new BlobValidators(etag(blob.sha512()), "\"" + blob.sha512().hex() + "\"", seconds,
-        DateUtils.toDateString(Date.from(seconds)));
+    BlobValidators fresh =
+        new BlobValidators(etag(blob.sha512()), blob.sha512(), seconds, DateUtils.toDateString(Date.from(seconds)));
     if (MEMO.size() >= MEMO_ENTRIES) {
       MEMO.clear();
     }
     MEMO.put(blob.sha512(), fresh);
     return fresh;
+  }
+
+  /**
+   * The tag earlier versions sent, the quoted SHA-512 hex: accepted, never sent. Made only when a
+   * request sends a tag back, not kept with the validators of every blob.
+   */
+  String legacyEtag() {
+    return "\"" + sha512.hex() + "\"";
   }
 
   /** The entity tag of the blob with this SHA-512: its first {@link #ETAG_BYTES} bytes in base64url, quoted. */
@@ -91,7 +99,7 @@ record BlobValidators(String etag, String legacyEtag, Instant lastModified, Stri
           return true; // the blob exists, so "*" matches
         }
         Optional<List<String>> tags = opaqueTags(value);
-        if (tags.isPresent() && (tags.get().contains(opaque(etag)) || tags.get().contains(opaque(legacyEtag)))) {
+        if (tags.isPresent() && (tags.get().contains(opaque(etag)) || tags.get().contains(opaque(legacyEtag())))) {
           return true;
         }
       }
@@ -114,7 +122,7 @@ record BlobValidators(String etag, String legacyEtag, Instant lastModified, Stri
     }
     String value = ifRange.trim();
     if (value.startsWith("\"") || value.startsWith("W/")) {
-      return value.equals(etag) || value.equals(legacyEtag); // strong comparison: a weak tag never matches
+      return value.equals(etag) || value.equals(legacyEtag()); // strong comparison: a weak tag never matches
     }
     Date date = DateUtils.parseDate(value);
     return date != null && date.toInstant().equals(lastModified);
