@@ -144,15 +144,15 @@ public final class BlobUploadHandler implements HttpHandler {
         try {
           return in.read(b, off, len);
         } catch (IOException e) {
-          throw new BodyBrokenOff(e);
+          throw new BodyReadFailure(e, w.count());
         }
       };
       try {
         while (w.readSome(body) >= 0) {
           // the writer hashes and writes each chunk as it fills
         }
-      } catch (BodyBrokenOff e) {
-        throw JsonEndpoint.readFailure(ex, e.read, w.count());
+      } catch (BodyReadFailure e) {
+        throw JsonEndpoint.readFailure(ex, e.read(), e.count());
       }
       // Hashed while written, verified, fsynced, renamed, directory fsynced, then recorded.
       w.commit();
@@ -191,17 +191,6 @@ public final class BlobUploadHandler implements HttpHandler {
     extra.put("expected", expected.toHexMap());
     extra.put("actual", Map.of(e.actual().algorithm().urlName(), e.actual().hex()));
     return new ApiException(422, "mismatch", e.getMessage(), extra);
-  }
-
-  /** A failure to read the request body, told apart from a failure to write the blob. */
-  private static final class BodyBrokenOff extends IOException {
-    private static final long serialVersionUID = 1L;
-    final IOException read;
-
-    BodyBrokenOff(IOException read) {
-      super(read);
-      this.read = read;
-    }
   }
 
   /** Reads the body to its end and throws it away; returns its length. */

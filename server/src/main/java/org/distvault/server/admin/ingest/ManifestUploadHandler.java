@@ -170,8 +170,8 @@ public final class ManifestUploadHandler implements HttpHandler {
           }
         }
       }
-    } catch (SpooledBody.ReadFailure e) {
-      throw JsonEndpoint.readFailure(ex, e.cause(), e.count());
+    } catch (BodyReadFailure e) {
+      throw JsonEndpoint.readFailure(ex, e.read(), e.count());
     }
     if (malformed > 0) {
       Map<String, Object> extra = new LinkedHashMap<>();
@@ -184,29 +184,10 @@ public final class ManifestUploadHandler implements HttpHandler {
 
   /**
    * The request body, copied to the spool file as it is read. A failure to read the body (the
-   * client broke off, the body is too large) comes out as a {@link ReadFailure}, apart from a
+   * client broke off, the body is too large) comes out as a {@link BodyReadFailure}, apart from a
    * failure to write the spool file.
    */
   private static final class SpooledBody extends InputStream {
-    /** The body could not be read after {@link #count} bytes. */
-    static final class ReadFailure extends IOException {
-      private static final long serialVersionUID = 1L;
-      private final long count;
-
-      ReadFailure(IOException cause, long count) {
-        super(cause);
-        this.count = count;
-      }
-
-      IOException cause() {
-        return (IOException) getCause();
-      }
-
-      long count() {
-        return count;
-      }
-    }
-
     private final InputStream in;
     private final OutputStream copy;
     private long count;
@@ -232,7 +213,7 @@ public final class ManifestUploadHandler implements HttpHandler {
       try {
         n = in.read(b, off, len);
       } catch (IOException e) {
-        throw new ReadFailure(e, count);
+        throw new BodyReadFailure(e, count);
       }
       if (n > 0) {
         copy.write(b, off, n);
