@@ -242,7 +242,7 @@ public final class PrefetchCommand implements Callable<Integer> {
       if (!asGiven) {
         writeManifest(entries, file);
       }
-      uploaded(client.post(ServerClient.setRoutes(targetSet) + "manifest", "application/x-ndjson", file));
+      uploaded(postManifest(client, file, targetSet));
     } finally {
       if (!asGiven) {
         deleteQuietly(file);
@@ -260,12 +260,17 @@ public final class PrefetchCommand implements Callable<Integer> {
 
   /** Starts the upload of manifest file {@code file} on a thread of its own. */
   private static FutureTask<JsonNode> startUpload(AdminCalls client, Path file, Optional<String> targetSet) {
-    FutureTask<JsonNode> task = new FutureTask<>(
-        () -> client.post(ServerClient.setRoutes(targetSet) + "manifest", "application/x-ndjson", file));
+    FutureTask<JsonNode> task = new FutureTask<>(() -> postManifest(client, file, targetSet));
     Thread t = new Thread(task, "manifest-upload");
     t.setDaemon(true);
     t.start();
     return task;
+  }
+
+  /** {@code POST} of manifest file {@code file} to the target set's manifest route: the server's reply. */
+  private static JsonNode postManifest(AdminCalls client, Path file, Optional<String> targetSet)
+      throws CliException {
+    return client.post(ServerClient.setRoutes(targetSet) + "manifest", "application/x-ndjson", file);
   }
 
   /** The server's reply to an upload started by {@link #startUpload}, or the failure it had. */
