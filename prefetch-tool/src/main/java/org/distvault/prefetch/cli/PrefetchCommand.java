@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -153,13 +154,16 @@ public final class PrefetchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     SourceProblems.print(loaded.problems(), err);
     try (WorkDir work = WorkDir.open(workDir)) {
+      // What the server holds comes with its answer to the upload (?have=1); empty when it did not
+      // say (an older server): the Prefetcher asks in have calls then.
+      Optional<BitSet> held = Optional.empty();
       if (early != null) {
         JsonNode reply = awaitUpload(early);
         if (!loaded.entries().isEmpty()) {
-          uploaded(reply);
+          held = uploaded(reply, loaded.entries().size());
         }
       } else {
-        uploadManifest(client, input, loaded.entries(), work.path(), targetSet);
+        held = uploadManifest(client, input, loaded.entries(), work.path(), targetSet);
       }
       Clock clock = Clock.systemUTC();
       PrefetchConfig config = PrefetchConfig.defaults(work.path())
@@ -167,9 +171,9 @@ public final class PrefetchCommand implements Callable<Integer> {
       Prefetcher prefetcher = new Prefetcher(config, SchemeFetcher.standard(FetchSettings.defaults(), clock),
           client.blobSink(targetSet), progress(err), clock);
       if (planOnly) {
-        return plan(prefetcher, loaded);
+        return plan(prefetcher, loaded, held);
       }
-      PrefetchReport ran = run(prefetcher, loaded.entries());
+      PrefetchReport ran = run(prefetcher, loaded.entries(), held);
       PrefetchReport result = withInputErrors(ran, loaded);
       Optional<MarkResult> marks = Optional.empty();
       CliException markFailure = null;
@@ -230,11 +234,13 @@ public final class PrefetchCommand implements Callable<Integer> {
   /**
    * Sends the entries as the server's manifest: a {@code --manifest} file as it is, other inputs
    * written as JSON lines into the work directory first.
+   *
+   * @return which entries the server holds, when its answer says
    */
-  private void uploadManifest(AdminCalls client, EntryInput input, List<ExpectedDistfile> entries, Path work,
-      Optional<String> targetSet) throws CliException {
+  private Optional<BitSet> uploadManifest(AdminCalls client, EntryInput input, List<ExpectedDistfile> entries,
+      Path work, Optional<String> targetSet) throws CliException {
     if (entries.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     boolean asGiven = input instanceof EntryInput.ManifestFile;
     Path file = asGiven ? ((EntryInput.ManifestFile) input).file() : work.resolve("manifest-upload.jsonl");
@@ -242,7 +248,7 @@ public final class PrefetchCommand implements Callable<Integer> {
       if (!asGiven) {
         writeManifest(entries, file);
       }
-      uploaded(postManifest(client, file, targetSet));
+      return uploaded(postManifest(client, file, targetSet), entries.size());
     } finally {
       if (!asGiven) {
         deleteQuietly(file);
@@ -267,10 +273,13 @@ public final class PrefetchCommand implements Callable<Integer> {
     return task;
   }
 
-  /** {@code POST} of manifest file {@code file} to the target set's manifest route: the server's reply. */
+  /**
+   * {@code POST} of manifest file {@code file} to the target set's manifest route, asking which
+   * entries the server holds ({@code ?have=1}): the server's reply.
+   */
   private static JsonNode postManifest(AdminCalls client, Path file, Optional<String> targetSet)
       throws CliException {
-    return client.post(ServerClient.setRoutes(targetSet) + "manifest", "application/x-ndjson", file);
+    return client.post(ServerClient.manifestWithHave(targetSet), "application/x-ndjson", file);
   }
 
   /** The server's reply to an upload started by {@link #startUpload}, or the failure it had. */
@@ -291,9 +300,15 @@ public final class PrefetchCommand implements Callable<Integer> {
     }
   }
 
-  private void uploaded(JsonNode reply) {
+  /** Says how the upload of {@code entries} entries went; returns which the server holds, if it said. */
+  private Optional<BitSet> uploaded(JsonNode reply, int entries) throws CliException {
     spec.commandLine().getErr().println("prefetch: manifest uploaded: " + reply.path("entries").asLong()
         + " entries (" + reply.path("created").asLong() + " new, " + reply.path("merged").asLong() + " merged)");
+    try {
+      return ServerClient.heldInManifestReply(reply, entries);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.FAILED, "cannot ask the server which distfiles it holds: " + e.getMessage(), e);
+    }
   }
 
   private static void writeManifest(List<ExpectedDistfile> entries, Path file) throws CliException {
@@ -323,10 +338,10 @@ public final class PrefetchCommand implements Callable<Integer> {
         tty ? Duration.ofMillis(250) : PLAIN_PROGRESS, System::nanoTime);
   }
 
-  private int plan(Prefetcher prefetcher, SourceResult loaded) throws CliException {
+  private int plan(Prefetcher prefetcher, SourceResult loaded, Optional<BitSet> held) throws CliException {
     PrefetchPlan p;
     try {
-      p = prefetcher.plan(loaded.entries());
+      p = prefetcher.plan(loaded.entries(), held);
     } catch (IOException e) {
       throw new CliException(ExitCode.FAILED, "cannot ask the server which distfiles it holds: " + e.getMessage(), e);
     }
@@ -346,10 +361,10 @@ public final class PrefetchCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private static PrefetchReport run(Prefetcher prefetcher, List<ExpectedDistfile> entries)
+  private static PrefetchReport run(Prefetcher prefetcher, List<ExpectedDistfile> entries, Optional<BitSet> held)
       throws CliException, InterruptedException {
     try {
-      return prefetcher.run(entries);
+      return prefetcher.run(entries, held);
     } catch (SinkUnavailableException e) {
       throw new CliException(ExitCode.FAILED, "the server refuses the prefetch: " + e.getMessage(), e);
     } catch (IOException e) {

@@ -84,6 +84,45 @@ public final class ServerClient implements BlobSink {
     return set.map(s -> "api/v1/sets/" + SetName.of(s).value() + "/").orElse("api/v1/");
   }
 
+  /**
+   * The route of a manifest upload to {@code set} that also asks which of its entries the server
+   * holds: {@code api/v1/[sets/<set>/]manifest?have=1}. A server that does not know {@code have}
+   * ignores it; see {@link #heldInManifestReply}.
+   */
+  public static String manifestWithHave(Optional<String> set) {
+    return setRoutes(set) + "manifest?have=1";
+  }
+
+  /**
+   * Which of the {@code entries} manifest entries just uploaded with {@link #manifestWithHave}
+   * the server holds, from its answer's {@code "present"} indexes: the answer {@link #have} would
+   * give for them. Empty when the answer has no {@code "present"} (a server that ignores the
+   * parameter, or a manifest too large for the server to keep in memory) or counts other entries
+   * than were sent: then ask {@link #have}.
+   *
+   * @throws IOException when the indexes are not ascending integers below {@code entries}
+   */
+  public static Optional<BitSet> heldInManifestReply(JsonNode reply, int entries) throws IOException {
+    JsonNode indexes = reply.get("present");
+    if (indexes == null || reply.path("entries").asLong(-1) != entries) {
+      return Optional.empty();
+    }
+    if (!indexes.isArray()) {
+      throw new IOException("POST manifest?have=1: \"present\" is not an array");
+    }
+    BitSet present = new BitSet(entries);
+    int last = -1;
+    for (JsonNode i : indexes) {
+      int index = i.asInt(-1);
+      if (!i.isIntegralNumber() || index <= last || index >= entries) {
+        throw new IOException("POST manifest?have=1: an index out of range or order in \"present\": " + i);
+      }
+      present.set(index);
+      last = index;
+    }
+    return Optional.of(present);
+  }
+
   @Override
   public BitSet have(List<ExpectedDistfile> entries) throws IOException {
     BitSet present = new BitSet(entries.size());

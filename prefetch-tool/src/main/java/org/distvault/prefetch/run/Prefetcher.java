@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.distvault.prefetch.deliver.BlobSink;
 import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
@@ -60,10 +61,19 @@ public final class Prefetcher {
    * @throws InterruptedException when the calling thread is interrupted; transfers are stopped
    */
   public PrefetchReport run(List<ExpectedDistfile> entries) throws IOException, InterruptedException {
+    return run(entries, Optional.empty());
+  }
+
+  /**
+   * As {@link #run(List)}, with what the destination holds already known (bit {@code i} for
+   * {@code entries.get(i)}), e.g. from the manifest upload's answer; empty: ask {@link BlobSink#have}.
+   */
+  public PrefetchReport run(List<ExpectedDistfile> entries, Optional<BitSet> held)
+      throws IOException, InterruptedException {
     Instant started = clock.instant();
     long startNanos = System.nanoTime();
     try (Spool spool = Spool.open(config.workDir())) {
-      BitSet present = sink.have(entries);
+      BitSet present = held.isPresent() ? held.get() : sink.have(entries);
       OutcomeRecorder recorder = new OutcomeRecorder(entries.size(), sink, config.outcomeBatch(), progress);
       List<ExpectedDistfile> missing = new ArrayList<>();
       List<Integer> missingIndex = new ArrayList<>();
@@ -111,7 +121,12 @@ public final class Prefetcher {
    * @throws SinkUnavailableException when the destination cannot answer which entries it holds
    */
   public PrefetchPlan plan(List<ExpectedDistfile> entries) throws IOException {
-    BitSet present = sink.have(entries);
+    return plan(entries, Optional.empty());
+  }
+
+  /** As {@link #plan(List)}, with what the destination holds already known, as {@link #run(List, Optional)}. */
+  public PrefetchPlan plan(List<ExpectedDistfile> entries, Optional<BitSet> held) throws IOException {
+    BitSet present = held.isPresent() ? held.get() : sink.have(entries);
     List<ExpectedDistfile> missing = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       if (!present.get(i)) {

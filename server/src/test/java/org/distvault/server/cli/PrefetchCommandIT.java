@@ -196,7 +196,33 @@ class PrefetchCommandIT {
     assertTrue(again.err().contains("prefetch: manifest uploaded: 7 entries (0 new, 7 merged)"), again.toString());
   }
 
+  /** The scrape of /metrics, as text. */
+  private String metrics() throws Exception {
+    HttpResponse<byte[]> r = get("/metrics");
+    assertEquals(200, r.statusCode());
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
   @Test
+  void theManifestUploadAnswersWhatIsHeldSoNoHaveCallIsSent() throws Exception {
+    Path m = manifest(entries());
+    CliRun first = prefetch("--manifest", m.toString(), "--report", tmp.resolve("r1.json").toString());
+    assertEquals(1, first.code(), first.toString());
+    CliRun plan = prefetch("--manifest", m.toString(), "--plan-only");
+    assertEquals(0, plan.code(), plan.toString());
+    assertEquals("{\"entries\":7,\"present\":5,\"toFetch\":2,\"downloads\":2,\"knownBytes\":2010,\"inputErrors\":0}",
+        plan.out().strip());
+    // A new set: the names are new to it, the five held blobs are bound into it by the upload.
+    CliRun inSet = prefetch("--manifest", m.toString(), "--plan-only", "--set", "q1");
+    assertEquals(0, inSet.code(), inSet.toString());
+    assertEquals(plan.out(), inSet.out());
+
+    String scrape = metrics();
+    assertTrue(scrape.contains("distvault_ingest_total{kind=\"manifest\",result=\"ok\"} 3.0"), scrape);
+    assertFalse(scrape.contains("kind=\"have\""), "no have call: " + scrape);
+  }
+
+    @Test
   void everythingCachedExitsZeroWithAnEmptyFailureList() throws Exception {
     List<ExpectedDistfile> good = entries().subList(0, 5);
     Path m = manifest(good);

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,7 @@ import org.distvault.prefetch.manifest.ManifestReader;
 import org.distvault.server.admin.ApiException;
 import org.distvault.server.admin.IngestListener;
 import org.distvault.server.admin.JsonEndpoint;
+import org.distvault.server.admin.JsonReply;
 import org.distvault.server.admin.UploadGate;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.record.UpsertSummary;
@@ -54,6 +57,13 @@ import org.distvault.storage.vault.Vault;
  * {@value #UPSERT_CHUNK}: a crash in the middle leaves a prefix
  * recorded, and sending the same manifest again completes it (upserts are idempotent).
  *
+ * <p>With {@code ?have=1} the answer also says which entries the cache holds, as {@code POST
+ * /api/v1/have} would for each ({@link Presence}, binding what it can): {@code "present":[indexes]},
+ * ascending, counting the manifest's entries (non-blank lines) from 0. The answer has no {@code
+ * "present"} when the entries were not kept in memory (a body larger than {@link #keepBudget()}):
+ * the client asks {@code have} then, as it does a server that ignores the parameter. So the
+ * prefetch tool need not send the names again in {@code have} chunks.
+ *
  * <p>Refused with 409 when the {@link UploadGate} says so. Thread-safe.
  */
 public final class ManifestUploadHandler implements HttpHandler {
@@ -71,6 +81,7 @@ public final class ManifestUploadHandler implements HttpHandler {
 
   private final Vault vault;
   private final Supplier<SourceSet> set;
+  private final UploadGate gate;
   private final HttpHandler entry;
   private final long keepBytes;
 
@@ -92,6 +103,7 @@ public final class ManifestUploadHandler implements HttpHandler {
       long keepBytes) {
     this.vault = Objects.requireNonNull(vault, "vault");
     this.set = Objects.requireNonNull(set, "set");
+    this.gate = Objects.requireNonNull(gate, "gate");
     this.keepBytes = keepBytes;
     this.entry =
         new JsonEndpoint("manifest", Methods.POST, MAX_BODY, gate, listener, this::upload);
@@ -104,12 +116,15 @@ public final class ManifestUploadHandler implements HttpHandler {
 
   private JsonEndpoint.Reply upload(HttpServerExchange ex, InputStream body)
       throws IOException, ApiException {
+    boolean askHave = askedHave(ex);
     Path spool = vault.dataDir().resolve("tmp").resolve("manifest-" + UUID.randomUUID() + ".jsonl");
     try {
       List<ExpectedDistfile> kept = read(ex, body, spool, keepBytes);
       UpsertSummary s;
+      SourceSet target = null;
       if (kept != null) {
-        s = set.get().expect(kept, UPSERT_CHUNK);
+        target = set.get();
+        s = target.expect(kept, UPSERT_CHUNK);
       } else {
         try (ManifestReader r = ManifestReader.open(spool)) {
           s = set.get().expect(() -> entries(r), UPSERT_CHUNK);
@@ -121,10 +136,54 @@ public final class ManifestUploadHandler implements HttpHandler {
       reply.put("entries", s.entries());
       reply.put("created", s.created());
       reply.put("merged", s.merged());
+      if (askHave && target != null) {
+        reply.put("present", present(target, kept));
+      }
       return new JsonEndpoint.Reply(200, reply, "ok");
     } finally {
       Files.deleteIfExists(spool);
     }
+  }
+
+  /**
+   * Whether the request asks for the presence of its entries ({@code ?have=1}); any other value
+   * of {@code have} is refused with 400.
+   */
+  private static boolean askedHave(HttpServerExchange ex) throws ApiException {
+    Deque<String> have = ex.getQueryParameters().get("have");
+    if (have == null) {
+      return false;
+    }
+    if (have.size() != 1 || !"1".equals(have.getFirst())) {
+      throw ApiException.badRequest("query parameter have must be 1 (answer which entries the cache holds), got "
+          + JsonReply.oneLine(String.join(",", have)));
+    }
+    return true;
+  }
+
+  /**
+   * The indexes of the {@code entries} the cache holds, ascending: {@code have}'s answer for
+   * them, checked in chunks of {@value HaveHandler#MAX_ENTRIES} (its largest request) so that
+   * each chunk's catalog reads are as large as one {@code have} call's.
+   */
+  private int[] present(SourceSet target, List<ExpectedDistfile> entries) {
+    Presence presence = new Presence(vault, target, gate);
+    int[] indexes = new int[entries.size()];
+    int n = 0;
+    for (int from = 0; from < entries.size(); from += HaveHandler.MAX_ENTRIES) {
+      int to = Math.min(entries.size(), from + HaveHandler.MAX_ENTRIES);
+      List<Presence.Query> chunk = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        chunk.add(Presence.Query.of(entries.get(i)));
+      }
+      boolean[] held = presence.check(chunk);
+      for (int i = 0; i < held.length; i++) {
+        if (held[i]) {
+          indexes[n++] = from + i;
+        }
+      }
+    }
+    return Arrays.copyOf(indexes, n);
   }
 
   /**
