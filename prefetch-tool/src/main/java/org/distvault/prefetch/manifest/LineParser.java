@@ -5,13 +5,19 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.base.ParserBase;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.digest.Digests;
@@ -43,7 +49,8 @@ final class LineParser {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new LineException("bad JSON: a line must be one JSON object");
       }
-      Fields f = readFields(p);
+      Fields f = new Fields(buf, off, off + len);
+      readFields(p, f);
       if (p.nextToken() != null) {
         throw new LineException("bad JSON: text after the object");
       }
@@ -56,28 +63,26 @@ final class LineParser {
     }
   }
 
-  private static Fields readFields(JsonParser p) throws IOException, LineException {
-    Fields f = new Fields();
+  private static void readFields(JsonParser p, Fields f) throws IOException, LineException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       switch (field) {
-        case "name" -> f.name = string(p, v, "name");
+        case "name" -> f.name = string(p, v, "name", f);
         case "size" -> f.size = size(p, v);
-        case "digests" -> f.digests = digests(p, v);
-        case "pkgpaths" -> f.pkgpaths = strings(p, v, "pkgpaths");
-        case "urls" -> f.urls = strings(p, v, "urls");
+        case "digests" -> digests(p, v, f);
+        case "pkgpaths" -> f.pkgpaths = strings(p, v, "pkgpaths", f);
+        case "urls" -> f.urls = strings(p, v, "urls", f);
         default -> throw new LineException("unknown field '" + field + "'");
       }
     }
-    return f;
   }
 
-  private static String string(JsonParser p, JsonToken v, String field) throws IOException, LineException {
+  private static String string(JsonParser p, JsonToken v, String field, Fields f) throws IOException, LineException {
     if (v != JsonToken.VALUE_STRING) {
       throw new LineException(field + " must be a string, got " + describe(v));
     }
-    return p.getText();
+    return f.text(p);
   }
 
   private static OptionalLong size(JsonParser p, JsonToken v) throws IOException, LineException {
@@ -97,19 +102,24 @@ final class LineParser {
     return OptionalLong.of(size);
   }
 
-  private static Map<String, String> digests(JsonParser p, JsonToken v) throws IOException, LineException {
+  /**
+   * Reads the digests object into {@code f}: the hex strings by name as given and, while every
+   * value is plain hex of its known algorithm's length, the digests decoded from the line's bytes.
+   */
+  private static void digests(JsonParser p, JsonToken v, Fields f) throws IOException, LineException {
     if (v != JsonToken.START_OBJECT) {
       throw new LineException("digests must be an object, got " + describe(v));
     }
     Map<String, String> m = new LinkedHashMap<>();
     Map<DigestAlgorithm, String> keys = new EnumMap<>(DigestAlgorithm.class);
+    f.decoded = new EnumMap<>(DigestAlgorithm.class);
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String alg = p.currentName();
       JsonToken hex = p.nextToken();
       if (hex != JsonToken.VALUE_STRING) {
         throw new LineException("digest " + alg + " must be a hex string, got " + describe(hex));
       }
-      String value = p.getText();
+      String value = f.text(p);
       // Names are case-insensitive: "SHA512" and "sha512" are one algorithm, and Digests.fromHex
       // would keep whichever came last. Refused even with equal values, as a repeated key is.
       DigestAlgorithm known = DigestAlgorithm.byName(alg).orElse(null);
@@ -119,11 +129,18 @@ final class LineParser {
             + (m.get(earlier).equalsIgnoreCase(value) ? ": give each algorithm once" : " but differ"));
       }
       m.put(alg, value);
+      byte[] bytes = known == null || f.decoded == null ? null : f.hex(known.hexLength());
+      if (bytes == null) {
+        f.decoded = null; // Digests.fromHex parses them all then, and names what is wrong
+      } else {
+        f.decoded.put(known, Digest.of(known, bytes));
+      }
     }
-    return m;
+    f.digests = m;
   }
 
-  private static List<String> strings(JsonParser p, JsonToken v, String field) throws IOException, LineException {
+  private static List<String> strings(JsonParser p, JsonToken v, String field, Fields f)
+      throws IOException, LineException {
     if (v != JsonToken.START_ARRAY) {
       throw new LineException(field + " must be an array of strings, got " + describe(v));
     }
@@ -132,7 +149,7 @@ final class LineParser {
       if (t != JsonToken.VALUE_STRING) {
         throw new LineException(field + " must hold only strings, got " + describe(t));
       }
-      out.add(p.getText());
+      out.add(f.text(p));
     }
     return out;
   }
@@ -149,13 +166,87 @@ final class LineParser {
     };
   }
 
-  /** The raw fields of one line, validated together by {@link #toEntry()}. */
+  /** Value of each ASCII hex digit, -1 for every other byte below 128. */
+  private static final byte[] HEX_VALUE = new byte[128];
+
+  static {
+    Arrays.fill(HEX_VALUE, (byte) -1);
+    for (int i = 0; i < 16; i++) {
+      HEX_VALUE["0123456789abcdef".charAt(i)] = (byte) i;
+      HEX_VALUE["0123456789ABCDEF".charAt(i)] = (byte) i;
+    }
+  }
+
+  /** The raw fields of one line, validated together by {@link #toEntry()}, and the line's bytes. */
   private static final class Fields {
     String name;
     OptionalLong size = OptionalLong.empty();
     Map<String, String> digests = Map.of();
+    /** The digests decoded from the line's bytes, or null when one was not plain hex of its length. */
+    EnumMap<DigestAlgorithm, Digest> decoded;
     List<String> pkgpaths = List.of();
     List<String> urls = List.of();
+
+    private final byte[] buf;
+    private final int off;
+    private final int end;
+    /** Where the text of the last string token lies in {@link #buf}, when {@link #text} took it from there. */
+    private int textStart = -1;
+    private int textEnd;
+
+    Fields(byte[] buf, int off, int end) {
+      this.buf = buf;
+      this.off = off;
+      this.end = end;
+    }
+
+    /**
+     * The current string token's text. A string of printable ASCII without escapes (nearly every
+     * one) is taken from the line's bytes as they are: the same text as the parser's, without the
+     * parser decoding it into characters first. The parser still reads past it (and would refuse
+     * what JSON does not allow, which such a string never is).
+     */
+    String text(JsonParser p) throws IOException {
+      textStart = -1;
+      if (p instanceof ParserBase base) {
+        long at = off + base.getTokenCharacterOffset(); // just after the opening quote
+        if (at > off && at <= end && buf[(int) at - 1] == '"') {
+          int start = (int) at;
+          for (int i = start; i < end; i++) {
+            byte b = buf[i];
+            if (b == '"') {
+              textStart = start;
+              textEnd = i;
+              return new String(buf, start, i - start, StandardCharsets.ISO_8859_1);
+            }
+            if (b < 0x20 || b == '\\') { // a control character, an escape or a non-ASCII byte
+              break;
+            }
+          }
+        }
+      }
+      return p.getText();
+    }
+
+    /**
+     * The bytes of the hex digits of the last string {@link #text} read, when it took it from the
+     * line's bytes and it is {@code hexLength} hex digits; null otherwise.
+     */
+    byte[] hex(int hexLength) {
+      if (textStart < 0 || textEnd - textStart != hexLength) {
+        return null;
+      }
+      byte[] out = new byte[hexLength / 2];
+      for (int i = 0, at = textStart; i < out.length; i++, at += 2) {
+        int hi = HEX_VALUE[buf[at] & 0x7f];
+        int lo = HEX_VALUE[buf[at + 1] & 0x7f];
+        if (hi < 0 || lo < 0) {
+          return null;
+        }
+        out[i] = (byte) (hi << 4 | lo);
+      }
+      return out;
+    }
 
     ExpectedDistfile toEntry() throws LineException {
       if (name == null) {
@@ -167,27 +258,36 @@ final class LineParser {
       }
       Digests parsed;
       try {
-        parsed = Digests.fromHex(digests);
+        parsed = decoded != null ? Digests.of(decoded.values()) : Digests.fromHex(digests);
       } catch (IllegalArgumentException e) {
         throw new LineException(e.getMessage());
       }
       if (parsed.isEmpty() && size.isEmpty()) {
         throw new LineException("neither size nor digests: nothing to verify the file against");
       }
-      for (String pkgpath : pkgpaths) {
-        try {
-          ExpectedDistfile.checkPkgpath(pkgpath);
-        } catch (IllegalArgumentException e) {
-          throw new LineException("bad pkgpath: " + e.getMessage());
-        }
-      }
+      String badUrl = null;
       for (String url : urls) {
         String problem = UpstreamUrls.problem(url);
         if (problem != null) {
-          throw new LineException("bad URL '" + printable(url) + "': " + problem);
+          badUrl = "bad URL '" + printable(url) + "': " + problem;
+          break;
         }
       }
-      return new ExpectedDistfile(DistfileName.of(name), size, parsed, new java.util.TreeSet<>(pkgpaths), urls);
+      // The entry checks the PKGPATHs (a bad one is named before a bad URL) and, without a
+      // problem found above, URLs it cannot refuse: nothing is checked twice here.
+      DistfileName valid = DistfileName.of(name);
+      ExpectedDistfile entry;
+      try {
+        entry = new ExpectedDistfile(valid, size, parsed,
+            pkgpaths.size() == 1 ? Set.of(pkgpaths.get(0)) : new HashSet<>(pkgpaths),
+            badUrl == null ? urls : List.of());
+      } catch (IllegalArgumentException e) {
+        throw new LineException("bad pkgpath: " + e.getMessage());
+      }
+      if (badUrl != null) {
+        throw new LineException(badUrl);
+      }
+      return entry;
     }
   }
 
