@@ -137,7 +137,7 @@ public final class ManifestUploadHandler implements HttpHandler {
       reply.put("created", s.created());
       reply.put("merged", s.merged());
       if (askHave && target != null) {
-        reply.put("present", present(target, kept));
+        reply.put("present", present(target, kept, s.created() == s.entries()));
       }
       return new JsonEndpoint.Reply(200, reply, "ok");
     } finally {
@@ -164,9 +164,11 @@ public final class ManifestUploadHandler implements HttpHandler {
   /**
    * The indexes of the {@code entries} the cache holds, ascending: {@code have}'s answer for
    * them, checked in chunks of {@value HaveHandler#MAX_ENTRIES} (its largest request) so that
-   * each chunk's catalog reads are as large as one {@code have} call's.
+   * each chunk's catalog reads are as large as one {@code have} call's. {@code allCreated}: the
+   * upsert created a variant for every entry (a new set, or names new to it), none of which can
+   * be bound yet, so only the held blobs are looked up.
    */
-  private int[] present(SourceSet target, List<ExpectedDistfile> entries) {
+  private int[] present(SourceSet target, List<ExpectedDistfile> entries, boolean allCreated) {
     Presence presence = new Presence(vault, target, gate);
     int[] indexes = new int[entries.size()];
     int n = 0;
@@ -176,7 +178,7 @@ public final class ManifestUploadHandler implements HttpHandler {
       for (int i = from; i < to; i++) {
         chunk.add(Presence.Query.of(entries.get(i)));
       }
-      boolean[] held = presence.check(chunk);
+      boolean[] held = presence.check(chunk, allCreated);
       for (int i = 0; i < held.length; i++) {
         if (held[i]) {
           indexes[n++] = from + i;

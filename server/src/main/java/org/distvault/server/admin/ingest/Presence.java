@@ -62,25 +62,31 @@ final class Presence {
 
   /** Whether each of {@code wanted} is held, in their order (binding what can be bound). */
   boolean[] check(List<Query> wanted) {
+    return check(wanted, false);
+  }
+
+  /**
+   * As {@link #check(List)}; {@code justCreated} says that the set's variant of every entry was
+   * created by the caller's upsert just now (its summary counted each entry {@code created}), so
+   * that none is bound yet and each is catalogued: the catalog is not read for them then, only
+   * the held blobs are looked up. (A binding made meanwhile by another request is missed, as it
+   * would be a moment later by an answer already sent.)
+   */
+  boolean[] check(List<Query> wanted, boolean justCreated) {
     boolean mayBind = gate.refusal().isEmpty();
     boolean[] present = new boolean[wanted.size()];
-    List<DistfileName> names = new ArrayList<>(wanted.size());
-    for (Query w : wanted) {
-      names.add(w.name());
-    }
-    // The catalog is read in one multi-get per kind of record, not once per entry.
-    List<List<VariantContent>> records = set.contents(names);
+    List<List<VariantContent>> records = justCreated ? null : contents(wanted);
     boolean[] catalogued = new boolean[wanted.size()];
     int[] bySha512 = new int[wanted.size()];
     List<Digest> sha512s = new ArrayList<>();
     for (int i = 0; i < wanted.size(); i++) {
       Query w = wanted.get(i);
-      VariantContent v = ContentMatch.content(records.get(i), w.size(), w.digests());
+      VariantContent v = justCreated ? null : ContentMatch.content(records.get(i), w.size(), w.digests());
       if (v != null && v.blob().isPresent()) {
         present[i] = true;
         continue;
       }
-      catalogued[i] = v != null;
+      catalogued[i] = justCreated || v != null;
       bySha512[i] = -1;
       if (mayBind) {
         Optional<Digest> key = ContentMatch.strongest(w.digests());
@@ -115,6 +121,15 @@ final class Presence {
       }
     }
     return present;
+  }
+
+  /** The set's variants under each wanted name: one multi-get for all, not a read per entry. */
+  private List<List<VariantContent>> contents(List<Query> wanted) {
+    List<DistfileName> names = new ArrayList<>(wanted.size());
+    for (Query w : wanted) {
+      names.add(w.name());
+    }
+    return set.contents(names);
   }
 
   /** Records the missing expectations in one upsert, then binds each variant to its blob. */

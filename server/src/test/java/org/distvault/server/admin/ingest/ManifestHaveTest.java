@@ -117,6 +117,19 @@ class ManifestHaveTest {
   }
 
   @Test
+  void aManifestMixingBoundNamesAndNewOnesAnswersForBoth() throws Exception {
+    StoredBlob blob = start();
+    List<ExpectedDistfile> first = List.of(entries().get(1));
+    assertEquals("{\"entries\":1,\"created\":1,\"merged\":0,\"present\":[0]}\n",
+        server.post("/api/v1/manifest?have=1", manifest(first)).body());
+    List<ExpectedDistfile> mixed = List.of(entries().get(0), entries().get(1),
+        TestContent.entry("c-2.0.tgz", "cat/c", held));
+    HttpResponse<String> r = server.post("/api/v1/manifest?have=1", manifest(mixed));
+    assertEquals("{\"entries\":3,\"created\":2,\"merged\":1,\"present\":[1,2]}\n", r.body());
+    assertEquals(Optional.of(blob.sha512().hex()), boundBlob("c-2.0.tgz", "cat/c"));
+  }
+
+  @Test
   void nothingHeldAnswersAnEmptyList() throws Exception {
     server = IngestServer.start(data);
     HttpResponse<String> r = server.post("/api/v1/manifest?have=1", manifest(entries()));
