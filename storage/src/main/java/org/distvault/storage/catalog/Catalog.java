@@ -554,6 +554,11 @@ public final class Catalog implements AutoCloseable {
     return committer;
   }
 
+  /** The records' mutations, for this package's tests that run them in a write of their own. */
+  Records records() {
+    return records;
+  }
+
   /** Synced batches written since open (for measuring group commit). */
   long groups() {
     return guard.call("groups", committer::groups);

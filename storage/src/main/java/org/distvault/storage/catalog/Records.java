@@ -427,6 +427,7 @@ final class Records {
   StoreStats recount(Batch b) throws RocksDBException {
     StoreStats total = scan();
     b.put(s.meta, STATS_KEY, Codec.write(total));
+    b.stats(total);
     b.afterCommit(() -> stats = total);
     return total;
   }
@@ -477,17 +478,23 @@ final class Records {
         }
       }
     }
-    // The counters as this batch leaves them: read through the batch, so the writes before this
-    // one in the group count, and a write rolled back takes its change with it.
+    // The counters as this batch leaves them: the batch's own (the writes before this one in the
+    // group count, and a write rolled back takes its change with it), else the durable ones.
     StoreStats next = storedStats(b).plus(delta);
     b.put(s.meta, STATS_KEY, Codec.write(next));
+    b.stats(next);
     b.changesRecords();
     b.afterCommit(() -> stats = next);
   }
 
-  private StoreStats storedStats(Batch b) throws RocksDBException {
-    byte[] saved = b.get(s.meta, STATS_KEY);
-    return saved == null ? stats : Codec.read(saved, StoreStats.class, "stats");
+  /**
+   * The counters as stored with the batch's writes applied, kept by the batch rather than decoded
+   * again for every write. Before its first write they are the durable ones: a group starts after
+   * the last one's callbacks published them, and a failed group stored nothing.
+   */
+  private StoreStats storedStats(Batch b) {
+    StoreStats inBatch = b.stats();
+    return inBatch != null ? inBatch : stats;
   }
 
   private Optional<BlobRecord> blob(Batch b, Digest sha512) throws RocksDBException {

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -94,4 +96,49 @@ class CatalogRecordBlobTest extends OpenCatalogTest {
     assertEquals(new StoreStats(0, 0, 0, 0, 0, 1, 6), catalog.stats());
     assertEquals(new StoreStats(0, 0, 0, 0, 0, 1, 6), catalog.recount());
   }
+
+  @Test
+  void aWriteUndoneInItsGroupTakesItsCountersWithIt() throws Exception {
+    BlobRecord a = Fixtures.blobOf("a");
+    BlobRecord undone = Fixtures.blobOf("undone!");
+    BlobRecord c = Fixtures.blobOf("ccc");
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      Future<Object> held = pool.submit(() -> catalog.committer().submit(b -> {
+        running.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      }));
+      assertTrue(running.await(30, TimeUnit.SECONDS));
+      List<Future<?>> group = new ArrayList<>();
+      group.add(queue(pool, b -> catalog.records().recordBlob(b, a)));
+      group.add(queue(pool, b -> {
+        catalog.records().recordBlob(b, undone);
+        throw new IllegalStateException("undone on purpose");
+      }));
+      group.add(queue(pool, b -> catalog.records().recordBlob(b, c)));
+      release.countDown();
+      held.get(30, TimeUnit.SECONDS);
+      group.get(0).get(30, TimeUnit.SECONDS);
+      var e = assertThrows(ExecutionException.class, () -> group.get(1).get(30, TimeUnit.SECONDS));
+      assertEquals("undone on purpose", e.getCause().getMessage());
+      group.get(2).get(30, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+    StoreStats want = new StoreStats(0, 0, 0, 0, 0, 2, a.size() + c.size());
+    assertEquals(want, catalog.stats());
+    assertEquals(Optional.empty(), catalog.blob(undone.sha512()));
+    reopen();
+    assertEquals(want, catalog.stats());
+    assertEquals(want, catalog.recount());
+  }
+
 }
