@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.distvault.storage.digest.Digests;
 
 /**
@@ -43,6 +45,14 @@ import org.distvault.storage.digest.Digests;
  * the ingest. Not thread-safe: one thread writes (it may hand off hashing to workers internally).
  */
 public final class BlobWriter extends OutputStream {
+  /**
+   * Temp file names: a random part per process and a counter, created with CREATE_NEW (unique by
+   * construction; a random UUID per upload took a lock of the shared SecureRandom on every one).
+   */
+  private static final String TEMP_PREFIX =
+      "ingest-" + HexFormat.of().toHexDigits(new SecureRandom().nextLong()) + "-";
+  private static final AtomicLong TEMP_COUNTER = new AtomicLong();
+
   private enum State {
     OPEN,
     COMMITTED,
@@ -88,7 +98,7 @@ public final class BlobWriter extends OutputStream {
     if (expected.size().isPresent() && expected.size().getAsLong() > options.maxBlobSize()) {
       throw new BlobTooLargeException(options.maxBlobSize(), expected.size().getAsLong());
     }
-    Path temp = tmpDir.resolve("ingest-" + UUID.randomUUID() + ".part");
+    Path temp = tmpDir.resolve(TEMP_PREFIX + TEMP_COUNTER.incrementAndGet() + ".part");
     FileChannel channel =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     // A blob that fits in one chunk gains nothing from worker threads, only hand-off costs.

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.distvault.storage.record.LogEntry;
 import org.distvault.storage.record.LogKind;
+import org.distvault.storage.record.StoreStats;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
@@ -28,6 +29,9 @@ final class Batch implements AutoCloseable {
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final List<LogEntry> appended = new ArrayList<>();
   private boolean records;
+  /** The store counters as this batch leaves them, null until a write of it changes them. */
+  private StoreStats stats;
+  private StoreStats markedStats;
   private int markedCallbacks;
   private int markedEntries;
   private long[] markedCursors;
@@ -87,6 +91,16 @@ final class Batch implements AutoCloseable {
     records = true;
   }
 
+  /** The store counters as this batch leaves them so far, null when no write of it set them. */
+  StoreStats stats() {
+    return stats;
+  }
+
+  /** Notes the counters this batch's writes so far leave (their value is put by the caller). */
+  void stats(StoreStats next) {
+    stats = next;
+  }
+
   /** Runs {@code r} once the batch is durable, in the order registered (not if it is undone). */
   void afterCommit(Runnable r) {
     afterCommit.add(r);
@@ -98,6 +112,7 @@ final class Batch implements AutoCloseable {
     markedCallbacks = afterCommit.size();
     markedEntries = appended.size();
     markedCursors = cursors.clone();
+    markedStats = stats;
   }
 
   /** Undoes everything since the last {@link #mark}. */
@@ -106,6 +121,7 @@ final class Batch implements AutoCloseable {
     afterCommit.subList(markedCallbacks, afterCommit.size()).clear();
     appended.subList(markedEntries, appended.size()).clear();
     System.arraycopy(markedCursors, 0, cursors, 0, cursors.length);
+    stats = markedStats;
   }
 
   boolean isEmpty() {

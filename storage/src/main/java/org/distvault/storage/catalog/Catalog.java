@@ -351,6 +351,31 @@ public final class Catalog implements AutoCloseable {
     return guard.call("put blobs", () -> committer.submit(b -> records.putBlobs(b, copy)));
   }
 
+  /**
+   * Records a stored blob as {@link #putBlob} does, but writes nothing when the stored record
+   * already has the blob's size and every digest of it (a duplicate ingest): that record is
+   * returned unchanged. The group commit reads the stored record once, for the merge, so a caller
+   * needs no read of its own: concurrent records of one blob merge with each other as with
+   * {@link #putBlob}.
+   *
+   * @return the record as stored
+   * @throws IllegalArgumentException when it conflicts with the stored record (size or a digest)
+   */
+  public BlobRecord recordBlob(BlobRecord blob) {
+    Objects.requireNonNull(blob, "blob");
+    return guard.call("put blobs", () -> committer.submit(b -> records.recordBlob(b, blob)));
+  }
+
+  /**
+   * Whether a record of the blob may exist: false only when there surely is none, told from memory
+   * (memtables and bloom filters) without reading a value, so a check before an upload of a new blob
+   * costs no read.
+   */
+  public boolean mayHaveBlob(Digest sha512) {
+    Digest.requireSha512(sha512);
+    return guard.call("read blob", () -> records.mayHaveBlob(sha512));
+  }
+
   public Optional<BlobRecord> blob(Digest sha512) {
     Digest.requireSha512(sha512);
     return guard.call("read blob", () -> records.blob(sha512));
@@ -527,6 +552,11 @@ public final class Catalog implements AutoCloseable {
   /** The one writer, for this package's tests. */
   GroupCommitter committer() {
     return committer;
+  }
+
+  /** The records' mutations, for this package's tests that run them in a write of their own. */
+  Records records() {
+    return records;
   }
 
   /** Synced batches written since open (for measuring group commit). */

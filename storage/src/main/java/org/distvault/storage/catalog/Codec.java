@@ -1,20 +1,5 @@
 package org.distvault.storage.catalog;
 
-import org.distvault.storage.record.LogKind;
-
-import org.distvault.storage.record.LogEntry;
-
-import org.distvault.storage.record.BlobRecord;
-
-import org.distvault.storage.record.VariantRef;
-
-import org.distvault.storage.record.Variant;
-import org.distvault.storage.record.VariantContent;
-
-import org.distvault.storage.record.DistfileRecord;
-
-import org.distvault.storage.distfile.PrefetchOutcome;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -30,19 +15,29 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.zip.CRC32C;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
+import org.distvault.storage.record.BlobRecord;
+import org.distvault.storage.record.DistfileRecord;
+import org.distvault.storage.record.LogEntry;
+import org.distvault.storage.record.LogKind;
+import org.distvault.storage.record.Variant;
+import org.distvault.storage.record.VariantContent;
+import org.distvault.storage.record.VariantRef;
 
 /**
- * The stored form of catalog keys (binary, ordered) and values (JSON, for debuggability).
+ * The stored form of catalog keys (binary, ordered) and values.
  *
  * <p>Keys, per column family:
  *
@@ -61,8 +56,16 @@ import org.distvault.storage.name.SetName;
  *   <li>{@code state} and {@code meta}: UTF-8 strings.
  * </ul>
  *
- * Values are JSON with lower-case hex digests keyed by URL name and ISO-8601 instants. Unknown
- * JSON fields are ignored so that a newer catalog stays readable.
+ * Distfile and blob values are binary (since 2026-12): a first byte {@link #FORMAT_BINARY} (no JSON
+ * value starts with it), the fields in a fixed order (unsigned LEB128 varints, zigzag varints for
+ * signed numbers, digests as an algorithm code of {@link #algorithmCode} and the raw bytes, strings
+ * as a varint byte length and UTF-8, instants as epoch seconds and nanoseconds: exact), and a
+ * CRC-32C of everything before it (4 bytes, big-endian). A value that fails the checksum, ends
+ * early or has bytes left over is refused as corrupt; see docs/storage.md for the layout. Values
+ * written before, JSON with lower-case hex digests keyed by URL name and ISO-8601 instants, are
+ * read as they are (told apart by the first byte) and rewritten in the binary form only when their
+ * record is written anyway. Unknown JSON fields are ignored so that a newer catalog stays readable.
+ * The other values (counters, state, log payloads) are JSON.
  */
 final class Codec {
   static final int SHA512_BYTES = 64;
@@ -142,26 +145,72 @@ final class Codec {
   }
 
   static byte[] encode(DistfileRecord r) {
-    List<VariantJson> vs = new ArrayList<>();
+    Out out = new Out(64 + 160 * r.variants().size());
+    out.u8(FORMAT_BINARY);
+    out.varint(r.variants().size());
     for (Variant v : r.variants()) {
-      OutcomeJson o =
-          v.lastOutcome()
-              .map(p -> new OutcomeJson(p.status().name(), p.reason(), p.at().toString(),
-                  p.url().orElse(null)))
-              .orElse(null);
-      vs.add(new VariantJson(v.id(), v.size().isPresent() ? v.size().getAsLong() : null,
-          v.digests().toHexMap(), v.pkgpaths(), v.urls(), o, v.blob().map(Digest::hex).orElse(null)));
+      Optional<PrefetchOutcome> o = v.lastOutcome();
+      int flags = (v.size().isPresent() ? HAS_SIZE : 0) | (o.isPresent() ? HAS_OUTCOME : 0)
+          | (v.blob().isPresent() ? HAS_BLOB : 0)
+          | (o.isPresent() && o.get().url().isPresent() ? HAS_OUTCOME_URL : 0);
+      out.varint(v.id());
+      out.u8(flags);
+      if (v.size().isPresent()) {
+        out.signed(v.size().getAsLong());
+      }
+      out.digests(v.digests(), null);
+      out.strings(v.pkgpaths());
+      out.strings(v.urls());
+      if (o.isPresent()) {
+        PrefetchOutcome p = o.get();
+        out.u8(p.status() == PrefetchOutcome.Status.OK ? 0 : 1);
+        out.string(p.reason());
+        out.instant(p.at());
+        if (p.url().isPresent()) {
+          out.string(p.url().get());
+        }
+      }
+      if (v.blob().isPresent()) {
+        out.bytes(v.blob().get().bytes());
+      }
     }
-    return write(new DistfileJson(vs));
+    return out.sealed();
   }
 
   static DistfileRecord decodeDistfile(byte[] key, byte[] value) {
     String what = "distfile " + new String(key, StandardCharsets.UTF_8);
     try {
+      if (isBinary(value, what)) {
+        return decodeDistfile(distfileName(key), new In(value));
+      }
       return decodeDistfile(distfileName(key), read(value, DistfileJson.class, what));
     } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
       throw new CatalogException("corrupt catalog value for " + what + ": " + e.getMessage(), e);
     }
+  }
+
+  private static DistfileRecord decodeDistfile(DistfileName name, In in) {
+    int n = in.count();
+    List<Variant> vs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Head h = in.head();
+      int flags = h.flags();
+      List<String> pkgpaths = in.strings();
+      List<String> urls = in.strings();
+      Optional<PrefetchOutcome> outcome = Optional.empty();
+      if ((flags & HAS_OUTCOME) != 0) {
+        PrefetchOutcome.Status status = in.status();
+        String reason = in.string();
+        Instant at = in.instant();
+        Optional<String> url = (flags & HAS_OUTCOME_URL) != 0 ? Optional.of(in.string()) : Optional.empty();
+        outcome = Optional.of(new PrefetchOutcome(status, reason, at, url));
+      }
+      Optional<Digest> blob = (flags & HAS_BLOB) != 0
+          ? Optional.of(Digest.of(DigestAlgorithm.SHA512, in.bytes(SHA512_BYTES))) : Optional.empty();
+      vs.add(new Variant(h.id(), h.size(), h.digests(), new LinkedHashSet<>(pkgpaths), urls, outcome, blob));
+    }
+    in.end();
+    return new DistfileRecord(name, vs);
   }
 
   private static DistfileRecord decodeDistfile(DistfileName name, DistfileJson j) {
@@ -185,6 +234,13 @@ final class Codec {
    */
   static List<VariantContent> decodeContents(byte[] key, byte[] value) {
     String what = "distfile " + new String(key, StandardCharsets.UTF_8);
+    if (isBinary(value, what)) {
+      try {
+        return contents(new In(value));
+      } catch (IllegalArgumentException | DateTimeException e) {
+        throw new CatalogException("corrupt catalog value for " + what + ": " + e.getMessage(), e);
+      }
+    }
     try (JsonParser p = JSON.getFactory().createParser(value)) {
       List<VariantContent> out = new ArrayList<>(1);
       expect(p.nextToken(), JsonToken.START_OBJECT, what);
@@ -204,6 +260,34 @@ final class Codec {
     } catch (IOException | IllegalArgumentException e) {
       throw new CatalogException("corrupt catalog value for " + what + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@link #decodeContents} of a binary value: skips PKGPATHs, URLs and the outcome. */
+  private static List<VariantContent> contents(In in) {
+    int n = in.count();
+    List<VariantContent> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Head h = in.head();
+      int flags = h.flags();
+      in.skipStrings();
+      in.skipStrings();
+      if ((flags & HAS_OUTCOME) != 0) {
+        in.status();
+        in.skipString();
+        in.instant();
+        if ((flags & HAS_OUTCOME_URL) != 0) {
+          in.skipString();
+        }
+      }
+      Optional<Digest> blob = (flags & HAS_BLOB) != 0
+          ? Optional.of(Digest.of(DigestAlgorithm.SHA512, in.bytes(SHA512_BYTES))) : Optional.empty();
+      if (h.id() < 1) {
+        throw new IllegalArgumentException("variant id must be positive, got " + h.id());
+      }
+      out.add(new VariantContent(h.id(), h.size(), h.digests(), blob));
+    }
+    in.end();
+    return out;
   }
 
   /** One variant object, the parser at its START_OBJECT; leaves it at its END_OBJECT. */
@@ -251,19 +335,46 @@ final class Codec {
   }
 
   static byte[] encode(BlobRecord b) {
-    return write(new BlobJson(b.size(), b.digests().toHexMap(), b.storedAt().toString(),
-        b.lastVerifiedAt().toString()));
+    Out out = new Out(32 + 40 * b.digests().asMap().size());
+    out.u8(FORMAT_BINARY);
+    out.varint(b.size());
+    out.digests(b.digests(), DigestAlgorithm.SHA512); // the key is the SHA-512
+    out.instant(b.storedAt());
+    out.instant(b.lastVerifiedAt());
+    return out.sealed();
   }
 
   static BlobRecord decodeBlob(byte[] key, byte[] value) {
     String what = "blob " + HexFormat.of().formatHex(key);
     try {
+      Digest sha512 = Digest.of(DigestAlgorithm.SHA512, key);
+      if (isBinary(value, what)) {
+        In in = new In(value);
+        long size = in.varint();
+        Digests digests = in.digests(sha512);
+        Instant storedAt = in.instant();
+        Instant lastVerifiedAt = in.instant();
+        in.end();
+        return new BlobRecord(sha512, size, digests, storedAt, lastVerifiedAt);
+      }
       BlobJson j = read(value, BlobJson.class, what);
-      return new BlobRecord(Digest.of(DigestAlgorithm.SHA512, key), j.size(),
+      return new BlobRecord(sha512, j.size(),
           Digests.fromHex(j.digests()), Instant.parse(j.storedAt()), Instant.parse(j.lastVerifiedAt()));
     } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
       throw new CatalogException("corrupt catalog value for " + what + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The algorithm of a {@link #algorithmCode}. */
+  static DigestAlgorithm algorithmOf(int code) {
+    return switch (code) {
+      case 1 -> DigestAlgorithm.SHA512;
+      case 2 -> DigestAlgorithm.SHA256;
+      case 3 -> DigestAlgorithm.BLAKE2S;
+      case 4 -> DigestAlgorithm.SHA1;
+      case 5 -> DigestAlgorithm.RMD160;
+      default -> throw new IllegalArgumentException("unknown digest algorithm code " + code);
+    };
   }
 
   /** The stable one-byte code of an algorithm in digest-index keys. */
@@ -329,6 +440,284 @@ final class Codec {
   static LogEntry decodeLog(LogKind kind, byte[] key, byte[] value) {
     Instant at = Instant.ofEpochMilli(ByteBuffer.wrap(value, 0, 8).getLong());
     return new LogEntry(kind, logCursor(key), at, Arrays.copyOfRange(value, 8, value.length));
+  }
+
+  // ---- the binary value format ----
+
+  /** The first byte of a binary value (a JSON value starts with {@code '{'}). */
+  static final int FORMAT_BINARY = 0x01;
+
+  private static final int HAS_SIZE = 1;
+  private static final int HAS_OUTCOME = 2;
+  private static final int HAS_BLOB = 4;
+  private static final int HAS_OUTCOME_URL = 8;
+  private static final int FLAGS = HAS_SIZE | HAS_OUTCOME | HAS_BLOB | HAS_OUTCOME_URL;
+
+  /** Bytes of the CRC-32C that ends a binary value. */
+  static final int CHECKSUM_BYTES = 4;
+
+  /**
+   * Whether {@code value} is in the binary format (else it is JSON, as written before it); an empty
+   * value is neither.
+   */
+  private static boolean isBinary(byte[] value, String what) {
+    if (value.length == 0) {
+      throw new CatalogException("corrupt catalog value for " + what + ": empty");
+    }
+    return value[0] == FORMAT_BINARY;
+  }
+
+  /** What a binary variant starts with: its id, flags, size and digests. */
+  private record Head(int id, int flags, OptionalLong size, Digests digests) {}
+
+  /** A binary value being written; {@link #sealed} appends the checksum. */
+  private static final class Out {
+    private byte[] buf;
+    private int n;
+
+    Out(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    private void room(int more) {
+      if (n + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+      }
+    }
+
+    void u8(int b) {
+      room(1);
+      buf[n++] = (byte) b;
+    }
+
+    /** An unsigned LEB128 varint. */
+    void varint(long v) {
+      room(10);
+      while ((v & ~0x7FL) != 0) {
+        buf[n++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[n++] = (byte) v;
+    }
+
+    /** A zigzag varint. */
+    void signed(long v) {
+      varint((v << 1) ^ (v >> 63));
+    }
+
+    void bytes(byte[] b) {
+      room(b.length);
+      System.arraycopy(b, 0, buf, n, b.length);
+      n += b.length;
+    }
+
+    void string(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      varint(b.length);
+      bytes(b);
+    }
+
+    void strings(java.util.Collection<String> ss) {
+      varint(ss.size());
+      for (String s : ss) {
+        string(s);
+      }
+    }
+
+    /** Count, then per digest its algorithm code and bytes; {@code skip} is left out. */
+    void digests(Digests ds, DigestAlgorithm skip) {
+      Map<DigestAlgorithm, Digest> m = ds.asMap();
+      u8(m.size() - (skip != null && m.containsKey(skip) ? 1 : 0));
+      for (Digest d : m.values()) {
+        if (d.algorithm() != skip) {
+          u8(algorithmCode(d.algorithm()));
+          bytes(d.bytes());
+        }
+      }
+    }
+
+    /** Epoch seconds (zigzag varint) and nanoseconds (varint): exact. */
+    void instant(Instant t) {
+      signed(t.getEpochSecond());
+      varint(t.getNano());
+    }
+
+    /** The value with its CRC-32C (big-endian) appended. */
+    byte[] sealed() {
+      CRC32C crc = new CRC32C();
+      crc.update(buf, 0, n);
+      room(CHECKSUM_BYTES);
+      int c = (int) crc.getValue();
+      buf[n++] = (byte) (c >>> 24);
+      buf[n++] = (byte) (c >>> 16);
+      buf[n++] = (byte) (c >>> 8);
+      buf[n++] = (byte) c;
+      return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+  }
+
+  /**
+   * A binary value being read: the checksum is verified first, and every length and count is
+   * checked against the bytes left, so a damaged value fails ({@link IllegalArgumentException},
+   * which the callers report as a corrupt value) and never decodes to something else.
+   */
+  private static final class In {
+    private final byte[] buf;
+    private final int end;
+    private int pos = 1;
+
+    In(byte[] value) {
+      if (value.length < 1 + CHECKSUM_BYTES) {
+        throw new IllegalArgumentException("binary value of " + value.length + " bytes is truncated");
+      }
+      end = value.length - CHECKSUM_BYTES;
+      CRC32C crc = new CRC32C();
+      crc.update(value, 0, end);
+      int stored = ((value[end] & 0xFF) << 24) | ((value[end + 1] & 0xFF) << 16)
+          | ((value[end + 2] & 0xFF) << 8) | (value[end + 3] & 0xFF);
+      if ((int) crc.getValue() != stored) {
+        throw new IllegalArgumentException("checksum mismatch (damaged or truncated binary value)");
+      }
+      buf = value;
+    }
+
+    private void need(long k) {
+      if (k < 0 || k > end - pos) {
+        throw new IllegalArgumentException("truncated binary value: " + k + " bytes needed at offset "
+            + pos + ", " + (end - pos) + " left");
+      }
+    }
+
+    int u8() {
+      need(1);
+      return buf[pos++] & 0xFF;
+    }
+
+    long varint() {
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        int b = u8();
+        v |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          if (shift == 63 && b > 1) {
+            break;
+          }
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("varint too long at offset " + pos);
+    }
+
+    int varintInt() {
+      long v = varint();
+      if (v > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("number " + v + " out of range at offset " + pos);
+      }
+      return (int) v;
+    }
+
+    /** A count of items each taking at least one byte: never more than the bytes left. */
+    int count() {
+      int c = varintInt();
+      need(c);
+      return c;
+    }
+
+    long signed() {
+      long v = varint();
+      return (v >>> 1) ^ -(v & 1);
+    }
+
+    int flags() {
+      int f = u8();
+      if ((f & ~FLAGS) != 0 || (f & HAS_OUTCOME_URL) != 0 && (f & HAS_OUTCOME) == 0) {
+        throw new IllegalArgumentException("unknown variant flags 0x" + Integer.toHexString(f));
+      }
+      return f;
+    }
+
+    byte[] bytes(int k) {
+      need(k);
+      byte[] b = Arrays.copyOfRange(buf, pos, pos + k);
+      pos += k;
+      return b;
+    }
+
+    String string() {
+      int len = varintInt();
+      need(len);
+      String s = new String(buf, pos, len, StandardCharsets.UTF_8);
+      pos += len;
+      return s;
+    }
+
+    void skipString() {
+      int len = varintInt();
+      need(len);
+      pos += len;
+    }
+
+    List<String> strings() {
+      int c = count();
+      List<String> out = new ArrayList<>(c);
+      for (int i = 0; i < c; i++) {
+        out.add(string());
+      }
+      return out;
+    }
+
+    void skipStrings() {
+      for (int c = count(); c > 0; c--) {
+        skipString();
+      }
+    }
+
+    /** Digests as {@link Out#digests} wrote them, plus {@code extra} if given. */
+    Digests digests(Digest extra) {
+      int c = count();
+      List<Digest> ds = new ArrayList<>(c + 1);
+      if (extra != null) {
+        ds.add(extra);
+      }
+      for (int i = 0; i < c; i++) {
+        DigestAlgorithm a = algorithmOf(u8());
+        need(a.length());
+        ds.add(Digest.of(a, bytes(a.length())));
+      }
+      return Digests.of(ds);
+    }
+
+    Instant instant() {
+      long seconds = signed();
+      long nanos = varint();
+      if (nanos > 999_999_999L) {
+        throw new IllegalArgumentException("nanoseconds " + nanos + " out of range");
+      }
+      return Instant.ofEpochSecond(seconds, nanos);
+    }
+
+    PrefetchOutcome.Status status() {
+      int b = u8();
+      return switch (b) {
+        case 0 -> PrefetchOutcome.Status.OK;
+        case 1 -> PrefetchOutcome.Status.FAILED;
+        default -> throw new IllegalArgumentException("unknown outcome status " + b);
+      };
+    }
+
+    Head head() {
+      int id = varintInt();
+      int flags = flags();
+      OptionalLong size = (flags & HAS_SIZE) != 0 ? OptionalLong.of(signed()) : OptionalLong.empty();
+      return new Head(id, flags, size, digests(null));
+    }
+
+    /** Fails unless every byte before the checksum was read. */
+    void end() {
+      if (pos != end) {
+        throw new IllegalArgumentException((end - pos) + " bytes left over after the value");
+      }
+    }
   }
 
   // ---- generic ----

@@ -258,28 +258,58 @@ final class Records {
     StoreStats delta = StoreStats.ZERO;
     for (BlobRecord blob : blobs) {
       Optional<BlobRecord> old = blob(b, blob.sha512());
-      BlobRecord merged = blob;
-      if (old.isPresent()) {
-        BlobRecord o = old.get();
-        if (o.size() != blob.size()) {
-          throw new IllegalArgumentException("blob sha512:" + blob.sha512().hex() + " has size "
-              + o.size() + " in the catalog, not " + blob.size());
-        }
-        merged = new BlobRecord(o.sha512(), o.size(), o.digests().merge(blob.digests()), o.storedAt(),
-            blob.lastVerifiedAt().isAfter(o.lastVerifiedAt()) ? blob.lastVerifiedAt() : o.lastVerifiedAt());
-      } else {
-        delta = delta.plus(StoreStats.of(merged));
+      out.add(putMerged(b, blob, old));
+      if (old.isEmpty()) {
+        delta = delta.plus(StoreStats.of(blob));
       }
-      b.put(s.blobs, Codec.blobKey(merged.sha512()), Codec.encode(merged));
-      for (Digest d : merged.digests().asMap().values()) {
-        if (d.algorithm() != DigestAlgorithm.SHA512) {
-          b.put(s.digests, Codec.digestKey(d, merged.sha512()), EMPTY);
-        }
-      }
-      out.add(merged);
     }
     write(b, SetName.DEFAULT, Map.of(), Map.of(), delta);
     return out;
+  }
+
+  /**
+   * Records one blob as {@link #putBlobs} does, but when the stored record (or an earlier one of
+   * the batch) already has its size and every digest of it, writes nothing and returns that
+   * record: an upload's only read of its blob record.
+   */
+  BlobRecord recordBlob(Batch b, BlobRecord blob) throws RocksDBException {
+    Optional<BlobRecord> old = blob(b, blob.sha512());
+    if (old.isPresent() && old.get().size() == blob.size()
+        && old.get().digests().algorithms().containsAll(blob.digests().algorithms())) {
+      return old.get();
+    }
+    BlobRecord merged = putMerged(b, blob, old);
+    write(b, SetName.DEFAULT, Map.of(), Map.of(), old.isEmpty() ? StoreStats.of(merged) : StoreStats.ZERO);
+    return merged;
+  }
+
+  /** Puts {@code blob} merged with {@code old} (its record as read through the batch) and its digest-index keys. */
+  private BlobRecord putMerged(Batch b, BlobRecord blob, Optional<BlobRecord> old) throws RocksDBException {
+    BlobRecord merged = blob;
+    if (old.isPresent()) {
+      BlobRecord o = old.get();
+      if (o.size() != blob.size()) {
+        throw new IllegalArgumentException("blob sha512:" + blob.sha512().hex() + " has size "
+            + o.size() + " in the catalog, not " + blob.size());
+      }
+      merged = new BlobRecord(o.sha512(), o.size(), o.digests().merge(blob.digests()), o.storedAt(),
+          blob.lastVerifiedAt().isAfter(o.lastVerifiedAt()) ? blob.lastVerifiedAt() : o.lastVerifiedAt());
+    }
+    b.put(s.blobs, Codec.blobKey(merged.sha512()), Codec.encode(merged));
+    for (Digest d : merged.digests().asMap().values()) {
+      if (d.algorithm() != DigestAlgorithm.SHA512) {
+        b.put(s.digests, Codec.digestKey(d, merged.sha512()), EMPTY);
+      }
+    }
+    return merged;
+  }
+
+  /**
+   * Whether a record of the blob may exist: false only when there surely is none, known from
+   * memory (memtables and the tables' bloom filters), without reading from disk.
+   */
+  boolean mayHaveBlob(Digest sha512) {
+    return s.db.keyMayExist(s.blobs, Codec.blobKey(sha512), null);
   }
 
   boolean markVerified(Batch b, Digest sha512, Instant when) throws RocksDBException {
@@ -397,6 +427,7 @@ final class Records {
   StoreStats recount(Batch b) throws RocksDBException {
     StoreStats total = scan();
     b.put(s.meta, STATS_KEY, Codec.write(total));
+    b.stats(total);
     b.afterCommit(() -> stats = total);
     return total;
   }
@@ -447,17 +478,23 @@ final class Records {
         }
       }
     }
-    // The counters as this batch leaves them: read through the batch, so the writes before this
-    // one in the group count, and a write rolled back takes its change with it.
+    // The counters as this batch leaves them: the batch's own (the writes before this one in the
+    // group count, and a write rolled back takes its change with it), else the durable ones.
     StoreStats next = storedStats(b).plus(delta);
     b.put(s.meta, STATS_KEY, Codec.write(next));
+    b.stats(next);
     b.changesRecords();
     b.afterCommit(() -> stats = next);
   }
 
-  private StoreStats storedStats(Batch b) throws RocksDBException {
-    byte[] saved = b.get(s.meta, STATS_KEY);
-    return saved == null ? stats : Codec.read(saved, StoreStats.class, "stats");
+  /**
+   * The counters as stored with the batch's writes applied, kept by the batch rather than decoded
+   * again for every write. Before its first write they are the durable ones: a group starts after
+   * the last one's callbacks published them, and a failed group stored nothing.
+   */
+  private StoreStats storedStats(Batch b) {
+    StoreStats inBatch = b.stats();
+    return inBatch != null ? inBatch : stats;
   }
 
   private Optional<BlobRecord> blob(Batch b, Digest sha512) throws RocksDBException {

@@ -324,13 +324,20 @@ public final class Vault implements AutoCloseable {
    */
   public BlobRecord record(StoredBlob blob) {
     touches.touch(blob.sha512()); // a garbage collection running now spares it
-    Optional<BlobRecord> existing = catalog.blob(blob.sha512());
-    if (existing.isPresent() && existing.get().size() == blob.size()
-        && existing.get().digests().algorithms().containsAll(blob.digests().algorithms())) {
-      return existing.get(); // nothing new to write
+    // Merged with the stored record by the catalog's group commit (its one read of the record),
+    // which refuses a conflicting size and writes nothing when the record already has it all.
+    return catalog.recordBlob(BlobRecord.stored(blob.digests(), blob.size(), clock.instant()));
+  }
+
+  /**
+   * The record of a blob that is recorded and whose bytes are held: what an upload checks before
+   * it reads its body. A blob the catalog surely lacks (told from memory) costs no read.
+   */
+  public Optional<BlobRecord> heldBlob(Digest sha512) {
+    if (!catalog.mayHaveBlob(sha512)) {
+      return Optional.empty();
     }
-    // Merged with the stored record by the catalog, which refuses a conflicting size.
-    return catalog.putBlob(BlobRecord.stored(blob.digests(), blob.size(), clock.instant()));
+    return catalog.blob(sha512).filter(b -> blobs.contains(sha512));
   }
 
 

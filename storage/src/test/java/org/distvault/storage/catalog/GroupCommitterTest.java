@@ -63,13 +63,7 @@ class GroupCommitterTest extends OpenCatalogTest {
 
   /** Submits from another thread and waits until the write is queued behind the held one. */
   private <R> Future<R> queue(GroupCommitter.Write<R> write) throws InterruptedException {
-    int before = catalog.committer().queued();
-    Future<R> f = pool.submit(() -> catalog.committer().submit(write));
-    for (int i = 0; i < 3000 && catalog.committer().queued() == before; i++) {
-      Thread.sleep(10);
-    }
-    assertEquals(before + 1, catalog.committer().queued(), "write queued");
-    return f;
+    return queue(pool, write);
   }
 
   @Test

@@ -105,8 +105,9 @@ public final class BlobUploadHandler implements HttpHandler {
       throw new ApiException(413, "too_large", "blob of " + announced
           + " bytes is larger than the store's limit of " + maxBlobSize + " bytes");
     }
-    Optional<BlobRecord> held =
-        vault.blob(sha512).filter(b -> vault.holds(sha512));
+    // The upload's one read of its blob record: none here for a blob the catalog surely lacks (the
+    // group commit's merge reads it), this one for a duplicate, answered without a write.
+    Optional<BlobRecord> held = vault.heldBlob(sha512);
     if (held.isPresent() && held.get().digests().algorithms().containsAll(expected.algorithms())) {
       return duplicate(ex, body, held.get(), expected);
     }
