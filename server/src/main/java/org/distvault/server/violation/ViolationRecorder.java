@@ -428,11 +428,15 @@ public final class ViolationRecorder {
     }
   }
 
-  /** Completes a queued violation with its cursor, or with the failure to store it (see {@link #recorded}). */
+  /**
+   * Completes a queued violation with its cursor, or with the failure to store it (see {@link
+   * #recorded}). Whatever telling the listener or logging throws fails that violation's request, not
+   * the writer thread.
+   */
   private void complete(Pending p, long cursor, Throwable failure) {
     try {
       p.recorded.complete(recorded(p.violation, cursor, failure));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       p.recorded.completeExceptionally(e);
     }
   }
