@@ -39,9 +39,16 @@ public final class ViolationJson {
 
   /**
    * One line of JSON (UTF-8, no newline), streamed without building a tree: every offline miss
-   * encodes one on the request's thread.
+   * encodes one on the request's thread. A violation whose texts need no escaping (the usual case)
+   * is written by {@link PlainJson}, any other by Jackson; the bytes are the same.
    */
   public static byte[] toBytes(Violation v) {
+    byte[] plain = PlainJson.encode(v);
+    return plain != null ? plain : jacksonBytes(v);
+  }
+
+  /** {@link #toBytes} as Jackson's generator writes it. */
+  static byte[] jacksonBytes(Violation v) {
     ByteArrayBuilder out = new ByteArrayBuilder(512);
     try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
       g.writeStartObject();
