@@ -350,7 +350,7 @@ for r in $(seq 1 "$rounds"); do
       res=$(measure "$who" "round $r small" small_run "$(url_of "$who")" "$raw"); read -r _ cpu <<<"$res"
       read -r n secs <<<"$(wrk_count "$raw")"
       round_requests[$who]=$((round_requests[$who] + n)); round_seconds[$who]=$(calc "${round_seconds[$who]} + $secs")
-      round_cpu[$who]=$(calc "${round_cpu[$who]} + $cpu"); round_client[$who]=$(calc "round(${round_client[$who]} + $(client_cpu "$raw"), 3)")
+      round_cpu[$who]=$(calc "round(${round_cpu[$who]} + $cpu, 2)"); round_client[$who]=$(calc "round(${round_client[$who]} + $(client_cpu "$raw"), 3)")
     done
   done
   for who in $(order "$r"); do
