@@ -44,8 +44,8 @@
 # catalog log committer, JIT, GC). Raw outputs go to ops/bench/out/server-bench/<time>/ (gitignored),
 # the table also to stdout. Everything binds 127.0.0.1; every load loop is bounded (counts, wrk -d).
 #
-# Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (256), LARGE_REPEAT (5), SMALL_COUNT (200), WRK_SECONDS (12),
-# SMALL_SLICES (4; WRK_SECONDS must be a multiple),
+# Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (256), LARGE_REPEAT (5), SMALL_COUNT (200), WRK_SECONDS (10),
+# SMALL_SLICES (4; at most WRK_SECONDS),
 # WRK_THREADS (2), WRK_CONNECTIONS (32), MISS_SECONDS (10), MISS_CONNECTIONS (64), WARMUP_SECONDS (10),
 # OPEN_FILE_CACHE (1; 0 leaves nginx_ofc out), LAYER (1; 0 leaves the serving layer out),
 # JAVA_OPTS (none, for both JVMs), PROFILE=1 (a JFR recording of our server, settings=profile, to
@@ -69,7 +69,7 @@ big_count=${BIG_COUNT:-4}
 large_repeat=${LARGE_REPEAT:-5}
 big_mib=${BIG_MIB:-256}
 small_count=${SMALL_COUNT:-200}
-wrk_seconds=${WRK_SECONDS:-12}
+wrk_seconds=${WRK_SECONDS:-10}
 wrk_threads=${WRK_THREADS:-2}
 wrk_connections=${WRK_CONNECTIONS:-32}
 miss_seconds=${MISS_SECONDS:-10}
@@ -334,10 +334,11 @@ loads=()
 # same 8 s of CPU in the evening's quiet runs); load from outside moves whoever runs at that moment.
 # Slices re-draw the split and spread both contenders over the same stretch of time.
 slices=${SMALL_SLICES:-4}
-slice_seconds=$((wrk_seconds / slices))   # wrk takes whole seconds
-if [ "$slice_seconds" -lt 1 ] || [ $((slice_seconds * slices)) != "$wrk_seconds" ]; then
-  echo "WRK_SECONDS ($wrk_seconds) must be a multiple of SMALL_SLICES ($slices)" >&2; exit 2
+if [ "$slices" -lt 1 ] || [ "$slices" -gt "$wrk_seconds" ]; then
+  echo "SMALL_SLICES ($slices) must be 1 to WRK_SECONDS ($wrk_seconds)" >&2; exit 2
 fi
+# wrk takes whole seconds: WRK_SECONDS shared out, the first slices one second longer if need be
+slice_length() { echo $((wrk_seconds / slices + ($1 <= wrk_seconds % slices ? 1 : 0))); }
 declare -A round_requests round_seconds round_cpu round_client
 for r in $(seq 1 "$rounds"); do
   for who in "${contenders[@]}"; do
@@ -345,6 +346,7 @@ for r in $(seq 1 "$rounds"); do
   done
   loads+=("$(load1)")
   for slice in $(seq 1 "$slices"); do
+    slice_seconds=$(slice_length "$slice")
     for who in $(order "$r"); do
       raw="$out/wrk-small-$who-$r-$slice.txt"
       res=$(measure "$who" "round $r small" small_run "$(url_of "$who")" "$raw"); read -r _ cpu <<<"$res"
@@ -555,7 +557,7 @@ EOF
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load1 at measurement starts: $(printf '%s ' "${loads[@]}")"
   echo "uptime at start -> end: $(head -1 "$out/load.txt" | sed 's/.*load average/load average/') -> $(tail -1 "$out/load.txt" | sed 's/.*load average/load average/') (every measurement: $out/load.txt)"
   echo "java: $(java -version 2>&1 | head -1); JAVA_OPTS='${JAVA_OPTS:-}'; $(nginx -v 2>&1); data dir on $(stat -f -c %T "$work")"
-  echo "small: wrk -t$wrk_threads -c$wrk_connections, ${wrk_seconds} s per contender and round in $slices interleaved slices of ${slice_seconds} s; misses: wrk -t$wrk_threads -c$miss_connections -d${miss_seconds}s"
+  echo "small: wrk -t$wrk_threads -c$wrk_connections, ${wrk_seconds} s per contender and round in $slices interleaved slices; misses: wrk -t$wrk_threads -c$miss_connections -d${miss_seconds}s"
   row() { printf '%-46s %8s %8s %6s %10s %8s %6s %9s %6s\n' "$@"; }
   row "" nginx ours ratio goal layer ratio nginx_ofc ratio
   row "large: $big_count x $big_mib MiB in parallel x$large_repeat, MB/s" "$ln" "$lo" "$lratio" ">=0.95 $(verdict "$lratio" 0.95)" "$ll" "$llr" "$lc" "$lcr"
