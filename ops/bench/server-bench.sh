@@ -22,10 +22,14 @@
 #     zero-copy transfer over an in-memory index; no catalog, no metrics, no admin API), so the
 #     gap to nginx splits into what the HTTP layer costs and what the rest of the server adds;
 #   - every server checked to return the exact bytes (whole, a range, both routes);
-#   - warm-up, not counted: one large round and WARMUP_SECONDS (10) of small requests each, and as
-#     long of misses, so that the JIT has compiled the hot paths.
+#   - warm-up, not counted: one large round and two passes of WARMUP_SECONDS (10) of small requests
+#     each, and one as long of misses, so that the JIT has compiled the hot paths (the JIT's CPU in
+#     the second pass is logged).
 # Measured, the contenders taking turns in every round (the first one rotates too):
-#   (a) small: wrk with keep-alive, a Lua script rotating over the small files via /pkg/ -> req/s
+#   (a) small: wrk with keep-alive, a Lua script rotating over the small files via /pkg/ -> req/s;
+#       each contender's WRK_SECONDS of a round are SMALL_SLICES interleaved wrk runs (new
+#       connections each), so that one draw (of nginx's split of connections over its workers, or
+#       of outside load) does not decide a round
 #   (b) large: BIG_COUNT parallel `curl -o /dev/null` of the big files via /pkg/, done LARGE_REPEAT
 #       (5) times back to back (one pass takes well under a second: alone it is mostly noise),
 #       total bytes over total wall time -> MB/s
@@ -41,6 +45,7 @@
 # the table also to stdout. Everything binds 127.0.0.1; every load loop is bounded (counts, wrk -d).
 #
 # Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (256), LARGE_REPEAT (5), SMALL_COUNT (200), WRK_SECONDS (10),
+# SMALL_SLICES (4; at most WRK_SECONDS),
 # WRK_THREADS (2), WRK_CONNECTIONS (32), MISS_SECONDS (10), MISS_CONNECTIONS (64), WARMUP_SECONDS (10),
 # OPEN_FILE_CACHE (1; 0 leaves nginx_ofc out), LAYER (1; 0 leaves the serving layer out),
 # JAVA_OPTS (none, for both JVMs), PROFILE=1 (a JFR recording of our server, settings=profile, to
@@ -276,17 +281,33 @@ large_run() { # base URL [passes] -> MB/s of BIG_COUNT parallel whole downloads,
 rotate_lua="$out/rotate.lua"
 write_rotate_lua "$rotate_lua" "$out/small-paths.txt" server-bench.sh
 
-small_run() { # base URL, raw output file -> requests/s (wrk's own CPU time goes to RAW.time)
+small_run() { # base URL, raw output file -> requests/s of one slice (wrk's own CPU time goes to RAW.time)
   local TIMEFORMAT='%U %S'
-  { time wrk -t"$wrk_threads" -c"$wrk_connections" -d"${wrk_seconds}s" -s "$rotate_lua" "$1" > "$2"; } 2> "${2%.txt}.time"
+  { time wrk -t"$wrk_threads" -c"$wrk_connections" -d"${slice_seconds}s" -s "$rotate_lua" "$1" > "$2"; } 2> "${2%.txt}.time"
   if grep -q -e 'Non-2xx' -e 'Socket errors' "$2"; then echo "wrk saw errors against $1:" >&2; cat "$2" >&2; exit 1; fi
   awk '/^Requests\/sec:/{printf "%.0f\n", $2}' "$2"
 }
+# wrk's raw output -> "requests seconds" of its run ("123 requests in 2.00s, ...")
+wrk_count() {
+  awk '/requests in/{d = $4; sub(/,$/, "", d); m = 1; if (d ~ /ms$/) m = 0.001; else if (d ~ /m$/) m = 60
+       sub(/[a-z]+$/, "", d); print $1, d * m}' "$1"
+}
 
-say "== warm-up (not counted; ${warmup_seconds} s of small requests each, so the JVMs compile their hot paths)"
-for who in "${contenders[@]}"; do
-  large_run "$(url_of "$who")" 1 > /dev/null
-  wrk -t"$wrk_threads" -c"$wrk_connections" -d"${warmup_seconds}s" -s "$rotate_lua" "$(url_of "$who")" > "$out/wrk-warmup-$who.txt"
+# Warm-up, the same for every contender: one large pass, then two passes of WARMUP_SECONDS of
+# small requests each. A fresh JVM spends most of the first pass compiling (it served 13-18k req/s
+# there against 26-36k in the rounds, and its JIT threads still took 0.5-0.9 s of CPU in the first
+# counted rounds after a single pass of 8 s); the JIT CPU of each JVM in the second pass is logged
+# to show it has settled. nginx does not need it, and gets the same turns.
+say "== warm-up (not counted; 2 x ${warmup_seconds} s of small requests each, so the JVMs compile their hot paths)"
+for pass in 1 2; do
+  for who in "${contenders[@]}"; do
+    [ "$pass" = 2 ] || large_run "$(url_of "$who")" 1 > /dev/null
+    [[ "$who" == nginx* ]] || jit_before=$(thread_ticks "$(server_pids "$who")")
+    wrk -t"$wrk_threads" -c"$wrk_connections" -d"${warmup_seconds}s" -s "$rotate_lua" "$(url_of "$who")" > "$out/wrk-warmup-$who-$pass.txt"
+    warm="warm-up pass $pass $who: $(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$out/wrk-warmup-$who-$pass.txt") req/s"
+    [[ "$who" == nginx* ]] || warm+=" (CPU by thread group: $(ticks_diff "$jit_before" "$(thread_ticks "$(server_pids "$who")")"))"
+    say "$warm"
+  done
 done
 
 order() { # round -> the contenders, rotated by one each round
@@ -302,17 +323,44 @@ client_cpu() { awk '{print $1 + $2}' "${1%.txt}.time"; } # raw wrk output -> wrk
 # else runs on the machine (on a shared machine, the figures scale with this)
 share() { calc "f'{($1 + $2) / ($(nproc) * $3):.0%}'"; }
 loads=()
-# Small first: the JIT is still compiling after the warm-up, and the large figure, a few seconds
-# of wall time each, is the one its CPU use would move most.
+# Small first: the large figure, a few seconds of wall time each, is the one a JIT still compiling
+# would move most.
+# Each round's WRK_SECONDS per contender are run as SMALL_SLICES (4) interleaved slices (nginx,
+# ours, ..., nginx, ours, ...; the order rotated every round), each a new wrk run with new
+# connections; a round's figure is its slices' requests over their seconds. Why: one 8 s run per
+# contender and round let a single draw decide a round. nginx's two workers share the 32
+# connections as the kernel's accept wake-ups fall (seen: 16/16, 27/5, 0/32 in runs one after the
+# other), and its rate and its CPU per request moved with the split (30,597 to 43,674 req/s at the
+# same 8 s of CPU in the evening's quiet runs); load from outside moves whoever runs at that moment.
+# Slices re-draw the split and spread both contenders over the same stretch of time.
+slices=${SMALL_SLICES:-4}
+if [ "$slices" -lt 1 ] || [ "$slices" -gt "$wrk_seconds" ]; then
+  echo "SMALL_SLICES ($slices) must be 1 to WRK_SECONDS ($wrk_seconds)" >&2; exit 2
+fi
+# wrk takes whole seconds: WRK_SECONDS shared out, the first slices one second longer if need be
+slice_length() { echo $((wrk_seconds / slices + ($1 <= wrk_seconds % slices ? 1 : 0))); }
+declare -A round_requests round_seconds round_cpu round_client
 for r in $(seq 1 "$rounds"); do
+  for who in "${contenders[@]}"; do
+    round_requests[$who]=0; round_seconds[$who]=0; round_cpu[$who]=0; round_client[$who]=0
+  done
+  loads+=("$(load1)")
+  for slice in $(seq 1 "$slices"); do
+    slice_seconds=$(slice_length "$slice")
+    for who in $(order "$r"); do
+      raw="$out/wrk-small-$who-$r-$slice.txt"
+      res=$(measure "$who" "round $r small" small_run "$(url_of "$who")" "$raw"); read -r _ cpu <<<"$res"
+      read -r n secs <<<"$(wrk_count "$raw")"
+      round_requests[$who]=$((round_requests[$who] + n)); round_seconds[$who]=$(calc "${round_seconds[$who]} + $secs")
+      round_cpu[$who]=$(calc "round(${round_cpu[$who]} + $cpu, 2)"); round_client[$who]=$(calc "round(${round_client[$who]} + $(client_cpu "$raw"), 3)")
+    done
+  done
   for who in $(order "$r"); do
-    loads+=("$(load1)")
-    raw="$out/wrk-small-$who-$r.txt"
-    res=$(measure "$who" "round $r small" small_run "$(url_of "$who")" "$raw"); read -r fig cpu <<<"$res"
+    fig=$(calc "round(${round_requests[$who]} / ${round_seconds[$who]})"); cpu=${round_cpu[$who]}; client=${round_client[$who]}
     small[$who]+=" $fig"; small_cpu[$who]=$(calc "${small_cpu[$who]} + $cpu")
-    small_requests[$who]=$((small_requests[$who] + $(awk '/requests in/{print $1}' "$raw")))
-    client=$(client_cpu "$raw"); small_client[$who]=$(calc "${small_client[$who]} + $client")
-    say "round $r small $who: $fig req/s (server CPU $cpu s, wrk CPU $client s: $(share "$cpu" "$client" "$wrk_seconds") of the machine; load $(load1))"
+    small_requests[$who]=$((small_requests[$who] + round_requests[$who]))
+    small_client[$who]=$(calc "${small_client[$who]} + $client")
+    say "round $r small $who: $fig req/s over $slices slices (server CPU $cpu s, wrk CPU $client s: $(share "$cpu" "$client" "${round_seconds[$who]}") of the machine; load $(load1))"
   done
 done
 for r in $(seq 1 "$rounds"); do
@@ -509,7 +557,7 @@ EOF
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load1 at measurement starts: $(printf '%s ' "${loads[@]}")"
   echo "uptime at start -> end: $(head -1 "$out/load.txt" | sed 's/.*load average/load average/') -> $(tail -1 "$out/load.txt" | sed 's/.*load average/load average/') (every measurement: $out/load.txt)"
   echo "java: $(java -version 2>&1 | head -1); JAVA_OPTS='${JAVA_OPTS:-}'; $(nginx -v 2>&1); data dir on $(stat -f -c %T "$work")"
-  echo "small: wrk -t$wrk_threads -c$wrk_connections -d${wrk_seconds}s; misses: wrk -t$wrk_threads -c$miss_connections -d${miss_seconds}s"
+  echo "small: wrk -t$wrk_threads -c$wrk_connections, ${wrk_seconds} s per contender and round in $slices interleaved slices; misses: wrk -t$wrk_threads -c$miss_connections -d${miss_seconds}s"
   row() { printf '%-46s %8s %8s %6s %10s %8s %6s %9s %6s\n' "$@"; }
   row "" nginx ours ratio goal layer ratio nginx_ofc ratio
   row "large: $big_count x $big_mib MiB in parallel x$large_repeat, MB/s" "$ln" "$lo" "$lratio" ">=0.95 $(verdict "$lratio" 0.95)" "$ll" "$llr" "$lc" "$lcr"
@@ -526,6 +574,9 @@ EOF
   thread_summary
   printf 'all runs:'; for who in "${contenders[@]}"; do printf ' large %s%s;' "$who" "${large[$who]}"; done
   for who in "${contenders[@]}"; do printf ' small %s%s;' "$who" "${small[$who]}"; done; echo " misses$misses"
+  # ours/nginx of the same round, and their median: the paired view of the small figure
+  per_round=$(python3 -c "import statistics, sys; o, n = sys.argv[1].split(), sys.argv[2].split(); r = [int(a) / int(b) for a, b in zip(o, n)]; print(' '.join(f'{x:.2f}' for x in r), f'(median {statistics.median(r):.2f})')" "${small[ours]}" "${small[nginx]}")
+  echo "small ours/nginx per round: $per_round"
   printf 'violations check %s\n' "${miss_checks[@]}"
   printf 'disk sync %s\n' "${fsyncs[@]}"
   echo "violations.jsonl lines: $violations_file_lines; stats at end: $(cat "$out/stats-end.json")"

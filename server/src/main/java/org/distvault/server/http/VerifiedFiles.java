@@ -1,12 +1,18 @@
 package org.distvault.server.http;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,10 +40,66 @@ public final class VerifiedFiles {
   /** Verifications running, so that concurrent first requests of one blob hash it once. */
   private final Map<Identity, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
 
-  /** The identity of the file now (one {@code stat}, not following links). */
+  /**
+   * The JDK's own accessors of a {@code stat}'s device, inode and change time ({@code
+   * sun.nio.fs.UnixFileAttributes}: {@code dev()}, {@code ino()}, {@code ctime()}), when this JVM
+   * lets us call them ({@code Add-Opens: java.base/sun.nio.fs} in the jar's manifest, or {@code
+   * --add-opens}); else null, and {@link #identify} asks for the same values by attribute name.
+   */
+  private static final StatAccess STAT = StatAccess.find();
+
+  /**
+   * The identity of the file now (one {@code stat}, not following links). With {@link #STAT} the
+   * attributes come from the one {@code stat} without the JDK's parsing of attribute names, which
+   * cost more than the {@code stat} itself on a small hit; the values are the same.
+   */
   static Identity identify(Path file) throws IOException {
+    if (STAT != null) {
+      BasicFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (STAT.type() == a.getClass()) {
+        return STAT.identity(a);
+      }
+    }
+    return identifyByName(file);
+  }
+
+  /** {@link #identify} through the {@code unix:} attribute view, by name: any JVM on Unix. */
+  static Identity identifyByName(Path file) throws IOException {
     Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
     return new Identity(a.get("dev"), a.get("ino"), (Long) a.get("size"), a.get("lastModifiedTime"), a.get("ctime"));
+  }
+
+  /** Whether {@link #identify} reads the attributes without names (see {@link #STAT}). */
+  static boolean direct() {
+    return STAT != null;
+  }
+
+  /** The JDK's accessors of the {@code unix:} view's {@code dev}, {@code ino} and {@code ctime}. */
+  private record StatAccess(Class<?> type, MethodHandle dev, MethodHandle ino, MethodHandle ctime) {
+    static StatAccess find() {
+      try {
+        Class<?> type = Class.forName("sun.nio.fs.UnixFileAttributes");
+        MethodHandles.Lookup in = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+        return new StatAccess(type,
+            in.findVirtual(type, "dev", MethodType.methodType(long.class)).asType(MethodType.methodType(long.class, Object.class)),
+            in.findVirtual(type, "ino", MethodType.methodType(long.class)).asType(MethodType.methodType(long.class, Object.class)),
+            in.findVirtual(type, "ctime", MethodType.methodType(FileTime.class))
+                .asType(MethodType.methodType(FileTime.class, Object.class)));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null; // not opened to us (IllegalAccessException), or another JDK: by name then
+      }
+    }
+
+    Identity identity(BasicFileAttributes a) throws IOException {
+      try {
+        return new Identity((long) dev.invokeExact((Object) a), (long) ino.invokeExact((Object) a), a.size(),
+            a.lastModifiedTime(), (FileTime) ctime.invokeExact((Object) a));
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IOException("cannot read the file's attributes: " + e, e); // the accessors throw nothing else
+      }
+    }
   }
 
   /** Whether the file of {@code sha512} was verified with exactly this identity. */

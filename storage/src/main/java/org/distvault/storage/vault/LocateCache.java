@@ -30,8 +30,36 @@ final class LocateCache {
   /** Most answers kept: a whole pbulk run's distfiles, a few hundred bytes each. */
   static final int MAX_ENTRIES = 100_000;
 
-  /** A cache key: the set, the name and the PKGPATH of the request, if any. */
-  private record Key(SetName set, DistfileName name, Optional<String> pkgpath) {}
+  /**
+   * A cache key: the set, the name and the PKGPATH of the request, if any. Written out rather than
+   * a record: every hit builds one from fresh strings, and its hash is taken once, here, by plain
+   * calls (a record's generated {@code hashCode} and {@code equals} went through method handles
+   * on the serving threads' profile).
+   */
+  private static final class Key {
+    private final SetName set;
+    private final DistfileName name;
+    private final Optional<String> pkgpath;
+    private final int hash;
+
+    Key(SetName set, DistfileName name, Optional<String> pkgpath) {
+      this.set = set;
+      this.name = name;
+      this.pkgpath = pkgpath;
+      this.hash = (31 * set.value().hashCode() + name.value().hashCode()) * 31 + (pkgpath.isPresent() ? pkgpath.get().hashCode() : 0);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.hash == hash && k.name.equals(name) && k.pkgpath.equals(pkgpath)
+          && k.set.value().equals(set.value());
+    }
+  }
 
   private record Entry(long generation, Vault.Located located) {}
 
