@@ -78,3 +78,9 @@ parallel_downloads() {
   end=$EPOCHREALTIME
   python3 -c "print(round($passes * $count * $mib * 1048576 / ($end - $start) / 1e6))"
 }
+
+# wrk's raw output -> "requests seconds" of its run ("123 requests in 2.00s, ...")
+wrk_count() {
+  awk '/requests in/{d = $4; sub(/,$/, "", d); m = 1; if (d ~ /ms$/) m = 0.001; else if (d ~ /m$/) m = 60
+       sub(/[a-z]+$/, "", d); print $1, d * m}' "$1"
+}

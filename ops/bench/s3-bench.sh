@@ -20,7 +20,8 @@
 # Measured, the contenders taking turns in every round (the first one rotates):
 #   (a) warm tier: the replica's tier holding every blob (it filled them in the check before) against
 #       nginx on the same files, with server-bench.sh's methods: small = wrk with keep-alive rotating
-#       over the small files -> req/s; large = BIG_COUNT parallel `curl -o /dev/null` of the big
+#       over the small files, each round's WRK_SECONDS in SMALL_SLICES (4) interleaved runs with
+#       new connections -> req/s; large = BIG_COUNT parallel `curl -o /dev/null` of the big
 #       files, LARGE_REPEAT (5) times back to back -> MB/s;
 #   (b) cold fill: one stream, object after object. "replica": a fresh replica (new data dir, empty
 #       tier) asked for every file once by one curl (keep-alive, the URLs from a config file): each is
@@ -34,7 +35,7 @@
 # loop is bounded (counts, wrk -d).
 #
 # Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (64), LARGE_REPEAT (5), SMALL_COUNT (200),
-# WRK_SECONDS (10), WRK_THREADS (2), WRK_CONNECTIONS (32), WARMUP_SECONDS (5), JAVA_OPTS (none),
+# WRK_SECONDS (10), SMALL_SLICES (4), WRK_THREADS (2), WRK_CONNECTIONS (32), WARMUP_SECONDS (5), JAVA_OPTS (none),
 # SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP=1 to keep the work dir.
 set -euo pipefail
 shopt -s inherit_errexit   # a failing measurement inside $(...) stops the script
@@ -213,17 +214,21 @@ large_run() { # base URL [passes] -> MB/s of BIG_COUNT parallel whole downloads,
 }
 rotate_lua="$out/rotate.lua"
 write_rotate_lua "$rotate_lua" "$out/small-paths.txt" s3-bench.sh
-small_run() { # base URL, raw output file -> requests/s
-  wrk -t"$wrk_threads" -c"$wrk_connections" -d"${wrk_seconds}s" -s "$rotate_lua" "$1" > "$2"
-  if grep -q -e 'Non-2xx' -e 'Socket errors' "$2"; then echo "wrk saw errors against $1:" >&2; cat "$2" >&2; exit 1; fi
-  awk '/^Requests\/sec:/{printf "%.0f\n", $2}' "$2"
+small_run() { # base URL, seconds, raw output file -> "requests seconds" of the run
+  wrk -t"$wrk_threads" -c"$wrk_connections" -d"${2}s" -s "$rotate_lua" "$1" > "$3"
+  if grep -q -e 'Non-2xx' -e 'Socket errors' "$3"; then echo "wrk saw errors against $1:" >&2; cat "$3" >&2; exit 1; fi
+  wrk_count "$3"
 }
 
-say "== (a) warm tier against nginx; warm-up (not counted): ${warmup_seconds} s of small requests and one large pass each"
+# Warm-up as in server-bench.sh: one large pass, then two passes of small requests each, so that
+# the replica's fresh JVM has compiled its hot paths before anything is counted.
+say "== (a) warm tier against nginx; warm-up (not counted): one large pass and 2 x ${warmup_seconds} s of small requests each"
 contenders=(nginx replica)
-for who in "${contenders[@]}"; do
-  large_run "$(url_of "$who")" 1 > /dev/null
-  wrk -t"$wrk_threads" -c"$wrk_connections" -d"${warmup_seconds}s" -s "$rotate_lua" "$(url_of "$who")" > "$out/wrk-warmup-$who.txt"
+for pass in 1 2; do
+  for who in "${contenders[@]}"; do
+    [ "$pass" = 2 ] || large_run "$(url_of "$who")" 1 > /dev/null
+    wrk -t"$wrk_threads" -c"$wrk_connections" -d"${warmup_seconds}s" -s "$rotate_lua" "$(url_of "$who")" > "$out/wrk-warmup-$who-$pass.txt"
+  done
 done
 order() { # round -> the contenders, rotated by one each round
   local n=${#contenders[@]} i
@@ -231,12 +236,31 @@ order() { # round -> the contenders, rotated by one each round
 }
 declare -A small large
 loads=()
+# A round's WRK_SECONDS per contender run as SMALL_SLICES interleaved wrk runs with new connections
+# (server-bench.sh explains why: nginx's workers split the connections as accept wake-ups fall, and
+# one run per round is one draw of that split); a round's figure is its slices' requests over their
+# seconds.
+slices=${SMALL_SLICES:-4}
+if [ "$slices" -lt 1 ] || [ "$slices" -gt "$wrk_seconds" ]; then
+  echo "SMALL_SLICES ($slices) must be 1 to WRK_SECONDS ($wrk_seconds)" >&2; exit 2
+fi
+slice_length() { echo $((wrk_seconds / slices + ($1 <= wrk_seconds % slices ? 1 : 0))); }
+declare -A requests seconds
 for r in $(seq 1 "$rounds"); do
+  for who in "${contenders[@]}"; do requests[$who]=0; seconds[$who]=0; done
+  loads+=("$(load1)")
+  for slice in $(seq 1 "$slices"); do
+    for who in $(order "$r"); do
+      mark "round $r slice $slice small $who before"
+      read -r n secs <<<"$(small_run "$(url_of "$who")" "$(slice_length "$slice")" "$out/wrk-small-$who-$r-$slice.txt")"
+      mark "round $r slice $slice small $who after"
+      requests[$who]=$((requests[$who] + n)); seconds[$who]=$(calc "${seconds[$who]} + $secs")
+    done
+  done
   for who in $(order "$r"); do
-    loads+=("$(load1)"); mark "round $r small $who before"
-    fig=$(small_run "$(url_of "$who")" "$out/wrk-small-$who-$r.txt"); mark "round $r small $who after"
+    fig=$(calc "round(${requests[$who]} / ${seconds[$who]})")
     small[$who]+=" $fig"
-    say "round $r small $who: $fig req/s (load $(load1))"
+    say "round $r small $who: $fig req/s over $slices slices (load $(load1))"
   done
 done
 for r in $(seq 1 "$rounds"); do
