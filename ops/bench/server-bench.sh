@@ -287,11 +287,6 @@ small_run() { # base URL, raw output file -> requests/s of one slice (wrk's own 
   if grep -q -e 'Non-2xx' -e 'Socket errors' "$2"; then echo "wrk saw errors against $1:" >&2; cat "$2" >&2; exit 1; fi
   awk '/^Requests\/sec:/{printf "%.0f\n", $2}' "$2"
 }
-# wrk's raw output -> "requests seconds" of its run ("123 requests in 2.00s, ...")
-wrk_count() {
-  awk '/requests in/{d = $4; sub(/,$/, "", d); m = 1; if (d ~ /ms$/) m = 0.001; else if (d ~ /m$/) m = 60
-       sub(/[a-z]+$/, "", d); print $1, d * m}' "$1"
-}
 
 # Warm-up, the same for every contender: one large pass, then two passes of WARMUP_SECONDS of
 # small requests each. A fresh JVM spends most of the first pass compiling (it served 13-18k req/s
