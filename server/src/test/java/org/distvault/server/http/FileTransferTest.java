@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,12 @@ class FileTransferTest {
   }
 
   private static Socket requestWithoutReading(int port, String path) throws IOException {
-    Socket socket = new Socket("127.0.0.1", port);
+    Socket socket = new Socket();
+    // A small receive buffer, set before connecting so that the kernel does not grow it: with
+    // autotuning up to a large net.ipv4.tcp_rmem maximum (32 MiB on some hosts), a client that
+    // reads nothing could otherwise buffer the whole body and never stall the transfer.
+    socket.setReceiveBufferSize(64 * 1024);
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
     socket.setSoTimeout(20_000);
     socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
