@@ -14,7 +14,7 @@
 #   prefetch: a fresh `distvault serve` on a new data dir, then the wall time of
 #             `distvault prefetch --manifest` (JVM start, manifest upload, have, download, verify,
 #             upload into the server, which re-hashes and fsyncs each blob); exit 0 and every
-#             entry ok are checked
+#             entry ok are checked; the CPU seconds of the server (by thread group) and of the client are printed
 #   naive:    `xargs -P8 -n16 curl` of the same URLs into a directory, then `sha512sum -c`
 # and, as its own phase, the wall time of `prefetch --plan-only` over a generated manifest of
 # PLAN_ENTRIES (160,000) entries whose URLs point to a loopback port nobody listens on: parse,
@@ -45,6 +45,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/ops/bench/nginx.sh"
 # shellcheck source=ops/bench/listening.sh
 . "$repo/ops/bench/listening.sh"
+# shellcheck source=ops/bench/cpu.sh
+. "$repo/ops/bench/cpu.sh"
 out="$repo/ops/bench/out/prefetch"
 small_count=${SMALL_COUNT:-2000}
 medium_count=${MEDIUM_COUNT:-200}
@@ -195,15 +197,19 @@ openssl_rate() {
   awk -F: -v alg="$1" '$1 == "+F" && $3 == alg { print $4; exit }' "$file"
 }
 
-prefetch_run() { # round -> $seconds; checks exit 0 and every entry ok
-  local data="$work/data-$1" start end code=0
+prefetch_run() { # round -> $seconds and $cpu_line; checks exit 0 and every entry ok
+  local data="$work/data-$1" start end code=0 c0 c1 server_cpu
   start_server "$data"
+  c0=$(children_cpu)
   start=$(now)
   client_run "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
     --manifest "$work/manifest.jsonl" --report "$out/report-$1.json" --jobs "$jobs" --per-host "$per_host" \
     --work-dir "$work/spool" 2> "$out/prefetch-$1.err" || code=$?
   end=$(now)
+  c1=$(children_cpu)
+  server_cpu=$(thread_cpu "$server_pid")
   stop_server
+  cpu_line="CPU s: server $server_cpu; client $(python3 -c "print(f'{$c1 - $c0:.1f}')")"
   if [ "$code" != 0 ]; then echo "prefetch exited $code, see $out/prefetch-$1.err" >&2; tail -5 "$out/prefetch-$1.err" >&2; exit 1; fi
   python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['summary']; sys.exit(0 if s['ok']==int(sys.argv[2]) else 'not every entry ok: '+str(s))" \
     "$out/report-$1.json" "$file_count"
@@ -224,7 +230,7 @@ naive_run() { # -> $seconds for xargs -P8 curl + sha512sum -c
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-ideal=(); prefetch=(); naive=(); blake=(); sha=(); loads=()
+ideal=(); prefetch=(); naive=(); cpus=(); blake=(); sha=(); loads=()
 if [ "$plan_only" != 1 ]; then
 for r in $(seq 1 "$rounds"); do
   b=$(openssl_rate blake2s256); s=$(openssl_rate sha512)
@@ -240,6 +246,8 @@ for r in $(seq 1 "$rounds"); do
   fi
   loads+=("$lp/$ln")
   echo "round $r: ideal ${ideal[-1]} s (BLAKE2s ${blake[-1]} MB/s, SHA512 ${sha[-1]} MB/s on 2 cores), prefetch ${prefetch[-1]} s (load $lp), naive ${naive[-1]} s (load $ln)"
+  echo "round $r: prefetch $cpu_line"
+  cpus+=("round $r: $cpu_line")
 done
 
 fi # not PLAN_ONLY
@@ -344,4 +352,5 @@ mi=$(median "${ideal[@]}"); mp=$(median "${prefetch[@]}"); mn=$(median "${naive[
   echo "plan-only of $plan_entries entries (parse, upload, have, plan): $mplan s"
   echo "all runs: ideal ${ideal[*]} | prefetch ${prefetch[*]} | naive ${naive[*]} | plan ${plan[*]}"
   echo "1-min load avg at the start of each run (prefetch/naive, then plan): ${loads[*]}"
+  printf 'prefetch %s\n' "${cpus[@]}"
 } | tee "$out/results.txt"
