@@ -131,11 +131,12 @@ public final class RequestTargetParser {
     if (rest.isEmpty()) {
       return Optional.empty();
     }
-    String problem = SetName.problem(rest.get(0).raw());
-    if (problem != null) {
-      throw new BadRequestTargetException("invalid set name '" + rest.get(0).raw() + "': " + problem);
+    SetName set;
+    try {
+      set = SetName.of(rest.get(0).raw());
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestTargetException(e.getMessage());
     }
-    SetName set = SetName.of(rest.get(0).raw());
     List<Segment> route = rest.subList(1, rest.size());
     if (route.isEmpty()) {
       return Optional.empty();

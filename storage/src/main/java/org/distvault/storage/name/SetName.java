@@ -1,7 +1,6 @@
 package org.distvault.storage.name;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The name of a source set: the distfiles of one bulk build, sealed on its own. One to 64
@@ -11,9 +10,7 @@ import java.util.regex.Pattern;
 public record SetName(String value) implements Comparable<SetName> {
   public static final int MAX_LENGTH = 64;
 
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
-
-  /** The set that every route without {@code /set/<name>/} uses (after VALID: it is checked). */
+  /** The set that every route without {@code /set/<name>/} uses. */
   public static final SetName DEFAULT = new SetName("default");
 
   public SetName {
@@ -41,13 +38,21 @@ public record SetName(String value) implements Comparable<SetName> {
     if (value.length() > MAX_LENGTH) {
       return "longer than " + MAX_LENGTH + " characters";
     }
-    if (!VALID.matcher(value).matches()) {
-      return "only A-Z, a-z, 0-9, '.', '_' and '-' are allowed";
+    // A loop, not a regex: every request through /set/ checks its set name.
+    for (int i = 0; i < value.length(); i++) {
+      if (!allowed(value.charAt(i))) {
+        return "only A-Z, a-z, 0-9, '.', '_' and '-' are allowed";
+      }
     }
     if (value.equals(".") || value.equals("..")) {
       return "'.' and '..' are not set names";
     }
     return null;
+  }
+
+  private static boolean allowed(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '.' || c == '_' || c == '-';
   }
 
   public boolean isDefault() {
