@@ -132,6 +132,30 @@ class S3ServeIT extends OnS3Server {
   }
 
   @Test
+  void aWarmTierFileRemovedBehindTheTiersBackIsFilledAgainAndServed() throws IOException {
+    byte[] small = Catalogue.content(5, 9_000);
+    try (TestServer s = TestServer.of(DistvaultServer.start(config()))) {
+      s.catalogue().present("gone-1.0.tar.gz", "devel/gone", small);
+      s.admin().body("{\"mode\":\"offline\"}").put("/api/v1/mode").then().statusCode(200);
+      // Twice: the second is answered from memory, the way every warm hit is.
+      assertServed(s, "/pkg/devel/gone/gone-1.0.tar.gz", small);
+      assertServed(s, "/pkg/devel/gone/gone-1.0.tar.gz", small);
+      long violations = s.server.violations().lastCursor();
+      double misses = metric(s.http().get("/metrics").asString(), "distvault_cache_tier_misses_total");
+
+      Files.delete(tierFile(small));
+      assertServed(s, "/pkg/devel/gone/gone-1.0.tar.gz", small);
+
+      assertArrayEquals(small, Files.readAllBytes(tierFile(small)), "filled into the tier again");
+      assertEquals(misses + 1, metric(s.http().get("/metrics").asString(), "distvault_cache_tier_misses_total"),
+          "one tier miss: the fill");
+      assertEquals(violations, s.server.violations().lastCursor(), "a tier file gone is no violation");
+      assertTrue(s.server.vault().blob(Digest.fromHex(DigestAlgorithm.SHA512, Catalogue.sha512Hex(small)))
+          .isPresent(), "and the blob stays recorded");
+    }
+  }
+
+  @Test
   void anUploadWhileTheBucketIsDownAnswers503AndRecordsNothing() throws IOException {
     byte[] blob = Catalogue.content(5, 10_000);
     String hex = Catalogue.sha512Hex(blob);

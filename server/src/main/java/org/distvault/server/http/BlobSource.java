@@ -62,8 +62,15 @@ public interface BlobSource {
     return Optional.empty();
   }
 
-  /** Told that the file of {@code blob} is gone: the source stops answering with it. */
-  default void missing(ServableBlob blob) {}
+  /**
+   * Told that the file of {@code blob} is gone: the source stops answering with it, unless the
+   * blob is still whole where the file came from (a remote store whose cache tier lost its copy).
+   *
+   * @return whether the blob was taken out of service
+   */
+  default boolean missing(ServableBlob blob) {
+    return false;
+  }
 
   /**
    * Told that the file of {@code blob} does not hold its bytes ({@code reason}): the source puts it

@@ -271,16 +271,14 @@ public final class DistfileRoutes implements HttpHandler {
     try {
       responder.respond(exchange, blob);
     } catch (NoSuchFileException | CorruptBlobException e) {
-      String why = e instanceof CorruptBlobException c ? c.getMessage() : "stored blob " + blob.sha512().hex() + " is missing";
-      log.warn("cannot serve {}: {}; taken out of service", exchange.getRequestURI(), why);
       if (exchange.isResponseStarted()) {
         // Cut short by the verifying transfer, on this worker thread: put the blob aside, record the miss.
-        takeOutOfService(blob, e);
+        takeOutOfService(exchange, blob, e);
         recordMiss(exchange, target);
         return;
       }
       exchange.dispatch(worker -> {
-        takeOutOfService(blob, e);
+        takeOutOfService(worker, blob, e);
         if (attempt == Attempt.FIRST) {
           worker.getResponseHeaders().clear();
           serve(worker, target, Attempt.AGAIN);
@@ -299,12 +297,19 @@ public final class DistfileRoutes implements HttpHandler {
     }
   }
 
-  private void takeOutOfService(ServableBlob blob, IOException why) {
+  private void takeOutOfService(HttpServerExchange exchange, ServableBlob blob, IOException why) {
     try {
       if (why instanceof CorruptBlobException c) {
+        log.warn("cannot serve {}: {}; taken out of service", exchange.getRequestURI(), c.getMessage());
         source.corrupt(blob, c.reason());
       } else {
-        source.missing(blob);
+        String file = "the file of stored blob " + blob.sha512().hex() + " is missing";
+        if (source.missing(blob)) {
+          log.warn("cannot serve {}: {}; taken out of service", exchange.getRequestURI(), file);
+        } else {
+          // E.g. a cache tier's copy evicted or removed: the blob is still whole in its store.
+          log.info("cannot serve {}: {}; asked for again", exchange.getRequestURI(), file);
+        }
       }
     } catch (RuntimeException e) {
       log.error("cannot take blob {} out of service: {}", blob.sha512().hex(), e.toString());

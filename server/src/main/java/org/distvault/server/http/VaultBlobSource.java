@@ -104,8 +104,8 @@ public final class VaultBlobSource implements BlobSource {
   }
 
   @Override
-  public void missing(ServableBlob blob) {
-    vault.forgetMissing(blob.sha512());
+  public boolean missing(ServableBlob blob) {
+    return vault.forgetMissing(blob.sha512());
   }
 
   @Override

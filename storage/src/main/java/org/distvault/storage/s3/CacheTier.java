@@ -69,8 +69,8 @@ public final class CacheTier implements Closeable {
   private final BlobStoreOptions blobOptions;
   private final FileChannel lockChannel;
   private final ExecutorService digestThreads;
-  /** Blob -> size, in access order (least recent first). Guarded by this. */
-  private final LinkedHashMap<Digest, Long> entries = new LinkedHashMap<>(64, 0.75f, true);
+  /** Blob -> its file, in access order (least recent first). Guarded by this. */
+  private final LinkedHashMap<Digest, Held> entries = new LinkedHashMap<>(64, 0.75f, true);
   private long bytes;
   private long hits;
   private long misses;
@@ -127,39 +127,54 @@ public final class CacheTier implements Closeable {
     }
   }
 
-  /** The local file of the blob, if the tier holds it; marks it recently used. */
+  /** A file the tier holds: its path made once, so that a hit builds none. */
+  private record Held(Path file, long size) {}
+
+  /**
+   * The local file of the blob, if the tier holds it and the file is there; marks it recently
+   * used. A file removed behind the tier's back is forgotten here, and the caller fills it again.
+   */
   public Optional<Path> file(Digest sha512) {
-    Path p = layout.path(sha512);
+    Held held;
     synchronized (this) {
-      if (entries.get(sha512) == null) {
+      held = entries.get(sha512);
+      if (held == null) {
         misses++;
         return Optional.empty();
       }
-      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        // Removed behind our back: forget it, the caller fills it again.
-        bytes -= entries.remove(sha512);
-        misses++;
-        return Optional.empty();
-      }
-      hits++;
-      return Optional.of(p);
     }
+    if (Files.isRegularFile(held.file(), LinkOption.NOFOLLOW_LINKS)) {
+      synchronized (this) {
+        hits++;
+      }
+      return Optional.of(held.file());
+    }
+    synchronized (this) {
+      if (entries.remove(sha512, held)) {
+        bytes -= held.size();
+      }
+      misses++;
+    }
+    return Optional.empty();
   }
 
   /**
-   * The local file of the blob if the tier holds it, counted as a hit and marked recently used;
-   * empty, and counted as nothing, when it does not (the caller goes on to {@link #file}, which
-   * counts the miss once).
+   * The local file of the blob if the tier's books hold it, counted as a hit and marked recently
+   * used; empty, and counted as nothing, when they do not (the caller goes on to {@link #file},
+   * which counts the miss once). Makes no system call, for the hit path of an I/O thread: the
+   * caller opens or stats the file anyway, and one that finds it gone (evicted since, or removed
+   * behind the tier's back) asks {@link #file}, which looks and fills it again.
    */
   public Optional<Path> peek(Digest sha512) {
-    Path p = layout.path(sha512);
+    Held held;
     synchronized (this) {
-      if (entries.get(sha512) == null || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      held = entries.get(sha512);
+      if (held == null) {
         return Optional.empty();
       }
       hits++;
-      return Optional.of(p);
     }
+    return Optional.of(held.file());
   }
 
   /** Whether the tier holds the blob (does not count as a use). */
@@ -183,13 +198,13 @@ public final class CacheTier implements Closeable {
   /** Drops the blob's file, if held (e.g. when the blob itself is deleted). */
   public void evict(Digest sha512) throws IOException {
     synchronized (this) {
-      Long size = entries.remove(sha512);
-      if (size == null) {
+      Held held = entries.remove(sha512);
+      if (held == null) {
         return;
       }
-      bytes -= size;
+      bytes -= held.size();
       evictions++;
-      Files.deleteIfExists(layout.path(sha512));
+      Files.deleteIfExists(held.file());
     }
   }
 
@@ -249,8 +264,8 @@ public final class CacheTier implements Closeable {
       // Same name, same verified bytes: replacing a file another fill just put there is harmless,
       // and a reader of the old one keeps it.
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      Long old = entries.put(sha512, size);
-      bytes += size - (old == null ? 0 : old);
+      Held old = entries.put(sha512, new Held(target, size));
+      bytes += size - (old == null ? 0 : old.size());
       evictBeyondBound();
     }
     return new StoredBlob(sha512, size, digests, target);
@@ -258,18 +273,18 @@ public final class CacheTier implements Closeable {
 
   /** Unlinks least recently used files until the rest fit; the newest entry always fits. */
   private void evictBeyondBound() throws IOException {
-    Iterator<Map.Entry<Digest, Long>> it = entries.entrySet().iterator();
+    Iterator<Map.Entry<Digest, Held>> it = entries.entrySet().iterator();
     while (bytes > maxBytes && it.hasNext()) {
-      Map.Entry<Digest, Long> eldest = it.next();
+      Map.Entry<Digest, Held> eldest = it.next();
       it.remove();
-      bytes -= eldest.getValue();
+      bytes -= eldest.getValue().size();
       evictions++;
-      Files.deleteIfExists(layout.path(eldest.getKey()));
-      log.debug("cache tier evicted {} ({} bytes)", eldest.getKey().hex(), eldest.getValue());
+      Files.deleteIfExists(eldest.getValue().file());
+      log.debug("cache tier evicted {} ({} bytes)", eldest.getKey().hex(), eldest.getValue().size());
     }
   }
 
-  private record Found(Digest sha512, long size, long modified) {}
+  private record Found(Digest sha512, Path file, long size, long modified) {}
 
   private synchronized void takeInExisting() throws IOException {
     List<Found> found = new ArrayList<>();
@@ -283,7 +298,7 @@ public final class CacheTier implements Closeable {
           BasicFileAttributes a =
               Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
           if (a.isRegularFile()) {
-            found.add(new Found(d.get(), a.size(), a.lastModifiedTime().toMillis()));
+            found.add(new Found(d.get(), f, a.size(), a.lastModifiedTime().toMillis()));
           }
         } catch (NoSuchFileException e) {
           // gone since the walk saw it: nothing to take in
@@ -292,7 +307,7 @@ public final class CacheTier implements Closeable {
     }
     found.sort(Comparator.comparingLong(Found::modified));
     for (Found f : found) {
-      entries.put(f.sha512(), f.size());
+      entries.put(f.sha512(), new Held(f.file(), f.size()));
       bytes += f.size();
     }
     evictBeyondBound();

@@ -770,13 +770,18 @@ public final class Vault implements AutoCloseable {
 
   /**
    * Forgets a blob whose file was found gone (e.g. by serving it): its record is dropped, its names
-   * unbound unless the store is sealed. Does nothing while the file is there.
+   * unbound unless the store is sealed. Does nothing while the store still holds the blob (its file
+   * is there, or a remote backend still has it when only its cache tier's copy went).
+   *
+   * @return whether the record was dropped
    */
-  public void forgetMissing(Digest sha512) {
+  public boolean forgetMissing(Digest sha512) {
     if (!blobs.contains(sha512) && catalog.blob(sha512).isPresent()) {
       log.warn("blob {} is recorded but its file is missing: dropped from the catalog", sha512.hex());
       dropBlob(sha512);
+      return true;
     }
+    return false;
   }
 
   /**
