@@ -36,7 +36,7 @@
 #
 # Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (64), LARGE_REPEAT (5), SMALL_COUNT (200),
 # WRK_SECONDS (10), SMALL_SLICES (4), WRK_THREADS (2), WRK_CONNECTIONS (32), WARMUP_SECONDS (5), JAVA_OPTS (none),
-# SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP=1 to keep the work dir.
+# SKIP_BUILD=1 to reuse server/target/distvault.jar (or JAR, a jar to use instead), KEEP=1 to keep the work dir.
 set -euo pipefail
 shopt -s inherit_errexit   # a failing measurement inside $(...) stops the script
 
@@ -56,7 +56,7 @@ wrk_seconds=${WRK_SECONDS:-10}
 wrk_threads=${WRK_THREADS:-2}
 wrk_connections=${WRK_CONNECTIONS:-32}
 warmup_seconds=${WARMUP_SECONDS:-5}
-jar="$repo/server/target/distvault.jar"
+jar=${JAR:-$repo/server/target/distvault.jar}
 s3proxy_version=2.6.0
 s3proxy_jar="$HOME/.m2/repository/org/gaul/s3proxy/$s3proxy_version/s3proxy-$s3proxy_version-jar-with-dependencies.jar"
 bucket=bench
