@@ -14,7 +14,8 @@
 #   prefetch: a fresh `distvault serve` on a new data dir, then the wall time of
 #             `distvault prefetch --manifest` (JVM start, manifest upload, have, download, verify,
 #             upload into the server, which re-hashes and fsyncs each blob); exit 0 and every
-#             entry ok are checked; the CPU seconds of the server (by thread group) and of the client are printed
+#             entry ok are checked; the CPU seconds of the server (by thread group) and of the client
+#             during the timed prefetch are printed
 #   naive:    `xargs -P8 -n16 curl` of the same URLs into a directory, then `sha512sum -c`
 # and, as its own phase, the wall time of `prefetch --plan-only` over a generated manifest of
 # PLAN_ENTRIES (160,000) entries whose URLs point to a loopback port nobody listens on: parse,
@@ -33,6 +34,9 @@
 # the default --per-host 2 would measure politeness, not speed; the per-host limit still starts at
 # one connection and grows while throughput rises), JAVA_OPTS (none),
 # OPENSSL_SECS (3), SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP_CORPUS=1, PLAN_ONLY=1,
+# WARM=1 (each round's fresh server first takes a prefetch of a warm-up corpus, a tenth of the
+# counts in other files and one file of half LARGE_MIB, not timed: a server that has run for a
+# while, its JIT done, as an operator's is; the timed prefetch still brings only new files),
 # PLAN_JARS (with PLAN_ONLY=1; space-separated jar paths), PLAN_DISTINFO (1; with PLAN_ONLY=1),
 # CLIENT (launcher: the prefetch client runs through ops/bin/distvault with DISTVAULT_JAR set to the
 # jar, with the launcher's JVM options for client subcommands, as operators run it; java: plain
@@ -60,6 +64,7 @@ openssl_secs=${OPENSSL_SECS:-3}
 jar="$repo/server/target/distvault.jar"
 plan_only=${PLAN_ONLY:-0}
 plan_distinfo=${PLAN_DISTINFO:-1}
+warm=${WARM:-0}
 client=${CLIENT:-launcher}
 case $client in
   launcher) client_how="ops/bin/distvault (its options for client subcommands: $(sed -n 's/^client_\(opts\|gc\)="\(.*\)"$/\2/p' "$repo/ops/bin/distvault" | tr '\n' ' ')then JAVA_OPTS)" ;;
@@ -144,6 +149,17 @@ with open(f"{work}/manifest.jsonl", "w") as m, open(f"{work}/urls.txt", "w") as 
         total += size
 with open(f"{work}/total-bytes", "w") as t:
     t.write(str(total))
+# The warm-up corpus (WARM=1): a tenth of the counts, other bytes, its own manifest.
+with open(f"{work}/manifest-warm.jsonl", "w") as m:
+    for i, size in enumerate([rng.randint(1 << 10, 16 << 10) for _ in range(small // 10)]
+                             + [rng.randint(256 << 10, 4 << 20) for _ in range(medium // 10)] + [large_mib << 19]):
+        name = "w-%05d.bin" % i
+        block = os.urandom(size)
+        with open(f"{corpus}/{name}", "wb") as f:
+            f.write(block)
+        m.write(json.dumps({"name": name, "pkgpaths": [f"warm/p{i:05d}"], "size": size,
+                            "digests": {"sha512": hashlib.sha512(block).hexdigest(), "blake2s": hashlib.blake2s(block).hexdigest()},
+                            "urls": [f"{base}/distfiles/{name}"]}, separators=(",", ":")) + "\n")
 EOF
 total_bytes=$(cat "$work/total-bytes")
 file_count=$((small_count + medium_count + large_count))
@@ -200,6 +216,13 @@ openssl_rate() {
 prefetch_run() { # round -> $seconds and $cpu_line; checks exit 0 and every entry ok
   local data="$work/data-$1" start end code=0 c0 c1 server_cpu
   start_server "$data"
+  if [ "$warm" = 1 ]; then
+    client_run "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
+      --manifest "$work/manifest-warm.jsonl" --report "$out/report-warm-$1.json" --jobs "$jobs" --per-host "$per_host" \
+      --work-dir "$work/spool" 2> "$out/prefetch-warm-$1.err" || {
+        echo "the warm-up prefetch failed, see $out/prefetch-warm-$1.err" >&2; exit 1; }
+  fi
+  thread_cpu_save "$server_pid" "$work/server-cpu-before"
   c0=$(children_cpu)
   start=$(now)
   client_run "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
@@ -207,7 +230,7 @@ prefetch_run() { # round -> $seconds and $cpu_line; checks exit 0 and every entr
     --work-dir "$work/spool" 2> "$out/prefetch-$1.err" || code=$?
   end=$(now)
   c1=$(children_cpu)
-  server_cpu=$(thread_cpu "$server_pid")
+  server_cpu=$(thread_cpu "$server_pid" "$work/server-cpu-before")
   stop_server
   cpu_line="CPU s: server $server_cpu; client $(python3 -c "print(f'{$c1 - $c0:.1f}')")"
   if [ "$code" != 0 ]; then echo "prefetch exited $code, see $out/prefetch-$1.err" >&2; tail -5 "$out/prefetch-$1.err" >&2; exit 1; fi
@@ -342,6 +365,7 @@ mi=$(median "${ideal[@]}"); mp=$(median "${prefetch[@]}"); mn=$(median "${naive[
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load avg before: $load_before, after: $load_after"
   echo "java: $(java -version 2>&1 | head -1); $(nginx -v 2>&1); $(openssl version | cut -d' ' -f1-2); JAVA_OPTS='${JAVA_OPTS:-}'"
   echo "client: $client_how"
+  [ "$warm" != 1 ] || echo "server: warmed before each timed prefetch by a prefetch of another corpus (WARM=1)"
   echo "corpus: $file_count files ($small_count x 1-16 KiB, $medium_count x 256 KiB-4 MiB, $large_count x $large_mib MiB), $total_bytes bytes; prefetch --jobs $jobs --per-host $per_host"
   echo "hashing (openssl speed -elapsed -multi 2, 16 KiB blocks): BLAKE2s $(median "${blake[@]}") MB/s, SHA512 $(median "${sha[@]}") MB/s"
   printf '%-58s %9s %9s\n' "" seconds "MB/s"

@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""CPU seconds of a live process's thread groups (see cpu.sh).
+
+  thread-cpu.py print PID [SINCE]   "14.2 (C2 CompilerThre 3.1, XNIO-1 task 5.0, ...)", largest
+                                    first; with SINCE (a file of `save`), only what came after it
+  thread-cpu.py save PID FILE       records the groups' seconds so far in FILE (JSON)
+
+Threads are grouped by name with the trailing number taken off (the kernel keeps 15 characters of
+a name); user + system time from /proc/PID/task/*/stat.
+"""
+import glob
+import json
+import os
+import re
+import sys
+
+
+def groups(pid):
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for stat in glob.glob(f"/proc/{pid}/task/*/stat"):
+        try:
+            text = open(stat).read()
+        except OSError:
+            continue  # the thread ended while we looked
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        group = re.sub(r"[-#_ ]*\d+$", "", name) or name
+        seconds[group] = seconds.get(group, 0) + (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+def main(mode, pid, other=""):
+    now = groups(pid)
+    if mode == "save":
+        with open(other, "w") as f:
+            json.dump(now, f)
+        return
+    if other:
+        with open(other) as f:
+            since = json.load(f)
+        now = {g: s - since.get(g, 0) for g, s in now.items()}
+    top = sorted(now.items(), key=lambda g: -g[1])[:6]
+    print(f"{sum(now.values()):.1f} (" + ", ".join(f"{g} {s:.1f}" for g, s in top) + ")")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
