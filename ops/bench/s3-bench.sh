@@ -22,7 +22,11 @@
 #       nginx on the same files, with server-bench.sh's methods: small = wrk with keep-alive rotating
 #       over the small files, each round's WRK_SECONDS in SMALL_SLICES (4) interleaved runs with
 #       new connections -> req/s; large = BIG_COUNT parallel `curl -o /dev/null` of the big
-#       files, LARGE_REPEAT (5) times back to back -> MB/s;
+#       files, LARGE_REPEAT (20) times back to back -> MB/s (20 passes of 4 x 64 MiB: 5 GiB, about
+#       3 s per contender and round, as server-bench.sh's 5 of 4 x 256 MiB; 5 passes lasted under a
+#       second and moved 0.85-1.06 between runs of one jar);
+#       with OPEN_FILE_CACHE=1 (default) a second nginx, "nginx_ofc", with open_file_cache on, as in
+#       server-bench.sh (the fair match for the replica's files kept open);
 #   (b) cold fill: one stream, object after object. "replica": a fresh replica (new data dir, empty
 #       tier) asked for every file once by one curl (keep-alive, the URLs from a config file): each is
 #       a tier miss read from the S3 server, hashed while written into the tier, then served.
@@ -34,7 +38,7 @@
 # outputs go to ops/bench/out/s3-bench/<time>/ (gitignored). Everything binds 127.0.0.1; every load
 # loop is bounded (counts, wrk -d).
 #
-# Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (64), LARGE_REPEAT (5), SMALL_COUNT (200),
+# Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (64), LARGE_REPEAT (20), SMALL_COUNT (200), OPEN_FILE_CACHE (1),
 # WRK_SECONDS (10), SMALL_SLICES (4), WRK_THREADS (2), WRK_CONNECTIONS (32), WARMUP_SECONDS (5), JAVA_OPTS (none),
 # SKIP_BUILD=1 to reuse server/target/distvault.jar (or JAR, a jar to use instead), KEEP=1 to keep the work dir.
 set -euo pipefail
@@ -50,7 +54,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${ROUNDS:-3}
 big_count=${BIG_COUNT:-4}
 big_mib=${BIG_MIB:-64}
-large_repeat=${LARGE_REPEAT:-5}
+large_repeat=${LARGE_REPEAT:-20}
 small_count=${SMALL_COUNT:-200}
 wrk_seconds=${WRK_SECONDS:-10}
 wrk_threads=${WRK_THREADS:-2}
@@ -85,12 +89,13 @@ s3proxy_pid=""
 primary_pid=""
 replica_pid=""
 nginx_pid=""
+ofc_pid=""
 stop() { # pid: SIGTERM, then wait for it
   if [ -n "$1" ]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi
 }
 cleanup() {
   # Only the processes this script started, by their pid.
-  stop "$replica_pid"; stop "$primary_pid"; stop "$nginx_pid"; stop "$s3proxy_pid"
+  stop "$replica_pid"; stop "$primary_pid"; stop "$nginx_pid"; stop "$ofc_pid"; stop "$s3proxy_pid"
   if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -199,15 +204,27 @@ start_nginx "$out" "$nginx_port" "$corpus" "$prefix/"
 nginx_url="http://127.0.0.1:$nginx_port"
 for _ in $(seq 1 40); do curl -fsS -o /dev/null "$nginx_url$prefix/small-001.bin" 2>/dev/null && break; sleep 0.25; done
 
+ofc_url=""
+if [ "${OPEN_FILE_CACHE:-1}" = 1 ]; then
+  say "== nginx with open_file_cache"
+  ofc_port=$(free_port)
+  plain_nginx_pid=$nginx_pid
+  NGINX_HTTP_EXTRA="open_file_cache max=1000 inactive=60s; open_file_cache_valid 60s;" \
+    start_nginx "$out/nginx-ofc" "$ofc_port" "$corpus" "$prefix/"
+  ofc_pid=$nginx_pid; nginx_pid=$plain_nginx_pid
+  ofc_url="http://127.0.0.1:$ofc_port"
+  for _ in $(seq 1 40); do curl -fsS -o /dev/null "$ofc_url$prefix/small-001.bin" 2>/dev/null && break; sleep 0.25; done
+fi
+
 say "== replica, its tier filled: every file once, compared byte for byte"
 start_replica
-for url in "$replica_url" "$nginx_url"; do
+for url in "$replica_url" "$nginx_url" ${ofc_url:+"$ofc_url"}; do
   while read -r _ _ name; do
     curl -fsS "$url$prefix/$name" | cmp - "$corpus/$name"
   done < "$out/blobs.txt"
 done
 curl -fsS "$replica_url/metrics" | grep -E '^distvault_cache_tier_(hits|misses)_total' | tee -a "$out/log.txt"
-url_of() { case $1 in nginx) echo "$nginx_url" ;; replica) echo "$replica_url" ;; esac; }
+url_of() { case $1 in nginx) echo "$nginx_url" ;; nginx_ofc) echo "$ofc_url" ;; replica) echo "$replica_url" ;; esac; }
 
 large_run() { # base URL [passes] -> MB/s of BIG_COUNT parallel whole downloads, LARGE_REPEAT times
   parallel_downloads "$1$prefix" "$big_count" "$big_mib" "${2:-$large_repeat}"
@@ -224,6 +241,7 @@ small_run() { # base URL, seconds, raw output file -> "requests seconds" of the 
 # the replica's fresh JVM has compiled its hot paths before anything is counted.
 say "== (a) warm tier against nginx; warm-up (not counted): one large pass and 2 x ${warmup_seconds} s of small requests each"
 contenders=(nginx replica)
+[ -z "$ofc_url" ] || contenders+=(nginx_ofc)
 for pass in 1 2; do
   for who in "${contenders[@]}"; do
     [ "$pass" = 2 ] || large_run "$(url_of "$who")" 1 > /dev/null
@@ -335,6 +353,11 @@ say "== results (medians of $rounds rounds; load average 1 min during the runs: 
   echo "|---|---|---|---|"
   echo "| warm tier, small files (req/s, wrk -c$wrk_connections) | $rs | nginx $ns | $(calc "round($rs / $ns, 2)") |"
   echo "| warm tier, large files (MB/s, $big_count parallel curl) | $rl | nginx $nl | $(calc "round($rl / $nl, 2)") |"
+  if [ -n "$ofc_url" ]; then
+    os=$(median ${small[nginx_ofc]}); ol=$(median ${large[nginx_ofc]})
+    echo "| warm tier, small files, against nginx with open_file_cache | $rs | nginx_ofc $os | $(calc "round($rs / $os, 2)") |"
+    echo "| warm tier, large files, against nginx with open_file_cache | $rl | nginx_ofc $ol | $(calc "round($rl / $ol, 2)") |"
+  fi
   echo "| cold fill, $small_count small objects (MB/s, one stream) | $fs | s3cmd get $ss | $(calc "round($fs / $ss, 2)") |"
   echo "| cold fill, $big_count x $big_mib MiB objects (MB/s, one stream) | $fb | s3cmd get $sb | $(calc "round($fb / $sb, 2)") |"
 } | tee "$out/results.md" | tee -a "$out/log.txt"
