@@ -135,27 +135,22 @@ public final class CacheTier implements Closeable {
    * used. A file removed behind the tier's back is forgotten here, and the caller fills it again.
    */
   public Optional<Path> file(Digest sha512) {
-    Held held;
     synchronized (this) {
-      held = entries.get(sha512);
+      Held held = entries.get(sha512);
       if (held == null) {
         misses++;
         return Optional.empty();
       }
-    }
-    if (Files.isRegularFile(held.file(), LinkOption.NOFOLLOW_LINKS)) {
-      synchronized (this) {
-        hits++;
+      // Under the lock, so that no fill of the same blob re-admits it between the look and the
+      // removal (the worker path; hits from memory use peek).
+      if (!Files.isRegularFile(held.file(), LinkOption.NOFOLLOW_LINKS)) {
+        bytes -= entries.remove(sha512).size();
+        misses++;
+        return Optional.empty();
       }
+      hits++;
       return Optional.of(held.file());
     }
-    synchronized (this) {
-      if (entries.remove(sha512, held)) {
-        bytes -= held.size();
-      }
-      misses++;
-    }
-    return Optional.empty();
   }
 
   /**
