@@ -148,8 +148,17 @@ public final class ConflictCheck {
     return line;
   }
 
+  /**
+   * Mixed by MurmurHash3's finalizer: names and PKGPATHs that differ in a digit or two (as a
+   * tree's do) have nearby string hashes, which would fill runs of the table and make every
+   * probe walk them.
+   */
   private static int hash(String pkgpath, String name) {
     int h = pkgpath.hashCode() * 31 + name.hashCode();
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
     return h ^ (h >>> 16);
   }
 
