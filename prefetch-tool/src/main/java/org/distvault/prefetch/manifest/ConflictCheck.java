@@ -1,9 +1,9 @@
 package org.distvault.prefetch.manifest;
 
-import java.util.Arrays;
 import java.util.Map;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.digest.Digests;
 import org.distvault.storage.distfile.ExpectedDistfile;
 
 /**
@@ -20,76 +20,57 @@ import org.distvault.storage.distfile.ExpectedDistfile;
  * PKGPATHs, which claim no package.
  *
  * <p>Memory: one small record per distinct (name, PKGPATH) and what it was said to be; repeated
- * identical claims are kept once. About 300 bytes per pair (the claim and its digests, the name
- * and PKGPATH strings it keeps, its slot in an open-addressing table; 311 were measured for lines
- * with a SHA512 and a BLAKE2s when a map with a key string per pair held them), so 200,000 lines of one PKGPATH each take
- * some 60 MB; a whole pkgsrc tree (25,000 distfiles) a tenth of that. Past {@value #MAX_PAIRS} pairs the manifest is refused rather than the heap run
+ * identical claims are kept once. A claim keeps the entry's own name, PKGPATH and digests
+ * objects rather than copies: where the entries are kept anyway (the tool, a server keeping a
+ * manifest for its upserts) a pair costs some 60 bytes (the claim and its table slot); where they
+ * are not, the claim keeps those objects alive, some 350 bytes per pair for lines with a SHA512
+ * and a BLAKE2s (311 were measured with the digests copied), so 200,000 lines of one PKGPATH each
+ * take some 70 MB; a whole pkgsrc tree (25,000 distfiles) a tenth of that. Past {@value #MAX_PAIRS} pairs the manifest is refused rather than the heap run
  * out (which would stop the server): one line says so, and the pairs after it are not
  * remembered. Not thread-safe.
  */
 public final class ConflictCheck {
-  /** Distinct (name, PKGPATH) pairs remembered at most: some 20 times a pkgsrc tree's, 150 MB. */
+  /** Distinct (name, PKGPATH) pairs remembered at most: some 20 times a pkgsrc tree's, 175 MB. */
   public static final int MAX_PAIRS = 500_000;
-
-  private static final DigestAlgorithm[] ALGORITHMS = DigestAlgorithm.values();
 
   /**
    * What one line said about (name, PKGPATH); several non-contradicting ones chain. The first of a
-   * pair is the pair's slot in {@link #table} and holds its key (the entry's own strings).
+   * pair is the pair's slot in {@link #table}. It keeps the entry's own strings and digests (no
+   * copies): a manifest's entries are kept anyway while it is read.
    */
   private static final class Claim {
     final String pkgpath;
     final String name;
     final long line;
     final long size; // -1: not given
-    final int algorithms; // bit per DigestAlgorithm ordinal
-    final byte[] digests; // those algorithms' bytes, concatenated in ordinal order
+    final Digests digests;
     Claim next;
 
-    Claim(String pkgpath, String name, long line, long size, int algorithms, byte[] digests) {
+    Claim(String pkgpath, String name, long line, long size, Digests digests) {
       this.pkgpath = pkgpath;
       this.name = name;
       this.line = line;
       this.size = size;
-      this.algorithms = algorithms;
       this.digests = digests;
     }
 
-    Claim withKey(String pkgpath, String name) {
-      return new Claim(pkgpath, name, line, size, algorithms, digests);
-    }
-
-    /** Where {@code a}'s digest starts in {@link #digests}, which must hold it. */
-    int offset(DigestAlgorithm a) {
-      int off = 0;
-      for (int i = 0; i < a.ordinal(); i++) {
-        if ((algorithms & (1 << i)) != 0) {
-          off += ALGORITHMS[i].length();
-        }
+    /** Why a line saying {@code otherSize} and {@code otherDigests} contradicts this claim, or null. */
+    String contradiction(long otherSize, Digests otherDigests) {
+      if (size >= 0 && otherSize >= 0 && size != otherSize) {
+        return "size " + otherSize + " differs from " + size;
       }
-      return off;
-    }
-
-    /** Why {@code other} contradicts this claim, or null. */
-    String contradiction(Claim other) {
-      if (size >= 0 && other.size >= 0 && size != other.size) {
-        return "size " + other.size + " differs from " + size;
-      }
-      for (DigestAlgorithm a : ALGORITHMS) {
-        int bit = 1 << a.ordinal();
-        if ((algorithms & bit) != 0 && (other.algorithms & bit) != 0) {
-          int mine = offset(a);
-          int theirs = other.offset(a);
-          if (!Arrays.equals(digests, mine, mine + a.length(), other.digests, theirs, theirs + a.length())) {
-            return a.distinfoName() + " differs";
-          }
+      Map<DigestAlgorithm, Digest> mine = digests.asMap();
+      for (Map.Entry<DigestAlgorithm, Digest> theirs : otherDigests.asMap().entrySet()) {
+        Digest d = mine.get(theirs.getKey());
+        if (d != null && !d.equals(theirs.getValue())) {
+          return theirs.getKey().distinfoName() + " differs";
         }
       }
       return null;
     }
 
-    boolean sameFacts(Claim other) {
-      return size == other.size && algorithms == other.algorithms && Arrays.equals(digests, other.digests);
+    boolean sameFacts(long otherSize, Digests otherDigests) {
+      return size == otherSize && digests.equals(otherDigests);
     }
   }
 
@@ -126,11 +107,11 @@ public final class ConflictCheck {
     if (e.pkgpaths().isEmpty()) {
       return line;
     }
-    Claim claim = claimOf(line.number(), e);
+    long size = e.size().isPresent() ? e.size().getAsLong() : -1;
     String name = e.name().value();
     for (String pkgpath : e.pkgpaths()) {
       for (Claim c = table[slot(pkgpath, name)]; c != null; c = c.next) {
-        String why = c.contradiction(claim);
+        String why = c.contradiction(size, e.digests());
         if (why != null) {
           return new ManifestLine.Malformed(line.number(), new ManifestError(line.number(),
               name + " for PKGPATH " + pkgpath + " conflicts with line " + c.line + ": " + why));
@@ -138,7 +119,7 @@ public final class ConflictCheck {
       }
     }
     for (String pkgpath : e.pkgpaths()) {
-      if (!remember(pkgpath, name, claim) && !full) {
+      if (!remember(pkgpath, name, line.number(), size, e.digests()) && !full) {
         full = true;
         return new ManifestLine.Malformed(line.number(), new ManifestError(line.number(),
             "more than " + maxPairs + " distinct (name, PKGPATH) pairs: too many to check for conflicts in one "
@@ -148,8 +129,17 @@ public final class ConflictCheck {
     return line;
   }
 
+  /**
+   * Mixed by MurmurHash3's finalizer: names and PKGPATHs that differ in a digit or two (as a
+   * tree's do) have nearby string hashes, which would fill runs of the table and make every
+   * probe walk them.
+   */
   private static int hash(String pkgpath, String name) {
     int h = pkgpath.hashCode() * 31 + name.hashCode();
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
     return h ^ (h >>> 16);
   }
 
@@ -164,15 +154,18 @@ public final class ConflictCheck {
     }
   }
 
-  /** Remembers {@code claim} for (pkgpath, name); false if it was new and there is no room. */
-  private boolean remember(String pkgpath, String name, Claim claim) {
+  /**
+   * Remembers what line {@code line} said about (pkgpath, name); false if the pair was new and
+   * there is no room.
+   */
+  private boolean remember(String pkgpath, String name, long line, long size, Digests digests) {
     int i = slot(pkgpath, name);
     Claim head = table[i];
     if (head == null) {
       if (pairs >= maxPairs) {
         return false;
       }
-      table[i] = claim.withKey(pkgpath, name);
+      table[i] = new Claim(pkgpath, name, line, size, digests);
       if (++pairs * 2 > table.length) {
         grow();
       }
@@ -180,7 +173,7 @@ public final class ConflictCheck {
     }
     Claim last = head;
     for (Claim c = head; c != null; c = c.next) {
-      if (c.sameFacts(claim)) {
+      if (c.sameFacts(size, digests)) {
         return true; // a repeated line adds nothing
       }
       last = c;
@@ -188,7 +181,7 @@ public final class ConflictCheck {
     // Non-contradicting but different facts, e.g. one line with the size, another without it:
     // each is kept, so a later line contradicting either is found. They agree with each other,
     // so they are subsets of one size and five digests: a few per key, 64 at the very most.
-    last.next = claim.withKey(pkgpath, name);
+    last.next = new Claim(pkgpath, name, line, size, digests);
     return true;
   }
 
@@ -206,24 +199,5 @@ public final class ConflictCheck {
         table[i] = c;
       }
     }
-  }
-
-  private static Claim claimOf(long line, ExpectedDistfile e) {
-    int algorithms = 0;
-    int length = 0;
-    for (Map.Entry<DigestAlgorithm, Digest> d : e.digests().asMap().entrySet()) {
-      algorithms |= 1 << d.getKey().ordinal();
-      length += d.getKey().length();
-    }
-    byte[] bytes = new byte[length];
-    int off = 0;
-    for (DigestAlgorithm a : ALGORITHMS) {
-      if ((algorithms & (1 << a.ordinal())) != 0) {
-        byte[] b = e.digests().get(a).orElseThrow().bytes();
-        System.arraycopy(b, 0, bytes, off, b.length);
-        off += b.length;
-      }
-    }
-    return new Claim(null, null, line, e.size().isPresent() ? e.size().getAsLong() : -1, algorithms, bytes);
   }
 }

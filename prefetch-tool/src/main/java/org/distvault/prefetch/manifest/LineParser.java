@@ -29,6 +29,8 @@ import org.distvault.storage.name.DistfileName;
  * <p>Strict on purpose: unknown fields, repeated fields and wrong types are errors, so a typo
  * such as {@code "digest"} cannot silently drop the checksums. Digest names are case-insensitive,
  * so two spellings of one algorithm ({@code "SHA512"} and {@code "sha512"}) count as a repeat.
+ * A line of the plain shape (nearly every one) is read by {@link PlainLine} without Jackson; any
+ * other line, and every malformed one, by Jackson's parser, which names the fault.
  * Thread-safe (the factory is).
  */
 final class LineParser {
@@ -45,6 +47,12 @@ final class LineParser {
   }
 
   ExpectedDistfile parse(byte[] buf, int off, int len) throws LineException {
+    Fields plain = PlainLine.scan(buf, off, off + len);
+    return plain != null ? plain.toEntry() : parseJson(buf, off, len);
+  }
+
+  /** {@link #parse} by Jackson's parser: any line, every fault named. */
+  ExpectedDistfile parseJson(byte[] buf, int off, int len) throws LineException {
     try (JsonParser p = JSON.createParser(buf, off, len)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new LineException("bad JSON: a line must be one JSON object");
@@ -177,8 +185,25 @@ final class LineParser {
     }
   }
 
+  /**
+   * The bytes {@code buf[from, from + hexLength)} decoded as hex digits, or null when one is not a
+   * hex digit.
+   */
+  static byte[] hex(byte[] buf, int from, int hexLength) {
+    byte[] out = new byte[hexLength / 2];
+    for (int i = 0, at = from; i < out.length; i++, at += 2) {
+      int hi = HEX_VALUE[buf[at] & 0x7f];
+      int lo = HEX_VALUE[buf[at + 1] & 0x7f];
+      if (hi < 0 || lo < 0) {
+        return null;
+      }
+      out[i] = (byte) (hi << 4 | lo);
+    }
+    return out;
+  }
+
   /** The raw fields of one line, validated together by {@link #toEntry()}, and the line's bytes. */
-  private static final class Fields {
+  static final class Fields {
     String name;
     OptionalLong size = OptionalLong.empty();
     Map<String, String> digests = Map.of();
@@ -236,16 +261,7 @@ final class LineParser {
       if (textStart < 0 || textEnd - textStart != hexLength) {
         return null;
       }
-      byte[] out = new byte[hexLength / 2];
-      for (int i = 0, at = textStart; i < out.length; i++, at += 2) {
-        int hi = HEX_VALUE[buf[at] & 0x7f];
-        int lo = HEX_VALUE[buf[at + 1] & 0x7f];
-        if (hi < 0 || lo < 0) {
-          return null;
-        }
-        out[i] = (byte) (hi << 4 | lo);
-      }
-      return out;
+      return LineParser.hex(buf, textStart, hexLength);
     }
 
     ExpectedDistfile toEntry() throws LineException {

@@ -46,7 +46,14 @@ final class Variants {
    * PKGPATH always resolves to one variant.
    */
   static Upsert upsert(DistfileRecord existing, ExpectedDistfile e) {
-    List<Variant> variants = existing == null ? List.of() : existing.variants();
+    if (existing == null) {
+      // A new name (every line of a first manifest): its one variant, id 1, as below without the
+      // searches over no variants.
+      Variant first = new Variant(1, e.size(), e.digests(), e.pkgpaths(), e.urls(), Optional.empty(),
+          Optional.empty());
+      return new Upsert(new DistfileRecord(e.name(), List.of(first)), first, true, false);
+    }
+    List<Variant> variants = existing.variants();
     Variant match = variants.stream().filter(v -> sameContent(v, e)).findFirst().orElse(null);
     Variant target;
     boolean changed = false;

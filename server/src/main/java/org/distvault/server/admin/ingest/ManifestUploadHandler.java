@@ -40,7 +40,8 @@ import org.distvault.storage.vault.Vault;
  * {@link ManifestReader}) recorded in the catalog as expected distfiles.
  *
  * <p>All or nothing: in one pass the body is copied to a spool file in {@code DATA/tmp/} and every
- * line parsed and validated; if any line is malformed, or contradicts an earlier line about the same name and
+ * line parsed and validated (a body whose {@code Content-Length} is at most {@link #keepBudget()}
+ * is not copied: its entries are kept); if any line is malformed, or contradicts an earlier line about the same name and
  * PKGPATH ({@code "line 9: x.tgz for PKGPATH devel/x conflicts with line 4: SHA512 differs"}: two
  * sources disagree about one package's file, and the catalog would silently keep the last), the
  * answer is 400 {@code {"error":"line 17: …","errors":[the first 100 "line N: …"],
@@ -117,7 +118,10 @@ public final class ManifestUploadHandler implements HttpHandler {
   private JsonEndpoint.Reply upload(HttpServerExchange ex, InputStream body)
       throws IOException, ApiException {
     boolean askHave = askedHave(ex);
-    Path spool = vault.dataDir().resolve("tmp").resolve("manifest-" + UUID.randomUUID() + ".jsonl");
+    // A body whose announced length fits the budget is kept whole: no second pass, no spool file.
+    long announced = ex.getRequestContentLength();
+    Path spool = announced >= 0 && announced <= keepBytes ? null
+        : vault.dataDir().resolve("tmp").resolve("manifest-" + UUID.randomUUID() + ".jsonl");
     try {
       List<ExpectedDistfile> kept = read(ex, body, spool, keepBytes);
       UpsertSummary s;
@@ -141,7 +145,9 @@ public final class ManifestUploadHandler implements HttpHandler {
       }
       return new JsonEndpoint.Reply(200, reply, "ok");
     } finally {
-      Files.deleteIfExists(spool);
+      if (spool != null) {
+        Files.deleteIfExists(spool);
+      }
     }
   }
 
@@ -200,7 +206,8 @@ public final class ManifestUploadHandler implements HttpHandler {
   static final long MAX_KEEP_BYTES = 256L << 20;
 
   /**
-   * The one pass over the body: copies it to the spool file while every line is parsed and
+   * The one pass over the body: copies it to the spool file ({@code spool}; null when the body's
+   * announced length is at most {@code keepBytes}: then its entries are all kept) while every line is parsed and
    * checked, and none may contradict an earlier one (same name and PKGPATH, another size or
    * digest: {@link ConflictCheck}); otherwise 400 naming the first errors, and nothing is stored.
    *
@@ -213,7 +220,9 @@ public final class ManifestUploadHandler implements HttpHandler {
     long malformed = 0;
     ConflictCheck conflicts = new ConflictCheck();
     List<ExpectedDistfile> kept = new ArrayList<>();
-    try (SpooledBody in = new SpooledBody(body, Files.newOutputStream(spool, StandardOpenOption.CREATE_NEW));
+    OutputStream copy = spool != null ? Files.newOutputStream(spool, StandardOpenOption.CREATE_NEW)
+        : OutputStream.nullOutputStream();
+    try (SpooledBody in = new SpooledBody(body, copy);
         ManifestReader r = new ManifestReader(in)) {
       for (ManifestLine line = r.next(); line != null; line = r.next()) {
         line = conflicts.check(line);
@@ -224,7 +233,7 @@ public final class ManifestUploadHandler implements HttpHandler {
             errors.add(m.error().toString());
           }
         } else if (kept != null) {
-          if (in.count() > keepBytes) {
+          if (spool != null && in.count() > keepBytes) {
             kept = null;
           } else {
             kept.add(((ManifestLine.Entry) line).entry());
