@@ -24,7 +24,7 @@
 #       new connections -> req/s; large = BIG_COUNT parallel `curl -o /dev/null` of the big
 #       files, LARGE_REPEAT (20) times back to back -> MB/s (20 passes of 4 x 64 MiB: 5 GiB, about
 #       3 s per contender and round, as server-bench.sh's 5 of 4 x 256 MiB; 5 passes lasted under a
-#       second and moved 0.85-1.06 between runs of one jar);
+#       second and moved 0.84-1.06 between runs of one jar);
 #       with OPEN_FILE_CACHE=1 (default) a second nginx, "nginx_ofc", with open_file_cache on, as in
 #       server-bench.sh (the fair match for the replica's files kept open);
 #   (b) cold fill: one stream, object after object. "replica": a fresh replica (new data dir, empty
