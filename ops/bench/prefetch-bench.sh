@@ -36,7 +36,8 @@
 # OPENSSL_SECS (3), SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP_CORPUS=1, PLAN_ONLY=1,
 # WARM=1 (each round's fresh server first takes a prefetch of a warm-up corpus, a tenth of the
 # counts in other files and one file of half LARGE_MIB, not timed: a server that has run for a
-# while, its JIT done, as an operator's is; the timed prefetch still brings only new files),
+# while, as an operator's has; the timed prefetch still brings only new files; likewise before
+# each plan-only, a plan-only of a tenth as many other names),
 # PLAN_JARS (with PLAN_ONLY=1; space-separated jar paths), PLAN_DISTINFO (1; with PLAN_ONLY=1),
 # CLIENT (launcher: the prefetch client runs through ops/bin/distvault with DISTVAULT_JAR set to the
 # jar, with the launcher's JVM options for client subcommands, as operators run it; java: plain
@@ -277,12 +278,14 @@ fi # not PLAN_ONLY
 
 echo "== planning $plan_entries entries"
 dead_port=$(free_port)   # bound and closed again: nothing listens there
-python3 - "$work/plan.jsonl" "$plan_entries" "$dead_port" <<'EOF'
+# The manifest to plan, and (WARM=1) a tenth of its size under other names to warm the server with.
+python3 - "$work/plan.jsonl" "$plan_entries" "$dead_port" "$work/plan-warm.jsonl" <<'EOF'
 import json, random, sys
-path, n, port = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, n, port, warm_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 rng = random.Random(160000)
-with open(path, "w") as f:
-    for i in range(n):
+with open(path, "w") as f, open(warm_path, "w") as w:
+    for i in range(n + n // 10):
+        f, w = (w, f) if i == n else (f, w)  # the lines after the first n go to the warm-up manifest
         cat = "cat%03d" % (i % 200)
         name = "dist-%06d-1.%d.tar.gz" % (i, i % 7)
         f.write(json.dumps({"name": name, "pkgpaths": [f"{cat}/pkg{i // 3:06d}"], "size": rng.randint(1000, 10**8),
@@ -296,6 +299,11 @@ plan_run() {
   local pjar=$1 tag=$2 data="$work/plan-data" start end code=0
   shift 2
   start_server "$data" "$pjar"
+  if [ "$warm" = 1 ]; then
+    client_run "$pjar" prefetch --server "$server_url" --token-file "$data/admin.token" \
+      --manifest "$work/plan-warm.jsonl" --plan-only > /dev/null 2> "$out/plan-warm-$tag.err" || {
+        echo "the warm-up plan-only failed, see $out/plan-warm-$tag.err" >&2; exit 1; }
+  fi
   start=$(now)
   client_run "$pjar" prefetch --server "$server_url" --token-file "$data/admin.token" \
     "$@" --plan-only > "$out/plan-$tag.json" 2> "$out/plan-$tag.err" || code=$?
@@ -346,6 +354,7 @@ if [ "$plan_only" = 1 ]; then
     echo "prefetch-bench PLAN_ONLY $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds=$rounds (median)"
     echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load avg before: $load_before, after: $load_after"
     echo "java: $(java -version 2>&1 | head -1); JAVA_OPTS='${JAVA_OPTS:-}'; client: $client_how"
+    [ "$warm" != 1 ] || echo "server: warmed before each timed plan by a plan-only of $((plan_entries / 10)) other names (WARM=1)"
     for input in "${plan_inputs[@]}"; do
       for i in "${!plan_jars[@]}"; do
         # shellcheck disable=SC2086 # word splitting of the recorded times is intended
