@@ -6,7 +6,7 @@
 # Set-up (not timed):
 #   - s3proxy 2.6.0 (the tests' S3 server, from ~/.m2) as its own process on 127.0.0.1 with AWS
 #     signatures, path-style URLs and its objects as files in the work dir;
-#   - a corpus: BIG_COUNT (4) files of BIG_MIB (64) MiB and SMALL_COUNT (200) files of 4-64 KiB,
+#   - a corpus: BIG_COUNT (4) files of BIG_MIB (256, as server-bench.sh's) MiB and SMALL_COUNT (200) files of 4-64 KiB,
 #     random bytes, SHA-512 and BLAKE2s computed by python3;
 #   - a primary (serve --blob-store s3://bench/primary) filled through the admin API into set
 #     "bench" (PUT /api/v1/blobs/..., POST /api/v1/sets/bench/manifest and /outcomes) and sealed,
@@ -22,9 +22,9 @@
 #       nginx on the same files, with server-bench.sh's methods: small = wrk with keep-alive rotating
 #       over the small files, each round's WRK_SECONDS in SMALL_SLICES (4) interleaved runs with
 #       new connections -> req/s; large = BIG_COUNT parallel `curl -o /dev/null` of the big
-#       files, LARGE_REPEAT (20) times back to back -> MB/s (20 passes of 4 x 64 MiB: 5 GiB, about
-#       3 s per contender and round, as server-bench.sh's 5 of 4 x 256 MiB; 5 passes lasted under a
-#       second and moved 0.84-1.06 between runs of one jar);
+#       files, LARGE_REPEAT (5) times back to back -> MB/s (5 passes of 4 x 256 MiB, as
+#       server-bench.sh: 5 GiB, about 2-3 s per contender and round; 5 passes of 4 x 64 MiB lasted
+#       under a second and moved 0.84-1.06 between runs of one jar, 20 of them still 0.82-1.10);
 #       with OPEN_FILE_CACHE=1 (default) a second nginx, "nginx_ofc", with open_file_cache on, as in
 #       server-bench.sh (the fair match for the replica's files kept open);
 #   (b) cold fill: one stream, object after object. "replica": a fresh replica (new data dir, empty
@@ -38,7 +38,7 @@
 # outputs go to ops/bench/out/s3-bench/<time>/ (gitignored). Everything binds 127.0.0.1; every load
 # loop is bounded (counts, wrk -d).
 #
-# Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (64), LARGE_REPEAT (20), SMALL_COUNT (200), OPEN_FILE_CACHE (1),
+# Environment: ROUNDS (3), BIG_COUNT (4), BIG_MIB (256), LARGE_REPEAT (5), SMALL_COUNT (200), OPEN_FILE_CACHE (1),
 # WRK_SECONDS (10), SMALL_SLICES (4), WRK_THREADS (2), WRK_CONNECTIONS (32), WARMUP_SECONDS (5), JAVA_OPTS (none),
 # SKIP_BUILD=1 to reuse server/target/distvault.jar (or JAR, a jar to use instead), KEEP=1 to keep the work dir.
 set -euo pipefail
@@ -53,8 +53,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/ops/bench/common.sh"
 rounds=${ROUNDS:-3}
 big_count=${BIG_COUNT:-4}
-big_mib=${BIG_MIB:-64}
-large_repeat=${LARGE_REPEAT:-20}
+big_mib=${BIG_MIB:-256}
+large_repeat=${LARGE_REPEAT:-5}
 small_count=${SMALL_COUNT:-200}
 wrk_seconds=${WRK_SECONDS:-10}
 wrk_threads=${WRK_THREADS:-2}
