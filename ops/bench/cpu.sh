@@ -17,7 +17,5 @@ thread_cpu_save() {
   python3 "$(dirname "${BASH_SOURCE[0]}")/thread-cpu.py" save "$1" "$2"
 }
 children_cpu() {
-  python3 -c 'import os, sys
-f = open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()
-print((int(f[13]) + int(f[14])) / os.sysconf("SC_CLK_TCK"))' "$$"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/thread-cpu.py" children "$$"
 }
