@@ -66,6 +66,13 @@ jar="$repo/server/target/distvault.jar"
 plan_only=${PLAN_ONLY:-0}
 plan_distinfo=${PLAN_DISTINFO:-1}
 warm=${WARM:-0}
+on_server=${ON_SERVER:-0}
+case $on_server in
+  # The server downloads itself only when it may open outbound connections (--upstream).
+  1) on_server_flag=--on-server; upstream_flag=--upstream ;;
+  0) on_server_flag=; upstream_flag=--no-upstream ;;
+  *) echo "prefetch-bench: ON_SERVER must be 0 or 1, not '$on_server'" >&2; exit 2 ;;
+esac
 client=${CLIENT:-launcher}
 case $client in
   launcher) client_how="ops/bin/distvault (its options for client subcommands: $(sed -n 's/^client_\(opts\|gc\)="\(.*\)"$/\2/p' "$repo/ops/bin/distvault" | tr '\n' ' ')then JAVA_OPTS)" ;;
@@ -182,7 +189,7 @@ start_server() {
   local data=$1
   rm -rf "$data"
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  java ${JAVA_OPTS:-} -jar "${2:-$jar}" serve --data "$data" --listen 127.0.0.1:0 --no-upstream \
+  java ${JAVA_OPTS:-} -jar "${2:-$jar}" serve --data "$data" --listen 127.0.0.1:0 $upstream_flag \
     > "$out/serve.out" 2> "$out/serve.err" &
   server_pid=$!
   server_url=$(wait_listening "$out/serve.out" "$out/serve.err" "$server_pid" 60 "distvault serve")/
@@ -220,7 +227,7 @@ prefetch_run() { # round -> $seconds and $cpu_line; checks exit 0 and every entr
   if [ "$warm" = 1 ]; then
     client_run "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
       --manifest "$work/manifest-warm.jsonl" --report "$out/report-warm-$1.json" --jobs "$jobs" --per-host "$per_host" \
-      --work-dir "$work/spool" 2> "$out/prefetch-warm-$1.err" || {
+      --work-dir "$work/spool" $on_server_flag 2> "$out/prefetch-warm-$1.err" || {
         echo "the warm-up prefetch failed, see $out/prefetch-warm-$1.err" >&2; exit 1; }
   fi
   thread_cpu_save "$server_pid" "$work/server-cpu-before"
@@ -228,7 +235,7 @@ prefetch_run() { # round -> $seconds and $cpu_line; checks exit 0 and every entr
   start=$(now)
   client_run "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
     --manifest "$work/manifest.jsonl" --report "$out/report-$1.json" --jobs "$jobs" --per-host "$per_host" \
-    --work-dir "$work/spool" 2> "$out/prefetch-$1.err" || code=$?
+    --work-dir "$work/spool" $on_server_flag 2> "$out/prefetch-$1.err" || code=$?
   end=$(now)
   c1=$(children_cpu)
   server_cpu=$(thread_cpu "$server_pid" "$work/server-cpu-before")

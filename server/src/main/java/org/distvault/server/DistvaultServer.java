@@ -17,6 +17,7 @@ import org.distvault.server.admin.IngestHandlers;
 import org.distvault.server.admin.TokenFile;
 import org.distvault.server.admin.ingest.ScrubRunner;
 import org.distvault.server.admin.ingest.ScrubSchedule;
+import org.distvault.server.admin.ingest.ServerPrefetches;
 import org.distvault.server.gc.GcService;
 import org.distvault.server.health.CatalogProbe;
 import org.distvault.server.health.FreeSpace;
@@ -30,20 +31,20 @@ import org.distvault.server.http.OpenBlobFiles;
 import org.distvault.server.http.VaultBlobSource;
 import org.distvault.server.metrics.ServerMetrics;
 import org.distvault.server.mode.Actor;
-import org.distvault.server.mode.ModeMissHandler;
 import org.distvault.server.mode.Mode;
+import org.distvault.server.mode.ModeMissHandler;
 import org.distvault.server.mode.ModeService;
 import org.distvault.server.mode.OfflineMissPolicy;
 import org.distvault.server.mode.OnlineMissPolicy;
 import org.distvault.server.mode.ReadThrough;
 import org.distvault.server.mode.SealPublisher;
-import org.distvault.server.mode.UnpublishedSeals;
-import org.distvault.server.replica.ReadOnlyBackend;
-import org.distvault.server.replica.SealFollower;
 import org.distvault.server.mode.SetService;
+import org.distvault.server.mode.UnpublishedSeals;
 import org.distvault.server.readthrough.ReadThroughSettings;
 import org.distvault.server.readthrough.ServingReadThrough;
 import org.distvault.server.readthrough.UpstreamReadThrough;
+import org.distvault.server.replica.ReadOnlyBackend;
+import org.distvault.server.replica.SealFollower;
 import org.distvault.server.status.RateHistory;
 import org.distvault.server.status.StatusCollector;
 import org.distvault.server.status.StatusHandler;
@@ -195,12 +196,24 @@ public final class DistvaultServer implements AutoCloseable {
       MissAnalyzer analyzer = new MissAnalyzer(vault);
       ReadThrough readThrough = ReadThrough.DISABLED;
       AutoCloseable upstream = () -> {};
+      Optional<ServerPrefetches> prefetches = Optional.empty();
       if (config.upstream()) {
+        ServerPrefetches runs = new ServerPrefetches(SchemeFetcher.standard(FetchSettings.defaults(), config.clock()),
+            vault.dataDir().resolve("prefetch"), config.clock());
+        opened.add(0, runs);
+        prefetches = Optional.of(runs);
         UpstreamReadThrough fetcher = new UpstreamReadThrough(vault,
             SchemeFetcher.standard(FetchSettings.defaults(), config.clock()),
             ReadThroughSettings.defaults(), config.clock(), result -> metrics.upstreamFetch(result, 1));
         opened.add(0, fetcher);
-        upstream = fetcher;
+        // A server-side prefetch stops before the read-through (both before the vault closes).
+        upstream = () -> {
+          try {
+            runs.close();
+          } finally {
+            fetcher.close();
+          }
+        };
         readThrough = new ServingReadThrough(vault, fetcher);
         log.info("--upstream: online misses of catalogued distfiles are fetched from their upstream URLs");
       }
@@ -209,7 +222,7 @@ public final class DistvaultServer implements AutoCloseable {
           new OfflineMissPolicy(analyzer, violations, config.clock()));
       ScrubRunner scrubs = new ScrubRunner(vault, config.clock(), last -> metrics.scrubFinished(last.at()));
       vault.lastBackup().ifPresent(last -> metrics.backupFinished(last.at()));
-      IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics, scrubs);
+      IngestHandlers ingest = Routes.ingestHandlers(vault, modes, metrics, scrubs, prefetches, config.clock());
       OpenBlobFiles files = new OpenBlobFiles(DistfileRoutes.IO_THREAD_MAX_BYTES, vault::blobsDeleted);
       GcService gc = new GcService(vault, metrics, config.clock(), housekeeping.keepSeals(),
           housekeeping.maxSize());

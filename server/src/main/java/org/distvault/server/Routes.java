@@ -27,6 +27,8 @@ import org.distvault.server.admin.ingest.ManifestUploadHandler;
 import org.distvault.server.admin.ingest.OutcomesHandler;
 import org.distvault.server.admin.ingest.ScrubHandler;
 import org.distvault.server.admin.ingest.ScrubRunner;
+import org.distvault.server.admin.ingest.ServerPrefetchHandler;
+import org.distvault.server.admin.ingest.ServerPrefetches;
 import org.distvault.server.gc.GcService;
 import org.distvault.server.health.HealthBody;
 import org.distvault.server.http.AccessLogHandler;
@@ -108,6 +110,7 @@ final class Routes {
         AdminRoute.exact("POST", "/api/v1/have", HAVE_BODY, p.ingest().have()),
         AdminRoute.exact("POST", "/api/v1/outcomes", OUTCOMES_BODY, p.ingest().outcomes()),
         AdminRoute.exact("POST", "/api/v1/scrub", small, p.ingest().scrub()),
+        AdminRoute.exact("POST", "/api/v1/prefetch", ServerPrefetchHandler.MAX_BODY, p.ingest().prefetch()),
         AdminRoute.exact("POST", "/api/v1/backup", small, new BackupHandler(p.vault(), listener,
             report -> p.metrics().backupFinished(report.time()))),
         AdminRoute.exact("POST", "/api/v1/gc", small, new GcResource(p.gc()).post()),
@@ -126,7 +129,9 @@ final class Routes {
             (name, set, actor, gate) -> new HaveHandler(p.vault(), set.orElseThrow(), gate, listener))),
         AdminRoute.exact("POST", "/api/v1/sets/{set}/outcomes", OUTCOMES_BODY, new SetScoped(p.sets(), false,
             (name, set, actor, gate) -> new OutcomesHandler(p.vault(), set.orElseThrow(), gate, listener,
-                p.clock()))));
+                p.clock()))),
+        AdminRoute.exact("POST", "/api/v1/sets/{set}/prefetch", ServerPrefetchHandler.MAX_BODY,
+            new SetScoped(p.sets(), false, p.ingest().setPrefetch())));
   }
 
   /**
@@ -134,15 +139,20 @@ final class Routes {
    * {@code distvault_ingest_total{kind,result}}. Authentication ({@link BearerAuth}) and the body
    * limit of each route are applied around them.
    */
-  static IngestHandlers ingestHandlers(Vault vault, ModeService modes, ServerMetrics metrics, ScrubRunner scrubs) {
+  static IngestHandlers ingestHandlers(Vault vault, ModeService modes, ServerMetrics metrics, ScrubRunner scrubs,
+      Optional<ServerPrefetches> prefetches, Clock clock) {
     UploadGate gate = modes::uploadRefusal;
     IngestListener listener = metrics::ingestOutcome;
+    ServerPrefetches runs = prefetches.orElse(null);
     return new IngestHandlers(
         new BlobUploadHandler(vault, gate, listener),
         new ManifestUploadHandler(vault, gate, listener),
         new HaveHandler(vault, gate, listener),
         new OutcomesHandler(vault, gate, listener),
-        new ScrubHandler(scrubs, listener));
+        new ScrubHandler(scrubs, listener),
+        new ServerPrefetchHandler(runs, vault, vault.defaultSet(), gate, listener, clock),
+        (name, set, actor, setGate) -> new ServerPrefetchHandler(runs, vault, set.orElseThrow(), setGate, listener,
+            clock));
   }
 
   /**

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.distvault.prefetch.client.AdminApiException;
 import org.distvault.prefetch.client.AdminToken;
 import org.distvault.prefetch.client.PemCertificates;
 import org.distvault.prefetch.client.ServerClient;
+import org.distvault.prefetch.client.ServerSidePrefetch;
 import org.distvault.prefetch.client.ServerUnreachableException;
 
 /**
@@ -149,6 +151,14 @@ public final class AdminCalls {
   /** As {@link #blobSink()}, filling source set {@code set} (the default set when empty). */
   public ServerClient blobSink(Optional<String> set) {
     return new ServerClient(api, set);
+  }
+
+  /**
+   * A prefetch that the server runs itself, filling source set {@code set} (the default set when
+   * empty); an answer silent for {@code silence} is given up.
+   */
+  public ServerSidePrefetch serverSide(Optional<String> set, Duration silence) {
+    return new ServerSidePrefetch(api, set, silence, Clock.systemUTC());
   }
 
   private CliException failure(IOException e) {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.distvault.prefetch.client.AdminApiException;
 import org.distvault.prefetch.client.ServerClient;
 import org.distvault.prefetch.deliver.Outcome;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
@@ -72,6 +73,8 @@ public final class PrefetchCommand implements Callable<Integer> {
 
   /** Failures named one by one on stderr; the report and --failures have them all. */
   static final int LISTED_FAILURES = 20;
+  /** The server's bound on {@code --jobs} and {@code --per-host} of a run with {@code --on-server}. */
+  static final int ON_SERVER_MAX_JOBS = 64;
   /** Plain progress lines when stderr is not a terminal: one per this interval. */
   static final Duration PLAIN_PROGRESS = Duration.ofSeconds(10);
 
@@ -113,6 +116,13 @@ public final class PrefetchCommand implements Callable<Integer> {
           + "(JSON on stdout) and exit 0 without downloading")
   boolean planOnly;
 
+  @Option(names = "--on-server",
+      description = "Let the server download, verify and store the distfiles itself (it must have been started "
+          + "with --upstream, the default): the bytes go from upstream straight into the store, not through this "
+          + "machine. Same report and exit codes; http, https and ftp URLs only (import file:// sites without it); "
+          + "--jobs and --per-host at most " + ON_SERVER_MAX_JOBS + "; one such run at a time per server")
+  boolean onServer;
+
   @Option(names = "--set", paramLabel = "NAME",
       description = "Fill source set NAME (created by its first manifest; A-Z a-z 0-9 . _ -, at most 64): its "
           + "manifest, presence checks and outcomes go to /api/v1/sets/NAME/...; blobs are shared by every set. "
@@ -123,6 +133,10 @@ public final class PrefetchCommand implements Callable<Integer> {
   public Integer call() throws CliException, InterruptedException {
     if (jobs < 1 || perHost < 1) {
       throw new CliException(ExitCode.USAGE, "--jobs and --per-host must be at least 1");
+    }
+    if (onServer && (jobs > ON_SERVER_MAX_JOBS || perHost > ON_SERVER_MAX_JOBS)) {
+      throw new CliException(ExitCode.USAGE, "--jobs and --per-host must be at most " + ON_SERVER_MAX_JOBS
+          + " with --on-server, got " + jobs + " and " + perHost);
     }
     EntryInput input = source.forPrefetch(manifest);
     input.checkExists();
@@ -173,7 +187,8 @@ public final class PrefetchCommand implements Callable<Integer> {
       if (planOnly) {
         return plan(prefetcher, loaded, held);
       }
-      PrefetchReport ran = run(prefetcher, loaded.entries(), held);
+      PrefetchReport ran = onServer ? runOnServer(client, targetSet, loaded.entries(), held, work.path(), err)
+          : run(prefetcher, loaded.entries(), held);
       PrefetchReport result = withInputErrors(ran, loaded);
       Optional<MarkResult> marks = Optional.empty();
       CliException markFailure = null;
@@ -369,6 +384,22 @@ public final class PrefetchCommand implements Callable<Integer> {
       throw new CliException(ExitCode.FAILED, "the server refuses the prefetch: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new CliException(ExitCode.FAILED, "prefetch failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Has the server run the prefetch ({@code --on-server}); its refusals end the command as a run's do. */
+  private PrefetchReport runOnServer(AdminCalls client, Optional<String> targetSet, List<ExpectedDistfile> entries,
+      Optional<BitSet> held, Path work, PrintWriter err) throws CliException {
+    try {
+      return client.serverSide(targetSet, Duration.ofSeconds(server.timeoutSeconds))
+          .run(entries, held, jobs, perHost, work, progress(err));
+    } catch (SinkUnavailableException e) {
+      throw new CliException(ExitCode.FAILED, "the server refuses the prefetch: " + e.getMessage(), e);
+    } catch (AdminApiException e) {
+      throw new CliException(e.status() == 400 ? ExitCode.USAGE : ExitCode.FAILED,
+          "the server refuses the prefetch: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.FAILED, "prefetch on the server failed: " + e.getMessage(), e);
     }
   }
 

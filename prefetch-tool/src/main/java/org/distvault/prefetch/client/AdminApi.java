@@ -136,6 +136,34 @@ public final class AdminApi {
         timeout.plus(UPLOAD_PER_MB.multipliedBy(size / 1_000_000)), tls);
   }
 
+  /**
+   * POSTs the file {@code body} to {@code path} and returns the reply body as it arrives, for a
+   * route that answers as it works ({@code POST /api/v1/prefetch}); the caller closes it. The
+   * timeout runs until the reply's status arrives, not over the body. An error status is an
+   * {@link AdminApiException}, as for the JSON requests.
+   */
+  public InputStream postForStream(String path, String contentType, Path body) throws IOException {
+    long size;
+    try {
+      size = Files.size(body);
+    } catch (IOException e) {
+      throw new IOException("cannot read " + body + ": " + e, e);
+    }
+    HttpRequest request = request(path, timeout.plus(UPLOAD_PER_MB.multipliedBy(size / 1_000_000)))
+        .header("Content-Type", contentType)
+        .setHeader("Accept", "application/x-ndjson")
+        .POST(FileBody.of(body, size)).build();
+    HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+    InputStream in = response.body();
+    int status = response.statusCode();
+    if (status < 200 || status >= 300) {
+      try (in) {
+        throw new AdminApiException(what(request), status, reasonOf(in.readNBytes(4096)));
+      }
+    }
+    return in;
+  }
+
   /** Parses a reply body: the contract's JSON on a 2xx status, else an {@link AdminApiException}. */
   static JsonNode reply(String what, int status, byte[] body) throws IOException {
     if (status < 200 || status >= 300) {

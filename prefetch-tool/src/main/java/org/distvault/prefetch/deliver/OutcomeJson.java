@@ -1,9 +1,18 @@
 package org.distvault.prefetch.deliver;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.distvault.prefetch.fetch.FailureKind;
+import org.distvault.prefetch.fetch.Retry;
+import org.distvault.storage.digest.Digest;
+import org.distvault.storage.digest.DigestAlgorithm;
+import org.distvault.storage.distfile.ExpectedDistfile;
 
 /**
  * The one JSON form of an {@link Outcome}, for the server and for the run's report alike. Both
@@ -50,6 +59,49 @@ public final class OutcomeJson {
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /**
+   * Reads back what {@link #writeForReport} wrote for {@code entry} (e.g. a server-side run's
+   * outcome line, {@code POST /api/v1/prefetch}). The entry's own fields are not read: the caller
+   * knows the entry.
+   *
+   * @throws IllegalArgumentException naming the field that is missing or malformed
+   */
+  public static Outcome readReport(JsonNode n, ExpectedDistfile entry) {
+    String statusText = text(n, "status");
+    Outcome.Status status;
+    try {
+      status = Outcome.Status.valueOf(statusText.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("outcome of " + entry.name().value() + ": unknown status '" + statusText + "'");
+    }
+    List<Attempt> attempts = new ArrayList<>();
+    for (JsonNode a : n.path("attempts")) {
+      try {
+        attempts.add(new Attempt(text(a, "url"), text(a, "error"), FailureKind.valueOf(text(a, "kind")),
+            Retry.valueOf(text(a, "retry"))));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("outcome of " + entry.name().value() + ": bad attempt " + a + ": "
+            + e.getMessage(), e);
+      }
+    }
+    Digest sha512 = n.hasNonNull("sha512") ? Digest.fromHex(DigestAlgorithm.SHA512, text(n, "sha512")) : null;
+    try {
+      return new Outcome(entry, status, n.hasNonNull("reason") ? text(n, "reason") : null, n.path("bytes").asLong(0),
+          Duration.ofMillis(n.path("millis").asLong(0)), n.hasNonNull("url") ? text(n, "url") : null, sha512,
+          attempts);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("outcome of " + entry.name().value() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new IllegalArgumentException("\"" + field + "\" is missing or not a string in " + n);
+    }
+    return v.asText();
   }
 
   private static void writeServerFields(JsonGenerator g, Outcome o) throws IOException {

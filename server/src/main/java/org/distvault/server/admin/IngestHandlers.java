@@ -4,7 +4,7 @@ import io.undertow.server.HttpHandler;
 import java.util.Objects;
 
 /**
- * The handlers of the five admin ingest routes, written in {@code
+ * The handlers of the admin ingest routes, written in {@code
  * org.distvault.server.admin.ingest} (each constructed with the vault, the upload gate {@code
  * modeService::uploadRefusal} and the listener {@code serverMetrics::ingestOutcome}).
  *
@@ -13,15 +13,19 @@ import java.util.Objects;
  * @param have {@code POST /api/v1/have}
  * @param outcomes {@code POST /api/v1/outcomes}
  * @param scrub {@code POST /api/v1/scrub}
+ * @param prefetch {@code POST /api/v1/prefetch}
+ * @param setPrefetch builds the handler of {@code POST /api/v1/sets/<set>/prefetch}
  */
 public record IngestHandlers(
     HttpHandler blobUpload, HttpHandler manifestUpload, HttpHandler have, HttpHandler outcomes,
-    HttpHandler scrub) {
+    HttpHandler scrub, HttpHandler prefetch, SetScoped.Factory setPrefetch) {
   public IngestHandlers {
     Objects.requireNonNull(blobUpload, "blobUpload");
     Objects.requireNonNull(manifestUpload, "manifestUpload");
     Objects.requireNonNull(have, "have");
     Objects.requireNonNull(outcomes, "outcomes");
     Objects.requireNonNull(scrub, "scrub");
+    Objects.requireNonNull(prefetch, "prefetch");
+    Objects.requireNonNull(setPrefetch, "setPrefetch");
   }
 }

@@ -57,6 +57,9 @@ public final class JsonEndpoint implements HttpHandler {
   /** A reply body that is not JSON: sent as it is, with its content type. */
   public record Text(String contentType, String text) {}
 
+  /** The reply body of an action that has sent its response itself (a streamed one). */
+  public record Sent() {}
+
   /**
    * The route's own work, on a worker thread with blocking streams. {@code body} is the request
    * body, failing with {@link BoundedBody.TooLargeException} past the route's limit; a read error
@@ -141,6 +144,9 @@ public final class JsonEndpoint implements HttpHandler {
       }
       if (reply.result() != null) {
         listener.outcome(kind, reply.result());
+      }
+      if (reply.body() instanceof Sent) {
+        return;
       }
       if (reply.body() instanceof Text t) {
         byte[] text = t.text().getBytes(StandardCharsets.UTF_8);

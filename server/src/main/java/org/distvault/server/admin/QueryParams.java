@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * The query parameters of one admin request, checked: unknown or repeated parameters and
  * malformed values are {@link ApiException}s naming the parameter.
  */
-final class QueryParams {
+public final class QueryParams {
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final Map<String, Deque<String>> params;
@@ -21,7 +21,7 @@ final class QueryParams {
   }
 
   /** The parameters of {@code exchange}; any other than {@code allowed} is an error. */
-  static QueryParams of(HttpServerExchange exchange, Set<String> allowed) throws ApiException {
+  public static QueryParams of(HttpServerExchange exchange, Set<String> allowed) throws ApiException {
     Map<String, Deque<String>> params = exchange.getQueryParameters();
     for (Map.Entry<String, Deque<String>> e : params.entrySet()) {
       if (!allowed.contains(e.getKey())) {
@@ -40,7 +40,7 @@ final class QueryParams {
   }
 
   /** A whole number in {@code [min, max]}, or {@code otherwise} when absent. */
-  long number(String name, long min, long max, long otherwise) throws ApiException {
+  public long number(String name, long min, long max, long otherwise) throws ApiException {
     Optional<String> v = text(name);
     if (v.isEmpty()) {
       return otherwise;

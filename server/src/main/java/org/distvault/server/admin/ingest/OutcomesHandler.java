@@ -130,13 +130,28 @@ public final class OutcomesHandler implements HttpHandler {
     } catch (IOException e) {
       throw JsonEndpoint.readFailure(ex, e, -1);
     }
+    return new JsonEndpoint.Reply(200, Map.of("recorded", record(lines)), null);
+  }
+
+  /**
+   * Records outcome lines read in this process (a prefetch the server runs itself, {@link
+   * VaultSink}) exactly as a request body of them: the same parse, checks and writes.
+   *
+   * @return the number of lines recorded
+   * @throws ApiException 400 or 422 as the route answers them; nothing is written then
+   */
+  int recordLines(BufferedReader in) throws IOException, ApiException {
+    return record(parse(in));
+  }
+
+  private int record(List<Line> lines) throws ApiException {
     checkBlobs(lines);
     // Expectations, binds and outcomes as one against the seal's freeze: all or none of them.
     set.unlessFrozen("record outcomes", () -> write(lines));
     for (Line l : lines) {
       listener.outcome("outcome", l.binds() ? "ok" : "failed");
     }
-    return new JsonEndpoint.Reply(200, Map.of("recorded", lines.size()), null);
+    return lines.size();
   }
 
   private void write(List<Line> lines) throws ApiException {
