@@ -11,11 +11,13 @@
 # ops/bench/out/prefetch/, never the system config), then in every round:
 #   hash:     `openssl speed -elapsed -multi 2` for BLAKE2s and SHA512 (the rate at which 2 cores
 #             can verify both digests) -> ideal seconds = bytes x (1/rate_blake2s + 1/rate_sha512)
-#   prefetch: a fresh `distvault serve` on a new data dir, then the wall time of
-#             `distvault prefetch --manifest` (JVM start, manifest upload, have, download, verify,
-#             upload into the server, which re-hashes and fsyncs each blob); exit 0 and every
-#             entry ok are checked; the CPU seconds of the server (by thread group) and of the client
-#             during the timed prefetch are printed
+#   prefetch: for each of MODES (default "server tool"), a fresh `distvault serve` on a new data
+#             dir, then the wall time of `distvault prefetch --manifest` (JVM start, manifest upload,
+#             have, download, verify, store): "server" with --on-server (the server downloads from
+#             nginx straight into its store, hashing and fsyncing each blob once), "tool" without
+#             (the tool downloads and streams each body into an upload, which the server re-hashes
+#             and fsyncs); exit 0 and every entry ok are checked; the CPU seconds of the server (by
+#             thread group) and of the client during the timed prefetch are printed
 #   naive:    `xargs -P8 -n16 curl` of the same URLs into a directory, then `sha512sum -c`
 # and, as its own phase, the wall time of `prefetch --plan-only` over a generated manifest of
 # PLAN_ENTRIES (160,000) entries whose URLs point to a loopback port nobody listens on: parse,
@@ -26,6 +28,8 @@
 # of testdata/pkgsrc-distinfo-all.tar.gz (20,381 files of three real trees) with one --site
 # (PLAN_DISTINFO=0 leaves it out).
 # Figures are medians over ROUNDS; prefetch and naive runs alternate in order from round to round.
+# Every run's files stay until the script ends (about 1 GB per run, 3 GB a round with both modes):
+# deleting thousands of files just before a run slows the file creation of that run (see prefetch_run).
 # The script prints the ratios and the machine's conditions (the 1-minute load average at the
 # start of every run) and writes them to ops/bench/out/prefetch/results.txt. Every loop is bounded; loopback only.
 #
@@ -33,7 +37,7 @@
 # PLAN_ENTRIES (160000), ROUNDS (3), JOBS (8), PER_HOST (8; one nginx host serves everything, so
 # the default --per-host 2 would measure politeness, not speed; the per-host limit still starts at
 # one connection and grows while throughput rises), JAVA_OPTS (none),
-# OPENSSL_SECS (3), SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP_CORPUS=1, PLAN_ONLY=1,
+# MODES ("server tool", or one of them), OPENSSL_SECS (3), SKIP_BUILD=1 to reuse server/target/distvault.jar, KEEP_CORPUS=1, PLAN_ONLY=1,
 # WARM=1 (each round's fresh server first takes a prefetch of a warm-up corpus, a tenth of the
 # counts in other files and one file of half LARGE_MIB, not timed: a server that has run for a
 # while, as an operator's has; the timed prefetch still brings only new files; likewise before
@@ -66,13 +70,13 @@ jar="$repo/server/target/distvault.jar"
 plan_only=${PLAN_ONLY:-0}
 plan_distinfo=${PLAN_DISTINFO:-1}
 warm=${WARM:-0}
-on_server=${ON_SERVER:-0}
-case $on_server in
-  # The server downloads itself only when it may open outbound connections (--upstream).
-  1) on_server_flag=--on-server; upstream_flag=--upstream ;;
-  0) on_server_flag=; upstream_flag=--no-upstream ;;
-  *) echo "prefetch-bench: ON_SERVER must be 0 or 1, not '$on_server'" >&2; exit 2 ;;
-esac
+read -r -a modes <<< "${MODES:-server tool}"
+for m in "${modes[@]}"; do
+  case $m in server|tool) ;; *) echo "prefetch-bench: MODES is a list of server and tool, not '$m'" >&2; exit 2 ;; esac
+done
+[ "${#modes[@]}" -gt 0 ] || { echo "prefetch-bench: MODES is empty" >&2; exit 2; }
+upstream_flag=--no-upstream
+on_server_flag=
 client=${CLIENT:-launcher}
 case $client in
   launcher) client_how="ops/bin/distvault (its options for client subcommands: $(sed -n 's/^client_\(opts\|gc\)="\(.*\)"$/\2/p' "$repo/ops/bin/distvault" | tr '\n' ' ')then JAVA_OPTS)" ;;
@@ -221,68 +225,83 @@ openssl_rate() {
   awk -F: -v alg="$1" '$1 == "+F" && $3 == alg { print $4; exit }' "$file"
 }
 
-prefetch_run() { # round -> $seconds and $cpu_line; checks exit 0 and every entry ok
-  local data="$work/data-$1" start end code=0 c0 c1 server_cpu
+# Sets the flags of prefetch mode $1: the server downloads (server: --on-server, which needs a
+# server that may open outbound connections) or the tool does and uploads (tool).
+mode_flags() {
+  if [ "$1" = server ]; then upstream_flag=--upstream; on_server_flag=--on-server
+  else upstream_flag=--no-upstream; on_server_flag=; fi
+}
+
+prefetch_run() { # round mode -> $seconds and $cpu_line; checks exit 0 and every entry ok
+  local data="$work/data-$1-$2" start end code=0 c0 c1 server_cpu
+  mode_flags "$2"
   start_server "$data"
   if [ "$warm" = 1 ]; then
     client_run "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
-      --manifest "$work/manifest-warm.jsonl" --report "$out/report-warm-$1.json" --jobs "$jobs" --per-host "$per_host" \
-      --work-dir "$work/spool" $on_server_flag 2> "$out/prefetch-warm-$1.err" || {
-        echo "the warm-up prefetch failed, see $out/prefetch-warm-$1.err" >&2; exit 1; }
+      --manifest "$work/manifest-warm.jsonl" --report "$out/report-warm-$1-$2.json" --jobs "$jobs" --per-host "$per_host" \
+      --work-dir "$work/spool" $on_server_flag 2> "$out/prefetch-warm-$1-$2.err" || {
+        echo "the warm-up prefetch failed, see $out/prefetch-warm-$1-$2.err" >&2; exit 1; }
   fi
   thread_cpu_save "$server_pid" "$work/server-cpu-before"
   c0=$(children_cpu)
   start=$(now)
   client_run "$jar" prefetch --server "$server_url" --token-file "$data/admin.token" \
-    --manifest "$work/manifest.jsonl" --report "$out/report-$1.json" --jobs "$jobs" --per-host "$per_host" \
-    --work-dir "$work/spool" $on_server_flag 2> "$out/prefetch-$1.err" || code=$?
+    --manifest "$work/manifest.jsonl" --report "$out/report-$1-$2.json" --jobs "$jobs" --per-host "$per_host" \
+    --work-dir "$work/spool" $on_server_flag 2> "$out/prefetch-$1-$2.err" || code=$?
   end=$(now)
   c1=$(children_cpu)
   server_cpu=$(thread_cpu "$server_pid" "$work/server-cpu-before")
   stop_server
   cpu_line="CPU s: server $server_cpu; client $(python3 -c "print(f'{$c1 - $c0:.1f}')")"
-  if [ "$code" != 0 ]; then echo "prefetch exited $code, see $out/prefetch-$1.err" >&2; tail -5 "$out/prefetch-$1.err" >&2; exit 1; fi
+  if [ "$code" != 0 ]; then echo "prefetch exited $code, see $out/prefetch-$1-$2.err" >&2; tail -5 "$out/prefetch-$1-$2.err" >&2; exit 1; fi
   python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['summary']; sys.exit(0 if s['ok']==int(sys.argv[2]) else 'not every entry ok: '+str(s))" \
-    "$out/report-$1.json" "$file_count"
-  rm -rf "$data"
+    "$out/report-$1-$2.json" "$file_count"
+  # Kept until the end: ext4 without a journal skips inodes freed in the last 5-35 s when it
+  # allocates new ones, so deleting a run's thousands of files just before the next run slows the
+  # next run's file creation (measured: 5.5 s against 4.5 s for 2,000 small files).
   seconds=$(elapsed "$start" "$end")
 }
 
-naive_run() { # -> $seconds for xargs -P8 curl + sha512sum -c
-  local dir="$work/naive" start end
-  rm -rf "$dir"; mkdir -p "$dir"
+naive_run() { # round -> $seconds for xargs -P8 curl + sha512sum -c
+  local dir="$work/naive-$1" start end
+  mkdir -p "$dir"
   start=$(now)
   xargs -P8 -n16 curl -fsS --output-dir "$dir" --remote-name-all < "$work/urls.txt"
   (cd "$dir" && sha512sum -c --quiet "$work/sums.txt")
   end=$(now)
-  rm -rf "$dir"
   seconds=$(elapsed "$start" "$end")
 }
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-ideal=(); prefetch=(); naive=(); cpus=(); blake=(); sha=(); loads=()
+ideal=(); naive=(); cpus=(); blake=(); sha=(); loads=(); declare -A times
 if [ "$plan_only" != 1 ]; then
 for r in $(seq 1 "$rounds"); do
   b=$(openssl_rate blake2s256); s=$(openssl_rate sha512)
   blake+=("$(python3 -c "print(f'{$b / 1e6:.0f}')")"); sha+=("$(python3 -c "print(f'{$s / 1e6:.0f}')")")
   ideal+=("$(python3 -c "print(f'{$total_bytes * (1 / $b + 1 / $s):.2f}')")")
-  # Interleaved, and the other order every other round, so that a change of load hits both.
-  if [ $((r % 2)) = 1 ]; then
-    lp=$(load1); prefetch_run "$r"; prefetch+=("$seconds")
-    ln=$(load1); naive_run; naive+=("$seconds")
-  else
-    ln=$(load1); naive_run; naive+=("$seconds")
-    lp=$(load1); prefetch_run "$r"; prefetch+=("$seconds")
-  fi
-  loads+=("$lp/$ln")
-  echo "round $r: ideal ${ideal[-1]} s (BLAKE2s ${blake[-1]} MB/s, SHA512 ${sha[-1]} MB/s on 2 cores), prefetch ${prefetch[-1]} s (load $lp), naive ${naive[-1]} s (load $ln)"
-  echo "round $r: prefetch $cpu_line"
-  cpus+=("round $r: $cpu_line")
+  # Interleaved, and the other order every other round, so that a change of load hits all.
+  order=("${modes[@]}" naive)
+  if [ $((r % 2)) = 0 ]; then order=(naive); for ((i = ${#modes[@]} - 1; i >= 0; i--)); do order+=("${modes[$i]}"); done; fi
+  line="round $r: ideal ${ideal[-1]} s (BLAKE2s ${blake[-1]} MB/s, SHA512 ${sha[-1]} MB/s on 2 cores)"
+  round_loads=()
+  for run in "${order[@]}"; do
+    l=$(load1)
+    if [ "$run" = naive ]; then
+      naive_run "$r"; naive+=("$seconds")
+    else
+      prefetch_run "$r" "$run"; times[$run]="${times[$run]:-} $seconds"
+      cpus+=("round $r, $run: $cpu_line")
+    fi
+    line+=", $run $seconds s (load $l)"; round_loads+=("$run $l")
+  done
+  loads+=("$(IFS=/; echo "${round_loads[*]}")")
+  echo "$line"
 done
 
 fi # not PLAN_ONLY
 
+mode_flags tool # the plan-only runs download nothing
 echo "== planning $plan_entries entries"
 dead_port=$(free_port)   # bound and closed again: nothing listens there
 # The manifest to plan, and (WARM=1) a tenth of its size under other names to warm the server with.
@@ -375,7 +394,7 @@ if [ "$plan_only" = 1 ]; then
   } | tee "$out/results.txt"
   exit 0
 fi
-mi=$(median "${ideal[@]}"); mp=$(median "${prefetch[@]}"); mn=$(median "${naive[@]}")
+mi=$(median "${ideal[@]}"); mn=$(median "${naive[@]}")
 {
   echo "prefetch-bench $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds=$rounds (median)"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load avg before: $load_before, after: $load_after"
@@ -385,12 +404,23 @@ mi=$(median "${ideal[@]}"); mp=$(median "${prefetch[@]}"); mn=$(median "${naive[
   echo "corpus: $file_count files ($small_count x 1-16 KiB, $medium_count x 256 KiB-4 MiB, $large_count x $large_mib MiB), $total_bytes bytes; prefetch --jobs $jobs --per-host $per_host"
   echo "hashing (openssl speed -elapsed -multi 2, 16 KiB blocks): BLAKE2s $(median "${blake[@]}") MB/s, SHA512 $(median "${sha[@]}") MB/s"
   printf '%-58s %9s %9s\n' "" seconds "MB/s"
-  for row in "ideal (bytes / 2-core BLAKE2s+SHA512 rate)|$mi" "distvault prefetch --manifest|$mp" "naive: xargs -P8 -n16 curl + sha512sum -c|$mn"; do
+  rows=("ideal (bytes / 2-core BLAKE2s+SHA512 rate)|$mi")
+  declare -A label=([server]="distvault prefetch --manifest --on-server" [tool]="distvault prefetch --manifest (tool downloads)")
+  for m in "${modes[@]}"; do
+    # shellcheck disable=SC2086 # the recorded times are a space-separated list
+    rows+=("${label[$m]}|$(median ${times[$m]})")
+  done
+  rows+=("naive: xargs -P8 -n16 curl + sha512sum -c|$mn")
+  for row in "${rows[@]}"; do
     printf '%-58s %9s %9s\n' "${row%%|*}" "${row##*|}" "$(python3 -c "print(f'{$total_bytes / ${row##*|} / 1e6:.0f}')")"
   done
-  echo "ratios: prefetch/ideal $(python3 -c "print(f'{$mp / $mi:.2f}')"), prefetch/naive $(python3 -c "print(f'{$mp / $mn:.2f}')") (time; lower is better)"
+  for m in "${modes[@]}"; do
+    # shellcheck disable=SC2086
+    mp=$(median ${times[$m]})
+    echo "ratios, $m: prefetch/ideal $(python3 -c "print(f'{$mp / $mi:.2f}')"), prefetch/naive $(python3 -c "print(f'{$mp / $mn:.2f}')") (time; lower is better)"
+  done
   echo "plan-only of $plan_entries entries (parse, upload, have, plan): $mplan s"
-  echo "all runs: ideal ${ideal[*]} | prefetch ${prefetch[*]} | naive ${naive[*]} | plan ${plan[*]}"
-  echo "1-min load avg at the start of each run (prefetch/naive, then plan): ${loads[*]}"
+  echo "all runs: ideal ${ideal[*]} |$(for m in "${modes[@]}"; do printf ' %s%s |' "$m" "${times[$m]}"; done) naive ${naive[*]} | plan ${plan[*]}"
+  echo "1-min load avg at the start of each run (per round; then plan): ${loads[*]}"
   printf 'prefetch %s\n' "${cpus[@]}"
 } | tee "$out/results.txt"
