@@ -2,9 +2,12 @@ package org.distvault.prefetch.deliver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -70,5 +73,31 @@ class OutcomeJsonTest {
         + "\"kind\":\"HTTP_STATUS\",\"retry\":\"NEXT_URL\"}]}", json(g -> OutcomeJson.writeForReport(g, failed())));
     assertEquals("{\"name\":\"a-1.0.tgz\",\"pkgpaths\":[\"cat/a\"]," + DIGESTS + ",\"status\":\"present\","
         + "\"bytes\":0,\"millis\":0,\"attempts\":[]}", json(g -> OutcomeJson.writeForReport(g, Outcome.present(ENTRY))));
+  }
+
+  @Test
+  void theReportFormReadsBackIntoTheSameOutcome() throws IOException {
+    for (Outcome o : List.of(ok(), failed(), Outcome.present(ENTRY))) {
+      JsonNode n = new ObjectMapper().readTree(json(g -> OutcomeJson.writeForReport(g, o)));
+      assertEquals(o, OutcomeJson.readReport(n, ENTRY));
+    }
+  }
+
+  @Test
+  void aMalformedReportObjectNamesTheEntryAndTheField() throws IOException {
+    ObjectMapper m = new ObjectMapper();
+    IllegalArgumentException status = assertThrows(IllegalArgumentException.class,
+        () -> OutcomeJson.readReport(m.readTree("{\"status\":\"lost\"}"), ENTRY));
+    assertEquals("outcome of a-1.0.tgz: unknown status 'lost'", status.getMessage());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> OutcomeJson.readReport(m.readTree("{\"bytes\":1}"), ENTRY));
+    assertEquals("\"status\" is missing or not a string in {\"bytes\":1}", missing.getMessage());
+    IllegalArgumentException kind = assertThrows(IllegalArgumentException.class, () -> OutcomeJson.readReport(
+        m.readTree("{\"status\":\"failed\",\"reason\":\"x\",\"attempts\":[{\"url\":\"u\",\"error\":\"e\","
+            + "\"kind\":\"BAD\",\"retry\":\"NEXT_URL\"}]}"), ENTRY));
+    assertTrue(kind.getMessage().startsWith("outcome of a-1.0.tgz: bad attempt "), kind.getMessage());
+    IllegalArgumentException noReason = assertThrows(IllegalArgumentException.class,
+        () -> OutcomeJson.readReport(m.readTree("{\"status\":\"failed\"}"), ENTRY));
+    assertEquals("outcome of a-1.0.tgz: a failed outcome needs a reason", noReason.getMessage());
   }
 }

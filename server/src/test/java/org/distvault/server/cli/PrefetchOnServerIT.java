@@ -180,6 +180,34 @@ class PrefetchOnServerIT {
   }
 
   @Test
+  void aBodyLongerOrShorterThanTheListedSizeIsRejectedAndNothingIsKept() throws Exception {
+    byte[] listed = TestContent.bytes(9, 1000);
+    // The long one chunked: no Content-Length tells the fetcher beforehand.
+    up.on("/long.tgz", Upstream.chunked(TestContent.bytes(9, 1500))).on("/short.tgz", Upstream.file(
+        java.util.Arrays.copyOf(listed, 600)));
+    List<ExpectedDistfile> odd = List.of(
+        TestContent.entry("long.tgz", "cat/long", listed, up.url("/long.tgz")),
+        TestContent.entry("short.tgz", "cat/short", listed, up.url("/short.tgz")));
+    Path report = tmp.resolve("odd.json");
+    CliRun r = env.command("prefetch", "--manifest", manifest(odd).toString(), "--on-server", "--report",
+        report.toString());
+    assertEquals(1, r.code(), r.toString());
+    // One content under two names: one download, both URLs tried, each failure named.
+    List<String> kinds = new ArrayList<>();
+    for (JsonNode o : JSON.readTree(report.toFile()).path("outcomes")) {
+      StringBuilder k = new StringBuilder(o.path("status").asText());
+      o.path("attempts").forEach(a -> k.append(" ").append(a.path("kind").asText()));
+      kinds.add(k.toString());
+    }
+    assertEquals(List.of("failed TOO_LONG SIZE_MISMATCH", "failed TOO_LONG SIZE_MISMATCH"), kinds, r.toString());
+    assertEquals(404, env.get("/distfiles/long.tgz").statusCode());
+    assertEquals(404, env.get("/distfiles/short.tgz").statusCode());
+    try (var left = Files.list(data.resolve("tmp"))) {
+      assertEquals(0, left.count(), "no temp file kept");
+    }
+  }
+
+  @Test
   void theRouteStreamsOneLinePerEntryBetweenStartedAndDone() throws Exception {
     String body = manifestText(entries().subList(0, 2));
     HttpResponse<String> r = env.api("POST", "/api/v1/prefetch?jobs=2&per-host=1", "application/x-ndjson", body);
