@@ -7,7 +7,8 @@
   thread-cpu.py children PID        the seconds of PID's children that it has waited for
 
 Threads are grouped by name with the trailing number taken off (the kernel keeps 15 characters of
-a name); user + system time from /proc/PID/task/*/stat.
+a name); user + system time from /proc/PID/task/*/stat. Threads that have ended count as the group
+"(ended threads)": the process's total from /proc/PID/stat less the live threads'.
 """
 import glob
 import json
@@ -35,6 +36,11 @@ def groups(pid):
             continue  # the thread ended while we looked
         group = re.sub(r"[-#_ ]*\d+$", "", name) or name
         seconds[group] = seconds.get(group, 0) + (int(fields[11]) + int(fields[12])) / TICK
+    # The process's own counters also hold the threads that have ended (e.g. a run's download threads).
+    fields = stat(f"/proc/{pid}/stat")[1]
+    ended = (int(fields[11]) + int(fields[12])) / TICK - sum(seconds.values())
+    if ended > 0:
+        seconds["(ended threads)"] = ended
     return seconds
 
 
