@@ -86,6 +86,7 @@ public final class DistvaultServer implements AutoCloseable {
   private final ViolationRecorder violations;
   private final List<AdminRoute> adminRoutes;
   private final AutoCloseable background;
+  private final Optional<ServerPrefetches> prefetches;
   private final HttpServing http;
   private final Optional<HttpServing> adminHttp;
   private final Optional<TrapProxy> trap;
@@ -95,8 +96,8 @@ public final class DistvaultServer implements AutoCloseable {
 
   private DistvaultServer(ServerConfig config, Vault vault, TokenFile token, ModeService modes, SetService sets,
       PrometheusMeterRegistry registry, ServerMetrics metrics, ViolationRecorder violations,
-      List<AdminRoute> adminRoutes, AutoCloseable background, HttpServing http, Optional<HttpServing> adminHttp,
-      Optional<TrapProxy> trap, Health health, HealthMonitor monitor) {
+      List<AdminRoute> adminRoutes, AutoCloseable background, Optional<ServerPrefetches> prefetches, HttpServing http,
+      Optional<HttpServing> adminHttp, Optional<TrapProxy> trap, Health health, HealthMonitor monitor) {
     this.config = config;
     this.vault = vault;
     this.token = token;
@@ -107,6 +108,7 @@ public final class DistvaultServer implements AutoCloseable {
     this.violations = violations;
     this.adminRoutes = adminRoutes;
     this.background = background;
+    this.prefetches = prefetches;
     this.http = http;
     this.adminHttp = adminHttp;
     this.trap = trap;
@@ -295,7 +297,7 @@ public final class DistvaultServer implements AutoCloseable {
           adminHttp.map(a -> "; admin API on " + a.baseUri()).orElse(""),
           exposure.allowFrom().any() ? "" : "; clients from " + exposure.allowFrom());
       return new DistvaultServer(config, vault, token, modes, sets, registry, metrics, violations, adminRoutes,
-          background, http, adminHttp, trap, health, monitor);
+          background, prefetches, http, adminHttp, trap, health, monitor);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -377,6 +379,9 @@ public final class DistvaultServer implements AutoCloseable {
       return;
     }
     closed = true;
+    // A server-side prefetch is stopped first: its request then ends (with a line saying why)
+    // within the drain below instead of holding it to its timeout.
+    prefetches.ifPresent(ServerPrefetches::close);
     log.info("stopping: draining requests (at most {} s)", config.drainTimeout().toSeconds());
     try {
       trap.ifPresent(t -> t.close(config.drainTimeout()));

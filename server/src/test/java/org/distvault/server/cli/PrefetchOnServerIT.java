@@ -308,6 +308,38 @@ class PrefetchOnServerIT {
   }
 
   @Test
+  void shuttingDownStopsARunAndTheStoreOpensCleanAfterwards() throws Exception {
+    List<ExpectedDistfile> wanted = new ArrayList<>(entries().subList(0, 1));
+    for (int i = 0; i < 3; i++) {
+      // Smaller than g0, so after it (largest first): g0 is stored before they start.
+      byte[] body = TestContent.bytes(20 + i, 50_000);
+      up.on("/t" + i + ".tgz", Upstream.trickle(body, 20, 100)); // about 2 s each
+      wanted.add(TestContent.entry("t" + i + ".tgz", "cat/t" + i, body, up.url("/t" + i + ".tgz")));
+    }
+    Path m = manifest(wanted);
+    CliRun[] run = new CliRun[1];
+    Thread client = new Thread(() -> run[0] = env.command("prefetch", "--manifest", m.toString(), "--on-server",
+        "--per-host", "8"));
+    client.start();
+    waitUntil(() -> up.requests("/t0.tgz") + up.requests("/t1.tgz") + up.requests("/t2.tgz") > 0);
+    long start = System.nanoTime();
+    env.server().close();
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    assertTrue(seconds < 20, "the run was stopped, not waited out: " + seconds + " s");
+    client.join(30_000);
+    assertEquals(1, run[0].code(), run[0].toString());
+    assertTrue(run[0].err().contains("error: server: destination unavailable: the server is shutting down"),
+        run[0].toString());
+
+    env.close();
+    env = CliServer.start(data); // the same store, no upstream: what is served is what was stored
+    assertServed("/distfiles/g0.tgz", g0);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(404, env.get("/distfiles/t" + i + ".tgz").statusCode(), "refused after the shutdown began");
+    }
+  }
+
+  @Test
   void aServerStartedWithoutUpstreamRefusesNamingTheFlag() throws Exception {
     env.close();
     env = CliServer.start(tmp.resolve("other-data"));
