@@ -295,23 +295,12 @@ public final class ServerClient implements BlobSink {
 
   @Override
   public void recordOutcomes(List<Outcome> outcomes) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(outcomes.size() * 400);
-    int lines = 0;
-    for (Outcome o : outcomes) {
-      if (o.status() == Outcome.Status.PRESENT) {
-        continue;
-      }
-      try (JsonGenerator g = AdminApi.JSON.getFactory().createGenerator(buf, JsonEncoding.UTF8)) {
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        OutcomeJson.writeForServer(g, o);
-      }
-      buf.write('\n');
-      lines++;
-    }
-    if (lines == 0) {
+    byte[] body = OutcomeJson.serverLines(outcomes);
+    if (body.length == 0) {
       return;
     }
-    JsonNode reply = call(setRoutes + "outcomes", "application/x-ndjson", buf.toByteArray());
+    long lines = outcomes.stream().filter(o -> o.status() != Outcome.Status.PRESENT).count();
+    JsonNode reply = call(setRoutes + "outcomes", "application/x-ndjson", body);
     if (reply.path("recorded").asLong(-1) != lines) {
       throw new IOException("POST /" + setRoutes + "outcomes: sent " + lines + " outcome(s), server recorded "
           + reply.path("recorded"));

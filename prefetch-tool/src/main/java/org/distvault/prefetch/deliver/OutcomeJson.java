@@ -1,8 +1,12 @@
 package org.distvault.prefetch.deliver;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +29,8 @@ import org.distvault.storage.distfile.ExpectedDistfile;
  * words, and in the report also {@code present}, which the server is never sent.
  */
 public final class OutcomeJson {
+  private static final JsonFactory FACTORY = new JsonFactory();
+
   private OutcomeJson() {}
 
   /**
@@ -40,6 +46,29 @@ public final class OutcomeJson {
     g.writeStartObject();
     writeServerFields(g, o);
     g.writeEndObject();
+  }
+
+  /**
+   * The body of {@code POST /api/v1/outcomes} for {@code outcomes}: one {@link #writeForServer}
+   * line each, present ones left out (the server holds them; there is nothing to record).
+   *
+   * @return the lines, empty when every outcome is present
+   */
+  public static byte[] serverLines(List<Outcome> outcomes) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream(outcomes.size() * 400);
+    for (Outcome o : outcomes) {
+      if (o.status() == Outcome.Status.PRESENT) {
+        continue;
+      }
+      try (JsonGenerator g = FACTORY.createGenerator(buf, JsonEncoding.UTF8)) {
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        writeForServer(g, o);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing JSON into memory failed", e);
+      }
+      buf.write('\n');
+    }
+    return buf.toByteArray();
   }
 
   /** Writes the report's object: the server's fields, then the run's own. */

@@ -1,10 +1,7 @@
 package org.distvault.server.admin.ingest;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,7 +20,6 @@ import org.distvault.prefetch.deliver.OutcomeJson;
 import org.distvault.prefetch.deliver.SinkUnavailableException;
 import org.distvault.prefetch.spool.VerifiedBlob;
 import org.distvault.server.admin.ApiException;
-import org.distvault.server.admin.JsonReply;
 import org.distvault.server.admin.UploadGate;
 import org.distvault.storage.blob.BlobTooLargeException;
 import org.distvault.storage.blob.Expectation;
@@ -96,18 +92,8 @@ final class VaultSink implements BlobSink {
 
   @Override
   public void recordOutcomes(List<Outcome> finished) throws IOException {
-    ByteArrayOutputStream lines = new ByteArrayOutputStream(finished.size() * 400);
-    for (Outcome o : finished) {
-      if (o.status() == Outcome.Status.PRESENT) {
-        continue;
-      }
-      try (JsonGenerator g = JsonReply.JSON.getFactory().createGenerator(lines, JsonEncoding.UTF8)) {
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        OutcomeJson.writeForServer(g, o);
-      }
-      lines.write('\n');
-    }
-    if (lines.size() == 0) {
+    byte[] lines = OutcomeJson.serverLines(finished);
+    if (lines.length == 0) {
       return;
     }
     // Not refused after a cancel: these are the outcomes of work done, recorded so that a later
@@ -115,7 +101,7 @@ final class VaultSink implements BlobSink {
     refuseIfGateCloses();
     try {
       outcomes.recordLines(new BufferedReader(new InputStreamReader(
-          new ByteArrayInputStream(lines.toByteArray()), StandardCharsets.UTF_8)));
+          new ByteArrayInputStream(lines), StandardCharsets.UTF_8)));
     } catch (ApiException e) {
       if (e.status() == 409) {
         throw new SinkUnavailableException(e.getMessage(), e);
