@@ -63,6 +63,10 @@ public final class RefillCommand implements Callable<Integer> {
       description = "Most downloads at once from one host (default: ${DEFAULT-VALUE})")
   int perHost;
 
+  @Option(names = "--on-server",
+      description = "Let the server download the distfiles itself, as prefetch --on-server does")
+  boolean onServer;
+
   @Option(names = "--report", paramLabel = "FILE.json",
       description = "Write the refill's JSON report here: the seals, what was added, what is still missing and "
           + "why, what the manifest lacks, and the prefetch report")
@@ -161,10 +165,14 @@ public final class RefillCommand implements Callable<Integer> {
         cmd.getErr().println("refill " + name + ": prefetch: " + e.getMessage());
         return e instanceof CliException c ? c.exitCode() : ExitCode.FAILED;
       });
-      int code = prefetch.execute("--server", server.server, "--token-file", server.tokenFile.toString(),
-          "--timeout", Long.toString(server.timeoutSeconds), "--manifest", manifest.toString(), "--set", name,
-          "--jobs", Integer.toString(jobs), "--per-host", Integer.toString(perHost),
-          "--report", prefetchReport.toString());
+      List<String> args = new ArrayList<>(List.of("--server", server.server, "--token-file",
+          server.tokenFile.toString(), "--timeout", Long.toString(server.timeoutSeconds), "--manifest",
+          manifest.toString(), "--set", name, "--jobs", Integer.toString(jobs), "--per-host", Integer.toString(perHost),
+          "--report", prefetchReport.toString()));
+      if (onServer) {
+        args.add("--on-server");
+      }
+      int code = prefetch.execute(args.toArray(String[]::new));
       if (!Files.exists(prefetchReport)) {
         spec.commandLine().getErr().println("refill " + name + ": prefetch ended with exit " + code + " and no report");
         return null;

@@ -340,6 +340,26 @@ class PrefetchOnServerIT {
   }
 
   @Test
+  void refillOnServerFetchesWhatTheSealedBuildLacked() throws Exception {
+    byte[] late = TestContent.bytes(30, 40_000);
+    up.on("/late.tgz", Upstream.status(404));
+    List<ExpectedDistfile> wanted = List.of(entries().get(0),
+        TestContent.entry("late.tgz", "cat/late", late, up.url("/late.tgz")));
+    assertEquals(1, env.command("prefetch", "--manifest", manifest(wanted).toString(), "--on-server", "--set",
+        "q4").code());
+    assertEquals(0, env.cli("seal", "q4").code());
+    assertEquals(404, env.get("/set/q4/pkg/cat/late/late.tgz").statusCode(), "a violation of the sealed set");
+    up.on("/late.tgz", Upstream.file(late));
+
+    CliRun refill = env.cli("refill", "q4", "--on-server");
+
+    assertEquals(0, refill.code(), refill.toString());
+    assertTrue(refill.out().contains("added: 1\n  late.tgz\n"), refill.toString());
+    assertServed("/set/q4/pkg/cat/late/late.tgz", late);
+    assertEquals(2, up.requests("/late.tgz"), "fetched again once, by the server");
+  }
+
+  @Test
   void aServerStartedWithoutUpstreamRefusesNamingTheFlag() throws Exception {
     env.close();
     env = CliServer.start(tmp.resolve("other-data"));
