@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.distvault.prefetch.testserver.RawUpstream;
 import org.distvault.prefetch.testserver.Upstream;
 import org.distvault.server.ServerConfig;
 import org.distvault.server.admin.ingest.ServerPrefetchHandler;
@@ -336,6 +337,28 @@ class PrefetchOnServerIT {
     assertServed("/distfiles/g0.tgz", g0);
     for (int i = 0; i < 3; i++) {
       assertEquals(404, env.get("/distfiles/t" + i + ".tgz").statusCode(), "refused after the shutdown began");
+    }
+  }
+
+  @Test
+  void afterABodyBrokeOffTheNextUrlGoesThroughTheServersSpool() throws Exception {
+    byte[] body = TestContent.bytes(40, 300_000);
+    up.on("/whole.tgz", Upstream.file(body));
+    try (RawUpstream raw = new RawUpstream(body)) {
+      ExpectedDistfile e = TestContent.entry("cut.tgz", "cat/cut", body, raw.url("/truncated"), up.url("/whole.tgz"));
+      Path report = tmp.resolve("cut.json");
+      CliRun r = env.command("prefetch", "--manifest", manifest(List.of(e)).toString(), "--on-server", "--report",
+          report.toString());
+      assertEquals(0, r.code(), r.toString());
+      JsonNode o = JSON.readTree(report.toFile()).path("outcomes").get(0);
+      // A cut body is host trouble: tried three times (two retries), then the next URL, spooled.
+      assertEquals("ok " + up.url("/whole.tgz") + " attempts=3 " + raw.url("/truncated"),
+          o.path("status").asText() + " " + o.path("url").asText() + " attempts=" + o.path("attempts").size() + " "
+              + o.path("attempts").get(0).path("url").asText());
+    }
+    assertServed("/pkg/cat/cut/cut.tgz", body);
+    try (var spool = Files.list(data.resolve("prefetch/spool"))) {
+      assertEquals(0, spool.count(), "the verified spool file went into the store, nothing is left");
     }
   }
 

@@ -154,6 +154,10 @@ public final class ServerPrefetchHandler implements HttpHandler {
       } catch (IOException e) {
         log.warn("server-side prefetch of {} entries failed: {}", entries.size(), e.toString());
         errors.add("the run failed: " + e.getMessage());
+      } catch (RuntimeException e) {
+        // The answer has begun: say it in its last line rather than break the connection off.
+        log.error("server-side prefetch of {} entries failed", entries.size(), e);
+        errors.add("the run failed: " + e);
       } finally {
         heartbeat.shutdownNow();
       }
