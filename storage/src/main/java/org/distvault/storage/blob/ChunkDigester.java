@@ -27,7 +27,19 @@ interface ChunkDigester {
     };
   }
 
-  /** A free buffer of {@link #CHUNK_SIZE} bytes to fill; may wait for the workers to free one. */
+  /**
+   * A single-thread digester for a blob of at most {@code size} bytes, whose one buffer holds the
+   * blob and the one byte more that proves a body too long: a small blob does not allocate (and
+   * zero) a whole {@link #CHUNK_SIZE} buffer.
+   */
+  static ChunkDigester forSmall(Set<DigestAlgorithm> algorithms, long size) {
+    if (size < 0 || size >= CHUNK_SIZE) {
+      throw new IllegalArgumentException("not a small blob: " + size + " bytes");
+    }
+    return new SequentialDigester(algorithms, (int) size + 1);
+  }
+
+  /** A free buffer to fill ({@link #CHUNK_SIZE} bytes, or less from {@link #forSmall}); may wait for the workers to free one. */
   byte[] buffer() throws IOException;
 
   /** Hands over the first {@code len} bytes of {@code buf}; the caller must not touch it again. */

@@ -44,6 +44,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Ingest, dedupe, serving look-ups, quarantine and start-up recovery on real files. */
 class BlobStoreTest {
@@ -262,6 +263,33 @@ class BlobStoreTest {
     assertEquals(SIZE + 1, endlessError.actual());
     assertEquals(SIZE + 1, endless.read, "bytes read from the endless stream");
     assertNothingStored();
+  }
+
+  /** Blobs below one chunk get a buffer of their own size plus one byte: each edge of that. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 1000, 512 * 1024 - 1, 512 * 1024})
+  void aSmallBlobOfExactlyItsSizeIsStoredAndOneByteMoreOrLessIsRefused(int size) throws IOException {
+    BlobStore store = open(HashingMode.THREAD_PER_ALGORITHM);
+    byte[] content = TestContent.bytes(9, size);
+    StoredBlob stored = ingest(store, content, Expectation.of(size, modernDistinfo(content)));
+    assertEquals(size, stored.size());
+    assertArrayEquals(content, Files.readAllBytes(stored.path()));
+
+    byte[] longer = TestContent.bytes(10, size + 1);
+    SizeMismatchException tooLong = assertThrows(SizeMismatchException.class,
+        () -> ingest(store, longer, Expectation.of(size, Digests.empty())));
+    assertEquals(size + 1, tooLong.actual());
+    assertTrue(tooLong.actualIsLowerBound());
+    try (BlobWriter w = store.newWriter(Expectation.of(size, Digests.empty()))) {
+      assertThrows(SizeMismatchException.class, () -> w.write(longer));
+    }
+    if (size > 0) {
+      byte[] shorter = TestContent.bytes(11, size - 1);
+      SizeMismatchException tooShort = assertThrows(SizeMismatchException.class,
+          () -> ingest(store, shorter, Expectation.of(size, Digests.empty())));
+      assertEquals(size - 1, tooShort.actual());
+    }
+    assertEquals(List.of(), entries(data.resolve("tmp")), "DATA/tmp");
   }
 
   @Test
