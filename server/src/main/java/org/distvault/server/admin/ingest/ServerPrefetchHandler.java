@@ -134,6 +134,9 @@ public final class ServerPrefetchHandler implements HttpHandler {
     try (ServerPrefetches.Slot slot = runs.acquire(sink)) {
       List<ExpectedDistfile> entries = read(ex, body);
       long start = System.nanoTime();
+      String who = ex.getSourceAddress() == null ? "?" : ex.getSourceAddress().getAddress().getHostAddress();
+      log.info("server-side prefetch of {} entries into set {} for {} (jobs {}, per-host {})", entries.size(),
+          set.name().value(), who, jobs, perHost);
       Lines lines = new Lines(ex, sink);
       // The status and a first line at once: the client knows the run started and how big it is.
       lines.write(JsonReply.JSON.writeValueAsBytes(Map.of("started", Map.of("entries", entries.size()))));
@@ -163,6 +166,10 @@ public final class ServerPrefetchHandler implements HttpHandler {
       }
       if (report != null) {
         progress.rest(report.outcomes());
+        PrefetchReport.Summary sum = report.summary();
+        log.info("server-side prefetch for {} ended in {} s: {} fetched, {} already held, {} failed, {} run errors", who,
+            Duration.ofNanos(System.nanoTime() - start).toSeconds(), sum.ok(), sum.present(), sum.failed(),
+            errors.size());
       }
       Map<String, Object> done = new LinkedHashMap<>();
       done.put("entries", entries.size());
