@@ -78,7 +78,7 @@ final class VaultSink implements BlobSink {
       in.transferTo(w);
       w.commit();
     } catch (DigestMismatchException | SizeMismatchException | BlobTooLargeException e) {
-      // The tool's spool verified these very bytes: a mismatch now means they changed on disk.
+      // The run's spool verified these very bytes: a mismatch now means they changed on disk.
       throw new IOException("the spooled blob changed before it was stored: " + e.getMessage(), e);
     } catch (FrozenException e) {
       throw new SinkUnavailableException(e.reason(), e);
@@ -113,9 +113,9 @@ final class VaultSink implements BlobSink {
   }
 
   /**
-   * Refuses every later delivery and outcome, which stops the run at its next one (the way a
-   * server going offline stops a tool's run): for a run whose client went away, or a server
-   * shutting down.
+   * Refuses every later delivery, which stops the run at its next one (the way a server going
+   * offline stops a tool's run): for a run whose client went away, or a server shutting down.
+   * Outcomes of the work done are still recorded.
    */
   void cancel(String why) {
     cancelled = Objects.requireNonNull(why, "why");
