@@ -18,6 +18,13 @@ public final class UpstreamUrls {
   /** The schemes a manifest URL may have. */
   public static final Set<String> SCHEMES = Set.of("http", "https", "ftp", "file");
 
+  /**
+   * The schemes the server itself fetches (read-through, a server-side prefetch): the network's.
+   * A {@code file://} URL is for the prefetch tool importing a DISTDIR, never for the server to
+   * read its own files for a client.
+   */
+  public static final Set<String> NETWORK_SCHEMES = Set.of("http", "https", "ftp");
+
   private UpstreamUrls() {}
 
   /** Why {@code url} is not acceptable, or {@code null} when it is. */

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.distvault.prefetch.fetch.FetchFailure;
 import org.distvault.prefetch.fetch.FetchRequest;
 import org.distvault.prefetch.fetch.Fetcher;
+import org.distvault.prefetch.manifest.UpstreamUrls;
 import org.distvault.storage.blob.BlobTooLargeException;
 import org.distvault.storage.blob.Expectation;
 import org.distvault.storage.blob.SizeMismatchException;
@@ -75,7 +76,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpstreamReadThrough implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpstreamReadThrough.class);
-  private static final Set<String> NETWORK_SCHEMES = Set.of("http", "https", "ftp");
   /** The result of a download that ended after the cache was sealed: the seal does not hold it. */
   static final String SEALED_MEANWHILE = "the set was sealed (or the server went offline) during the download:"
       + " nothing was bound";
@@ -321,7 +321,7 @@ public final class UpstreamReadThrough implements AutoCloseable {
       return Optional.empty();
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!NETWORK_SCHEMES.contains(scheme)) {
+    if (!UpstreamUrls.NETWORK_SCHEMES.contains(scheme)) {
       reasons.add("read-through does not fetch " + (scheme.isEmpty() ? "relative" : scheme)
           + " URLs: " + url);
       return Optional.empty();

@@ -30,6 +30,7 @@ import org.distvault.prefetch.deliver.OutcomeJson;
 import org.distvault.prefetch.manifest.Manifest;
 import org.distvault.prefetch.manifest.ManifestError;
 import org.distvault.prefetch.manifest.ManifestReader;
+import org.distvault.prefetch.manifest.UpstreamUrls;
 import org.distvault.prefetch.run.PrefetchReport;
 import org.distvault.prefetch.run.Progress;
 import org.distvault.prefetch.run.RunResult;
@@ -88,7 +89,6 @@ public final class ServerPrefetchHandler implements HttpHandler {
   public static final int MAX_JOBS = 64;
   static final int HEARTBEAT_SECONDS = 5;
   private static final Set<String> PARAMS = Set.of("jobs", "per-host");
-  private static final Set<String> NETWORK_SCHEMES = Set.of("http", "https", "ftp");
   private static final int MAX_ERRORS = 100;
 
   private final ServerPrefetches runs;
@@ -200,7 +200,7 @@ public final class ServerPrefetchHandler implements HttpHandler {
         for (String url : e.urls()) {
           int colon = url.indexOf(':');
           String scheme = colon < 0 ? "" : url.substring(0, colon).toLowerCase(Locale.ROOT);
-          if (!NETWORK_SCHEMES.contains(scheme)) {
+          if (!UpstreamUrls.NETWORK_SCHEMES.contains(scheme)) {
             errors.add("entry " + (i + 1) + " (" + e.name().value() + "): URL " + url + " is not http, https or ftp: "
                 + "the server fetches only from the network; import local files with the tool (without --on-server)");
             break;
