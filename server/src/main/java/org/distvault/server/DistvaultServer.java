@@ -208,14 +208,8 @@ public final class DistvaultServer implements AutoCloseable {
             SchemeFetcher.standard(FetchSettings.defaults(), config.clock()),
             ReadThroughSettings.defaults(), config.clock(), result -> metrics.upstreamFetch(result, 1));
         opened.add(0, fetcher);
-        // A server-side prefetch stops before the read-through (both before the vault closes).
-        upstream = () -> {
-          try {
-            runs.close();
-          } finally {
-            fetcher.close();
-          }
-        };
+        // A server-side prefetch is stopped first thing in close(), before the drain.
+        upstream = fetcher;
         readThrough = new ServingReadThrough(vault, fetcher);
         log.info("--upstream: online misses of catalogued distfiles are fetched from their upstream URLs");
       }
