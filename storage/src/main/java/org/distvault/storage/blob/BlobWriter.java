@@ -101,13 +101,12 @@ public final class BlobWriter extends OutputStream {
     Path temp = tmpDir.resolve(TEMP_PREFIX + TEMP_COUNTER.incrementAndGet() + ".part");
     FileChannel channel =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    // A blob that fits in one chunk gains nothing from worker threads, only hand-off costs; one
-    // smaller than a chunk gets a buffer of its own size.
+    // A blob that fits in one chunk gains nothing from worker threads, only hand-off costs, and
+    // gets a buffer of its own size.
     long size = expected.size().orElse(Long.MAX_VALUE);
-    ChunkDigester digester = size < ChunkDigester.CHUNK_SIZE
+    ChunkDigester digester = size <= ChunkDigester.CHUNK_SIZE
         ? ChunkDigester.forSmall(expected.algorithmsToCompute(), size)
-        : ChunkDigester.create(size == ChunkDigester.CHUNK_SIZE ? HashingMode.SINGLE_THREAD : options.hashing(),
-            expected.algorithmsToCompute(), digestThreads);
+        : ChunkDigester.create(options.hashing(), expected.algorithmsToCompute(), digestThreads);
     try {
       return new BlobWriter(
           publisher, expected, options.maxBlobSize(), temp, channel, digester);

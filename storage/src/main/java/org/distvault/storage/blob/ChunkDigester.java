@@ -28,12 +28,12 @@ interface ChunkDigester {
   }
 
   /**
-   * A single-thread digester for a blob of at most {@code size} bytes, whose one buffer holds the
-   * blob and the one byte more that proves a body too long: a small blob does not allocate (and
-   * zero) a whole {@link #CHUNK_SIZE} buffer.
+   * A single-thread digester for a blob of {@code size} bytes, at most one chunk, whose one buffer
+   * holds the blob and the one byte more that proves a body too long: a small blob does not
+   * allocate (and zero) a whole {@link #CHUNK_SIZE} buffer.
    */
   static ChunkDigester forSmall(Set<DigestAlgorithm> algorithms, long size) {
-    if (size < 0 || size >= CHUNK_SIZE) {
+    if (size < 0 || size > CHUNK_SIZE) {
       throw new IllegalArgumentException("not a small blob: " + size + " bytes");
     }
     return new SequentialDigester(algorithms, (int) size + 1);
