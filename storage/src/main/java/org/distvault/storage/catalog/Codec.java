@@ -13,6 +13,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,6 +26,7 @@ import java.util.zip.CRC32C;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.DistfileName;
 import org.distvault.storage.name.SetName;
@@ -145,36 +147,76 @@ final class Codec {
   }
 
   static byte[] encode(DistfileRecord r) {
-    Out out = new Out(64 + 160 * r.variants().size());
+    int capacity = 8;
+    for (Variant v : r.variants()) {
+      // A binding is 64 bytes more; an outcome (rare) grows the buffer.
+      capacity += variantBytes(v.digests(), v.pkgpaths(), v.urls()) + SHA512_BYTES;
+    }
+    Out out = new Out(capacity);
     out.u8(FORMAT_BINARY);
     out.varint(r.variants().size());
     for (Variant v : r.variants()) {
-      Optional<PrefetchOutcome> o = v.lastOutcome();
-      int flags = (v.size().isPresent() ? HAS_SIZE : 0) | (o.isPresent() ? HAS_OUTCOME : 0)
-          | (v.blob().isPresent() ? HAS_BLOB : 0)
-          | (o.isPresent() && o.get().url().isPresent() ? HAS_OUTCOME_URL : 0);
-      out.varint(v.id());
-      out.u8(flags);
-      if (v.size().isPresent()) {
-        out.signed(v.size().getAsLong());
-      }
-      out.digests(v.digests(), null);
-      out.strings(v.pkgpaths());
-      out.strings(v.urls());
-      if (o.isPresent()) {
-        PrefetchOutcome p = o.get();
-        out.u8(p.status() == PrefetchOutcome.Status.OK ? 0 : 1);
-        out.string(p.reason());
-        out.instant(p.at());
-        if (p.url().isPresent()) {
-          out.string(p.url().get());
-        }
-      }
-      if (v.blob().isPresent()) {
-        out.bytes(v.blob().get().bytes());
-      }
+      variant(out, v.id(), v.size(), v.digests(), v.pkgpaths(), v.urls(), v.lastOutcome(), v.blob());
     }
     return out.sealed();
+  }
+
+  /**
+   * What {@link #encode(DistfileRecord)} makes of the record of a name new to its set with {@code e}
+   * as its one variant (id 1, unbound, no outcome), without building that record: a first
+   * manifest's every line.
+   */
+  static byte[] encodeNew(ExpectedDistfile e) {
+    Out out = new Out(8 + variantBytes(e.digests(), e.pkgpaths(), e.urls()));
+    out.u8(FORMAT_BINARY);
+    out.varint(1);
+    variant(out, 1, e.size(), e.digests(), e.pkgpaths(), e.urls(), Optional.empty(), Optional.empty());
+    return out.sealed();
+  }
+
+  /**
+   * Room for a variant's fixed fields and strings (their UTF-16 length: the bytes of ASCII, which
+   * names, PKGPATHs and URLs nearly always are), so that a value is written without regrowing.
+   */
+  private static int variantBytes(Digests digests, Collection<String> pkgpaths, Collection<String> urls) {
+    int n = 32 + CHECKSUM_BYTES;
+    for (Digest d : digests.asMap().values()) {
+      n += 1 + d.algorithm().length();
+    }
+    for (String p : pkgpaths) {
+      n += 2 + p.length();
+    }
+    for (String u : urls) {
+      n += 2 + u.length();
+    }
+    return n;
+  }
+
+  private static void variant(Out out, int id, OptionalLong size, Digests digests, Collection<String> pkgpaths,
+      Collection<String> urls, Optional<PrefetchOutcome> o, Optional<Digest> blob) {
+    int flags = (size.isPresent() ? HAS_SIZE : 0) | (o.isPresent() ? HAS_OUTCOME : 0)
+        | (blob.isPresent() ? HAS_BLOB : 0)
+        | (o.isPresent() && o.get().url().isPresent() ? HAS_OUTCOME_URL : 0);
+    out.varint(id);
+    out.u8(flags);
+    if (size.isPresent()) {
+      out.signed(size.getAsLong());
+    }
+    out.digests(digests, null);
+    out.strings(pkgpaths);
+    out.strings(urls);
+    if (o.isPresent()) {
+      PrefetchOutcome p = o.get();
+      out.u8(p.status() == PrefetchOutcome.Status.OK ? 0 : 1);
+      out.string(p.reason());
+      out.instant(p.at());
+      if (p.url().isPresent()) {
+        out.string(p.url().get());
+      }
+    }
+    if (blob.isPresent()) {
+      out.bytes(blob.get().bytes());
+    }
   }
 
   static DistfileRecord decodeDistfile(byte[] key, byte[] value) {
@@ -517,7 +559,7 @@ final class Codec {
       bytes(b);
     }
 
-    void strings(java.util.Collection<String> ss) {
+    void strings(Collection<String> ss) {
       varint(ss.size());
       for (String s : ss) {
         string(s);

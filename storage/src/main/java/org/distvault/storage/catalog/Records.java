@@ -191,9 +191,25 @@ final class Records {
   UpsertSummary upsert(Batch b, SetName set, List<ExpectedDistfile> chunk) throws RocksDBException {
     Map<DistfileName, DistfileRecord> before = load(b, set, chunk);
     Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
+    // Names new to the set, seen once so far in the chunk: their records are written straight from
+    // the expectation (Codec.encodeNew), never built. A first manifest is all such names, and
+    // building each record (its variant's checks and copies) was most of this loop's work.
+    Map<DistfileName, ExpectedDistfile> fresh = new LinkedHashMap<>();
     long created = 0;
     for (ExpectedDistfile e : chunk) {
-      DistfileRecord current = after.containsKey(e.name()) ? after.get(e.name()) : before.get(e.name());
+      DistfileRecord current = after.get(e.name());
+      if (current == null) {
+        current = before.get(e.name());
+      }
+      if (current == null) {
+        ExpectedDistfile first = fresh.putIfAbsent(e.name(), e);
+        if (first == null) {
+          created++;
+          continue;
+        }
+        fresh.remove(e.name());
+        current = Variants.upsert(null, first).record();
+      }
       Variants.Upsert u = Variants.upsert(current, e);
       DistfileRecord next = u.record();
       Optional<Digest> bound = u.variant().blob();
@@ -207,8 +223,16 @@ final class Records {
       after.put(e.name(), next);
       created += u.created() ? 1 : 0;
     }
-    write(b, set, before, after, StoreStats.ZERO);
+    for (ExpectedDistfile e : fresh.values()) {
+      b.put(s.distfiles, Codec.distfileKey(set, e.name()), Codec.encodeNew(e));
+    }
+    write(b, set, before, after, freshStats(fresh.size()));
     return new UpsertSummary(chunk.size(), created, chunk.size() - created);
+  }
+
+  /** What {@code n} new names add to the counters: each one variant, missing (unbound, never fetched). */
+  private static StoreStats freshStats(long n) {
+    return new StoreStats(n, n, 0, n, 0, 0, 0);
   }
 
   Void recordOutcomes(Batch b, SetName set, Map<VariantRef, PrefetchOutcome> outcomes)

@@ -39,6 +39,7 @@ import org.distvault.storage.record.Resolution.Match;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
 import org.distvault.storage.name.DistfileName;
+import org.distvault.storage.name.SetName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -238,6 +239,41 @@ class CatalogDistfilesTest extends OpenCatalogTest {
     }
     assertEquals(n, seen.size());
     assertEquals(seen.stream().sorted(Fixtures::byUtf8).toList(), seen);
+    assertEquals(catalog.stats(), catalog.recount());
+  }
+
+  @Test
+  void aNameRepeatedWithinOneChunkEndsAsUpsertedLineByLine() {
+    // A name new to the set is written from its first line unless a later line of the chunk
+    // names it again: every such case must end as separate upserts would.
+    Digests rmdOnly = Digests.of(List.of(PHEANSTALK.get(DigestAlgorithm.RMD160).orElseThrow()));
+    List<ExpectedDistfile> lines = List.of(
+        expected("once.tgz", 1, BORON, "a/once", "https://a/once"),
+        expected("same.tgz", 5, BORON, "a/same", "https://a/same"),
+        expected("other.tgz", 7, PHEANSTALK, "a/other"),
+        expected("moved.tgz", 17635, PHEANSTALK, "a/moved", "https://a/moved"),
+        expected("same.tgz", 5, BORON, "b/same", "https://b/same", "https://a/same"),
+        expected("other.tgz", 8, PHEANSTALK, "b/other"),
+        expected("moved.tgz", 360613, BORON, "a/moved"),
+        expected("same.tgz", 5, BORON, "c/same"),
+        expected("other.tgz", 7, rmdOnly, "c/other"),
+        expected("last.tgz", 2, BORON, "a/last"));
+    SetName chunked = SetName.of("chunked");
+    SetName oneByOne = SetName.of("one-by-one");
+
+    UpsertSummary s = catalog.upsertAll(chunked, lines);
+    UpsertSummary sum = UpsertSummary.NONE;
+    for (ExpectedDistfile e : lines) {
+      sum = sum.plus(catalog.upsertAll(oneByOne, List.of(e)));
+    }
+
+    assertEquals(new UpsertSummary(10, 7, 3), sum);
+    assertEquals(sum, s);
+    for (String n : List.of("once.tgz", "same.tgz", "other.tgz", "moved.tgz", "last.tgz")) {
+      assertEquals(catalog.distfile(oneByOne, name(n)), catalog.distfile(chunked, name(n)), n);
+    }
+    assertEquals(3, catalog.distfile(chunked, name("same.tgz")).orElseThrow().variants().get(0).pkgpaths().size());
+    assertEquals(new StoreStats(10, 14, 0, 14, 0, 0, 0), catalog.stats());
     assertEquals(catalog.stats(), catalog.recount());
   }
 

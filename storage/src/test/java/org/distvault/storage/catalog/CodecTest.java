@@ -1,6 +1,7 @@
 package org.distvault.storage.catalog;
 
 import static org.distvault.storage.catalog.Fixtures.name;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import java.util.zip.CRC32C;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.digest.DigestAlgorithm;
 import org.distvault.storage.digest.Digests;
+import org.distvault.storage.distfile.ExpectedDistfile;
 import org.distvault.storage.distfile.PrefetchOutcome;
 import org.distvault.storage.name.SetName;
 import org.distvault.storage.record.BlobRecord;
@@ -87,6 +89,23 @@ class CodecTest {
     assertEquals(EnumSet.allOf(DigestAlgorithm.class), decoded.variants().get(0).digests().algorithms());
     assertEquals(AT, decoded.variants().get(0).lastOutcome().orElseThrow().at());
     assertEquals(Instant.ofEpochSecond(-5, 7), decoded.variants().get(2).lastOutcome().orElseThrow().at());
+  }
+
+  @Test
+  void aNewNameIsEncodedAsTheRecordItsExpectationMakes() {
+    String longUrl = "https://例え.jp/" + "ファイル/".repeat(200) + "a.tgz";
+    List<ExpectedDistfile> cases = List.of(
+        new ExpectedDistfile(name("ünï-1.0.tar.gz"), OptionalLong.of(123_456_789_012L), all("one"),
+            Set.of("wip/pâté", "devel/a"), List.of("https://例え.jp/ファイル-1.0.tar.gz", "ftp://e.org/a.tgz")),
+        new ExpectedDistfile(name("bare.tgz"), OptionalLong.empty(), Digests.empty(), Set.of(), List.of()),
+        new ExpectedDistfile(name("zero.tgz"), OptionalLong.of(0), all("zero"), Set.of("cat/zero"),
+            List.of(longUrl, "https://e.org/zero.tgz")));
+    for (ExpectedDistfile e : cases) {
+      DistfileRecord made = Variants.upsert(null, e).record();
+      byte[] value = Codec.encodeNew(e);
+      assertArrayEquals(Codec.encode(made), value, e.name().toString());
+      assertEquals(made, Codec.decodeDistfile(key(made), value));
+    }
   }
 
   @Test
