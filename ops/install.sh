@@ -13,6 +13,7 @@ usage: $me [--prefix DIR] [--destdir DIR] [--jar FILE] [--sysconfdir DIR] [--uni
 
   --prefix DIR      installation prefix (default /usr/local):
                       PREFIX/share/distvault/distvault.jar   the jar
+                      PREFIX/share/distvault/distvault.jsa   its class archive (not with --destdir)
                       PREFIX/bin/distvault                   the launcher
                       UNITDIR/distvault.service              the systemd unit
                       SYSCONFDIR/distvault.env               settings (kept if present)
@@ -125,6 +126,18 @@ if [ -f "$destdir$sysconfdir/distvault.env" ]; then
   echo "  $destdir$sysconfdir/distvault.env kept (the new defaults: $here/systemd/distvault.env)"
 else
   put "$destdir$sysconfdir/distvault.env" 0644 < "$here/systemd/distvault.env"
+fi
+
+# The class archive of the client subcommands (distvault class-archive), beside the jar. The JVM
+# checks it against the jar's final path and the Java that runs it, so a staged installation
+# (--destdir) leaves it to the package's postinst. Without one the client only starts slower.
+if [ -z "$destdir" ]; then
+  if archived=$("$prefix/bin/distvault" class-archive 2>&1); then
+    echo "  $share/distvault.jsa"
+  else
+    echo "  no class archive (the client subcommands start slower; retry: $prefix/bin/distvault class-archive):" >&2
+    echo "$archived" | sed 's/^/    /' >&2
+  fi
 fi
 
 if [ "$make_user" = yes ]; then

@@ -45,7 +45,9 @@
 # PLAN_JARS (with PLAN_ONLY=1; space-separated jar paths), PLAN_DISTINFO (1; with PLAN_ONLY=1),
 # CLIENT (launcher: the prefetch client runs through ops/bin/distvault with DISTVAULT_JAR set to the
 # jar, with the launcher's JVM options for client subcommands, as operators run it; java: plain
-# `java $JAVA_OPTS -jar JAR`, for comparison). The server always runs as `java $JAVA_OPTS -jar JAR serve`
+# `java $JAVA_OPTS -jar JAR`, for comparison), CLASS_ARCHIVE (1: with CLIENT=launcher, each client jar
+# gets the class archive `distvault class-archive` writes beside it, as ops/install.sh does; 0: none).
+# The server always runs as `java $JAVA_OPTS -jar JAR serve`
 # (the launcher adds nothing for serve). The results name the client's way of running.
 set -euo pipefail
 
@@ -70,6 +72,8 @@ jar="$repo/server/target/distvault.jar"
 plan_only=${PLAN_ONLY:-0}
 plan_distinfo=${PLAN_DISTINFO:-1}
 warm=${WARM:-0}
+class_archive=${CLASS_ARCHIVE:-1}
+case $class_archive in 0|1) ;; *) echo "prefetch-bench: CLASS_ARCHIVE must be 0 or 1, not '$class_archive'" >&2; exit 2 ;; esac
 read -r -a modes <<< "${MODES:-server tool}"
 for m in "${modes[@]}"; do
   case $m in server|tool) ;; *) echo "prefetch-bench: MODES is a list of server and tool, not '$m'" >&2; exit 2 ;; esac
@@ -129,6 +133,22 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   (cd "$repo" && mvn -B -q -pl server -am package -DskipTests)
 fi
 [ -f "$jar" ] || { echo "prefetch-bench: $jar is missing (build failed?)" >&2; exit 1; }
+
+# The client's class archive beside each client jar, as ops/install.sh makes it (CLASS_ARCHIVE=1),
+# or none (0: a leftover one is deleted, so that the launcher cannot use it).
+read -r -a client_jars <<< "${PLAN_JARS:-$jar}"
+[ "$plan_only" = 1 ] || client_jars=("$jar")
+if [ "$client" = launcher ]; then
+  for j in "${client_jars[@]}"; do
+    [ -f "$j" ] || continue # PLAN_JARS' are checked below
+    if [ "$class_archive" = 1 ]; then
+      DISTVAULT_JAR=$j "$repo/ops/bin/distvault" class-archive >/dev/null
+    else
+      rm -f "${j%.jar}.jsa"
+    fi
+  done
+  client_how="$client_how; class archive beside the jar: $([ "$class_archive" = 1 ] && echo yes || echo no)"
+fi
 
 if [ "$plan_only" != 1 ]; then
 nginx_port=$(free_port)

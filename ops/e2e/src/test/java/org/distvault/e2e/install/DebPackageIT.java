@@ -174,6 +174,12 @@ class DebPackageIT {
     ProcessResult install = apt(deb.getParent(), "install", "./" + deb.getFileName());
     assertEquals(0, install.exit(), install.toString());
     assertEquals("install ok installed", status());
+    // postinst's class archive for the clients' start (prerm deletes it: /usr/share/distvault goes on remove).
+    assertFalse(install.stdout().contains("no class archive"), install.toString());
+    assertTrue(Files.size(Path.of("/usr/share/distvault/distvault.jsa")) > 1 << 20);
+    ProcessResult version = run("/usr/bin/distvault", "-V");
+    assertEquals(0, version.exit(), version.toString());
+    assertEquals("", version.stderr());
 
     // The system user, and the state directory only it may enter.
     String[] user = run("getent", "passwd", "distvault").stdout().strip().split(":");

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -55,13 +57,18 @@ class InstallIT {
     assertEquals("rw-r--r--", mode(jar));
     assertEquals("rwxr-xr-x", mode(launcher));
     assertEquals("rw-r--r--", mode(unit));
+    // The class archive beside the jar, made by the installed launcher (ClassArchiveIT checks its use).
+    Path archive = prefix.resolve("share/distvault/distvault.jsa");
+    assertTrue(r.stdout().contains("\n  " + archive + "\n"), r.toString());
+    assertEquals("rw-r--r--", mode(archive));
+    assertTrue(Files.size(archive) > 1 << 20, archive + ": " + Files.size(archive) + " bytes");
     assertEquals(Files.readString(OpsPaths.ops().resolve("systemd/distvault.env")), Files.readString(env));
     assertTrue(Files.readString(launcher).contains("jar=${DISTVAULT_JAR:-" + jar + "}\n"), Files.readString(launcher));
     String unitText = Files.readString(unit);
     assertTrue(unitText.contains("\nExecStart=" + launcher + " serve --data ${DISTVAULT_DATA} "), unitText);
     assertTrue(unitText.contains("\nEnvironmentFile=" + env + "\n"), unitText);
     try (Stream<Path> left = Files.walk(prefix)) {
-      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().matches(".*\\.\\d+$")).toList(),
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().matches(".*\\.\\d+(\\.tmp|\\.log)?$")).toList(),
           "temporary files left behind");
     }
 
@@ -111,6 +118,8 @@ class InstallIT {
     ProcessResult r = install("--destdir", stage.toString(), "--prefix", "/usr");
     assertEquals(0, r.exit(), r.toString());
     assertTrue(Files.isRegularFile(stage.resolve("usr/share/distvault/distvault.jar")));
+    // The JVM checks a class archive against the jar's final path: the package's postinst makes it.
+    assertFalse(Files.exists(stage.resolve("usr/share/distvault/distvault.jsa")));
     assertTrue(Files.readString(stage.resolve("usr/bin/distvault"))
         .contains("jar=${DISTVAULT_JAR:-/usr/share/distvault/distvault.jar}\n"));
     String unit = Files.readString(stage.resolve("usr/lib/systemd/system/distvault.service"));
@@ -191,6 +200,48 @@ class InstallIT {
         "JAVA_OPTS", javaOpts == null ? "" : javaOpts), 60, command);
     assertEquals(0, r.exit(), r.toString());
     assertEquals(expected.replace("JAR", OpsPaths.jar().toString()) + "\n", r.stdout());
+  }
+
+  @Test
+  void launcherTakesTheVersionFromTheRuntimesReleaseFileBeforeAskingJava() throws Exception {
+    Path old = fakeJava("openjdk version \"17.0.15\" 2025-04-15");
+    Files.writeString(old.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"11.0.2\"\nJAVA_VERSION_DATE=\"2019-01-15\"\n");
+    ProcessResult refused = ProcessResult.run(tmp, Map.of("JAVA_HOME", old.toString(), "DISTVAULT_JAR", OpsPaths.jar().toString()),
+        60, List.of(OpsPaths.ops().resolve("bin/distvault").toString(), "--help"));
+    assertEquals(2, refused.exit(), refused.toString());
+    assertEquals("distvault: " + old.resolve("bin/java") + " is Java 11.0.2; distvault needs Java 17 or newer (set JAVA_HOME to one)\n",
+        refused.stderr());
+
+    Path fine = fakeJava("openjdk version \"11.0.2\" 2019-01-15");
+    Files.writeString(fine.resolve("release"), "JAVA_VERSION=\"21.0.2\"\n");
+    ProcessResult ran = ProcessResult.run(tmp, Map.of("JAVA_HOME", fine.toString(), "DISTVAULT_JAR", OpsPaths.jar().toString()),
+        60, List.of(OpsPaths.ops().resolve("bin/distvault").toString(), "serve"));
+    assertEquals(0, ran.exit(), ran.toString());
+    assertEquals("[-jar] [" + OpsPaths.jar() + "] [serve]\n", ran.stdout());
+  }
+
+  @Test
+  void launcherGivesTheClassArchiveToClientSubcommandsWhenItIsNotOlderThanTheJar() throws Exception {
+    Path javaHome = fakeJava("openjdk version \"17.0.15\" 2025-04-15");
+    Path jar = Files.writeString(Files.createDirectories(tmp.resolve("lib")).resolve("distvault.jar"), "a jar");
+    Path archive = Files.writeString(jar.resolveSibling("distvault.jsa"), "an archive");
+    FileTime jarTime = Files.getLastModifiedTime(jar);
+    Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime.toMillis() + 10_000));
+    Map<String, String> env = Map.of("JAVA_HOME", javaHome.toString(), "DISTVAULT_JAR", jar.toString());
+    String launcher = OpsPaths.ops().resolve("bin/distvault").toString();
+    String client = "[-XX:TieredStopAtLevel=1] [-XX:+UseSerialGC] ";
+    String withArchive = client + "[-XX:SharedArchiveFile=" + archive + "] [-Xlog:cds=off] [-Xlog:cds+dynamic=off] ";
+
+    assertEquals(withArchive + "[-jar] [" + jar + "] [mode]\n",
+        ProcessResult.run(tmp, env, 60, List.of(launcher, "mode")).stdout());
+    assertEquals("[-jar] [" + jar + "] [serve]\n", ProcessResult.run(tmp, env, 60, List.of(launcher, "serve")).stdout());
+    Map<String, String> withOpts = new HashMap<>(env);
+    withOpts.put("JAVA_OPTS", "-Xshare:off");
+    assertEquals(withArchive + "[-Xshare:off] [-jar] [" + jar + "] [mode]\n",
+        ProcessResult.run(tmp, withOpts, 60, List.of(launcher, "mode")).stdout());
+    // A jar newer than its archive (replaced after the archive was made): the archive is left out.
+    Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime.toMillis() - 10_000));
+    assertEquals(client + "[-jar] [" + jar + "] [mode]\n", ProcessResult.run(tmp, env, 60, List.of(launcher, "mode")).stdout());
   }
 
   @Test
