@@ -147,12 +147,7 @@ final class Codec {
   }
 
   static byte[] encode(DistfileRecord r) {
-    int capacity = 8;
-    for (Variant v : r.variants()) {
-      // A binding is 64 bytes more; an outcome (rare) grows the buffer.
-      capacity += variantBytes(v.digests(), v.pkgpaths(), v.urls()) + SHA512_BYTES;
-    }
-    Out out = new Out(capacity);
+    Out out = new Out(64 + 160 * r.variants().size());
     out.u8(FORMAT_BINARY);
     out.varint(r.variants().size());
     for (Variant v : r.variants()) {
@@ -163,33 +158,26 @@ final class Codec {
 
   /**
    * What {@link #encode(DistfileRecord)} makes of the record of a name new to its set with {@code e}
-   * as its one variant (id 1, unbound, no outcome), without building that record: a first
-   * manifest's every line.
+   * as its one variant (id 1, unbound, no outcome), without building that record.
    */
   static byte[] encodeNew(ExpectedDistfile e) {
-    Out out = new Out(8 + variantBytes(e.digests(), e.pkgpaths(), e.urls()));
-    out.u8(FORMAT_BINARY);
-    out.varint(1);
-    variant(out, 1, e.size(), e.digests(), e.pkgpaths(), e.urls(), Optional.empty(), Optional.empty());
-    return out.sealed();
+    return new NewRecords().encode(e);
   }
 
   /**
-   * Room for a variant's fixed fields and strings (their UTF-16 length: the bytes of ASCII, which
-   * names, PKGPATHs and URLs nearly always are), so that a value is written without regrowing.
+   * {@link #encodeNew} for many names (a first manifest's every line) through one buffer, reused:
+   * each value is then one exact-size copy of it, not a buffer grown and trimmed. One thread.
    */
-  private static int variantBytes(Digests digests, Collection<String> pkgpaths, Collection<String> urls) {
-    int n = 32 + CHECKSUM_BYTES;
-    for (Digest d : digests.asMap().values()) {
-      n += 1 + d.algorithm().length();
+  static final class NewRecords {
+    private final Out out = new Out(1024);
+
+    byte[] encode(ExpectedDistfile e) {
+      out.reset();
+      out.u8(FORMAT_BINARY);
+      out.varint(1);
+      variant(out, 1, e.size(), e.digests(), e.pkgpaths(), e.urls(), Optional.empty(), Optional.empty());
+      return out.sealedCopy();
     }
-    for (String p : pkgpaths) {
-      n += 2 + p.length();
-    }
-    for (String u : urls) {
-      n += 2 + u.length();
-    }
-    return n;
   }
 
   private static void variant(Out out, int id, OptionalLong size, Digests digests, Collection<String> pkgpaths,
@@ -595,6 +583,16 @@ final class Codec {
       buf[n++] = (byte) (c >>> 8);
       buf[n++] = (byte) c;
       return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    /** As {@link #sealed}, always a copy, so that this buffer can be {@link #reset} and reused. */
+    byte[] sealedCopy() {
+      byte[] value = sealed();
+      return value == buf ? value.clone() : value;
+    }
+
+    void reset() {
+      n = 0;
     }
   }
 

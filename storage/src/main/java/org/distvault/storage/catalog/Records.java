@@ -223,8 +223,9 @@ final class Records {
       after.put(e.name(), next);
       created += u.created() ? 1 : 0;
     }
+    Codec.NewRecords values = new Codec.NewRecords();
     for (ExpectedDistfile e : fresh.values()) {
-      b.put(s.distfiles, Codec.distfileKey(set, e.name()), Codec.encodeNew(e));
+      b.put(s.distfiles, Codec.distfileKey(set, e.name()), values.encode(e));
     }
     write(b, set, before, after, freshStats(fresh.size()));
     return new UpsertSummary(chunk.size(), created, chunk.size() - created);

@@ -97,15 +97,43 @@ class CodecTest {
     List<ExpectedDistfile> cases = List.of(
         new ExpectedDistfile(name("ünï-1.0.tar.gz"), OptionalLong.of(123_456_789_012L), all("one"),
             Set.of("wip/pâté", "devel/a"), List.of("https://例え.jp/ファイル-1.0.tar.gz", "ftp://e.org/a.tgz")),
-        new ExpectedDistfile(name("bare.tgz"), OptionalLong.empty(), Digests.empty(), Set.of(), List.of()),
         new ExpectedDistfile(name("zero.tgz"), OptionalLong.of(0), all("zero"), Set.of("cat/zero"),
-            List.of(longUrl, "https://e.org/zero.tgz")));
+            List.of(longUrl, "https://e.org/zero.tgz")),
+        new ExpectedDistfile(name("bare.tgz"), OptionalLong.empty(), Digests.empty(), Set.of(), List.of()));
+    Codec.NewRecords reused = new Codec.NewRecords();
+    List<byte[]> values = new ArrayList<>();
     for (ExpectedDistfile e : cases) {
       DistfileRecord made = Variants.upsert(null, e).record();
-      byte[] value = Codec.encodeNew(e);
+      byte[] value = reused.encode(e);
+      values.add(value);
       assertArrayEquals(Codec.encode(made), value, e.name().toString());
+      assertArrayEquals(value, Codec.encodeNew(e));
       assertEquals(made, Codec.decodeDistfile(key(made), value));
     }
+    // The reused buffer (grown by the long URL) shares no bytes with a value handed out.
+    for (int i = 0; i < cases.size(); i++) {
+      assertArrayEquals(Codec.encodeNew(cases.get(i)), values.get(i));
+    }
+  }
+
+  @Test
+  void aValueThatFillsTheReusedBufferExactlyIsStillACopy() {
+    ExpectedDistfile exact = null;
+    for (int k = 800; exact == null; k++) {
+      ExpectedDistfile e = new ExpectedDistfile(name("exact.tgz"), OptionalLong.of(1), all("x"), Set.of("cat/x"),
+          List.of("https://e.org/" + "a".repeat(k)));
+      int length = Codec.encodeNew(e).length;
+      assertTrue(length <= 1024, "no length of exactly 1024 bytes");
+      if (length == 1024) {
+        exact = e;
+      }
+    }
+    Codec.NewRecords reused = new Codec.NewRecords();
+    byte[] first = reused.encode(exact);
+    byte[] copy = first.clone();
+    reused.encode(new ExpectedDistfile(name("other.tgz"), OptionalLong.of(2), all("y"), Set.of("cat/y"),
+        List.of("https://e.org/" + "b".repeat(900))));
+    assertArrayEquals(copy, first);
   }
 
   @Test
