@@ -101,7 +101,9 @@ final class Codec {
   // ---- distfiles ----
 
   static byte[] distfileKey(SetName set, DistfileName name) {
-    return concat(setPrefix(set), name.utf8());
+    // The default set's keys are the bare names: no copy onto an empty prefix (a key per entry
+    // of every manifest chunk, twice).
+    return set.isDefault() ? name.utf8() : concat(setPrefix(set), name.utf8());
   }
 
   /** The name in a distfile key of any set. */
