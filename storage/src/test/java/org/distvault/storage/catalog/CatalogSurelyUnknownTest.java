@@ -83,4 +83,18 @@ class CatalogSurelyUnknownTest extends OpenCatalogTest {
     assertThrows(IllegalStateException.class, () -> catalog.surelyUnknown(SetName.DEFAULT, name("a-1.0.tar.gz")));
     catalog = Catalog.open(data.resolve("index"));
   }
+
+  @Test
+  void distfileAndBlobMemtablesHaveABloomFilterAndNoOtherFamily() throws Exception {
+    // Absent names are what a manifest's upsert and a presence check mostly look up.
+    RocksStore s = catalog.committer().store();
+    for (var cf : List.of(s.distfiles, s.blobs)) {
+      var options = s.db.getOptions(cf);
+      assertTrue(options.memtablePrefixBloomSizeRatio() > 0);
+      assertTrue(options.memtableWholeKeyFiltering());
+    }
+    for (var cf : List.of(s.digests, s.bindings, s.logs, s.state, s.meta)) {
+      assertEquals(0.0, s.db.getOptions(cf).memtablePrefixBloomSizeRatio());
+    }
+  }
 }
