@@ -3,6 +3,9 @@ package org.distvault.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +53,24 @@ class MainTest {
     CliRun r = CliRun.of(args.split(" "));
     assertEquals(2, r.code(), r.toString());
     assertTrue(r.err().contains(message), "expected '" + message + "' in " + r);
+  }
+
+  @Test
+  void aNamedSubcommandIsTheOnlyOneBuiltAnythingElseGetsThemAll() {
+    assertEquals(Set.of("mode"), Main.commandLine(Map.of(), "mode").getSubcommands().keySet());
+    assertEquals(Set.of("serve"), Main.commandLine(Map.of(), "serve").getSubcommands().keySet());
+    List<String> all = List.of("serve", "mode", "sets", "seal", "unseal", "prefetch", "refill", "export", "import",
+        "manifest", "violations", "scrub", "gc", "backup", "help");
+    for (String first : new String[] {null, "--help", "help", "-V", "prefetc", "--server"}) {
+      assertEquals(all, List.copyOf(Main.commandLine(Map.of(), first).getSubcommands().keySet()), first);
+    }
+    // help NAME and a near miss still know every subcommand.
+    CliRun help = CliRun.of("help", "prefetch");
+    assertEquals(0, help.code(), help.toString());
+    assertTrue(help.out().startsWith("Usage: distvault prefetch "), help.toString());
+    CliRun typo = CliRun.of("prefetc");
+    assertEquals(2, typo.code(), typo.toString());
+    assertTrue(typo.err().contains("Did you mean: distvault prefetch"), typo.toString());
   }
 
   @Test
