@@ -49,7 +49,7 @@ public final class ClassArchiveTraining {
       }
       System.exit(0);
     } catch (IOException | RuntimeException e) {
-      err.println("class archive training failed: " + e.getMessage());
+      err.println("class archive training failed: " + e);
       System.exit(1);
     }
   }

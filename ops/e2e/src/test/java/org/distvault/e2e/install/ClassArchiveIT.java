@@ -82,6 +82,17 @@ class ClassArchiveIT {
   }
 
   @Test
+  void aTrainingThatFailsOnItsWayIsNamedAboveTheJvmsWarnings() throws Exception {
+    Path jar = Files.copy(OpsPaths.jar(), Files.createDirectories(tmp.resolve("lib")).resolve("distvault.jar"));
+    Path gone = tmp.resolve("no-such-dir");
+    ProcessResult r = launch(jar, "-Djava.io.tmpdir=" + gone, "class-archive");
+    assertEquals(1, r.exit(), r.toString());
+    assertTrue(r.stderr().contains("\nclass archive training failed: java.nio.file.NoSuchFileException: " + gone), r.toString());
+    assertFalse(r.stderr().contains("[warning][cds]"), r.toString());
+    assertEquals(List.of("distvault.jar"), names(jar.getParent()));
+  }
+
+  @Test
   void argumentsAreRefused() throws Exception {
     Path jar = Files.copy(OpsPaths.jar(), Files.createDirectories(tmp.resolve("lib")).resolve("distvault.jar"));
     ProcessResult r = launch(jar, "", "class-archive", "--help");
@@ -103,13 +114,13 @@ class ClassArchiveIT {
     }
   }
 
-  /** The launcher on {@code jar}, with {@code javaOpts}, the test's JVM and a temporary directory of the test's own. */
+  /** The launcher on {@code jar} with the test's JVM, a temporary directory of the test's own, then {@code javaOpts}. */
   private ProcessResult launch(Path jar, String javaOpts, String... args) throws Exception {
     Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
     Map<String, String> env = new HashMap<>();
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.put("DISTVAULT_JAR", jar.toString());
-    env.put("JAVA_OPTS", (javaOpts + " -Djava.io.tmpdir=" + javaTmp).strip());
+    env.put("JAVA_OPTS", ("-Djava.io.tmpdir=" + javaTmp + " " + javaOpts).strip()); // javaOpts' values win
     List<String> command = new ArrayList<>(List.of(OpsPaths.ops().resolve("bin/distvault").toString()));
     command.addAll(List.of(args));
     return ProcessResult.run(tmp, env, 120, command);
