@@ -142,7 +142,9 @@ if [ "$client" = launcher ]; then
   for j in "${client_jars[@]}"; do
     [ -f "$j" ] || continue # PLAN_JARS' are checked below
     if [ "$class_archive" = 1 ]; then
-      DISTVAULT_JAR=$j "$repo/ops/bin/distvault" class-archive >/dev/null
+      # A jar from before `class-archive` has no training to run: it goes without, and says so.
+      DISTVAULT_JAR=$j "$repo/ops/bin/distvault" class-archive >/dev/null 2>&1 ||
+        echo "prefetch-bench: no class archive for $j (its training failed, or it has none)" >&2
     else
       rm -f "${j%.jar}.jsa"
     fi
