@@ -58,7 +58,10 @@ public final class AdminApi {
     this(server, token, connectTimeout, timeout, Optional.empty());
   }
 
-  /** As above; {@code tls} is the context of an https:// server (its trusted CAs), else the JVM's default. */
+  /**
+   * As above; {@code tls} is the context of an https:// server (its trusted CAs), else the JVM's
+   * default, or for an http:// server one that trusts nothing ({@link NoTls}).
+   */
   public AdminApi(URI server, String token, Duration connectTimeout, Duration timeout, Optional<SSLContext> tls) {
     String s = server.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
@@ -67,7 +70,11 @@ public final class AdminApi {
     this.timeout = timeout;
     this.tls = tls;
     HttpClient.Builder builder = HttpClient.newBuilder();
-    tls.ifPresent(builder::sslContext);
+    if (tls.isPresent()) {
+      builder.sslContext(tls.get());
+    } else if ("http".equalsIgnoreCase(base.getScheme())) {
+      builder.sslContext(NoTls.context());
+    }
     this.http = builder
         // The client's follow-up tasks run on the thread that completes a step, not on a pool: each
         // hand-over to another thread waits for the scheduler, which on a machine busy hashing and
@@ -77,6 +84,11 @@ public final class AdminApi {
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
         .build();
+  }
+
+  /** The HTTP client, for tests. */
+  HttpClient http() {
+    return http;
   }
 
   /** The server's base URL, ending in {@code /}. */

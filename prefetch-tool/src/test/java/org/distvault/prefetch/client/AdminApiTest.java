@@ -2,6 +2,8 @@ package org.distvault.prefetch.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,14 +24,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +107,27 @@ class AdminApiTest {
 
   private static String sha256(Path f) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+  }
+
+  @Test
+  void anHttpServersClientHasATlsContextThatTrustsNothingAndNeedsNoCaStore() throws Exception {
+    SSLContext plain = api.http().sslContext();
+    assertNotSame(SSLContext.getDefault(), plain);
+    assertTrue(plain.createSSLEngine().getSupportedProtocols().length > 0);
+    CertificateException refused = assertThrows(CertificateException.class,
+        () -> NoTls.TRUSTING_NONE.checkServerTrusted(new X509Certificate[0], "RSA"));
+    assertEquals("this client trusts no certificate: it talks to an http:// server only", refused.getMessage());
+    assertEquals(0, NoTls.TRUSTING_NONE.getAcceptedIssuers().length);
+    // https without a CA file: the JVM's default; with one: exactly that context.
+    AdminApi https = new AdminApi(URI.create("https://127.0.0.1:1/"), "tok", Duration.ofSeconds(1), Duration.ofSeconds(1));
+    assertSame(SSLContext.getDefault(), https.http().sslContext());
+    SSLContext own = SSLContext.getInstance("TLS");
+    own.init(null, null, null);
+    AdminApi withCa = new AdminApi(URI.create("https://127.0.0.1:1/"), "tok", Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Optional.of(own));
+    assertSame(own, withCa.http().sslContext());
+    // And the plain client still talks to its server.
+    assertEquals("Bearer tok", api.get("api/v1/mode").path("authorization").asText());
   }
 
   @Test
