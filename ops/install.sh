@@ -132,7 +132,8 @@ fi
 # checks it against the jar's final path and the Java that runs it, so a staged installation
 # (--destdir) leaves it to the package's postinst. Without one the client only starts slower.
 if [ -z "$destdir" ]; then
-  if archived=$("$prefix/bin/distvault" class-archive 2>&1); then
+  # The installed jar, whatever DISTVAULT_JAR the caller's environment names.
+  if archived=$(DISTVAULT_JAR=$share/distvault.jar "$prefix/bin/distvault" class-archive 2>&1); then
     echo "  $share/distvault.jsa"
   else
     echo "  no class archive (the client subcommands start slower; retry: $prefix/bin/distvault class-archive):" >&2

@@ -41,7 +41,9 @@ class InstallIT {
   private ProcessResult install(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(installSh()));
     command.addAll(List.of(args));
-    return ProcessResult.run(tmp, Map.of(), 120, command);
+    // A DISTVAULT_JAR of the caller's (here one that does not exist) must not decide which jar
+    // the installed launcher trains its class archive on.
+    return ProcessResult.run(tmp, Map.of("DISTVAULT_JAR", tmp.resolve("elsewhere.jar").toString()), 120, command);
   }
 
   @Test
