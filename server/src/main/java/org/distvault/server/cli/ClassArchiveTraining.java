@@ -21,8 +21,8 @@ import org.distvault.storage.digest.MultiDigester;
 /**
  * The training run of the launcher's {@code distvault class-archive}: a JVM started with {@code
  * -XX:ArchiveClassesAtExit} runs this, and the classes it loads go into a class-data sharing
- * archive that later client runs map instead of loading them from the jar again (half a second
- * of start-up each on a 2-core machine; measured in ops/bench/README.md).
+ * archive that later client runs map instead of loading them from the jar again (0.3-0.5 s of
+ * CPU at each start on a 2-core machine; measured in ops/bench/README.md).
  *
  * <p>It runs the client subcommands an operator runs most ({@code mode}, {@code sets}, {@code
  * violations}, {@code prefetch} planning and downloading) through {@link Main} against a server
