@@ -8,15 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.distvault.prefetch.manifest.ManifestWriter;
 import org.distvault.server.DistvaultServer;
 import org.distvault.server.ServerConfig;
+import org.distvault.storage.blob.StoreRecovery;
 import org.distvault.storage.digest.DigestAlgorithm;
-import org.distvault.storage.digest.Digests;
 import org.distvault.storage.digest.MultiDigester;
+import org.distvault.storage.distfile.ExpectedDistfile;
+import org.distvault.storage.name.DistfileName;
 
 /**
  * The training run of the launcher's {@code distvault class-archive}: a JVM started with {@code
@@ -45,7 +48,7 @@ public final class ClassArchiveTraining {
       try {
         train(work);
       } finally {
-        deleteTree(work);
+        StoreRecovery.deleteTree(work);
       }
       System.exit(0);
     } catch (IOException | RuntimeException e) {
@@ -66,7 +69,9 @@ public final class ClassArchiveTraining {
     byte[] bytes = "distvault class archive training\n".getBytes(StandardCharsets.UTF_8);
     Path distfile = Files.write(site.resolve("training-1.0.tar.gz"), bytes);
     Path manifest = work.resolve("manifest.jsonl");
-    Files.writeString(manifest, manifestLine(distfile, bytes));
+    try (ManifestWriter out = new ManifestWriter(Files.newOutputStream(manifest))) {
+      out.write(entry(distfile, bytes));
+    }
     try (DistvaultServer server = DistvaultServer.start(ServerConfig.defaults(work.resolve("data")).withPort(0))) {
       String url = "http://127.0.0.1:" + server.address().getPort() + "/";
       String token = work.resolve("data").resolve("admin.token").toString();
@@ -79,15 +84,12 @@ public final class ClassArchiveTraining {
     }
   }
 
-  /** One manifest line for {@code distfile}, fetched from its {@code file://} URL. */
-  private static String manifestLine(Path distfile, byte[] bytes) {
+  /** The expectation of {@code distfile}, fetched from its {@code file://} URL. */
+  private static ExpectedDistfile entry(Path distfile, byte[] bytes) {
     MultiDigester d = MultiDigester.of(DigestAlgorithm.SHA512, DigestAlgorithm.BLAKE2S);
     d.update(bytes, 0, bytes.length);
-    Digests digests = d.finish();
-    return "{\"name\":\"" + distfile.getFileName() + "\",\"pkgpaths\":[\"devel/training\"],\"size\":" + bytes.length
-        + ",\"digests\":{\"sha512\":\"" + digests.get(DigestAlgorithm.SHA512).orElseThrow().hex()
-        + "\",\"blake2s\":\"" + digests.get(DigestAlgorithm.BLAKE2S).orElseThrow().hex()
-        + "\"},\"urls\":[\"" + distfile.toUri() + "\"]}\n";
+    return new ExpectedDistfile(DistfileName.of(distfile.getFileName().toString()), OptionalLong.of(bytes.length),
+        d.finish(), Set.of("devel/training"), List.of(distfile.toUri().toString()));
   }
 
   private static void run(String subcommand, List<String> common, String... more) throws IOException {
@@ -100,14 +102,6 @@ public final class ClassArchiveTraining {
     int code = Main.run(out, new PrintWriter(err, true), Map.of(), args.toArray(String[]::new));
     if (code != 0) {
       throw new IOException("distvault " + String.join(" ", args) + " exited " + code + ": " + err.toString().strip());
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }
