@@ -159,16 +159,10 @@ final class Codec {
   }
 
   /**
-   * What {@link #encode(DistfileRecord)} makes of the record of a name new to its set with {@code e}
-   * as its one variant (id 1, unbound, no outcome), without building that record.
-   */
-  static byte[] encodeNew(ExpectedDistfile e) {
-    return new NewRecords().encode(e);
-  }
-
-  /**
-   * {@link #encodeNew} for many names (a first manifest's every line) through one buffer, reused:
-   * each value is then one exact-size copy of it, not a buffer grown and trimmed. One thread.
+   * What {@link #encode(DistfileRecord)} makes of the record of a name new to its set with an
+   * expectation as its one variant (id 1, unbound, no outcome), without building that record; for
+   * many names (a first manifest's every line) through one buffer, reused: each value is then one
+   * exact-size copy of it, not a buffer grown and trimmed. One thread.
    */
   static final class NewRecords {
     private final Out out = new Out(1024);

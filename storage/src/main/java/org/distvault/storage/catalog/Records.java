@@ -192,7 +192,7 @@ final class Records {
     Map<DistfileName, DistfileRecord> before = load(b, set, chunk);
     Map<DistfileName, DistfileRecord> after = new LinkedHashMap<>();
     // Names new to the set, seen once so far in the chunk: their records are written straight from
-    // the expectation (Codec.encodeNew), never built. A first manifest is all such names, and
+    // the expectation (Codec.NewRecords), never built. A first manifest is all such names, and
     // building each record (its variant's checks and copies) was most of this loop's work.
     Map<DistfileName, ExpectedDistfile> fresh = new LinkedHashMap<>();
     long created = 0;

@@ -48,7 +48,7 @@ final class Variants {
   static Upsert upsert(DistfileRecord existing, ExpectedDistfile e) {
     if (existing == null) {
       // A new name: its one variant, id 1, as below without the searches over no variants.
-      // Records.upsert writes this record without building it (Codec.encodeNew): keep them alike.
+      // Records.upsert writes this record without building it (Codec.NewRecords): keep them alike.
       Variant first = new Variant(1, e.size(), e.digests(), e.pkgpaths(), e.urls(), Optional.empty(),
           Optional.empty());
       return new Upsert(new DistfileRecord(e.name(), List.of(first)), first, true, false);

@@ -107,12 +107,12 @@ class CodecTest {
       byte[] value = reused.encode(e);
       values.add(value);
       assertArrayEquals(Codec.encode(made), value, e.name().toString());
-      assertArrayEquals(value, Codec.encodeNew(e));
+      assertArrayEquals(value, new Codec.NewRecords().encode(e));
       assertEquals(made, Codec.decodeDistfile(key(made), value));
     }
     // The reused buffer (grown by the long URL) shares no bytes with a value handed out.
     for (int i = 0; i < cases.size(); i++) {
-      assertArrayEquals(Codec.encodeNew(cases.get(i)), values.get(i));
+      assertArrayEquals(new Codec.NewRecords().encode(cases.get(i)), values.get(i));
     }
   }
 
@@ -122,7 +122,7 @@ class CodecTest {
     for (int k = 800; exact == null; k++) {
       ExpectedDistfile e = new ExpectedDistfile(name("exact.tgz"), OptionalLong.of(1), all("x"), Set.of("cat/x"),
           List.of("https://e.org/" + "a".repeat(k)));
-      int length = Codec.encodeNew(e).length;
+      int length = new Codec.NewRecords().encode(e).length;
       assertTrue(length <= 1024, "no length of exactly 1024 bytes");
       if (length == 1024) {
         exact = e;
