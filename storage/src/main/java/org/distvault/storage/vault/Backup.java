@@ -24,7 +24,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +32,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.distvault.storage.blob.BlobLayout;
+import org.distvault.storage.blob.StoreRecovery;
 import org.distvault.storage.catalog.Catalog;
 import org.distvault.storage.digest.Digest;
 import org.distvault.storage.name.SetName;
@@ -125,13 +125,8 @@ final class Backup {
   }
 
   private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
+    if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      StoreRecovery.deleteTree(root);
     }
   }
 
