@@ -15,6 +15,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=ops/bench/listening.sh
 . "$repo/ops/bench/listening.sh"
+# shellcheck source=ops/bench/common.sh
+. "$repo/ops/bench/common.sh" # median, free_port
 out="$repo/ops/bench/out/client-start"
 rounds=${ROUNDS:-5}
 plan_entries=${PLAN_ENTRIES:-1000}
@@ -46,7 +48,7 @@ cp "$jar" "$work/without/distvault.jar"
 DISTVAULT_JAR="$work/with/distvault.jar" "$repo/ops/bin/distvault" class-archive
 [ -f "$work/with/distvault.jsa" ] || { echo "client-start-bench: no class archive was written" >&2; exit 1; }
 
-dead_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+dead_port=$(free_port)
 python3 - "$work/plan.jsonl" "$plan_entries" "$dead_port" <<'EOF'
 import hashlib, json, sys
 path, n, port = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -79,7 +81,6 @@ one() {
   walls[$arm-$what]="${walls[$arm-$what]:-} $wall"
   cpus[$arm-$what]="${cpus[$arm-$what]:-} $(python3 -c "print(f'{$user + $sys:.2f}')")"
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 one with mode; one without mode   # not timed: the server's first requests, the page cache

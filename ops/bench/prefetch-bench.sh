@@ -58,6 +58,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/ops/bench/listening.sh"
 # shellcheck source=ops/bench/cpu.sh
 . "$repo/ops/bench/cpu.sh"
+# shellcheck source=ops/bench/common.sh
+. "$repo/ops/bench/common.sh" # median, free_port, load1
 out="$repo/ops/bench/out/prefetch"
 small_count=${SMALL_COUNT:-2000}
 medium_count=${MEDIUM_COUNT:-200}
@@ -114,14 +116,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-median() { # of the numbers given as arguments
-  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'
-}
-
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 # The run functions below set $seconds rather than print it: a $(...) subshell would hide the
@@ -134,13 +128,15 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 [ -f "$jar" ] || { echo "prefetch-bench: $jar is missing (build failed?)" >&2; exit 1; }
 
+# The jars whose plan-only runs are timed (PLAN_JARS, or the one jar); the prefetch runs use $jar.
+read -r -a plan_jars <<< "${PLAN_JARS:-$jar}"
+[ "$plan_only" = 1 ] || plan_jars=("$jar")
+for j in "${plan_jars[@]}"; do [ -f "$j" ] || { echo "prefetch-bench: PLAN_JARS: $j is missing" >&2; exit 1; }; done
+
 # The client's class archive beside each client jar, as ops/install.sh makes it (CLASS_ARCHIVE=1),
 # or none (0: a leftover one is deleted, so that the launcher cannot use it).
-read -r -a client_jars <<< "${PLAN_JARS:-$jar}"
-[ "$plan_only" = 1 ] || client_jars=("$jar")
 if [ "$client" = launcher ]; then
-  for j in "${client_jars[@]}"; do
-    [ -f "$j" ] || continue # PLAN_JARS' are checked below
+  for j in "${plan_jars[@]}"; do
     if [ "$class_archive" = 1 ]; then
       # A jar from before `class-archive` has no training to run: it goes without, and says so.
       DISTVAULT_JAR=$j "$repo/ops/bin/distvault" class-archive >/dev/null 2>&1 ||
@@ -294,7 +290,6 @@ naive_run() { # round -> $seconds for xargs -P8 curl + sha512sum -c
   seconds=$(elapsed "$start" "$end")
 }
 
-load1() { cut -d' ' -f1 /proc/loadavg; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 ideal=(); naive=(); cpus=(); blake=(); sha=(); loads=(); declare -A times
 if [ "$plan_only" != 1 ]; then
@@ -364,9 +359,6 @@ plan_run() {
   seconds=$(elapsed "$start" "$end")
 }
 
-read -r -a plan_jars <<< "${PLAN_JARS:-$jar}"
-[ "$plan_only" = 1 ] || plan_jars=("$jar")
-for j in "${plan_jars[@]}"; do [ -f "$j" ] || { echo "prefetch-bench: PLAN_JARS: $j is missing" >&2; exit 1; }; done
 plan_inputs=(manifest)
 if [ "$plan_only" = 1 ] && [ "$plan_distinfo" = 1 ]; then
   mkdir -p "$work/distinfo"
