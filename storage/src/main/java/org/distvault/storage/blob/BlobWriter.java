@@ -63,7 +63,9 @@ public final class BlobWriter extends OutputStream {
   private final Expectation expectation;
   private final long limit;
   private final Path temp;
+  /** The temp file through the page cache, or null when {@link #direct} writes it. */
   private final FileChannel channel;
+  private final DirectOutput direct;
   private final ChunkDigester digester;
   private byte[] chunk;
   private int fill;
@@ -72,12 +74,13 @@ public final class BlobWriter extends OutputStream {
 
   private BlobWriter(
       BlobPublisher publisher, Expectation expectation, long maxBlobSize, Path temp,
-      FileChannel channel, ChunkDigester digester) throws IOException {
+      FileChannel channel, DirectOutput direct, ChunkDigester digester) throws IOException {
     this.publisher = publisher;
     this.expectation = expectation;
     this.limit = expectation.size().orElse(maxBlobSize);
     this.temp = temp;
     this.channel = channel;
+    this.direct = direct;
     this.digester = digester;
     this.chunk = digester.buffer();
   }
@@ -102,17 +105,35 @@ public final class BlobWriter extends OutputStream {
     FileChannel channel =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     // A blob that fits in one chunk gains nothing from worker threads, only hand-off costs, and
-    // gets a buffer of its own size.
+    // gets a buffer of its own size. A bigger one bypasses the page cache where the file system
+    // allows (see DirectOutput for why); then the file is written through that descriptor alone.
     long size = expected.size().orElse(Long.MAX_VALUE);
-    ChunkDigester digester = size <= ChunkDigester.CHUNK_SIZE
-        ? ChunkDigester.forSmall(expected.algorithmsToCompute(), size)
-        : ChunkDigester.create(options.hashing(), expected.algorithmsToCompute(), digestThreads);
+    boolean small = size <= ChunkDigester.CHUNK_SIZE;
+    DirectOutput direct = null;
+    ChunkDigester digester = null;
     try {
+      if (!small && expected.size().isPresent()) {
+        direct = DirectOutput.open(temp);
+        if (direct != null) {
+          channel.close();
+          channel = null;
+        }
+      }
+      digester = small
+          ? ChunkDigester.forSmall(expected.algorithmsToCompute(), size)
+          : ChunkDigester.create(options.hashing(), expected.algorithmsToCompute(), digestThreads);
       return new BlobWriter(
-          publisher, expected, options.maxBlobSize(), temp, channel, digester);
+          publisher, expected, options.maxBlobSize(), temp, channel, direct, digester);
     } catch (IOException | RuntimeException e) {
-      digester.abort();
-      channel.close();
+      if (digester != null) {
+        digester.abort();
+      }
+      if (direct != null) {
+        direct.close();
+      }
+      if (channel != null) {
+        channel.close();
+      }
       Files.deleteIfExists(temp);
       throw e;
     }
@@ -233,8 +254,12 @@ public final class BlobWriter extends OutputStream {
       computed.verify(expectation.digests());
       // Verified first, so rejected content never costs a disk flush; the mode change rides along.
       makeReadOnly(temp);
-      channel.force(true);
-      channel.close();
+      if (direct != null) {
+        direct.finish();
+      } else {
+        channel.force(true);
+        channel.close();
+      }
       StoredBlob blob = publisher.publish(temp, flushed, computed);
       state = State.COMMITTED;
       return blob;
@@ -254,9 +279,13 @@ public final class BlobWriter extends OutputStream {
   }
 
   private void flushChunk() throws IOException {
-    ByteBuffer bb = ByteBuffer.wrap(chunk, 0, fill);
-    while (bb.hasRemaining()) {
-      channel.write(bb);
+    if (direct != null) {
+      direct.write(chunk, fill);
+    } else {
+      ByteBuffer bb = ByteBuffer.wrap(chunk, 0, fill);
+      while (bb.hasRemaining()) {
+        channel.write(bb);
+      }
     }
     digester.hash(chunk, fill);
     flushed += fill;
@@ -285,7 +314,11 @@ public final class BlobWriter extends OutputStream {
     digester.abort();
     IOException trouble = null;
     try {
-      channel.close();
+      if (direct != null) {
+        direct.close();
+      } else {
+        channel.close();
+      }
     } catch (IOException e) {
       trouble = e;
     }
