@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,6 +34,12 @@ final class DirectOutput {
   private static final AtomicInteger POOLED = new AtomicInteger();
   private static final int MAX_POOLED = 32;
 
+  /**
+   * The block size of each directory's file system, as looked up once: {@link
+   * Files#getFileStore} reads the mount table, a cost per blob otherwise. 0: no direct writes.
+   */
+  private static final ConcurrentHashMap<Path, Integer> BLOCK_SIZES = new ConcurrentHashMap<>();
+
   private final FileChannel channel;
   private final int block;
   private ByteBuffer buffer;
@@ -50,20 +57,32 @@ final class DirectOutput {
    * file system does not allow them.
    */
   static DirectOutput open(Path file) {
-    int block;
     FileChannel channel;
+    int block;
     try {
-      long bs = Files.getFileStore(file).getBlockSize();
-      if (bs <= 0 || bs > ChunkDigester.CHUNK_SIZE || ChunkDigester.CHUNK_SIZE % bs != 0) {
+      block = blockSize(file);
+      if (block == 0) {
         return null;
       }
-      block = (int) bs;
       channel = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
     } catch (IOException | UnsupportedOperationException e) {
       return null; // e.g. EINVAL from a file system without O_DIRECT: the page cache it is
     }
-
     return new DirectOutput(channel, block, take(block));
+  }
+
+  /** The block size for direct writes to {@code file}, or 0 where it does not suit the chunks. */
+  private static int blockSize(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Integer known = BLOCK_SIZES.get(dir);
+    if (known != null) {
+      return known;
+    }
+    long bs = Files.getFileStore(file).getBlockSize();
+    int block = bs > 0 && bs <= ChunkDigester.CHUNK_SIZE && ChunkDigester.CHUNK_SIZE % bs == 0
+        ? (int) bs : 0;
+    BLOCK_SIZES.put(dir, block);
+    return block;
   }
 
   /**
