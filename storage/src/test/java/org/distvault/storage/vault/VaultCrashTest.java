@@ -115,6 +115,9 @@ class VaultCrashTest {
             data.toString(),
             Long.toString(firstSeed),
             "100");
+    // A killed JVM leaves its extracted librocksdbjni*.so behind: keep it inside the temp dir.
+    pb.environment().put(
+        "ROCKSDB_SHAREDLIB_DIR", Files.createDirectories(work.resolve("native")).toString());
     pb.redirectError(work.resolve("child-" + round + ".stderr").toFile());
     Process child = pb.start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
