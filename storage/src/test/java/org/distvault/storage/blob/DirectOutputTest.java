@@ -33,8 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DirectOutputTest {
   private static final int CHUNK = ChunkDigester.CHUNK_SIZE;
-  /** O_DIRECT in the flags of /proc/self/fdinfo (octal there): 0200000 on arm64, 040000 on x86-64. */
-  private static final int O_DIRECT = "aarch64".equals(System.getProperty("os.arch")) ? 0200000 : 040000;
+  /** O_DIRECT in the flags of /proc/self/fdinfo, in octal: 0200000 on arm64, 040000 on x86-64. */
+  private static final int O_DIRECT =
+      "aarch64".equals(System.getProperty("os.arch")) ? 0200000 : 040000;
 
   @TempDir Path data;
 
@@ -68,7 +69,7 @@ class DirectOutputTest {
     return flags;
   }
 
-  /** Skips a test where the file system of the temp dir refuses O_DIRECT (tried without our code). */
+  /** Skips a test where the temp dir's file system refuses O_DIRECT (tried without our code). */
   private void assumeDirectAllowed() throws IOException {
     Path probe = data.resolve("probe");
     try (FileChannel c = FileChannel.open(probe, StandardOpenOption.CREATE_NEW,
