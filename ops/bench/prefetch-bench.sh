@@ -42,6 +42,9 @@
 # counts in other files and one file of half LARGE_MIB, not timed: a server that has run for a
 # while, as an operator's has; the timed prefetch still brings only new files; likewise before
 # each plan-only, a plan-only of a tenth as many other names),
+# DROP_CACHES=1 (as root: `sync` and `echo 3 > /proc/sys/vm/drop_caches` right before every timed
+# prefetch and naive run, the issue's method, so each starts with the corpus and both programs on
+# disk and nothing of the earlier runs' files in memory; by default the corpus stays cached),
 # PLAN_JARS (with PLAN_ONLY=1; space-separated jar paths), PLAN_DISTINFO (1; with PLAN_ONLY=1),
 # CLIENT (launcher: the prefetch client runs through ops/bin/distvault with DISTVAULT_JAR set to the
 # jar, with the launcher's JVM options for client subcommands, as operators run it; java: plain
@@ -74,6 +77,11 @@ jar="$repo/server/target/distvault.jar"
 plan_only=${PLAN_ONLY:-0}
 plan_distinfo=${PLAN_DISTINFO:-1}
 warm=${WARM:-0}
+drop_caches=${DROP_CACHES:-0}
+case $drop_caches in 0|1) ;; *) echo "prefetch-bench: DROP_CACHES must be 0 or 1, not '$drop_caches'" >&2; exit 2 ;; esac
+if [ "$drop_caches" = 1 ] && [ ! -w /proc/sys/vm/drop_caches ]; then
+  echo "prefetch-bench: DROP_CACHES=1 needs to write /proc/sys/vm/drop_caches (run as root)" >&2; exit 2
+fi
 class_archive=${CLASS_ARCHIVE:-1}
 case $class_archive in 0|1) ;; *) echo "prefetch-bench: CLASS_ARCHIVE must be 0 or 1, not '$class_archive'" >&2; exit 2 ;; esac
 read -r -a modes <<< "${MODES:-server tool}"
@@ -118,6 +126,8 @@ trap cleanup EXIT
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+# DROP_CACHES=1: the page cache emptied right before a timed run.
+drop_caches() { if [ "$drop_caches" = 1 ]; then sync; echo 3 > /proc/sys/vm/drop_caches; fi; }
 # The run functions below set $seconds rather than print it: a $(...) subshell would hide the
 # server's pid from the cleanup trap.
 seconds=""
@@ -260,6 +270,7 @@ prefetch_run() { # round mode -> $seconds and $cpu_line; checks exit 0 and every
       --work-dir "$work/spool" $on_server_flag 2> "$out/prefetch-warm-$1-$2.err" || {
         echo "the warm-up prefetch failed, see $out/prefetch-warm-$1-$2.err" >&2; exit 1; }
   fi
+  drop_caches
   thread_cpu_save "$server_pid" "$work/server-cpu-before"
   c0=$(children_cpu)
   start=$(now)
@@ -283,6 +294,7 @@ prefetch_run() { # round mode -> $seconds and $cpu_line; checks exit 0 and every
 naive_run() { # round -> $seconds for xargs -P8 curl + sha512sum -c
   local dir="$work/naive-$1" start end
   mkdir -p "$dir"
+  drop_caches
   start=$(now)
   xargs -P8 -n16 curl -fsS --output-dir "$dir" --remote-name-all < "$work/urls.txt"
   (cd "$dir" && sha512sum -c --quiet "$work/sums.txt")
@@ -415,6 +427,7 @@ mi=$(median "${ideal[@]}"); mn=$(median "${naive[@]}")
   echo "java: $(java -version 2>&1 | head -1); $(nginx -v 2>&1); $(openssl version | cut -d' ' -f1-2); JAVA_OPTS='${JAVA_OPTS:-}'"
   echo "client: $client_how"
   [ "$warm" != 1 ] || echo "server: warmed before each timed prefetch by a prefetch of another corpus (WARM=1)"
+  [ "$drop_caches" != 1 ] || echo "page cache: dropped right before every timed prefetch and naive run (DROP_CACHES=1)"
   echo "corpus: $file_count files ($small_count x 1-16 KiB, $medium_count x 256 KiB-4 MiB, $large_count x $large_mib MiB), $total_bytes bytes; prefetch --jobs $jobs --per-host $per_host"
   echo "hashing (openssl speed -elapsed -multi 2, 16 KiB blocks): BLAKE2s $(median "${blake[@]}") MB/s, SHA512 $(median "${sha[@]}") MB/s"
   printf '%-58s %9s %9s\n' "" seconds "MB/s"
