@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Sourced by server-bench.sh and s3-bench.sh (prefetch-bench.sh and client-start-bench.sh use its
-# small helpers only): the corpus of big and small random files they serve,
+# Sourced by server-bench.sh and s3-bench.sh (prefetch-bench.sh, client-start-bench.sh and
+# serve-bench.sh use its small helpers only): the corpus of big and small random files they serve,
 # the admin API's lines that fill a server with it, the two ways they load a server, and small
 # helpers. say and mark write to the caller's $out (log.txt, load.txt).
 #

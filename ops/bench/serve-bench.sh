@@ -25,6 +25,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/ops/bench/nginx.sh"
 # shellcheck source=ops/bench/listening.sh
 . "$repo/ops/bench/listening.sh"
+# shellcheck source=ops/bench/common.sh
+. "$repo/ops/bench/common.sh" # median, free_port
 out="$repo/ops/bench/out/serve"
 rounds=${ROUNDS:-3}
 wrk_seconds=${WRK_SECONDS:-10}
@@ -55,14 +57,6 @@ cleanup() {
   if [ "${KEEP_CORPUS:-0}" != 1 ]; then rm -rf "$corpus"; fi
 }
 trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-median() { # of the numbers given as arguments
-  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'
-}
 
 echo "== build"
 # The benchmark jar carries the server's HTTP layer and ServeDirectoryMain (which the production
