@@ -4,12 +4,8 @@ import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes a temp file with {@code O_DIRECT}: each chunk goes from one aligned buffer straight to
@@ -21,25 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gigabytes from evicting the blobs the build hosts are being served from the page cache.
  *
  * <p>O_DIRECT needs the buffer's address, every write's offset and its length to be multiples of
- * the file system's block size. Every chunk but the last is {@link ChunkDigester#CHUNK_SIZE}, a
+ * the file system's block size ({@link DirectIo}). Every chunk but the last is {@link ChunkDigester#CHUNK_SIZE}, a
  * multiple of it; the last is padded with zeros to the next multiple, and {@link #finish} cuts the
  * file back to the bytes written. A file system that refuses O_DIRECT, or whose block size does not
  * divide the chunk size, gets no DirectOutput: {@link #open} returns null and the caller writes
  * through the page cache as before.
  */
 final class DirectOutput {
-  /** Aligned buffers kept for reuse: allocating and zeroing a direct buffer per blob costs. */
-  private static final ConcurrentLinkedQueue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
-
-  private static final AtomicInteger POOLED = new AtomicInteger();
-  private static final int MAX_POOLED = 32;
-
-  /**
-   * The block size of each directory's file system, as looked up once: {@link
-   * Files#getFileStore} reads the mount table, a cost per blob otherwise. 0: no direct writes.
-   */
-  private static final ConcurrentHashMap<Path, Integer> BLOCK_SIZES = new ConcurrentHashMap<>();
-
   private final FileChannel channel;
   private final int block;
   private ByteBuffer buffer;
@@ -60,7 +44,7 @@ final class DirectOutput {
     FileChannel channel;
     int block;
     try {
-      block = blockSize(file);
+      block = DirectIo.blockSize(file);
       if (block == 0) {
         return null;
       }
@@ -68,21 +52,7 @@ final class DirectOutput {
     } catch (IOException | UnsupportedOperationException e) {
       return null; // e.g. EINVAL from a file system without O_DIRECT: the page cache it is
     }
-    return new DirectOutput(channel, block, take(block));
-  }
-
-  /** The block size for direct writes to {@code file}, or 0 where it does not suit the chunks. */
-  private static int blockSize(Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Integer known = BLOCK_SIZES.get(dir);
-    if (known != null) {
-      return known;
-    }
-    long bs = Files.getFileStore(file).getBlockSize();
-    int block = bs > 0 && bs <= ChunkDigester.CHUNK_SIZE && ChunkDigester.CHUNK_SIZE % bs == 0
-        ? (int) bs : 0;
-    BLOCK_SIZES.put(dir, block);
-    return block;
+    return new DirectOutput(channel, block, DirectIo.take(block));
   }
 
   /**
@@ -121,26 +91,8 @@ final class DirectOutput {
     ByteBuffer b = buffer;
     buffer = null;
     if (b != null) {
-      give(b);
+      DirectIo.give(b);
     }
     channel.close();
-  }
-
-  private static ByteBuffer take(int block) {
-    for (ByteBuffer b; (b = POOL.poll()) != null; ) {
-      POOLED.decrementAndGet();
-      if (b.alignmentOffset(0, block) == 0) {
-        return b;
-      }
-    }
-    return ByteBuffer.allocateDirect(ChunkDigester.CHUNK_SIZE + block).alignedSlice(block);
-  }
-
-  private static void give(ByteBuffer b) {
-    if (POOLED.incrementAndGet() <= MAX_POOLED) {
-      POOL.add(b);
-    } else {
-      POOLED.decrementAndGet();
-    }
   }
 }

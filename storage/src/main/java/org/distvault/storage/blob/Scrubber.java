@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * Re-reads every blob file and quarantines each one whose bytes do not hash to its name, or whose
  * name or place is not a valid blob path (see {@link BlobLayout}).
  *
+ * <p>Reads each file with O_DIRECT where the file system allows ({@link DirectIo#readAll}), so the
+ * bytes hashed are those on the disk, and through the page cache otherwise.
+ *
  * <p>Runs alongside ingests and serving: a blob replaced while it was being hashed is left alone
  * (the quarantine checks the file's identity), and a reader that already opened a quarantined
  * blob keeps reading it. One scrub at a time per instance is intended; not rate-limited.
@@ -152,6 +155,18 @@ public final class Scrubber {
     }
 
     private Digest hash(Path file) throws IOException {
+      // Past the page cache where the file system allows: what is checked is what is on the disk,
+      // not a cached copy of it, and a scrub of the whole store does not evict what is served.
+      MultiDigester direct = MultiDigester.of(DigestAlgorithm.SHA512);
+      if (DirectIo.readAll(file, bytes -> {
+        while (bytes.hasRemaining()) {
+          int n = Math.min(bytes.remaining(), buffer.length);
+          bytes.get(buffer, 0, n);
+          direct.update(buffer, 0, n);
+        }
+      })) {
+        return direct.finish().get(DigestAlgorithm.SHA512).orElseThrow();
+      }
       MultiDigester d = MultiDigester.of(DigestAlgorithm.SHA512);
       try (FileChannel ch =
           FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +31,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Blobs above one chunk are written with O_DIRECT (checked on the open descriptor through
  * {@code /proc/self/fdinfo}), padded to the block size and cut back, and end byte for byte as the
- * page-cache path ends; blobs of one chunk and blobs of unknown size keep the page cache.
+ * page-cache path ends; blobs of one chunk and blobs of unknown size keep the page cache. The
+ * scrub's whole-file read goes past the page cache too and hands over every byte.
  */
-class DirectOutputTest {
+class DirectIoTest {
   private static final int CHUNK = ChunkDigester.CHUNK_SIZE;
   /** O_DIRECT in the flags of /proc/self/fdinfo, in octal: 0200000 on arm64, 040000 on x86-64. */
   private static final int O_DIRECT =
@@ -142,6 +145,35 @@ class DirectOutputTest {
     try (Stream<Path> blobs = Files.walk(data.resolve("blobs/sha512"))) {
       assertEquals(0, blobs.filter(Files::isRegularFile).count());
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 4095, 4096, 4097, CHUNK, CHUNK + 1, 3 * CHUNK + 12_345})
+  void readAllHandsOverEveryByteThroughADirectDescriptor(int size) throws IOException {
+    assumeDirectAllowed();
+    byte[] content = TestContent.bytes(size, size);
+    Path file = Files.write(data.resolve("blob"), content);
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    List<List<Integer>> flagsSeen = new ArrayList<>();
+    assertTrue(DirectIo.readAll(file, bytes -> {
+      flagsSeen.add(flagsOfDescriptorsOn(file));
+      byte[] piece = new byte[bytes.remaining()];
+      bytes.get(piece);
+      got.write(piece);
+    }));
+    assertArrayEquals(content, got.toByteArray());
+    assertEquals((size + CHUNK - 1) / CHUNK, flagsSeen.size(), "one call per chunk read");
+    for (List<Integer> flags : flagsSeen) {
+      assertEquals(1, flags.size(), flags.toString());
+      assertEquals(O_DIRECT, flags.get(0) & O_DIRECT, Integer.toOctalString(flags.get(0)));
+    }
+  }
+
+  @Test
+  void readAllOfAMissingFileReadsNothingAndLeavesTheErrorToTheCaller() throws IOException {
+    List<ByteBuffer> calls = new ArrayList<>();
+    assertFalse(DirectIo.readAll(data.resolve("absent"), calls::add));
+    assertEquals(List.of(), calls);
   }
 
   @Test
