@@ -76,18 +76,18 @@ final class DirectIo {
   /**
    * Reads {@code file} (links not followed) from its start to its end past the page cache, one
    * chunk at a time into {@code sink}; false where that cannot be done. Then {@code sink} may
-   * have had part of the file (an odd short read before the end), or nothing (a file system that
-   * refuses O_DIRECT, or any error opening the file): the caller starts again without it, and a
-   * missing or unreadable file fails there with its own error.
+   * have had part of the file (an odd short read before the end), or nothing (block 0, a file
+   * system that refuses O_DIRECT, or any error opening the file): the caller starts again without
+   * it, and a missing or unreadable file fails there with its own error.
+   *
+   * @param block the block size of the file's file system ({@link #blockSize}), 0 for none
    */
-  static boolean readAll(Path file, Sink sink) throws IOException {
-    int block;
+  static boolean readAll(Path file, int block, Sink sink) throws IOException {
+    if (block == 0) {
+      return false;
+    }
     FileChannel ch;
     try {
-      block = blockSize(file);
-      if (block == 0) {
-        return false;
-      }
       ch = FileChannel.open(
           file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS, ExtendedOpenOption.DIRECT);
     } catch (IOException | UnsupportedOperationException e) {

@@ -69,9 +69,18 @@ public final class Scrubber {
     private final List<Path> skipped = new ArrayList<>();
     private long checked;
     private long bytes;
+    /** The blob root's block size for O_DIRECT reads, or 0 for none: looked up once per scrub. */
+    private final int block;
 
     Walk(Consumer<CorruptBlob> onCorrupt) {
       this.onCorrupt = onCorrupt;
+      int b;
+      try {
+        b = DirectIo.blockSize(store.layout().root());
+      } catch (IOException e) {
+        b = 0; // the walk meets the trouble itself, blob by blob
+      }
+      this.block = b;
     }
 
     @Override
@@ -158,7 +167,7 @@ public final class Scrubber {
       // Past the page cache where the file system allows: what is checked is what is on the disk,
       // not a cached copy of it, and a scrub of the whole store does not evict what is served.
       MultiDigester direct = MultiDigester.of(DigestAlgorithm.SHA512);
-      if (DirectIo.readAll(file, bytes -> {
+      if (DirectIo.readAll(file, block, bytes -> {
         while (bytes.hasRemaining()) {
           int n = Math.min(bytes.remaining(), buffer.length);
           bytes.get(buffer, 0, n);

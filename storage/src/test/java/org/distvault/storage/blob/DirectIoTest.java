@@ -155,7 +155,7 @@ class DirectIoTest {
     Path file = Files.write(data.resolve("blob"), content);
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     List<List<Integer>> flagsSeen = new ArrayList<>();
-    assertTrue(DirectIo.readAll(file, bytes -> {
+    assertTrue(DirectIo.readAll(file, DirectIo.blockSize(file), bytes -> {
       flagsSeen.add(flagsOfDescriptorsOn(file));
       byte[] piece = new byte[bytes.remaining()];
       bytes.get(piece);
@@ -170,9 +170,11 @@ class DirectIoTest {
   }
 
   @Test
-  void readAllOfAMissingFileReadsNothingAndLeavesTheErrorToTheCaller() throws IOException {
+  void readAllOfAMissingFileOrWithoutABlockSizeReadsNothing() throws IOException {
     List<ByteBuffer> calls = new ArrayList<>();
-    assertFalse(DirectIo.readAll(data.resolve("absent"), calls::add));
+    assertFalse(DirectIo.readAll(data.resolve("absent"), 4096, calls::add));
+    assertFalse(DirectIo.readAll(Files.write(data.resolve("present"), new byte[10]), 0, calls::add),
+        "block 0: no direct read");
     assertEquals(List.of(), calls);
   }
 
