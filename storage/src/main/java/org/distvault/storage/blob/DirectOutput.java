@@ -19,9 +19,9 @@ import java.nio.file.StandardOpenOption;
  * <p>O_DIRECT needs the buffer's address, every write's offset and its length to be multiples of
  * the file system's block size ({@link DirectIo}). Every chunk but the last is {@link
  * ChunkDigester#CHUNK_SIZE}, a multiple of it; the last is padded with zeros to the next multiple,
- * and {@link #finish} cuts the file back to the bytes written. A file system that refuses O_DIRECT, or whose block size does not
- * divide the chunk size, gets no DirectOutput: {@link #open} returns null and the caller writes
- * through the page cache as before.
+ * and {@link #finish} cuts the file back to the bytes written. A file system that refuses
+ * O_DIRECT, or whose block size does not divide the chunk size, gets no DirectOutput: {@link
+ * #open} returns null and the caller writes through the page cache as before.
  */
 final class DirectOutput {
   private final FileChannel channel;
