@@ -132,10 +132,10 @@ final class RocksStore implements AutoCloseable {
             .setInfoLogLevel(InfoLogLevel.INFO_LEVEL);
     final Cache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
     final Filter bloom = new BloomFilter(BLOOM_BITS_PER_KEY);
-    final ColumnFamilyOptions cfOptions =
-        new ColumnFamilyOptions()
-            .setTableFormatConfig(
-                new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom));
+    /** The SST settings of every column family: one block cache, one filter policy. */
+    final BlockBasedTableConfig tables =
+        new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom);
+    final ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().setTableFormatConfig(tables);
     /**
      * Distfile and blob records also get a bloom filter in the memtable: a manifest's upsert reads
      * every name of a chunk, nearly all absent, and a miss otherwise searches the memtable (the
@@ -146,8 +146,7 @@ final class RocksStore implements AutoCloseable {
         new ColumnFamilyOptions()
             .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO)
             .setMemtableWholeKeyFiltering(true)
-            .setTableFormatConfig(
-                new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom));
+            .setTableFormatConfig(tables);
 
     void close() {
       pointLookupOptions.close();
