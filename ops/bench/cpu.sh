@@ -10,6 +10,9 @@
 # children_cpu
 #   prints the CPU seconds of this shell's waited-for children so far; the difference of two
 #   readings around a foreground command is that command's CPU, with everything it started.
+# cpu_ticks PID...
+#   prints the user + system clock ticks so far of the given live processes together (a server's
+#   own CPU, not its clients').
 thread_cpu() {
   python3 "$(dirname "${BASH_SOURCE[0]}")/thread-cpu.py" print "$1" "${2:-}"
 }
@@ -18,4 +21,11 @@ thread_cpu_save() {
 }
 children_cpu() {
   python3 "$(dirname "${BASH_SOURCE[0]}")/thread-cpu.py" children "$$"
+}
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
 }

@@ -27,6 +27,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/ops/bench/listening.sh"
 # shellcheck source=ops/bench/common.sh
 . "$repo/ops/bench/common.sh" # median, free_port
+# shellcheck source=ops/bench/cpu.sh
+. "$repo/ops/bench/cpu.sh" # cpu_ticks
 out="$repo/ops/bench/out/serve"
 rounds=${ROUNDS:-3}
 wrk_seconds=${WRK_SECONDS:-10}
@@ -103,13 +105,6 @@ for url in "$nginx_url" "$ours_url"; do
   curl -fsS "$url/distfiles/small/small-100.bin" | cmp - "$corpus/small/small-100.bin"
 done
 
-cpu_ticks() { # total user+system clock ticks of the given pids (a server's own CPU, not the clients')
-  local total=0 pid
-  for pid in "$@"; do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
 nginx_pids() { echo "$nginx_pid" $(pgrep -P "$nginx_pid"); }
 ticks_per_second=$(getconf CLK_TCK)
 

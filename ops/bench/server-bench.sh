@@ -64,6 +64,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/ops/bench/listening.sh"
 # shellcheck source=ops/bench/common.sh
 . "$repo/ops/bench/common.sh"
+# shellcheck source=ops/bench/cpu.sh
+. "$repo/ops/bench/cpu.sh" # cpu_ticks
 rounds=${ROUNDS:-3}
 big_count=${BIG_COUNT:-4}
 large_repeat=${LARGE_REPEAT:-5}
@@ -225,13 +227,6 @@ done
 cat "$corpus"/* > /dev/null   # the blobs were just written; this warms the corpus nginx serves
 
 ticks_per_second=$(getconf CLK_TCK)
-cpu_ticks() { # total user+system clock ticks of the given pids (a server's own CPU, not the clients')
-  local total=0 pid
-  for pid in "$@"; do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
 # A JVM's CPU ticks per thread group, as "group=ticks ..." (thread names: Undertow's "XNIO-1 I/O-n"
 # and "XNIO-1 task-n", the catalog's "catalog-log-committer", the JIT and GC threads).
 thread_ticks() {
